@@ -1,0 +1,40 @@
+/*
+** config.h -- tunables of the core, gathered in one place.  Each can be
+** overridden at build time with -D.
+*/
+#ifndef LECTOR_CONFIG_H
+#define LECTOR_CONFIG_H
+
+/* Longest title kept per document, in bytes (cut at a UTF-8 boundary). */
+#ifndef LECTOR_TITLE_MAX
+#define LECTOR_TITLE_MAX 200
+#endif
+
+/* How many body lines are searched for a dateline when no header gives a
+** date. */
+#ifndef LECTOR_DATELINE_LINES
+#define LECTOR_DATELINE_LINES 8
+#endif
+
+/* Largest front-matter block read, in bytes. */
+#ifndef LECTOR_FRONT_MATTER_MAX
+#define LECTOR_FRONT_MATTER_MAX 16384
+#endif
+
+/* Worker threads for loading when the caller says 0 (0 = all cores). */
+#ifndef LECTOR_LOAD_THREADS
+#define LECTOR_LOAD_THREADS 0
+#endif
+
+/* Lua instructions between two checks of the interrupt flag. */
+#ifndef LECTOR_HOOK_COUNT
+#define LECTOR_HOOK_COUNT 10000
+#endif
+
+/* Size of each thread's cache in front of the shared vocabulary (a power
+** of two). */
+#ifndef LECTOR_VOCAB_CACHE
+#define LECTOR_VOCAB_CACHE 65536
+#endif
+
+#endif

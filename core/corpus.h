@@ -1,0 +1,107 @@
+/*
+** corpus.h -- the corpus model: a list of documents (files on disk) with
+** their metadata in memory; the text of a document is read on demand.
+**
+** A corpus is reference counted and immutable once loaded.  A subset
+** (filter, group) shares its parent's document store.  The struct is the
+** lector_corpus of the plugin ABI.  All functions are thread-safe on a
+** loaded corpus; loading itself uses worker threads internally.
+**
+** Ownership: strings returned by corpus_* accessors belong to the corpus
+** and live as long as it does.  Error messages are malloc'd (util.h).
+*/
+#ifndef LECTOR_CORPUS_H
+#define LECTOR_CORPUS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lector/plugin.h"
+
+typedef struct lector_corpus corpus;
+
+/* How the bytes of a file were turned into text. */
+typedef enum corpus_encoding {
+  CORPUS_ENC_UTF8 = 0,   /* valid UTF-8, used as is (a BOM is dropped) */
+  CORPUS_ENC_CP1252,     /* auto mode found invalid UTF-8: Windows-1252 */
+  CORPUS_ENC_ICONV,      /* converted from opts.encoding with iconv */
+  CORPUS_ENC_RAW         /* bytes kept as they are; may be invalid UTF-8 */
+} corpus_encoding;
+
+/* Where a document's date came from. */
+typedef enum corpus_date_source {
+  CORPUS_DATE_NONE = 0,
+  CORPUS_DATE_HEADER,    /* the " date YYYY-MM-DD" first line */
+  CORPUS_DATE_META,      /* a front-matter `date:` field */
+  CORPUS_DATE_TEXT       /* a dateline found in the first lines */
+} corpus_date_source;
+
+typedef struct corpus_opts {
+  const char *const *exts; /* keep files with these extensions ("txt" or
+                              ".txt"); NULL or n_exts == 0: all files */
+  size_t n_exts;
+  const char *glob;      /* fnmatch(3) pattern on the id, or NULL */
+  const char *encoding;  /* "auto" (NULL), "raw", or an iconv name */
+  int strict;            /* unreadable/binary files are errors, not warnings */
+  int quiet;             /* do not print warnings to stderr (still kept) */
+  int hidden;            /* also walk files and folders starting with '.' */
+  int threads;           /* worker threads; 0 = number of cores */
+} corpus_opts;
+
+/* One document's metadata (what stays in memory). */
+typedef struct corpus_doc {
+  const char *path;      /* as opened: root joined with the id */
+  const char *id;        /* path relative to its root (points into path,
+                            or the file name for a single-file root) */
+  const char *title;     /* first non-empty body line, at most
+                            LECTOR_TITLE_MAX bytes; "" if none */
+  const char *meta;      /* front matter as "key\0value\0...\0\0", or NULL */
+  uint64_t bytes;        /* length of the text after decoding, in bytes */
+  uint32_t body_off;     /* file bytes before the body (BOM, header) */
+  int32_t date;          /* YYYYMMDD, or 0 when none */
+  uint8_t encoding;      /* corpus_encoding */
+  uint8_t date_source;   /* corpus_date_source */
+} corpus_doc;
+
+/* Load the files under paths[0..n-1] (directories are walked recursively,
+** following symbolic links without looping; files are taken as they are).
+** Documents come sorted by path within each root, roots in the order given.
+** Files that cannot be read, binary files (NUL bytes) and undecodable
+** files are skipped with a warning (an error when opts->strict).  opts may
+** be NULL for defaults.  On success *out holds a new corpus (release it);
+** on error returns nonzero and sets *err. */
+int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
+                corpus **out, char **err);
+
+/* A new corpus holding documents idx[0..n-1] of c (indices into c). */
+int corpus_subset(corpus *c, const size_t *idx, size_t n, corpus **out,
+                  char **err);
+
+corpus *corpus_retain(corpus *c);
+void corpus_release(corpus *c);   /* NULL is fine */
+
+size_t corpus_count(const corpus *c);
+/* Document i (0-based), or NULL past the end. */
+const corpus_doc *corpus_doc_at(const corpus *c, size_t i);
+
+/* Warnings from loading (one line each, naming the file). */
+size_t corpus_warning_count(const corpus *c);
+const char *corpus_warning(const corpus *c, size_t i);
+
+/* Read the text of document i, decoded as at load time, into out
+** (NUL-terminated); release with corpus_text_release.  Nonzero and *err
+** when the file can no longer be read. */
+int corpus_text(const corpus *c, size_t i, lector_text *out, char **err);
+void corpus_text_release(lector_text *t);
+
+/* The document's date as "YYYY-MM-DD" into buf[11]; 0 if it has none. */
+int corpus_doc_date(const corpus_doc *d, char buf[11]);
+/* Names for the enums, for doc.meta. */
+const char *corpus_encoding_name(const corpus *c, const corpus_doc *d);
+const char *corpus_date_source_name(int source);
+
+/* Bytes of memory the corpus accounts for: its document store (document
+** structs, paths, titles, front matter, warnings) and its own index. */
+size_t corpus_memory(const corpus *c);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+** lua_corpus.h -- corpora and documents as Lua userdata.
+**
+** "lector.corpus" holds a reference to a corpus; "lector.doc" holds a
+** reference to its corpus and an index, so a document keeps its corpus
+** alive.  Text is read from disk when a script reads doc.text.
+*/
+#ifndef LECTOR_LUA_CORPUS_H
+#define LECTOR_LUA_CORPUS_H
+
+#include <lua.h>
+
+#include "corpus.h"
+
+/* Create the metatables. [-0, +0, m] */
+void lcorpus_open(lua_State *L);
+/* Push a corpus userdata taking over the reference c. [-0, +1, m] */
+void lcorpus_push(lua_State *L, corpus *c);
+/* The corpus at idx, or NULL. [-0, +0, -] */
+corpus *lcorpus_test(lua_State *L, int idx);
+/* The document at idx: its corpus (NULL if not a doc) and index. */
+corpus *ldoc_test(lua_State *L, int idx, size_t *index);
+/* The text of a string or doc at idx (see lector_host.check_text).
+** [-0, +0, e] */
+void lcorpus_check_text(lua_State *L, int idx, lector_text *out);
+/* lector.load(path_or_list, opts). [-2, +1, e] */
+int lcorpus_load(lua_State *L);
+
+#endif

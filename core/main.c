@@ -1,0 +1,217 @@
+/*
+** main.c -- the `lector` command: options, scripts, -e, stdin, the REPL.
+** Exit status: 0 on success, 1 on a script error, 2 on misuse.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <lauxlib.h>
+
+#include "mem.h"
+#include "plugin_loader.h"
+#include "repl.h"
+#include "session.h"
+#include "util.h"
+
+#define EXIT_SCRIPT 1
+#define EXIT_USAGE 2
+
+static const char *progname = "lector";
+
+static void usage(FILE *f) {
+  fprintf(f,
+    "usage: %s [options] [script [args...]]\n"
+    "Runs a Lua analysis script with the lector module and its plugins.\n"
+    "  -e CODE             run CODE (may be repeated)\n"
+    "  -i                  enter the REPL after the script or -e\n"
+    "  -                   read the script from standard input\n"
+    "  --plugins           list plugins found, and those that failed\n"
+    "  --timeout SECONDS   stop a run that takes longer\n"
+    "  --memory-limit SIZE cap memory used by Lua and plugins (e.g. 2G)\n"
+    "  --no-plugins        do not load plugins\n"
+    "  -v, --version       print the version\n"
+    "  -h, --help          print this help\n"
+    "  --                  stop handling options\n"
+    "With no script: the REPL on a terminal, else a script read from stdin.\n",
+    progname);
+}
+
+static int misuse(const char *fmt, const char *what) {
+  fprintf(stderr, "%s: ", progname);
+  fprintf(stderr, fmt, what);
+  fprintf(stderr, "\n");
+  usage(stderr);
+  return EXIT_USAGE;
+}
+
+typedef struct cmdline {
+  session_opts so;
+  int script;            /* argv index of the script; 0 = none */
+  int interactive;       /* -i */
+  int list_plugins;
+  int version;
+  int help;
+  int has_e;
+} cmdline;
+
+/* Parse options; returns 0 or EXIT_USAGE (after printing why). */
+static int parse_args(int argc, char **argv, cmdline *cl) {
+  int i;
+  for (i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (a[0] != '-' || strcmp(a, "-") == 0) break;
+    if (strcmp(a, "--") == 0) {
+      i++;
+      break;
+    }
+    if (strcmp(a, "-e") == 0) {
+      if (++i >= argc) return misuse("'%s' needs an argument", a);
+      cl->has_e = 1;
+    } else if (strcmp(a, "-i") == 0) cl->interactive = 1;
+    else if (strcmp(a, "--plugins") == 0) cl->list_plugins = 1;
+    else if (strcmp(a, "--no-plugins") == 0) cl->so.no_plugins = 1;
+    else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
+      cl->version = 1;
+    else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) cl->help = 1;
+    else if (strcmp(a, "--timeout") == 0) {
+      char *end;
+      if (++i >= argc) return misuse("'%s' needs an argument", a);
+      cl->so.timeout = strtod(argv[i], &end);
+      if (*end || end == argv[i] || cl->so.timeout <= 0)
+        return misuse("--timeout wants a number of seconds, not '%s'",
+                      argv[i]);
+    } else if (strcmp(a, "--memory-limit") == 0) {
+      if (++i >= argc) return misuse("'%s' needs an argument", a);
+      if (mem_parse_size(argv[i], &cl->so.memory_limit) != 0)
+        return misuse("--memory-limit wants a size like 512M or 2G, not '%s'",
+                      argv[i]);
+    } else return misuse("unknown option '%s'", a);
+  }
+  if (i < argc) cl->script = i;
+  return 0;
+}
+
+/* The global `arg`, as lua.c makes it: arg[0] is the script, options
+** before it get negative indices, its arguments 1..n. */
+static void create_arg(lua_State *L, int argc, char **argv, int script) {
+  int base = script ? script : argc;
+  lua_createtable(L, argc - base, base + 1);
+  for (int i = 0; i < argc; i++) {
+    lua_pushstring(L, argv[i]);
+    lua_rawseti(L, -2, i - (script ? script : 0));
+  }
+  lua_setglobal(L, "arg");
+}
+
+/* Run the chunk loaded by status (LUA_OK with the function pushed) with
+** nargs arguments pushed after it; report errors. */
+static int run_loaded(session *s, int status, int nargs) {
+  lua_State *L = session_lua(s);
+  if (status == LUA_OK) status = session_pcall(s, nargs, 0);
+  else lua_pop(L, nargs);
+  if (status != LUA_OK) {
+    session_report(s);
+    return EXIT_SCRIPT;
+  }
+  return 0;
+}
+
+static int run_string(session *s, const char *code) {
+  lua_State *L = session_lua(s);
+  return run_loaded(s, luaL_loadbuffer(L, code, strlen(code), "=(command line)"),
+                    0);
+}
+
+/* Run the script at argv[script] ('-' = stdin) with its arguments. */
+static int run_script(session *s, int argc, char **argv, int script) {
+  lua_State *L = session_lua(s);
+  const char *name = argv[script];
+  if (strcmp(name, "-") == 0 && strcmp(argv[script - 1], "--") != 0)
+    name = NULL;                               /* stdin */
+  int status = luaL_loadfile(L, name);
+  if (status == LUA_OK) lua_insert(L, -1);
+  int nargs = argc - script - 1;
+  luaL_checkstack(L, nargs + 3, "too many arguments to script");
+  for (int i = script + 1; i < argc; i++) lua_pushstring(L, argv[i]);
+  return run_loaded(s, status, nargs);
+}
+
+/* Run every -e in order. */
+static int run_e(session *s, int argc, char **argv, int until) {
+  for (int i = 1; i < until && i < argc; i++) {
+    if (strcmp(argv[i], "--") == 0) break;
+    if (strcmp(argv[i], "-e") == 0) {
+      int rc = run_string(s, argv[++i]);
+      if (rc) return rc;
+    } else if (strcmp(argv[i], "--timeout") == 0 ||
+               strcmp(argv[i], "--memory-limit") == 0) {
+      i++;
+    }
+  }
+  return 0;
+}
+
+static int list_plugins(session *s) {
+  plugin_loader *pl = session_loader(s);
+  size_t n = loader_count(pl), bad = 0;
+  char **dirs = loader_search_path();
+  printf("plugin folders:");
+  for (size_t i = 0; dirs && dirs[i]; i++) printf(" %s", dirs[i]);
+  printf("%s\n", dirs && dirs[0] ? "" : " (none found)");
+  loader_free_dirs(dirs);
+  for (size_t i = 0; i < n; i++) {
+    const plugin_info *in = loader_info(pl, i);
+    if (in->error) {
+      bad++;
+      continue;
+    }
+    printf("%-12s %-8s %s\n             %s\n", in->name, in->version,
+           in->summary, in->path);
+  }
+  for (size_t i = 0; i < n; i++) {
+    const plugin_info *in = loader_info(pl, i);
+    if (in->error) printf("failed: %s: %s\n", in->path, in->error);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  if (argv[0] && argv[0][0]) progname = "lector";
+  cmdline cl = {0};
+  if (parse_args(argc, argv, &cl) != 0) return EXIT_USAGE;
+  if (cl.help) {
+    usage(stdout);
+    return 0;
+  }
+  if (cl.version) {
+    printf("lector %s (%s, plugin ABI %d.%d)\n", LECTOR_VERSION, LUA_RELEASE,
+           LECTOR_ABI_MAJOR, LECTOR_ABI_MINOR);
+    return 0;
+  }
+  cl.so.quiet_plugins = cl.list_plugins;
+  session *s;
+  char *err = NULL;
+  if (session_open(&cl.so, &s, &err) != 0) {
+    fprintf(stderr, "%s: %s\n", progname, UTIL_MSG(err));
+    free(err);
+    return EXIT_SCRIPT;
+  }
+  int rc = 0;
+  if (cl.list_plugins) rc = list_plugins(s);
+  else {
+    create_arg(session_lua(s), argc, argv, cl.script);
+    rc = run_e(s, argc, argv, cl.script ? cl.script : argc);
+    if (!rc && cl.script) rc = run_script(s, argc, argv, cl.script);
+    if (!rc && (cl.interactive || (!cl.script && !cl.has_e))) {
+      if (cl.interactive || isatty(STDIN_FILENO))
+        rc = repl_run(s, cl.script ? argv[cl.script] : NULL);
+      else {
+        rc = run_loaded(s, luaL_loadfile(session_lua(s), NULL), 0);
+      }
+    }
+  }
+  session_close(s);
+  return rc;
+}

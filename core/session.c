@@ -1,0 +1,199 @@
+/*
+** session.c -- the Lua state, protected calls with tracebacks, Ctrl-C and
+** timeouts, and the plugins of one session.
+*/
+#include "session.h"
+
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "config.h"
+#include "lua_lector.h"
+#include "mem.h"
+#include "util.h"
+#include "vocab.h"
+
+struct session {
+  lua_State *L;
+  plugin_loader *loader;
+  session_opts opts;
+  double timeout;
+  int warn_on;
+};
+
+/* The one session of the process (signal handlers need it). */
+static session *current;
+static atomic_int interrupt_flag;
+static _Atomic double deadline;        /* monotonic seconds; 0 = none */
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* --- interruption -------------------------------------------------------- */
+
+static void stop_hook(lua_State *L, lua_Debug *ar);
+
+int session_interrupted(void) {
+  if (atomic_load_explicit(&interrupt_flag, memory_order_relaxed)) return 1;
+  double d = atomic_load_explicit(&deadline, memory_order_relaxed);
+  return d > 0 && now() > d;
+}
+
+/* Set the flag and make the running Lua code stop at its next
+** instruction.  Safe in a signal handler (lua_sethook is, as lua.c relies
+** on) and from another thread. */
+void session_interrupt(void) {
+  atomic_store(&interrupt_flag, 1);
+  if (current)
+    lua_sethook(current->L, stop_hook,
+                LUA_MASKCALL | LUA_MASKRET | LUA_MASKCOUNT, 1);
+}
+
+void session_clear_interrupt(void) {
+  atomic_store(&interrupt_flag, 0);
+}
+
+/* The hook: raise an error at the next instruction count check. */
+static void stop_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  if (!session_interrupted()) return;
+  lua_sethook(L, NULL, 0, 0);
+  if (atomic_load(&interrupt_flag))
+    luaL_error(L, "interrupted");
+  luaL_error(L, "timeout: the call ran longer than %f seconds",
+             current ? current->timeout : 0.0);
+}
+
+static void on_sigint(int sig) {
+  (void)sig;
+  session_interrupt();
+}
+
+/* --- calls --------------------------------------------------------------- */
+
+/* Message handler: add a traceback (as lua.c's msghandler). */
+static int msghandler(lua_State *L) {
+  const char *msg = lua_tostring(L, 1);
+  if (msg == NULL) {
+    if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+      return 1;
+    msg = lua_pushfstring(L, "(error object is a %s value)",
+                          luaL_typename(L, 1));
+  }
+  luaL_traceback(L, L, msg, 1);
+  return 1;
+}
+
+int session_pcall(session *s, int nargs, int nresults) {
+  lua_State *L = s->L;
+  int base = lua_gettop(L) - nargs;
+  lua_pushcfunction(L, msghandler);
+  lua_insert(L, base);
+  session_clear_interrupt();
+  if (s->timeout > 0) {
+    atomic_store(&deadline, now() + s->timeout);
+    lua_sethook(L, stop_hook, LUA_MASKCOUNT, LECTOR_HOOK_COUNT);
+  }
+  void (*old)(int) = signal(SIGINT, on_sigint);
+  int status = lua_pcall(L, nargs, nresults, base);
+  signal(SIGINT, old);
+  lua_sethook(L, NULL, 0, 0);
+  atomic_store(&deadline, 0.0);
+  lua_remove(L, base);
+  return status;
+}
+
+void session_report(session *s) {
+  const char *msg = lua_tostring(s->L, -1);
+  fprintf(stderr, "%s\n", msg ? msg : "(error object is not a string)");
+  fflush(stderr);
+  lua_pop(s->L, 1);
+}
+
+/* --- warnings (lua_warn): off until "@on", as in lua.c ------------------- */
+
+static void warnf(void *ud, const char *msg, int tocont) {
+  static int continued;
+  session *s = ud;
+  if (!continued && *msg == '@') {
+    if (strcmp(msg, "@on") == 0) s->warn_on = 1;
+    else if (strcmp(msg, "@off") == 0) s->warn_on = 0;
+    return;
+  }
+  if (s->warn_on) {
+    if (!continued) fputs("Lua warning: ", stderr);
+    fputs(msg, stderr);
+    if (!tocont) fputc('\n', stderr);
+  }
+  continued = tocont;
+}
+
+/* --- set-up -------------------------------------------------------------- */
+
+/* Runs in protected mode: libraries, `lector`, plugins. */
+static int session_init(lua_State *L) {
+  session *s = lua_touserdata(L, 1);
+  luaL_checkversion(L);
+  luaL_openlibs(L);
+  s->loader = loader_new(L);
+  if (!s->loader) return luaL_error(L, "out of memory");
+  loader_set_verbose(s->loader, !s->opts.quiet_plugins);
+  lector_lua_open(L, s->loader);
+  if (!s->opts.no_plugins) {
+    char **dirs = loader_search_path();
+    for (size_t i = 0; dirs && dirs[i]; i++)
+      loader_load_dir(s->loader, dirs[i]);
+    loader_free_dirs(dirs);
+    loader_ready(s->loader);
+  }
+  return 0;
+}
+
+int session_open(const session_opts *opts, session **out, char **err) {
+  static const session_opts defaults = {0};
+  if (!opts) opts = &defaults;
+  session *s = calloc(1, sizeof *s);
+  if (!s) return *err = NULL, -1;
+  mem_set_limit(opts->memory_limit);
+  s->opts = *opts;
+  s->timeout = opts->timeout;
+  s->L = lua_newstate(mem_lua_alloc, NULL);
+  if (!s->L) {
+    free(s);
+    *err = util_errorf("cannot create the Lua state (memory limit too low?)");
+    return -1;
+  }
+  lua_setwarnf(s->L, warnf, s);
+  current = s;
+  lua_pushcfunction(s->L, session_init);
+  lua_pushlightuserdata(s->L, s);
+  if (session_pcall(s, 1, 0) != LUA_OK) {
+    *err = util_errorf("cannot start: %s", lua_tostring(s->L, -1));
+    session_close(s);
+    return -1;
+  }
+  *out = s;
+  return 0;
+}
+
+void session_close(session *s) {
+  if (!s) return;
+  lua_close(s->L);
+  loader_free(s->loader);
+  if (current == s) current = NULL;
+  vocab_reset();
+  free(s);
+}
+
+lua_State *session_lua(session *s) { return s->L; }
+plugin_loader *session_loader(session *s) { return s->loader; }

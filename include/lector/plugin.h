@@ -1,0 +1,233 @@
+/*
+** lector/plugin.h -- the one header a Lector plugin needs.
+**
+** A plugin is a shared object that exports one symbol, LECTOR_ENTRY
+** ("lector_plugin_v1"), a function returning a const descriptor.  The host
+** checks every field of the descriptor before it runs any plugin code, then
+** calls open() with a table of host functions.  A plugin never links
+** against the host: everything it needs from Lector comes through that
+** table; Lua's own lua_* / luaL_* functions resolve from the one shared
+** liblua5.4 the host is linked with (a plugin must not carry its own Lua).
+**
+** Versioning: LECTOR_ABI_MAJOR changes when anything here changes
+** incompatibly (the entry symbol carries it, so an old plugin is not even
+** found by a new host).  LECTOR_ABI_MINOR grows when fields are appended
+** to lector_host; both tables are append-only, and each starts with its
+** struct size so either side can tell what the other has.  A plugin built
+** against minor M loads in any host whose minor is >= M.
+**
+** Ownership, stated once for the whole header:
+**   - Strings passed to the host are borrowed for the call, except where a
+**     field says the host keeps them (descriptor strings, service tables:
+**     these must live as long as the plugin is loaded).
+**   - Error messages (char **err out-parameters) are made by host->errorf
+**     and freed by whoever receives them, with host->free.
+**   - Memory from host->alloc is freed with host->free, by anyone.
+**   - Nothing longjmps across this interface: functions here report with
+**     return codes.  Lua C functions a plugin registers raise ordinary Lua
+**     errors (luaL_error), as any Lua C module does.
+**
+** Threads: every lector_host function is safe to call from any thread,
+** except those taking a lua_State, which belong to the Lua thread only.
+*/
+#ifndef LECTOR_PLUGIN_H
+#define LECTOR_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdarg.h>
+
+#include <lua.h>
+#include <lauxlib.h>
+
+#define LECTOR_ABI_MAJOR 1
+#define LECTOR_ABI_MINOR 0
+
+/* Name of the exported entry function; the ABI major is part of it. */
+#define LECTOR_ENTRY "lector_plugin_v1"
+
+#if defined(__GNUC__)
+#define LECTOR_EXPORT __attribute__((visibility("default")))
+#define LECTOR_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define LECTOR_EXPORT
+#define LECTOR_PRINTF(f, a)
+#endif
+
+typedef struct lector_host lector_host;     /* the host's function table */
+typedef struct lector_plugin lector_plugin; /* a plugin's descriptor */
+typedef struct lector_ctx lector_ctx;       /* the host's handle for one loaded plugin */
+typedef struct lector_corpus lector_corpus; /* a loaded corpus (opaque) */
+
+/* Return codes.  0 is success; anything else comes with a message. */
+#define LECTOR_OK 0
+#define LECTOR_ERR 1         /* generic failure; see the message */
+#define LECTOR_ENOMEM 2      /* the session's memory limit was reached */
+#define LECTOR_ENOTFOUND 3   /* no such service, document or module */
+#define LECTOR_EVERSION 4    /* a service exists but is too old */
+#define LECTOR_EINTERRUPT 5  /* Ctrl-C or a timeout: stop and return */
+
+/* Log levels for host->log. */
+#define LECTOR_LOG_DEBUG 0
+#define LECTOR_LOG_INFO 1
+#define LECTOR_LOG_WARN 2
+#define LECTOR_LOG_ERROR 3
+
+/* ------------------------------------------------------------------------
+** The descriptor: pure data, checked by the host before any plugin code
+** runs.  Fill it with LECTOR_PLUGIN_INIT so the build-time fields are right.
+*/
+struct lector_plugin {
+  size_t struct_size;    /* sizeof(lector_plugin) as the plugin saw it */
+  int abi_major;         /* LECTOR_ABI_MAJOR the plugin was built with */
+  int abi_minor;         /* LECTOR_ABI_MINOR the plugin was built with */
+  int lua_version_num;   /* LUA_VERSION_NUM the plugin was built with */
+  size_t lua_numsizes;   /* LUAL_NUMSIZES: sizes of lua_Integer/lua_Number */
+  const char *name;      /* short name, [a-z0-9_]+; unique in a session */
+  const char *version;   /* the plugin's own version, e.g. "1.2.0" */
+  const char *summary;   /* one line for `lector --plugins` */
+  /* Called once after the checks pass.  Register Lua modules and provide
+  ** services here.  Return LECTOR_OK, or an error code with *err set; then
+  ** the plugin is skipped (nothing it registered stays) and closed. */
+  int (*open)(lector_ctx *ctx, const lector_host *host, char **err);
+  /* Optional (may be NULL): called when every plugin has been opened, so
+  ** a plugin can look up services of plugins loaded after it. */
+  int (*ready)(lector_ctx *ctx, char **err);
+  /* Optional: called at exit after the Lua state is closed, in reverse
+  ** load order, just before the shared object is unloaded. */
+  void (*close)(lector_ctx *ctx);
+};
+
+/* First five fields of a descriptor; use as
+**   static const lector_plugin desc = { LECTOR_PLUGIN_INIT,
+**     "name", "1.0", "summary", my_open, NULL, NULL };            */
+#define LECTOR_PLUGIN_INIT \
+  sizeof(lector_plugin), LECTOR_ABI_MAJOR, LECTOR_ABI_MINOR, \
+  LUA_VERSION_NUM, LUAL_NUMSIZES
+
+/* Declares the entry point returning desc. */
+#define LECTOR_PLUGIN_ENTRY(desc) \
+  LECTOR_EXPORT const lector_plugin *lector_plugin_v1(void); \
+  LECTOR_EXPORT const lector_plugin *lector_plugin_v1(void) { return &(desc); }
+
+/* ------------------------------------------------------------------------
+** Documents.  A corpus is a list of documents, each a file on disk whose
+** metadata the host keeps in memory and whose text is read on demand.
+*/
+typedef struct lector_doc_info {
+  const char *id;       /* path relative to the loaded root */
+  const char *path;     /* path as opened */
+  const char *title;    /* first non-empty line of the body ("" if none) */
+  char date[11];        /* "YYYY-MM-DD", or "" when the doc has none */
+  size_t bytes;         /* length of the text (UTF-8, header removed) */
+} lector_doc_info;      /* strings are owned by the corpus */
+
+typedef struct lector_text {
+  const char *data;     /* the document's text, UTF-8 unless raw */
+  size_t len;           /* its length in bytes (data[len] is '\0') */
+  void *owner_;         /* host-private: release with host->text_release
+                           (NULL: borrowed from a Lua string, nothing to do) */
+} lector_text;
+
+/* ------------------------------------------------------------------------
+** The host table.  Append-only: new fields go at the end and raise
+** LECTOR_ABI_MINOR.  Check host->struct_size before using a field added
+** after the minor you were built with (LECTOR_HOST_HAS).
+*/
+struct lector_host {
+  size_t struct_size;   /* sizeof(lector_host) in the host */
+  int abi_major;        /* LECTOR_ABI_MAJOR of the host */
+  int abi_minor;        /* LECTOR_ABI_MINOR of the host */
+  const char *version;  /* Lector's version string */
+
+  /* --- memory: counted against the session's memory limit ------------- */
+  /* Allocate n bytes; NULL when the limit is reached or malloc fails. */
+  void *(*alloc)(size_t n);
+  /* Resize p (NULL = alloc) to n bytes; NULL on failure, p kept. */
+  void *(*realloc)(void *p, size_t n);
+  /* Free memory from alloc/realloc/errorf; NULL is fine. */
+  void (*free)(void *p);
+
+  /* --- messages --------------------------------------------------------- */
+  /* Print a message to stderr, prefixed with the plugin's name. */
+  void (*log)(lector_ctx *ctx, int level, const char *fmt, ...)
+      LECTOR_PRINTF(3, 4);
+  /* Format an error message into host memory (free with host->free).
+  ** Never NULL: on allocation failure returns a static "out of memory"
+  ** that host->free ignores. */
+  char *(*errorf)(const char *fmt, ...) LECTOR_PRINTF(1, 2);
+
+  /* --- Lua modules ------------------------------------------------------ */
+  /* Make `require "lector.<name>"` and lector.plugin(name) call openf,
+  ** which must push one value (the module table).  Call from open().
+  ** Returns LECTOR_OK, or LECTOR_ERR with *err when name is taken. */
+  int (*register_module)(lector_ctx *ctx, const char *name,
+                         lua_CFunction openf, char **err);
+  /* The session's Lua state (the Lua thread only). */
+  lua_State *(*lua)(lector_ctx *ctx);
+
+  /* --- C services shared between plugins --------------------------------- */
+  /* Publish api under name at version.  api must start with a size_t
+  ** struct size and stay valid while the plugin is loaded.  A name can be
+  ** provided once per session. */
+  int (*provide)(lector_ctx *ctx, const char *name, int version,
+                 const void *api, char **err);
+  /* Look up a service with at least min_version; the host records that
+  ** ctx uses it.  NULL with *err (LECTOR_ENOTFOUND / EVERSION text) when
+  ** missing.  Safe to call from open() (for plugins loaded earlier),
+  ** ready(), or later. */
+  const void *(*require)(lector_ctx *ctx, const char *name, int min_version,
+                         char **err);
+
+  /* --- interruption ----------------------------------------------------- */
+  /* Nonzero once Ctrl-C was pressed or the session's timeout passed.  Long
+  ** loops in C poll this (it is one atomic load) and return
+  ** LECTOR_EINTERRUPT; Lua-facing functions then raise an error. */
+  int (*interrupted)(void);
+
+  /* --- the shared vocabulary: string <-> id, ids are 1, 2, 3 ... -------- */
+  /* Id of the len bytes at s, adding them if new; 0 only on out of memory.
+  ** Ids are stable for the session. */
+  uint32_t (*vocab_intern)(const char *s, size_t len);
+  /* Id of s if known, else 0; never adds. */
+  uint32_t (*vocab_lookup)(const char *s, size_t len);
+  /* The string of id (owned by the vocabulary, NUL-terminated) and its
+  ** length in *len (may be NULL); NULL for an unknown id. */
+  const char *(*vocab_string)(uint32_t id, size_t *len);
+  /* Number of strings in the vocabulary (the largest id). */
+  uint32_t (*vocab_size)(void);
+
+  /* --- corpora and documents -------------------------------------------- */
+  /* The corpus at stack index idx, or NULL if that is not a corpus.
+  ** The corpus lives as long as that Lua value does. [-0, +0, -] */
+  lector_corpus *(*corpus_test)(lua_State *L, int idx);
+  /* Take a reference to c, usable from any thread; drop it with
+  ** corpus_release.  Use this to keep a corpus across threads. */
+  lector_corpus *(*corpus_retain)(lector_corpus *c);
+  void (*corpus_release)(lector_corpus *c);
+  /* Number of documents in c. */
+  size_t (*corpus_count)(const lector_corpus *c);
+  /* Metadata of document i (0-based); LECTOR_ENOTFOUND past the end. */
+  int (*doc_info)(const lector_corpus *c, size_t i, lector_doc_info *out);
+  /* Read the text of document i into out (decoded to UTF-8 as the corpus
+  ** was loaded).  Release with text_release.  Thread-safe. */
+  int (*doc_text)(const lector_corpus *c, size_t i, lector_text *out,
+                  char **err);
+  void (*text_release)(lector_text *t);
+  /* The text of the value at idx: a string, or a document (a corpus
+  ** element), whose text is read.  Raises a Lua error naming the argument
+  ** otherwise.  Release with text_release.  [-0, +0, e] */
+  void (*check_text)(lua_State *L, int idx, lector_text *out);
+  /* If the value at idx is a document, its corpus and index; else NULL.
+  ** [-0, +0, -] */
+  lector_corpus *(*doc_test)(lua_State *L, int idx, size_t *index);
+};
+
+/* True when the host table has field f (added at some minor version). */
+#define LECTOR_HOST_HAS(host, f) \
+  ((host)->struct_size >= offsetof(lector_host, f) + sizeof((host)->f))
+
+/* Entry point type. */
+typedef const lector_plugin *(*lector_entry_fn)(void);
+
+#endif

@@ -1,0 +1,82 @@
+#!/bin/sh
+# test_cli.sh -- the lector command line: exit codes, -e, -, arg, errors,
+# --plugins with broken fixture plugins, timeouts.  Run by ctest.
+set -u
+L="${LECTOR_BIN:?run through ctest}"
+TP="${LECTOR_TEST_PLUGINS:?}"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+
+check() {  # check NAME EXPECTED_RC PATTERN -- command...
+  name=$1 want=$2 pattern=$3
+  shift 4
+  "$@" >"$T/out" 2>&1
+  rc=$?
+  if [ "$rc" -ne "$want" ]; then
+    echo "FAIL $name: exit $rc, wanted $want"; sed 's/^/  | /' "$T/out"
+    fail=$((fail + 1)); return
+  fi
+  if [ -n "$pattern" ] && ! grep -q -- "$pattern" "$T/out"; then
+    echo "FAIL $name: no '$pattern' in output"; sed 's/^/  | /' "$T/out"
+    fail=$((fail + 1)); return
+  fi
+  echo "ok   $name"; pass=$((pass + 1))
+}
+
+printf 'print("args", ...)\nprint(arg[0], arg[1], arg[2])\n' > "$T/args.lua"
+printf 'local t = nil\nlocal x = t.field\n' > "$T/bad.lua"
+printf 'x = = 1\n' > "$T/syntax.lua"
+
+check version 0 "lector 0" -- "$L" --version
+check help 0 "usage: lector" -- "$L" --help
+check e 0 "^3$" -- "$L" -e "print(1 + 2)"
+check e_twice 0 "^ab$" -- "$L" -e "x = 'a'" -e "print(x .. 'b')"
+check script_args 0 "args	one	two" -- "$L" "$T/args.lua" one two
+check arg_table 0 "args.lua	one	two" -- "$L" "$T/args.lua" one two
+check runtime_error 1 "bad.lua:2: attempt to index a nil value" -- "$L" "$T/bad.lua"
+check traceback 1 "stack traceback:" -- "$L" "$T/bad.lua"
+check syntax_error 1 "syntax.lua:1:" -- "$L" "$T/syntax.lua"
+check missing_script 1 "cannot open" -- "$L" "$T/none.lua"
+check unknown_option 2 "unknown option '--bogus'" -- "$L" --bogus
+check e_without_code 2 "needs an argument" -- "$L" -e
+check bad_timeout 2 "--timeout wants" -- "$L" --timeout soon -e ""
+check bad_memory 2 "--memory-limit wants" -- "$L" --memory-limit lots -e ""
+check timeout 1 "timeout" -- "$L" --timeout 0.3 -e "while true do end"
+check memory_limit 1 "not enough memory" -- "$L" --memory-limit 64M -e \
+  "local t = {} for i = 1, 1e8 do t[i] = {} end"
+check lfs 0 "directory" -- "$L" -e "print(require('lfs').attributes('.', 'mode'))"
+
+# A script from stdin, with '-' and with no arguments when not a terminal.
+printf 'print("stdin", ...)\n' > "$T/in.lua"
+check stdin_dash 0 "stdin	x" -- sh -c "\"$L\" - x < \"$T/in.lua\""
+check stdin_pipe 0 "^stdin$" -- sh -c "\"$L\" < \"$T/in.lua\""
+
+# Broken plugins are reported and skipped; the good ones still load.
+export LECTOR_PLUGIN_PATH="$TP"
+check plugins_list 0 "^good " -- "$L" --plugins
+check plugins_failed 0 "failed: .*wrong_abi.so: built for plugin ABI 1.7, this lector has ABI 1.0" -- "$L" --plugins
+check plugins_not_elf 0 "failed: .*not_elf.so: cannot load" -- "$L" --plugins
+check plugins_dup 0 "good_dup.so: a plugin named 'good' is already loaded" -- "$L" --plugins
+check plugins_open 0 "fail_open.so: open() failed: the database file" -- "$L" --plugins
+check plugins_stderr 0 "lector: plugin .*own_lua.so: carries its own copy of Lua" -- "$L" -e ""
+check plugins_work 0 "^42$" -- "$L" -e "print(lector.plugin('good').twice(21))"
+check service_use 0 "^counter$" -- "$L" -e \
+  "for _, p in ipairs(lector.plugins()) do if p.name == 'user' then print(p.uses[1]) end end"
+check vocab_shared 0 "^true$" -- "$L" -e \
+  "local g = lector.plugin('good'); print(g.intern('tram') == g.intern('tram') and g.intern('tram') ~= g.intern('line'))"
+check doc_access 0 "Harbour reopens after the storm|2025-01-15" -- "$L" -e \
+  "print(lector.plugin('good').titles(lector.load('$LECTOR_FIXTURES/articles'))[1])"
+unset LECTOR_PLUGIN_PATH
+
+# A plugin built out of tree with one cc line and pkg-config, dropped in.
+mkdir "$T/mine"
+check cc_plugin 0 "" -- sh -c "PKG_CONFIG_PATH='$LECTOR_BUILD' cc -shared \
+  \$(PKG_CONFIG_PATH='$LECTOR_BUILD' pkg-config --cflags lector-plugin) \
+  -DPLUGIN_NAME='\"mine\"' '$(dirname "$0")/plugins/testplug.c' -o '$T/mine/mine.so'"
+check cc_plugin_loads 0 "^10$" -- env LECTOR_PLUGIN_PATH="$T/mine" "$L" -e \
+  "print(require('lector.mine').twice(5))"
+check no_plugins 0 "^0$" -- "$L" --no-plugins -e "print(#lector.plugins())"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
