@@ -1,0 +1,161 @@
+-- test_load.lua: lector.load and the corpus/doc API on fixtures, and every
+-- kind of bad input.
+local T = require "testlib"
+local lfs = require "lfs"
+
+local tests = {}
+local articles = T.fixtures("articles")
+
+local function ids(corpus)
+  local out = {}
+  for doc in corpus:each() do out[#out + 1] = doc.id end
+  return table.concat(out, " ")
+end
+
+function tests.directory_sorted_by_path()
+  local c = lector.load(articles, {quiet = true})
+  T.eq(#c, 6, "#corpus")
+  T.eq(ids(c), "harbour/2025-01-15-reopens.txt harbour/2025-02-03-ferry.txt "
+    .. "market/empty.txt market/fountain.txt market/notes.md market/stalls.txt",
+    "ids")
+  T.eq(c[1].path, articles .. "/harbour/2025-01-15-reopens.txt", "path")
+  T.eq(c[0], nil, "corpus[0]")
+  T.eq(c[7], nil, "corpus[7]")
+end
+
+function tests.header_date_and_body()
+  local d = lector.load(articles .. "/harbour/2025-01-15-reopens.txt")[1]
+  T.eq(d.id, "2025-01-15-reopens.txt", "id of a single file")
+  T.eq(d.date, "2025-01-15", "date")
+  T.eq(d.month, "2025-01", "month")
+  T.eq(d.year, "2025", "year")
+  T.eq(d.title, "Harbour reopens after the storm", "title")
+  T.ok(d.text:find("^Harbour reopens after the storm\nFishing boats"),
+    "the header line's text is part of the body")
+  T.eq(d.bytes, #d.text, "bytes")
+  T.eq(d.meta.date_source, "header", "date_source")
+  T.eq(d.meta.encoding, "utf-8", "encoding")
+end
+
+function tests.front_matter()
+  local d = lector.load(articles .. "/harbour/2025-02-03-ferry.txt")[1]
+  T.eq(d.date, "2025-02-03", "date")
+  T.eq(d.meta.author, "Ines Calder", "meta.author")
+  T.eq(d.meta.title, "Ferry timetable changes", "quotes stripped")
+  T.eq(d.meta.date_source, "meta", "date_source")
+  T.ok(not d.text:find("author:"), "front matter is not in the text")
+end
+
+function tests.dateline_and_no_date()
+  local c = lector.load(articles .. "/market", {quiet = true})
+  local by = {}
+  for doc in c:each() do by[doc.id] = doc end
+  T.eq(by["stalls.txt"].date, "2025-04-08", "dateline date")
+  T.eq(by["stalls.txt"].meta.date_source, "text", "date_source")
+  T.eq(by["fountain.txt"].date, nil, "no date")
+  T.eq(by["fountain.txt"].title, "Square fountain repaired",
+    "title skips blank lines")
+  T.eq(by["empty.txt"].text, "", "empty file kept")
+  T.eq(by["empty.txt"].title, "", "empty title")
+end
+
+function tests.filters()
+  local c = lector.load(articles, {ext = "md"})
+  T.eq(ids(c), "market/notes.md", "ext")
+  c = lector.load(articles, {ext = {".txt", "md"}})
+  T.eq(#c, 6, "ext list")
+  c = lector.load(articles, {glob = "harbour/*"})
+  T.eq(#c, 2, "glob")
+  c = lector.load({articles .. "/market/stalls.txt",
+    articles .. "/harbour"})
+  T.eq(ids(c), "stalls.txt 2025-01-15-reopens.txt 2025-02-03-ferry.txt",
+    "list of roots in order")
+end
+
+function tests.filter_and_group_by()
+  local c = lector.load(articles)
+  local dated = c:filter(function(d) return d.date ~= nil end)
+  T.eq(#dated, 3, "filter")
+  T.eq(dated[1].id, "harbour/2025-01-15-reopens.txt", "filter keeps order")
+  local groups = c:group_by("month")
+  local keys = {}
+  for k, sub in pairs(groups) do keys[#keys + 1] = k .. "=" .. #sub end
+  T.eq(table.concat(keys, " "), "2025-01=1 2025-02=1 2025-04=1",
+    "group_by month, sorted")
+  groups = c:group_by(function(d) return #d.text > 100 and "long" or "short" end)
+  T.eq(#groups.long + #groups.short, 6, "group_by fn")
+  groups = c:group_by("author")
+  T.eq(#groups["Ines Calder"], 1, "group_by a front-matter key")
+  T.raises("group_by: the key of", c.group_by, c, function() return {} end)
+  local lo, hi = c:dates()
+  T.eq(lo .. ".." .. hi, "2025-01-15..2025-04-08", "dates")
+end
+
+function tests.docs_outlive_their_corpus()
+  local d = lector.load(articles)[2]
+  collectgarbage()
+  collectgarbage()
+  T.eq(d.date, "2025-02-03", "doc after its corpus was collected")
+  local c <close> = lector.load(articles)
+  T.ok(tostring(c):find("6 documents"), "tostring")
+end
+
+function tests.bad_arguments()
+  T.raises("unknown option 'bogus'", lector.load, articles, {bogus = 1})
+  T.raises("No such file or directory", lector.load, articles .. "/missing")
+  T.raises("no paths given", lector.load, {})
+  T.raises("path[2] is a number", lector.load, {articles, 5})
+  T.raises("a document has no field 'nope'", function()
+    return lector.load(articles)[1].nope
+  end)
+  T.raises("a corpus has no field or method 'nope'", function()
+    return lector.load(articles).nope
+  end)
+end
+
+function tests.bad_files_are_skipped_with_warnings()
+  local dir = T.tmpdir()
+  T.write(dir .. "/a-good.txt", "Good article\nAll is well.\n")
+  T.write(dir .. "/b-binary.txt", "PK\3\4\0\0binary")
+  T.write(dir .. "/c-latin1.txt", "Caf\233 opens\nThe caf\233 serves cr\232me.\n")
+  T.write(dir .. "/d-long.txt", "Long line\n" .. string.rep("word ", 400000))
+  local c = lector.load(dir, {quiet = true})
+  T.eq(ids(c), "a-good.txt c-latin1.txt d-long.txt", "binary skipped")
+  local w = table.concat(c.warnings, "\n")
+  T.ok(w:find("b-binary.txt: binary file", 1, true), "binary warning: " .. w)
+  T.ok(w:find("c-latin1.txt: not valid UTF-8", 1, true), "latin1 warning")
+  T.eq(c[2].title, "Café opens", "Windows-1252 decoded")
+  T.eq(c[2].meta.encoding, "windows-1252", "encoding recorded")
+  T.eq(#c[3].text, 10 + 5 * 400000, "long line kept whole")
+  local raw = lector.load(dir .. "/c-latin1.txt", {encoding = "raw"})[1]
+  T.eq(raw.title, "Caf\233 opens", "raw bytes kept")
+  T.eq(raw.meta.utf8, false, "raw flagged")
+  local iso = lector.load(dir .. "/c-latin1.txt", {encoding = "ISO-8859-1"})[1]
+  T.eq(iso.title, "Café opens", "iconv")
+  T.raises("BOGUS-ENC", lector.load, dir, {encoding = "BOGUS-ENC"})
+  T.raises("binary file", lector.load, dir, {strict = true, quiet = true})
+end
+
+function tests.symlink_loop_does_not_hang()
+  local dir = T.tmpdir()
+  assert(lfs.mkdir(dir .. "/sub"))
+  T.write(dir .. "/sub/x.txt", "An article\n")
+  assert(lfs.link(dir, dir .. "/sub/loop", true))
+  local c = lector.load(dir, {quiet = true})
+  T.eq(#c, 1, "the file once")
+end
+
+function tests.text_read_on_demand()
+  local dir = T.tmpdir()
+  T.write(dir .. "/x.txt", "First title\nfirst body\n")
+  local c = lector.load(dir)
+  T.write(dir .. "/x.txt", "First title\nfresh body\n")
+  T.ok(c[1].text:find("fresh"), "text is read when asked for")
+  T.write(dir .. "/x.txt", "First title\nmuch longer body\n")
+  T.raises("x.txt: file changed since the corpus was loaded",
+    function() return c[1].text end)
+  os.remove(dir .. "/x.txt")
+  T.raises("x.txt", function() return c[1].text end)
+end
+
+T.run(tests)
