@@ -1,0 +1,1014 @@
+/*
+** test_corpus.c -- the corpus model: the walk, filters, bad input,
+** encodings, text on demand, subsets, and the shared corpora when present.
+**
+** Unreadable files are simulated by wrapping open() (the target links with
+** -Wl,--wrap=open): CI runs as root, where chmod 000 does not stop reads.
+*/
+#define _GNU_SOURCE  /* nftw, O_TMPFILE */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "corpus.h"
+
+#ifndef LECTOR_FIXTURES_DIR
+#define LECTOR_FIXTURES_DIR "tests/fixtures"
+#endif
+
+/* ---------------------------------------------------------------------
+** open() wrapper: paths ending in fail_suffix fail with EACCES.
+*/
+
+static const char *fail_suffix;
+
+int __real_open(const char *path, int flags, ...);
+int __wrap_open(const char *path, int flags, ...);
+
+int __wrap_open(const char *path, int flags, ...) {
+  int mode = 0;
+  if (flags & (O_CREAT | O_TMPFILE)) {
+    va_list ap;
+    va_start(ap, flags);
+    mode = va_arg(ap, int);
+    va_end(ap);
+  }
+  size_t n = strlen(path), k = fail_suffix ? strlen(fail_suffix) : 0;
+  if (fail_suffix && n >= k && strcmp(path + n - k, fail_suffix) == 0) {
+    errno = EACCES;
+    return -1;
+  }
+  return __real_open(path, flags, mode);
+}
+
+/* ---------------------------------------------------------------------
+** Helpers: a temporary folder per test, files, loading
+*/
+
+static char tmp[PATH_MAX];
+
+static int setup_tmp(void **state) {
+  (void)state;
+  const char *base = getenv("TMPDIR");
+  snprintf(tmp, sizeof tmp, "%s/lector-corpus-XXXXXX", base ? base : "/tmp");
+  fail_suffix = NULL;
+  return mkdtemp(tmp) ? 0 : -1;
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag,
+                    struct FTW *ftw) {
+  (void)sb;
+  (void)flag;
+  (void)ftw;
+  return remove(p);
+}
+
+static int teardown_tmp(void **state) {
+  (void)state;
+  fail_suffix = NULL;
+  return nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A path under the temporary folder (a static buffer out of four). */
+static const char *tp(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+static const char *tp(const char *fmt, ...) {
+  static char bufs[4][2 * PATH_MAX + 2];
+  static int next;
+  char *b = bufs[next++ & 3], rel[PATH_MAX];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(rel, sizeof rel, fmt, ap);
+  va_end(ap);
+  snprintf(b, sizeof bufs[0], "%s/%s", tmp, rel);
+  return b;
+}
+
+static void write_bytes(const char *path, const void *data, size_t n) {
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(data, 1, n, f), n);
+  assert_int_equal(fclose(f), 0);
+}
+#define WRITE_LIT(path, lit) write_bytes(path, lit, sizeof(lit) - 1)
+
+static void make_dir(const char *path) { assert_int_equal(mkdir(path, 0755), 0); }
+
+/* tests/fixtures/corpus/<sub> */
+static const char *fixture(const char *sub) {
+  static char buf[2][PATH_MAX];
+  static int next;
+  const char *base = getenv("LECTOR_FIXTURES");
+  char *b = buf[next++ & 1];
+  snprintf(b, PATH_MAX, "%s/corpus/%s", base ? base : LECTOR_FIXTURES_DIR, sub);
+  return b;
+}
+
+static const corpus_opts quiet_opts = {.quiet = 1};
+
+/* Load the one root path, failing the test on error. */
+static corpus *load(const char *path, const corpus_opts *o) {
+  corpus *c = NULL;
+  char *err = NULL;
+  if (corpus_load(&path, 1, o ? o : &quiet_opts, &c, &err) != 0)
+    fail_msg("loading %s: %s", path, err ? err : "out of memory");
+  assert_non_null(c);
+  return c;
+}
+
+/* The error loading path with o (must fail); malloc'd. */
+static char *load_error(const char *path, const corpus_opts *o) {
+  corpus *c = NULL;
+  char *err = NULL;
+  assert_int_not_equal(corpus_load(&path, 1, o, &c, &err), 0);
+  assert_null(c);
+  assert_non_null(err);
+  return err;
+}
+
+static void assert_contains(const char *s, const char *part) {
+  if (!s || !strstr(s, part)) fail_msg("\"%s\" does not contain \"%s\"", s, part);
+}
+
+static const corpus_doc *doc_by_id(const corpus *c, const char *id) {
+  for (size_t i = 0; i < corpus_count(c); i++)
+    if (strcmp(corpus_doc_at(c, i)->id, id) == 0) return corpus_doc_at(c, i);
+  fail_msg("no document %s", id);
+  return NULL;
+}
+
+static size_t index_of(const corpus *c, const char *id) {
+  return (size_t)(doc_by_id(c, id) - corpus_doc_at(c, 0));
+}
+
+/* The text of document i, checked against its metadata; release it. */
+static lector_text text_of(const corpus *c, size_t i) {
+  lector_text t;
+  char *err = NULL;
+  if (corpus_text(c, i, &t, &err) != 0) fail_msg("text: %s", err);
+  assert_int_equal(t.len, corpus_doc_at(c, i)->bytes);
+  assert_int_equal(t.data[t.len], '\0');
+  return t;
+}
+
+static void assert_text(const corpus *c, size_t i, const char *want) {
+  lector_text t = text_of(c, i);
+  assert_int_equal(t.len, strlen(want));
+  assert_memory_equal(t.data, want, t.len);
+  corpus_text_release(&t);
+}
+
+static void assert_ids(const corpus *c, const char *const *ids, size_t n) {
+  assert_int_equal(corpus_count(c), n);
+  for (size_t i = 0; i < n; i++) assert_string_equal(corpus_doc_at(c, i)->id, ids[i]);
+  assert_null(corpus_doc_at(c, n));
+}
+
+/* ---------------------------------------------------------------------
+** The walk
+*/
+
+static const char *const walk_ids[] = {
+  "a.txt", "b-c.txt", "b.txt", "b/sub/z.txt", "b/x.txt", "b/y.md", "c.TXT",
+  "notes"};
+
+static void walk_sorted(void **state) {
+  (void)state;
+  const char *root = fixture("walk");
+  corpus *c = load(root, NULL);
+  assert_ids(c, walk_ids, 8);
+  char want[PATH_MAX];
+  for (size_t i = 0; i < 8; i++) {
+    const corpus_doc *d = corpus_doc_at(c, i);
+    snprintf(want, sizeof want, "%s/%s", root, d->id);
+    assert_string_equal(d->path, want);
+    assert_ptr_equal(d->id, d->path + strlen(root) + 1);
+  }
+  const corpus_doc *a = corpus_doc_at(c, 0);
+  assert_int_equal(a->date, 20210305);
+  assert_int_equal(a->date_source, CORPUS_DATE_HEADER);
+  assert_string_equal(a->title, "Flood warning lifted for the lower valley");
+  assert_string_equal(corpus_doc_at(c, 5)->title, "# Notes on the school fete");
+  assert_int_equal(corpus_warning_count(c), 0);
+  corpus_release(c);
+}
+
+static void walk_ext_filter(void **state) {
+  (void)state;
+  const char *txt[] = {"txt"}, *two[] = {".md", "TXT"};
+  corpus_opts o = {.quiet = 1, .exts = txt, .n_exts = 1};
+  corpus *c = load(fixture("walk"), &o);
+  const char *const want[] = {"a.txt", "b-c.txt", "b.txt", "b/sub/z.txt",
+                              "b/x.txt", "c.TXT"};
+  assert_ids(c, want, 6);
+  corpus_release(c);
+  o.exts = two;
+  o.n_exts = 2;
+  c = load(fixture("walk"), &o);
+  assert_int_equal(corpus_count(c), 7);
+  assert_string_equal(corpus_doc_at(c, 5)->id, "b/y.md");
+  corpus_release(c);
+}
+
+static void walk_glob_filter(void **state) {
+  (void)state;
+  corpus_opts o = {.quiet = 1, .glob = "b/*"};
+  corpus *c = load(fixture("walk"), &o);
+  const char *const want[] = {"b/sub/z.txt", "b/x.txt", "b/y.md"};
+  assert_ids(c, want, 3);
+  corpus_release(c);
+  const char *txt[] = {"txt"};
+  o.exts = txt;
+  o.n_exts = 1;
+  c = load(fixture("walk"), &o);
+  assert_int_equal(corpus_count(c), 2);
+  corpus_release(c);
+  o = (corpus_opts){.quiet = 1, .glob = "*.md"};
+  c = load(fixture("walk"), &o);
+  assert_int_equal(corpus_count(c), 1);
+  corpus_release(c);
+}
+
+static void walk_hidden(void **state) {
+  (void)state;
+  corpus_opts o = {.quiet = 1, .hidden = 1};
+  corpus *c = load(fixture("walk"), &o);
+  assert_int_equal(corpus_count(c), 10);
+  assert_string_equal(corpus_doc_at(c, 0)->id, ".hidden.txt");
+  assert_string_equal(corpus_doc_at(c, 1)->id, ".hiddendir/h.txt");
+  assert_string_equal(corpus_doc_at(c, 2)->id, "a.txt");
+  corpus_release(c);
+}
+
+static void walk_root_trailing_slash(void **state) {
+  (void)state;
+  char root[PATH_MAX], want[PATH_MAX + 16];
+  snprintf(root, sizeof root, "%s/", fixture("walk"));
+  corpus *c = load(root, NULL);
+  assert_ids(c, walk_ids, 8);
+  snprintf(want, sizeof want, "%sb/x.txt", root);
+  assert_string_equal(corpus_doc_at(c, 4)->path, want);
+  corpus_release(c);
+}
+
+static void single_file_roots(void **state) {
+  (void)state;
+  const char *p = fixture("walk/b/x.txt");
+  corpus *c = load(p, NULL);
+  assert_int_equal(corpus_count(c), 1);
+  assert_string_equal(corpus_doc_at(c, 0)->id, "x.txt");
+  assert_string_equal(corpus_doc_at(c, 0)->path, p);
+  assert_string_equal(corpus_doc_at(c, 0)->title, "Library extends its weekend hours");
+  corpus_release(c);
+  c = load(fixture("walk/.hidden.txt"), NULL);        /* named: taken */
+  assert_int_equal(corpus_count(c), 1);
+  corpus_release(c);
+}
+
+static void several_roots_in_order(void **state) {
+  (void)state;
+  char p0[PATH_MAX], p1[PATH_MAX], p2[PATH_MAX];  /* fixture() reuses */
+  snprintf(p0, sizeof p0, "%s", fixture("walk/b"));
+  snprintf(p1, sizeof p1, "%s", fixture("walk/a.txt"));
+  snprintf(p2, sizeof p2, "%s", fixture("articles"));
+  const char *paths[] = {p0, p1, p2};
+  corpus *c = NULL;
+  char *err = NULL;
+  assert_int_equal(corpus_load(paths, 3, &quiet_opts, &c, &err), 0);
+  const char *const want[] = {"sub/z.txt", "x.txt", "y.md", "a.txt",
+                              "blank.txt", "dateline.txt", "empty.txt",
+                              "front.txt", "header.txt", "header_only.txt"};
+  assert_ids(c, want, 10);
+  corpus_release(c);
+}
+
+static void missing_root(void **state) {
+  (void)state;
+  char *err = load_error("/nonexistent/lector-missing-root", &quiet_opts);
+  assert_string_equal(err, "/nonexistent/lector-missing-root: No such file or directory");
+  free(err);
+  const char *paths[] = {fixture("walk"), "also-missing.txt"};
+  corpus *c = NULL;
+  assert_int_not_equal(corpus_load(paths, 2, &quiet_opts, &c, &err), 0);
+  assert_null(c);
+  assert_contains(err, "also-missing.txt: No such file or directory");
+  free(err);
+}
+
+static void empty_root_list(void **state) {
+  (void)state;
+  corpus *c = NULL;
+  char *err = NULL;
+  assert_int_equal(corpus_load(NULL, 0, NULL, &c, &err), 0);
+  assert_int_equal(corpus_count(c), 0);
+  assert_null(corpus_doc_at(c, 0));
+  corpus_release(c);
+  make_dir(tp("empty"));
+  c = load(tp("empty"), NULL);
+  assert_int_equal(corpus_count(c), 0);
+  corpus_release(c);
+}
+
+static void symlink_loop(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  make_dir(tp("d/sub"));
+  WRITE_LIT(tp("d/a.txt"), "Top level\n");
+  WRITE_LIT(tp("d/sub/b.txt"), "Below\n");
+  assert_int_equal(symlink("..", tp("d/sub/up")), 0);
+  assert_int_equal(symlink(".", tp("d/self")), 0);
+  assert_int_equal(symlink("../sub", tp("d/sub/again")), 0);
+  assert_int_equal(symlink("a.txt", tp("d/link.txt")), 0);
+  corpus *c = load(tp("d"), NULL);
+  const char *const want[] = {"a.txt", "link.txt", "sub/b.txt"};
+  assert_ids(c, want, 3);
+  assert_string_equal(corpus_doc_at(c, 1)->title, "Top level");
+  assert_int_equal(corpus_warning_count(c), 0);
+  corpus_release(c);
+}
+
+/* A folder reached through a link and directly is listed under its real
+** path; a linked folder outside the root is walked, in sorted place. */
+static void linked_folders(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  make_dir(tp("d/b"));
+  make_dir(tp("outside"));
+  WRITE_LIT(tp("d/b/x.txt"), "Real folder\n");
+  WRITE_LIT(tp("d/f.txt"), "Plain file\n");
+  WRITE_LIT(tp("outside/o.txt"), "Outside the root\n");
+  assert_int_equal(symlink("b", tp("d/a-link")), 0);       /* sorts first */
+  assert_int_equal(symlink("../outside", tp("d/ext")), 0);
+  assert_int_equal(symlink("../outside", tp("d/ext2")), 0);  /* same again */
+  corpus *c = load(tp("d"), NULL);
+  const char *const want[] = {"b/x.txt", "ext/o.txt", "f.txt"};
+  assert_ids(c, want, 3);
+  assert_string_equal(corpus_doc_at(c, 1)->title, "Outside the root");
+  corpus_release(c);
+}
+
+/* ---------------------------------------------------------------------
+** Bad input
+*/
+
+static void dangling_symlink(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/a.txt"), "Fine\n");
+  assert_int_equal(symlink("nowhere.txt", tp("d/gone.txt")), 0);
+  corpus *c = load(tp("d"), NULL);
+  assert_int_equal(corpus_count(c), 1);
+  assert_int_equal(corpus_warning_count(c), 1);
+  char want[PATH_MAX + 64];
+  snprintf(want, sizeof want, "%s: No such file or directory", tp("d/gone.txt"));
+  assert_string_equal(corpus_warning(c, 0), want);
+  assert_null(corpus_warning(c, 1));
+  corpus_release(c);
+  corpus_opts strict = {.quiet = 1, .strict = 1};
+  char *err = load_error(tp("d"), &strict);
+  assert_string_equal(err, want);
+  free(err);
+}
+
+static void unreadable_file(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/a.txt"), "Readable one\n");
+  WRITE_LIT(tp("d/secret.txt"), "Nobody reads this\n");
+  WRITE_LIT(tp("d/z.txt"), "Readable two\n");
+  fail_suffix = "/secret.txt";
+  corpus *c = load(tp("d"), NULL);
+  const char *const want[] = {"a.txt", "z.txt"};
+  assert_ids(c, want, 2);
+  char msg[PATH_MAX + 64];
+  snprintf(msg, sizeof msg, "%s: Permission denied", tp("d/secret.txt"));
+  assert_int_equal(corpus_warning_count(c), 1);
+  assert_string_equal(corpus_warning(c, 0), msg);
+  corpus_release(c);
+  corpus_opts strict = {.quiet = 1, .strict = 1};
+  char *err = load_error(tp("d"), &strict);
+  assert_string_equal(err, msg);
+  free(err);
+}
+
+static void unreadable_subdir(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  make_dir(tp("d/locked"));
+  WRITE_LIT(tp("d/a.txt"), "Readable\n");
+  WRITE_LIT(tp("d/locked/in.txt"), "Behind a locked door\n");
+  fail_suffix = "/locked/";
+  corpus *c = load(tp("d"), NULL);
+  assert_int_equal(corpus_count(c), 1);
+  char msg[PATH_MAX + 64];
+  snprintf(msg, sizeof msg, "%s: Permission denied", tp("d/locked"));
+  assert_string_equal(corpus_warning(c, 0), msg);
+  corpus_release(c);
+  /* an unreadable root is an error */
+  fail_suffix = "/d/";
+  char *err = load_error(tp("d"), &quiet_opts);
+  snprintf(msg, sizeof msg, "%s: Permission denied", tp("d"));
+  assert_string_equal(err, msg);
+  free(err);
+}
+
+static void unreadable_text(void **state) {
+  (void)state;
+  WRITE_LIT(tp("a.txt"), "Later unreadable\n");
+  corpus *c = load(tp("a.txt"), NULL);
+  fail_suffix = "/a.txt";
+  lector_text t;
+  char *err = NULL;
+  assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
+  assert_contains(err, tp("a.txt"));
+  assert_contains(err, "Permission denied");
+  assert_null(t.data);
+  free(err);
+  corpus_release(c);
+}
+
+static void binary_file(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/a.txt"), "Text file\n");
+  WRITE_LIT(tp("d/blob.txt"), "abc\0def");
+  corpus *c = load(tp("d"), NULL);
+  assert_int_equal(corpus_count(c), 1);
+  char msg[PATH_MAX + 64];
+  snprintf(msg, sizeof msg, "%s: binary file (NUL byte at offset 3), skipped",
+           tp("d/blob.txt"));
+  assert_string_equal(corpus_warning(c, 0), msg);
+  corpus_release(c);
+  corpus_opts strict = {.quiet = 1, .strict = 1};
+  char *err = load_error(tp("d"), &strict);
+  assert_string_equal(err, msg);
+  free(err);
+}
+
+static void special_file(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/a.txt"), "Text file\n");
+  assert_int_equal(mkfifo(tp("d/pipe.txt"), 0644), 0);
+  corpus *c = load(tp("d"), NULL);                  /* must not block */
+  assert_int_equal(corpus_count(c), 1);
+  assert_contains(corpus_warning(c, 0), "pipe.txt: not a regular file");
+  corpus_release(c);
+}
+
+static void empty_and_blank_files(void **state) {
+  (void)state;
+  corpus *c = load(fixture("articles"), NULL);
+  const corpus_doc *e = doc_by_id(c, "empty.txt"), *b = doc_by_id(c, "blank.txt");
+  assert_int_equal(e->bytes, 0);
+  assert_string_equal(e->title, "");
+  assert_int_equal(e->date, 0);
+  assert_null(e->meta);
+  assert_string_equal(b->title, "");
+  assert_int_equal(b->bytes, 7);
+  assert_text(c, index_of(c, "empty.txt"), "");
+  corpus_release(c);
+}
+
+static void very_long_line(void **state) {
+  (void)state;
+  size_t n = 600000, len = 3 * n;                     /* 1.8 MB, one line */
+  char *s = malloc(len + 32);
+  assert_non_null(s);
+  for (size_t i = 0; i < n; i++) memcpy(s + 3 * i, "\xE2\x82\xAC", 3);
+  memcpy(s + len, "\nsecond line\n", 13);
+  write_bytes(tp("long.txt"), s, len + 13);
+  corpus *c = load(tp("long.txt"), NULL);
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_int_equal(d->bytes, len + 13);
+  assert_int_equal(strlen(d->title), 198);            /* 66 whole euros */
+  assert_int_equal(d->encoding, CORPUS_ENC_UTF8);
+  lector_text t = text_of(c, 0);
+  assert_memory_equal(t.data, s, len + 13);
+  corpus_text_release(&t);
+  corpus_release(c);
+  free(s);
+}
+
+/* ---------------------------------------------------------------------
+** Encodings
+*/
+
+static void latin1_file(void **state) {
+  (void)state;
+  WRITE_LIT(tp("latin1.txt"), "Caf\xE9 \x93quoted\x94 costs \x80 5\nSecond line\n");
+  corpus *c = load(tp("latin1.txt"), NULL);
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_int_equal(d->encoding, CORPUS_ENC_CP1252);
+  assert_string_equal(corpus_encoding_name(c, d), "windows-1252");
+  assert_string_equal(d->title, "Caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D costs \xE2\x82\xAC 5");
+  char msg[PATH_MAX + 128];
+  snprintf(msg, sizeof msg, "%s: not valid UTF-8 (first bad byte at offset 3); "
+           "decoded as Windows-1252", tp("latin1.txt"));
+  assert_int_equal(corpus_warning_count(c), 1);
+  assert_string_equal(corpus_warning(c, 0), msg);
+  assert_text(c, 0, "Caf\xC3\xA9 \xE2\x80\x9Cquoted\xE2\x80\x9D costs \xE2\x82\xAC 5\nSecond line\n");
+  corpus_release(c);
+  corpus_opts strict = {.quiet = 1, .strict = 1};    /* a warning, not an error */
+  c = load(tp("latin1.txt"), &strict);
+  corpus_release(c);
+}
+
+static void latin1_header_and_front_matter(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/h.txt"), " date 2020-06-03 Caf\xE9 news\nmore\n");
+  WRITE_LIT(tp("d/m.txt"), "---\ntitle: Caf\xE9\n---\nBody \xE9\n");
+  corpus *c = load(tp("d"), NULL);
+  const corpus_doc *h = corpus_doc_at(c, 0), *m = corpus_doc_at(c, 1);
+  assert_int_equal(h->date, 20200603);
+  assert_int_equal(h->body_off, 17);
+  assert_string_equal(h->title, "Caf\xC3\xA9 news");
+  assert_text(c, 0, "Caf\xC3\xA9 news\nmore\n");
+  assert_int_equal(m->body_off, 20);                  /* file bytes */
+  assert_string_equal(m->meta, "title");
+  assert_string_equal(m->meta + 6, "Caf\xC3\xA9");
+  assert_text(c, 1, "Body \xC3\xA9\n");
+  assert_int_equal(corpus_warning_count(c), 2);
+  corpus_release(c);
+}
+
+static void raw_encoding(void **state) {
+  (void)state;
+  WRITE_LIT(tp("latin1.txt"), "Caf\xE9 au lait\n");
+  corpus_opts o = {.quiet = 1, .encoding = "raw"};
+  corpus *c = load(tp("latin1.txt"), &o);
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_int_equal(d->encoding, CORPUS_ENC_RAW);
+  assert_string_equal(corpus_encoding_name(c, d), "raw");
+  assert_string_equal(d->title, "Caf\xE9 au lait");
+  assert_int_equal(corpus_warning_count(c), 0);
+  assert_text(c, 0, "Caf\xE9 au lait\n");
+  corpus_release(c);
+}
+
+static void iconv_encoding(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/a.txt"), "Na\xEFve title\nBody\n");
+  corpus_opts o = {.quiet = 1, .encoding = "ISO-8859-1"};
+  corpus *c = load(tp("d"), &o);
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_int_equal(d->encoding, CORPUS_ENC_ICONV);
+  assert_string_equal(corpus_encoding_name(c, d), "ISO-8859-1");
+  assert_string_equal(d->title, "Na\xC3\xAFve title");
+  assert_text(c, 0, "Na\xC3\xAFve title\nBody\n");
+  corpus_release(c);
+}
+
+static void iconv_utf16(void **state) {
+  (void)state;
+  const char *s = " date 2020-06-03 Title\nBody\n";
+  char buf[128] = "\xFF\xFE";
+  size_t n = 2;
+  for (const char *p = s; *p; p++) {
+    buf[n++] = *p;
+    buf[n++] = '\0';
+  }
+  write_bytes(tp("u16.txt"), buf, n);
+  corpus_opts o = {.quiet = 1, .encoding = "UTF-16"};
+  corpus *c = load(tp("u16.txt"), &o);
+  assert_int_equal(corpus_count(c), 1);               /* NULs are fine */
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_int_equal(d->date, 20200603);
+  assert_string_equal(d->title, "Title");
+  assert_text(c, 0, "Title\nBody\n");
+  corpus_release(c);
+}
+
+static void iconv_unknown_and_unconvertible(void **state) {
+  (void)state;
+  corpus_opts o = {.quiet = 1, .encoding = "NO-SUCH-CHARSET"};
+  char *err = load_error(fixture("walk"), &o);
+  assert_contains(err, "NO-SUCH-CHARSET");
+  free(err);
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/bad.txt"), "ok\xFF");
+  WRITE_LIT(tp("d/good.txt"), "fine\n");
+  o.encoding = "UTF-8";
+  corpus *c = load(tp("d"), &o);
+  assert_int_equal(corpus_count(c), 1);
+  char msg[PATH_MAX + 128];
+  snprintf(msg, sizeof msg, "%s: cannot convert from UTF-8 (invalid input at "
+           "byte 2), skipped", tp("d/bad.txt"));
+  assert_string_equal(corpus_warning(c, 0), msg);
+  corpus_release(c);
+  o.strict = 1;
+  err = load_error(tp("d"), &o);
+  assert_string_equal(err, msg);
+  free(err);
+}
+
+static void bom_and_crlf(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/a.txt"), "\xEF\xBB\xBF date 2020-06-03 BOM title\r\nLine two\r\n");
+  WRITE_LIT(tp("d/b.txt"), "\xEF\xBB\xBF---\r\ndate: 2020-01-02\r\nk: v\r\n---\r\n\r\nT\r\n");
+  WRITE_LIT(tp("d/c.txt"), "\xEF\xBB\xBFJust a BOM\n");
+  corpus *c = load(tp("d"), NULL);
+  const corpus_doc *a = corpus_doc_at(c, 0), *b = corpus_doc_at(c, 1);
+  assert_int_equal(a->date, 20200603);
+  assert_string_equal(a->title, "BOM title");
+  assert_int_equal(a->body_off, 20);
+  assert_int_equal(a->encoding, CORPUS_ENC_UTF8);
+  assert_text(c, 0, "BOM title\r\nLine two\r\n");
+  assert_int_equal(b->date, 20200102);
+  assert_int_equal(b->date_source, CORPUS_DATE_META);
+  assert_string_equal(b->title, "T");
+  assert_memory_equal(b->meta, "date\0" "2020-01-02\0k\0v\0", 20);
+  assert_text(c, 1, "\r\nT\r\n");
+  assert_string_equal(corpus_doc_at(c, 2)->title, "Just a BOM");
+  assert_text(c, 2, "Just a BOM\n");
+  assert_int_equal(corpus_warning_count(c), 0);
+  corpus_release(c);
+}
+
+/* ---------------------------------------------------------------------
+** Metadata of the fixture articles
+*/
+
+static void fixture_articles(void **state) {
+  (void)state;
+  corpus *c = load(fixture("articles"), NULL);
+  char date[11];
+  const corpus_doc *d = doc_by_id(c, "dateline.txt");
+  assert_int_equal(d->date, 20180314);
+  assert_int_equal(d->date_source, CORPUS_DATE_TEXT);
+  assert_string_equal(d->title, "Wind farm approval delayed again");
+
+  d = doc_by_id(c, "front.txt");
+  assert_int_equal(d->date, 20191120);
+  assert_string_equal(corpus_date_source_name(d->date_source), "meta");
+  assert_string_equal(d->title, "Dredging of the inner harbour starts next week");
+  const char *m = d->meta;
+  const char *want[] = {"title", "Harbour dredging to begin", "date", "2019-11-20",
+                        "author", "Desk Reporter", "tags", ""};
+  for (size_t i = 0; i < 8; i++, m += strlen(m) + 1) assert_string_equal(m, want[i]);
+  assert_string_equal(m, "");
+
+  d = doc_by_id(c, "header.txt");
+  assert_int_equal(d->date, 20200229);
+  assert_int_equal(corpus_doc_date(d, date), 1);
+  assert_string_equal(date, "2020-02-29");
+  assert_string_equal(corpus_date_source_name(d->date_source), "header");
+  assert_string_equal(d->title, "Leap day market draws a record crowd");
+  lector_text t = text_of(c, index_of(c, "header.txt"));
+  assert_true(strncmp(t.data, "Leap day market draws", 21) == 0);
+  corpus_text_release(&t);
+
+  d = doc_by_id(c, "header_only.txt");
+  assert_int_equal(d->date, 20221231);
+  assert_string_equal(d->title, "New year fireworks cancelled");
+  assert_text(c, index_of(c, "header_only.txt"),
+              "\n  New year fireworks cancelled  \nHigh winds are forecast for the night.\n");
+
+  d = doc_by_id(c, "blank.txt");
+  assert_int_equal(corpus_doc_date(d, date), 0);
+  assert_string_equal(date, "");
+  assert_string_equal(corpus_date_source_name(d->date_source), "none");
+  assert_string_equal(corpus_date_source_name(CORPUS_DATE_TEXT), "text");
+  assert_string_equal(corpus_encoding_name(c, d), "utf-8");
+  for (size_t i = 0; i < corpus_count(c); i++) {
+    t = text_of(c, i);
+    assert_int_equal(strlen(t.data), t.len);
+    corpus_text_release(&t);
+  }
+  corpus_release(c);
+}
+
+/* ---------------------------------------------------------------------
+** Text on demand after the file changed
+*/
+
+static void text_after_change(void **state) {
+  (void)state;
+  WRITE_LIT(tp("a.txt"), " date 2020-06-03 Title\nBody\n");
+  corpus *c = load(tp("a.txt"), NULL);
+  lector_text t;
+  char *err = NULL;
+  assert_text(c, 0, "Title\nBody\n");
+  WRITE_LIT(tp("a.txt"), " date 2020-06-03 Title\nBo\0y\n");
+  assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
+  assert_contains(err, tp("a.txt"));
+  assert_contains(err, "NUL");
+  free(err);
+  WRITE_LIT(tp("a.txt"), " date 2020-06-03 Title\nA longer body\n");
+  assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
+  assert_contains(err, tp("a.txt"));
+  assert_contains(err, "changed");
+  free(err);
+  WRITE_LIT(tp("a.txt"), "short");
+  assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
+  free(err);
+  assert_int_equal(unlink(tp("a.txt")), 0);
+  assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
+  assert_contains(err, tp("a.txt"));
+  assert_contains(err, "No such file or directory");
+  free(err);
+  assert_int_not_equal(corpus_text(c, 1, &t, &err), 0);   /* past the end */
+  assert_non_null(err);
+  free(err);
+  corpus_text_release(&t);                                 /* zeroed: fine */
+  corpus_release(c);
+}
+
+/* ---------------------------------------------------------------------
+** Subsets and references
+*/
+
+static void subsets(void **state) {
+  (void)state;
+  corpus *c = load(fixture("walk"), NULL);
+  corpus *s = NULL, *s2 = NULL, *e = NULL;
+  char *err = NULL;
+  size_t idx[] = {7, 0, 3}, idx2[] = {2};
+  assert_int_equal(corpus_subset(c, idx, 3, &s, &err), 0);
+  assert_int_equal(corpus_count(s), 3);
+  assert_ptr_equal(corpus_doc_at(s, 0), corpus_doc_at(c, 7));
+  assert_ptr_equal(corpus_doc_at(s, 2), corpus_doc_at(c, 3));
+  assert_null(corpus_doc_at(s, 3));
+  assert_int_equal(corpus_subset(s, idx2, 1, &s2, &err), 0);
+  assert_ptr_equal(corpus_doc_at(s2, 0), corpus_doc_at(c, 3));
+  assert_int_equal(corpus_memory(s), corpus_memory(c) + 3 * sizeof(size_t));
+  size_t bad[] = {3};
+  assert_int_not_equal(corpus_subset(s, bad, 1, &e, &err), 0);
+  assert_null(e);
+  assert_contains(err, "out of range");
+  free(err);
+  assert_int_equal(corpus_subset(c, NULL, 0, &e, &err), 0);
+  assert_int_equal(corpus_count(e), 0);
+  corpus_release(e);
+  corpus_release(c);                       /* the subsets keep the store */
+  corpus_release(s);
+  assert_string_equal(corpus_doc_at(s2, 0)->id, "b/sub/z.txt");
+  assert_text(s2, 0, "Ferry timetable changes from March\n"
+                     "Two early sailings are dropped during the winter months.\n");
+  assert_ptr_equal(corpus_retain(s2), s2);
+  corpus_release(s2);
+  corpus_release(s2);
+  corpus_release(NULL);
+}
+
+/* ---------------------------------------------------------------------
+** Threads: the same result whatever the number of workers
+*/
+
+/* A folder of n documents of every kind (good, Latin-1, binary). */
+static void make_mixed(size_t n) {
+  make_dir(tp("m"));
+  char name[64], body[256];
+  for (size_t i = 0; i < n; i++) {
+    snprintf(name, sizeof name, "m/%03zu.txt", i);
+    int len;
+    if (i % 17 == 5)
+      len = snprintf(body, sizeof body, "Bin%zu", i) + 1;   /* and its NUL */
+    else if (i % 13 == 2)
+      len = snprintf(body, sizeof body, "Caf\xE9 number %zu\n", i);
+    else if (i % 3 == 0)
+      len = snprintf(body, sizeof body, " date 2021-%02zu-%02zu Report %zu\ntext\n",
+                     i % 12 + 1, i % 28 + 1, i);
+    else
+      len = snprintf(body, sizeof body, "Story %zu\nwritten %zu March 2019\n", i, i % 28 + 1);
+    write_bytes(tp("%s", name), body, (size_t)len);
+  }
+}
+
+static void threads_agree(void **state) {
+  (void)state;
+  make_mixed(400);
+  corpus_opts one = {.quiet = 1, .threads = 1}, many = {.quiet = 1, .threads = 7};
+  corpus *a = load(tp("m"), &one), *b = load(tp("m"), &many);
+  assert_int_equal(corpus_count(a), corpus_count(b));
+  assert_int_equal(corpus_count(a), 400 - 24);
+  for (size_t i = 0; i < corpus_count(a); i++) {
+    const corpus_doc *x = corpus_doc_at(a, i), *y = corpus_doc_at(b, i);
+    assert_string_equal(x->id, y->id);
+    assert_string_equal(x->title, y->title);
+    assert_int_equal(x->date, y->date);
+    assert_int_equal(x->bytes, y->bytes);
+    assert_int_equal(x->encoding, y->encoding);
+  }
+  assert_int_equal(corpus_warning_count(a), corpus_warning_count(b));
+  for (size_t i = 0; i < corpus_warning_count(a); i++)
+    assert_string_equal(corpus_warning(a, i), corpus_warning(b, i));
+  corpus_release(a);
+  corpus_release(b);
+}
+
+typedef struct text_job {
+  const corpus *c;
+  int failures;
+} text_job;
+
+static void *read_all(void *arg) {
+  text_job *j = arg;
+  for (int round = 0; round < 3; round++) {
+    for (size_t i = 0; i < corpus_count(j->c); i++) {
+      lector_text t;
+      char *err = NULL;
+      if (corpus_text(j->c, i, &t, &err) != 0 || t.len != corpus_doc_at(j->c, i)->bytes)
+        j->failures++;
+      free(err);
+      corpus_text_release(&t);
+    }
+  }
+  return NULL;
+}
+
+static void text_from_threads(void **state) {
+  (void)state;
+  make_mixed(200);
+  corpus *c = load(tp("m"), NULL);
+  pthread_t th[4];
+  text_job jobs[4];
+  for (int i = 0; i < 4; i++) {
+    jobs[i] = (text_job){c, 0};
+    assert_int_equal(pthread_create(&th[i], NULL, read_all, &jobs[i]), 0);
+  }
+  for (int i = 0; i < 4; i++) {
+    pthread_join(th[i], NULL);
+    assert_int_equal(jobs[i].failures, 0);
+  }
+  corpus_release(c);
+}
+
+/* ---------------------------------------------------------------------
+** Warnings on stderr unless quiet
+*/
+
+/* Load path with o while capturing stderr into tp("stderr"); returns
+** what was printed (malloc'd). */
+static char *load_capturing_stderr(const char *path, const corpus_opts *o) {
+  char out[PATH_MAX];
+  snprintf(out, sizeof out, "%s", tp("stderr.log"));
+  fflush(stderr);
+  int saved = dup(2), fd = __real_open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  assert_true(saved >= 0 && fd >= 0);
+  dup2(fd, 2);
+  close(fd);
+  corpus *c = load(path, o);
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  corpus_release(c);
+  FILE *f = fopen(out, "rb");
+  assert_non_null(f);
+  char *buf = calloc(1, 4096);
+  assert_non_null(buf);
+  size_t n = fread(buf, 1, 4095, f);
+  buf[n] = '\0';
+  fclose(f);
+  return buf;
+}
+
+static void warnings_printed_unless_quiet(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/blob.txt"), "x\0y");
+  corpus_opts loud = {0};
+  char *got = load_capturing_stderr(tp("d"), &loud);
+  char want[PATH_MAX + 128];
+  snprintf(want, sizeof want, "lector: warning: %s: binary file (NUL byte at "
+           "offset 1), skipped\n", tp("d/blob.txt"));
+  assert_string_equal(got, want);
+  free(got);
+  got = load_capturing_stderr(tp("d"), &quiet_opts);
+  assert_string_equal(got, "");
+  free(got);
+}
+
+static void memory_accounting(void **state) {
+  (void)state;
+  make_mixed(400);
+  corpus_opts two = {.quiet = 1, .threads = 2};
+  corpus *c = load(tp("m"), &two);
+  size_t m = corpus_memory(c), n = corpus_count(c);
+  assert_true(m > n * sizeof(corpus_doc));
+  assert_true(m < n * sizeof(corpus_doc) + 4 * 65536 + 100 * n);
+  corpus_release(c);
+}
+
+/* ---------------------------------------------------------------------
+** The shared corpora beside the project (skipped when absent)
+*/
+
+static const char *shared(const char *sub) {
+  static char buf[PATH_MAX];
+  struct stat st;
+  const char *base = getenv("LECTOR_SHARED");
+  if (!base) return NULL;
+  snprintf(buf, sizeof buf, "%s/corpora/%s", base, sub);
+  return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? buf : NULL;
+}
+
+static void shared_seeds(void **state) {
+  (void)state;
+  const char *dir = shared("seeds");
+  if (!dir) skip();
+  corpus_opts strict = {.quiet = 1, .strict = 1};
+  corpus *c = load(dir, &strict);
+  assert_int_equal(corpus_count(c), 5);
+  assert_int_equal(corpus_warning_count(c), 0);
+  char date[11];
+  const corpus_doc *a = corpus_doc_at(c, 0), *b = corpus_doc_at(c, 1);
+  assert_int_equal(corpus_doc_date(a, date), 1);
+  assert_string_equal(date, "2020-06-03");
+  assert_int_equal(a->date_source, CORPUS_DATE_HEADER);
+  assert_true(strncmp(a->title, "Islamabad", 9) == 0);
+  assert_int_equal(corpus_doc_date(b, date), 1);
+  assert_string_equal(date, "2021-04-07");
+  assert_int_equal(b->date_source, CORPUS_DATE_HEADER);
+  for (size_t i = 0; i < 5; i++) {
+    const corpus_doc *d = corpus_doc_at(c, i);
+    assert_int_equal(d->encoding, CORPUS_ENC_UTF8);
+    assert_true(d->title[0] != '\0' && strstr(d->title, " date ") == NULL);
+    if (i >= 2) assert_int_not_equal(d->date_source, CORPUS_DATE_HEADER);
+    lector_text t = text_of(c, i);
+    if (i < 2) assert_true(strncmp(t.data, d->title, strlen(d->title)) == 0);
+    corpus_text_release(&t);
+  }
+  corpus_release(c);
+}
+
+static void shared_state_union_latin1(void **state) {
+  (void)state;
+  const char *dir = shared("state_union");
+  if (!dir) skip();
+  corpus *c = load(dir, NULL);
+  size_t cp = 0;
+  for (size_t i = 0; i < corpus_count(c); i++) {
+    const corpus_doc *d = corpus_doc_at(c, i);
+    if (d->encoding != CORPUS_ENC_CP1252) continue;
+    assert_string_equal(corpus_encoding_name(c, d), "windows-1252");
+    assert_contains(corpus_warning(c, cp), d->path);
+    assert_contains(corpus_warning(c, cp), "decoded as Windows-1252");
+    lector_text t = text_of(c, i);
+    corpus_text_release(&t);
+    cp++;
+  }
+  assert_int_equal(cp, 6);
+  assert_int_equal(corpus_warning_count(c), 6);
+  assert_true(corpus_count(c) >= 60);
+  corpus_release(c);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_tmp, teardown_tmp)
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    T(walk_sorted),
+    T(walk_ext_filter),
+    T(walk_glob_filter),
+    T(walk_hidden),
+    T(walk_root_trailing_slash),
+    T(single_file_roots),
+    T(several_roots_in_order),
+    T(missing_root),
+    T(empty_root_list),
+    T(symlink_loop),
+    T(linked_folders),
+    T(dangling_symlink),
+    T(unreadable_file),
+    T(unreadable_subdir),
+    T(unreadable_text),
+    T(binary_file),
+    T(special_file),
+    T(empty_and_blank_files),
+    T(very_long_line),
+    T(latin1_file),
+    T(latin1_header_and_front_matter),
+    T(raw_encoding),
+    T(iconv_encoding),
+    T(iconv_utf16),
+    T(iconv_unknown_and_unconvertible),
+    T(bom_and_crlf),
+    T(fixture_articles),
+    T(text_after_change),
+    T(subsets),
+    T(threads_agree),
+    T(text_from_threads),
+    T(warnings_printed_unless_quiet),
+    T(memory_accounting),
+    T(shared_seeds),
+    T(shared_state_union_latin1),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
