@@ -112,6 +112,11 @@ static void push_meta(lua_State *L, corpus *c, const corpus_doc *d) {
   }
 }
 
+static const char *const doc_fields[] = {
+  "id", "path", "title", "date", "month", "year", "bytes", "text", "meta",
+  "index"
+};
+
 /* Push field k of document d; 0 if there is no such field. */
 static int push_field(lua_State *L, ldoc *u, const corpus_doc *d,
                       const char *k) {
@@ -139,7 +144,8 @@ static int doc_index(lua_State *L) {
   const char *k = luaL_checkstring(L, 2);
   if (!push_field(L, u, d, k))
     return luaL_error(L, "a document has no field '%s' (fields: id, path, "
-                      "title, date, month, year, bytes, text, meta, index)", k);
+                      "title, date, month, year, bytes, text, meta, index)",
+                      k);
   return 1;
 }
 
@@ -590,5 +596,11 @@ void lcorpus_open(lua_State *L) {
   lua_pop(L, 1);
   luaL_newmetatable(L, DOC_MT);
   luaL_setfuncs(L, doc_meta, 0);
+  lua_createtable(L, (int)(sizeof doc_fields / sizeof *doc_fields), 0);
+  for (size_t i = 0; i < sizeof doc_fields / sizeof *doc_fields; i++) {
+    lua_pushstring(L, doc_fields[i]);
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  lua_setfield(L, -2, "__fields");    /* for the REPL's completion */
   lua_pop(L, 1);
 }

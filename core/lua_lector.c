@@ -6,6 +6,7 @@
 #include <lauxlib.h>
 
 #include "lua_corpus.h"
+#include "pretty.h"
 
 static plugin_loader *get_loader(lua_State *L) {
   return lua_touserdata(L, lua_upvalueindex(1));
@@ -71,6 +72,8 @@ void lector_lua_open(lua_State *L, plugin_loader *pl) {
   luaL_setfuncs(L, funcs, 1);
   lua_pushcfunction(L, lcorpus_load);
   lua_setfield(L, -2, "load");
+  lua_pushcfunction(L, pretty_lua_show);
+  lua_setfield(L, -2, "show");
   lua_pushliteral(L, LECTOR_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushvalue(L, -1);

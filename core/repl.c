@@ -1,0 +1,1100 @@
+/*
+** repl.c -- the interactive REPL (see repl.h).
+**
+** Reading follows lua.c: a line is first compiled as "return <line>" so
+** that expressions print their values; failing that, as a statement; a
+** syntax error at <eof> means the chunk is incomplete, and more lines are
+** read on the second prompt.  Everything the user typed runs through
+** session_pcall (traceback, timeout, Ctrl-C); printing results runs there
+** too, since a __summary is Lua code that may fail.
+**
+** Ctrl-C at the prompt: our SIGINT handler sets a flag, which ends the
+** wait for a key in repl_getc, so readline() returns NULL; the flag tells
+** that apart from end of input.
+**
+** Completion runs no Lua code: names are found with raw gets along the
+** chain of __index tables.  An object whose __index is a function can
+** list what it offers in its metatable: __methods (a table of functions,
+** as lector.corpus has) and __fields (a list of field names).
+*/
+#include "repl.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <limits.h>
+#include <locale.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <editline/readline.h>
+
+#include <lauxlib.h>
+
+#include "mem.h"
+#include "plugin_loader.h"
+#include "pretty.h"
+#include "util.h"
+
+#ifndef LECTOR_VERSION
+#define LECTOR_VERSION "?"
+#endif
+
+#ifndef REPL_PROMPT
+#define REPL_PROMPT "> "
+#endif
+#ifndef REPL_PROMPT2
+#define REPL_PROMPT2 ">> "
+#endif
+/* Entries kept in the history file. */
+#ifndef REPL_HISTORY_MAX
+#define REPL_HISTORY_MAX 1000
+#endif
+/* Traceback lines shown under an error. */
+#ifndef REPL_TRACE_LINES
+#define REPL_TRACE_LINES 8
+#endif
+
+/* Chunks typed at the prompt are "stdin", as in lua.c. */
+#define REPL_SOURCE "stdin"
+#define REPL_CHUNKNAME "=" REPL_SOURCE
+/* __index tables followed when completing; chains are short in practice,
+** and a loop of metatables must end. */
+#define REPL_INDEX_HOPS 8
+
+typedef struct repl {
+  session *s;
+  lua_State *L;
+  char *history;         /* the history file, or NULL */
+  char *last;            /* the last entry added to the history */
+  int history_failed;    /* said once that writing it failed */
+  int quit;
+} repl;
+
+static repl *repl_current;               /* for the completion callback */
+static volatile sig_atomic_t repl_sigint, repl_sigcont;
+
+static void repl_report(repl *r);
+
+
+/* --- terminal input --------------------------------------------------- */
+
+static void repl_on_sigint(int sig) {
+  (void)sig;
+  repl_sigint = 1;
+}
+
+static void repl_on_sigcont(int sig) {
+  (void)sig;
+  repl_sigcont = 1;
+}
+
+static void repl_catch(int sig, void (*handler)(int), struct sigaction *old) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sigaction(sig, &sa, old);
+}
+
+/* libedit reads every key through here.  Waiting with pselect, which
+** unblocks SIGINT and SIGCONT only while it waits, closes the window in
+** which a Ctrl-C that came just before the read would leave readline
+** blocked.  Keys are decoded as libedit does (mbrtowc); EOF ends the
+** line.  Back from Ctrl-Z, the shell has left the terminal cooked: make
+** it raw again and draw the line anew. */
+static int repl_getc(FILE *f) {
+  int fd = f ? fileno(f) : STDIN_FILENO, c = EOF;
+  char buf[MB_LEN_MAX];
+  size_t n = 0;
+  sigset_t block, old, wait;
+  sigemptyset(&block);
+  sigaddset(&block, SIGINT);
+  sigaddset(&block, SIGCONT);
+  sigprocmask(SIG_BLOCK, &block, &old);
+  wait = old;
+  sigdelset(&wait, SIGINT);
+  sigdelset(&wait, SIGCONT);
+  while (!repl_sigint) {
+    fd_set in;
+    wchar_t wc;
+    mbstate_t st;
+    size_t k;
+    ssize_t got;
+    if (repl_sigcont) {
+      repl_sigcont = 0;
+      rl_deprep_terminal();
+      rl_prep_terminal(1);
+      rl_forced_update_display();
+    }
+    FD_ZERO(&in);
+    FD_SET(fd, &in);
+    if (pselect(fd + 1, &in, NULL, NULL, NULL, &wait) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    got = read(fd, buf + n, 1);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    n++;
+    memset(&st, 0, sizeof st);
+    k = mbrtowc(&wc, buf, n, &st);
+    if (k == (size_t)-2 && n < sizeof buf) continue;    /* more bytes */
+    if (k == (size_t)-1 || k == (size_t)-2) {           /* invalid: drop */
+      n = 0;
+      continue;
+    }
+    c = (int)wc;
+    break;
+  }
+  sigprocmask(SIG_SETMASK, &old, NULL);
+  return c;
+}
+
+/* One line from the terminal (malloc'd, without its newline), or NULL at
+** end of input or when Ctrl-C abandoned the line; then *intr is set. */
+static char *repl_readline(const char *prompt, int *intr) {
+  char *line;
+  fflush(stdout);
+  fflush(stderr);
+  clearerr(stdout);
+  /* again each time: session_pcall swaps its own handler in around each
+  ** call, and Lua code may have changed it too */
+  repl_catch(SIGINT, repl_on_sigint, NULL);
+  repl_sigint = 0;
+  repl_sigcont = 0;           /* readline sets the terminal up anyway */
+  line = readline(prompt);
+  *intr = repl_sigint != 0;
+  if (*intr) {
+    free(line);
+    line = NULL;
+    fputs("^C\n", stdout);
+  }
+  return line;
+}
+
+
+/* --- history ---------------------------------------------------------- */
+
+/* mkdir -p, quietly: a missing history folder only costs the history. */
+static void repl_mkdirs(const char *dir) {
+  char *p = strdup(dir), *q;
+  if (p == NULL) return;
+  for (q = p + 1; *q; q++) {
+    if (*q != '/') continue;
+    *q = '\0';
+    mkdir(p, 0700);
+    *q = '/';
+  }
+  mkdir(p, 0700);
+  free(p);
+}
+
+char *repl_history_path(void) {
+  const char *env = getenv("LECTOR_HISTORY");
+  const char *state = getenv("XDG_STATE_HOME");
+  char *dir, *path;
+  if (env != NULL) return *env ? strdup(env) : NULL;
+  if (state != NULL && state[0] == '/')  /* the spec ignores relative ones */
+    dir = util_errorf("%s/lector", state);
+  else {
+    const char *home = getenv("HOME");
+    if (home == NULL || *home == '\0') {
+      struct passwd *pw = getpwuid(getuid());
+      home = pw ? pw->pw_dir : NULL;
+    }
+    if (home == NULL || *home == '\0') return NULL;
+    dir = util_errorf("%s/.local/state/lector", home);
+  }
+  if (dir == NULL) return NULL;
+  repl_mkdirs(dir);
+  path = util_errorf("%s/history", dir);
+  free(dir);
+  return path;
+}
+
+/* Add an entry (not twice in a row) and save the file at once, so that
+** history survives a crash or a kill. */
+static void repl_history_add(repl *r, const char *text) {
+  if (*text == '\0' || (r->last && strcmp(r->last, text) == 0)) return;
+  add_history(text);
+  free(r->last);
+  r->last = strdup(text);
+  if (r->history && write_history(r->history) != 0 && !r->history_failed) {
+    fprintf(stderr, "lector: cannot write the history file %s\n", r->history);
+    r->history_failed = 1;
+  }
+}
+
+
+/* --- errors ----------------------------------------------------------- */
+
+/* Traceback lines that say nothing to the user: the REPL's own chunk and
+** the C frames around it. */
+static int repl_noise(const char *line, size_t len) {
+  static const char *const noise[] = {
+    "[C]: in ?", "[C]: in function 'error'", "[C]: in function 'assert'",
+    NULL
+  };
+  static const char source[] = REPL_SOURCE ":", main_chunk[] = "in main chunk";
+  size_t slen = sizeof source - 1, mlen = sizeof main_chunk - 1;
+  int i;
+  for (i = 0; noise[i]; i++)
+    if (strlen(noise[i]) == len && memcmp(noise[i], line, len) == 0) return 1;
+  return len > slen + mlen && memcmp(line, source, slen) == 0 &&
+         memcmp(line + len - mlen, main_chunk, mlen) == 0;
+}
+
+static void repl_add_line(util_buf *b, const char *line, size_t len) {
+  util_buf_add(b, "\t", 1);
+  util_buf_add(b, line, len);
+  util_buf_add(b, "\n", 1);
+}
+
+/* Print an error message, its traceback cut to the frames worth seeing.
+** "(...tail calls...)" stays only between two frames shown: our chunk
+** "return f()" makes one at the bottom of every traceback.  A traceback
+** of C functions alone (string.rep(), lector.load() called at the prompt)
+** says no more than the message, which names the function. */
+static void repl_print_error(const char *msg) {
+  static const char head[] = "\nstack traceback:\n";
+  static const char tail[] = "(...tail calls...)";
+  const char *tb = strstr(msg, head), *p;
+  util_buf out = {0};
+  int kept = 0, cut = 0, tails = 0, lua_frames = 0;
+  if (tb == NULL) {
+    fprintf(stderr, "%s\n", msg);
+    return;
+  }
+  for (p = tb + sizeof head - 1; *p; ) {
+    const char *line = p + (*p == '\t'), *end = strchr(line, '\n');
+    size_t len = end ? (size_t)(end - line) : strlen(line);
+    p = line + len + (end != NULL);
+    if (repl_noise(line, len)) continue;
+    if (len == sizeof tail - 1 && memcmp(line, tail, len) == 0) {
+      tails = 1;
+      continue;
+    }
+    if (kept >= REPL_TRACE_LINES) {
+      cut++;
+      continue;
+    }
+    if (tails && kept > 0) {
+      repl_add_line(&out, tail, sizeof tail - 1);
+      kept++;
+    }
+    tails = 0;
+    repl_add_line(&out, line, len);
+    kept++;
+    lua_frames += strncmp(line, "[C]:", 4) != 0;
+  }
+  fprintf(stderr, "%.*s\n", (int)(tb - msg), msg);
+  if (lua_frames == 0) kept = cut = 0;
+  if (kept > 0 && out.data != NULL)
+    fprintf(stderr, "stack traceback:\n%s", out.data);
+  if (cut > 0) fprintf(stderr, "\t... (%d more)\n", cut);
+  util_buf_free(&out);
+}
+
+/* Print the error on top of the stack and pop it. [-1, +0, -] */
+static void repl_report(repl *r) {
+  const char *msg = lua_tostring(r->L, -1);
+  repl_print_error(msg ? msg : "(error object is not a string)");
+  lua_pop(r->L, 1);
+}
+
+
+/* --- compiling and running -------------------------------------------- */
+
+/* Whether status and the message on top say the chunk merely ended too
+** soon: Lua's syntax errors at the end of the input end in "<eof>". */
+static int repl_incomplete(lua_State *L, int status) {
+  static const char mark[] = "<eof>";
+  size_t len, n = sizeof mark - 1;
+  const char *msg;
+  if (status != LUA_ERRSYNTAX) return 0;
+  msg = lua_tolstring(L, -1, &len);
+  return msg != NULL && len >= n && memcmp(msg + len - n, mark, n) == 0;
+}
+
+/* Compile "return <text>" ("=expr" as lua 5.1 did, too); push the
+** function and return 1, or push nothing and return 0. [-0, +(0|1), -] */
+static int repl_load_expr(lua_State *L, const char *text, size_t len) {
+  util_buf b = {0};
+  size_t skip = strspn(text, " \t");
+  int status;
+  if (skip < len && text[skip] == '=') skip++;
+  if (util_buf_add(&b, "return ", 7) != 0 ||
+      util_buf_add(&b, text + skip, len - skip) != 0) {
+    util_buf_free(&b);
+    return 0;
+  }
+  status = luaL_loadbufferx(L, b.data, b.len, REPL_CHUNKNAME, "t");
+  util_buf_free(&b);
+  if (status == LUA_OK) return 1;
+  lua_pop(L, 1);
+  return 0;
+}
+
+/* Compile text as an expression, else as statements. [-0, +1, -] */
+static int repl_compile(lua_State *L, const char *text, size_t len) {
+  if (repl_load_expr(L, text, len)) return LUA_OK;
+  return luaL_loadbufferx(L, text, len, REPL_CHUNKNAME, "t");
+}
+
+/* Whether text is an unfinished expression, like "{1," or "1 +", which
+** as statements are plain syntax errors. */
+static int repl_expr_incomplete(lua_State *L, const char *text, size_t len) {
+  util_buf b = {0};
+  int status, more = 0;
+  if (util_buf_add(&b, "return ", 7) == 0 &&
+      util_buf_add(&b, text, len) == 0) {
+    status = luaL_loadbufferx(L, b.data, b.len, REPL_CHUNKNAME, "t");
+    more = repl_incomplete(L, status);
+    lua_pop(L, 1);
+  }
+  util_buf_free(&b);
+  return more;
+}
+
+/* Read lines after `first` until they make a complete chunk, whose text
+** is left in *text.  Pushes the function (LUA_OK) or the syntax error
+** (its status); returns -1 with nothing pushed when Ctrl-C or Ctrl-D
+** abandoned the chunk. [-0, +(0|1), -] */
+static int repl_read_chunk(repl *r, const char *first, util_buf *text) {
+  lua_State *L = r->L;
+  int status, intr;
+  char *line;
+  if (util_buf_add(text, first, strlen(first)) != 0) {
+    lua_pushliteral(L, "out of memory");
+    return LUA_ERRMEM;
+  }
+  for (;;) {
+    status = repl_compile(L, text->data, text->len);
+    if (status == LUA_OK) return status;
+    if (!repl_incomplete(L, status) &&
+        !repl_expr_incomplete(L, text->data, text->len))
+      return status;
+    lua_pop(L, 1);
+    line = repl_readline(REPL_PROMPT2, &intr);
+    if (line == NULL) {
+      if (!intr) fputc('\n', stdout);
+      return -1;
+    }
+    if (util_buf_add(text, "\n", 1) != 0 ||
+        util_buf_add(text, line, strlen(line)) != 0) {
+      free(line);
+      lua_pushliteral(L, "out of memory");
+      return LUA_ERRMEM;
+    }
+    free(line);
+  }
+}
+
+/* Show the values given: each rendered, on one line separated by tabs as
+** lua.c prints them, or one per line when some take several lines.  The
+** first becomes the global `_`.  A lua_CFunction, run protected. */
+static int repl_l_show(lua_State *L) {
+  int n = lua_gettop(L), i, multi = 0;
+  size_t len;
+  const char *s;
+  luaL_checkstack(L, n + 8, "too many results to show");
+  lua_pushvalue(L, 1);
+  lua_setglobal(L, "_");
+  for (i = 1; i <= n; i++) {
+    pretty_push(L, i, PRETTY_DEPTH);
+    s = lua_tolstring(L, -1, &len);
+    multi |= memchr(s, '\n', len) != NULL;
+  }
+  for (i = 1; i <= n; i++) {
+    s = lua_tolstring(L, n + i, &len);
+    if (i > 1) fputc(multi ? '\n' : '\t', stdout);
+    fwrite(s, 1, len, stdout);
+  }
+  fputc('\n', stdout);
+  fflush(stdout);
+  return 0;
+}
+
+/* Show the values above base, and drop them. */
+static void repl_show_results(repl *r, int base) {
+  lua_State *L = r->L;
+  int n = lua_gettop(L) - base;
+  if (n <= 0) return;
+  if (!lua_checkstack(L, 2)) {
+    fprintf(stderr, "too many results to show\n");
+    lua_settop(L, base);
+    return;
+  }
+  lua_pushcfunction(L, repl_l_show);
+  lua_insert(L, base + 1);
+  if (session_pcall(r->s, n, 0) != LUA_OK) repl_report(r);
+}
+
+/* Call the function on top and show what it returns. [-1, +0, -] */
+static void repl_exec(repl *r) {
+  int base = lua_gettop(r->L) - 1;
+  if (session_pcall(r->s, 0, LUA_MULTRET) != LUA_OK) repl_report(r);
+  else repl_show_results(r, base);
+}
+
+/* A line of Lua: read the rest of its chunk, run it, show the results. */
+static void repl_eval(repl *r, const char *line) {
+  util_buf text = {0};
+  int status = repl_read_chunk(r, line, &text);
+  if (status != -1 && text.data != NULL) repl_history_add(r, text.data);
+  if (status == LUA_OK) repl_exec(r);
+  else if (status != -1) repl_report(r);
+  util_buf_free(&text);
+}
+
+
+/* --- commands --------------------------------------------------------- */
+
+typedef struct repl_command {
+  const char *name;
+  const char *args;
+  const char *help;
+  void (*run)(repl *r, const char *arg);
+} repl_command;
+
+static void repl_cmd_help(repl *r, const char *arg);
+static void repl_cmd_plugins(repl *r, const char *arg);
+static void repl_cmd_load(repl *r, const char *arg);
+static void repl_cmd_time(repl *r, const char *arg);
+static void repl_cmd_quit(repl *r, const char *arg);
+
+static const repl_command repl_commands[] = {
+  {"help", "", "this summary", repl_cmd_help},
+  {"plugins", "", "the plugins: name, version, summary, path; failures",
+   repl_cmd_plugins},
+  {"load", " PATH", "corpus = lector.load(PATH), and show it", repl_cmd_load},
+  {"time", " EXPR", "run EXPR once: its values, wall time and memory",
+   repl_cmd_time},
+  {"quit", "", "leave (Ctrl-D on an empty line does too)", repl_cmd_quit},
+  {NULL, NULL, NULL, NULL}
+};
+
+/* The command named by name[0..len): exact, else a unique prefix.  NULL
+** when there is none; *ambiguous tells a prefix of several. */
+static const repl_command *repl_find_command(const char *name, size_t len,
+                                             int *ambiguous) {
+  const repl_command *c, *found = NULL;
+  int n = 0;
+  *ambiguous = 0;
+  for (c = repl_commands; c->name; c++) {
+    if (strncmp(c->name, name, len) != 0) continue;
+    if (strlen(c->name) == len) return c;
+    found = c;
+    n++;
+  }
+  if (n > 1) *ambiguous = 1;
+  return n == 1 ? found : NULL;
+}
+
+/* A line starting with ':' (cmd points after it). */
+static void repl_command_line(repl *r, const char *cmd) {
+  size_t len = strcspn(cmd, " \t");
+  const char *arg = cmd + len;
+  const repl_command *c;
+  int ambiguous;
+  char *rest, *end;
+  arg += strspn(arg, " \t");
+  c = len > 0 ? repl_find_command(cmd, len, &ambiguous) : NULL;
+  if (c == NULL) {
+    fprintf(stderr, "%s command ':%.*s' (try :help)\n",
+            len > 0 && ambiguous ? "ambiguous" : "unknown", (int)len, cmd);
+    return;
+  }
+  rest = strdup(arg);
+  if (rest == NULL) {
+    fprintf(stderr, "out of memory\n");
+    return;
+  }
+  for (end = rest + strlen(rest); end > rest && (end[-1] == ' ' ||
+       end[-1] == '\t'); end--) {}
+  *end = '\0';
+  c->run(r, rest);
+  free(rest);
+}
+
+static void repl_cmd_help(repl *r, const char *arg) {
+  plugin_loader *pl = session_loader(r->s);
+  const repl_command *c;
+  size_t i, n = pl ? loader_count(pl) : 0;
+  int any = 0;
+  (void)arg;
+  fputs(
+    "Type Lua.  An expression shows its value(s); `_` holds the last one.\n"
+    "  lector.load(path [, opts])  a folder, file or list of files -> corpus\n"
+    "      opts: ext, glob, encoding, strict, quiet, hidden, threads\n"
+    "  #corpus, corpus[i]          number of documents, the i-th document\n"
+    "  corpus:each()               iterate: for doc in corpus:each() do\n"
+    "  corpus:filter(fn)           the documents for which fn(doc) is true\n"
+    "  corpus:group_by(key_or_fn)  {key = corpus}, by a doc field or fn(doc)\n"
+    "  corpus:dates(), :bytes()    first and last date; total bytes\n"
+    "  doc.id .path .title .date .year .month .bytes .text .meta .index\n"
+    "  lector.plugin(name)         a plugin's module (require "
+    "\"lector.<name>\")\n"
+    "  lector.plugins()            the plugins: {name, version, summary, "
+    "path}\n", stdout);
+  for (i = 0; i < n; i++) {
+    const plugin_info *in = loader_info(pl, i);
+    if (in->error != NULL || in->name == NULL) continue;
+    printf("%s%s", any ? ", " : "Plugins loaded: ", in->name);
+    any = 1;
+  }
+  if (any) fputs("\n", stdout);
+  fputs("Commands:\n", stdout);
+  for (c = repl_commands; c->name; c++) {
+    char head[32];
+    snprintf(head, sizeof head, ":%s%s", c->name, c->args);
+    printf("  %-12s %s\n", head, c->help);
+  }
+  printf("Values shown are cut: strings at %d bytes (print(s) shows all), "
+         "tables at\n%d levels and %d items.\n", PRETTY_STRING_TOP,
+         PRETTY_DEPTH, PRETTY_ITEMS);
+  fputs("Tab completes names, fields and methods.  Ctrl-C stops a "
+        "computation or\nclears the line.  Ctrl-D on an empty line quits.\n",
+        stdout);
+}
+
+/* A plugin's name; for one that failed before naming itself, its file
+** name without folder and ".so". */
+static const char *repl_plugin_name(const plugin_info *in, int *len) {
+  const char *path = in->path ? in->path : "?", *base = strrchr(path, '/');
+  size_t n;
+  if (in->name != NULL) {
+    *len = (int)strlen(in->name);
+    return in->name;
+  }
+  base = base ? base + 1 : path;
+  n = strlen(base);
+  if (n > 3 && strcmp(base + n - 3, ".so") == 0) n -= 3;
+  *len = (int)n;
+  return base;
+}
+
+static void repl_cmd_plugins(repl *r, const char *arg) {
+  plugin_loader *pl = session_loader(r->s);
+  size_t i, n = pl ? loader_count(pl) : 0;
+  int width = 4;
+  (void)arg;
+  if (n == 0) {
+    char **dirs = loader_search_path();
+    printf("no plugins found; searched:");
+    for (i = 0; dirs && dirs[i]; i++) printf(" %s", dirs[i]);
+    printf("%s\n", dirs && dirs[0] ? "" : " (no folder)");
+    loader_free_dirs(dirs);
+    return;
+  }
+  for (i = 0; i < n; i++) {
+    int len;
+    repl_plugin_name(loader_info(pl, i), &len);
+    if (len > width) width = len;
+  }
+  for (i = 0; i < n; i++) {
+    const plugin_info *in = loader_info(pl, i);
+    int len;
+    const char *name = repl_plugin_name(in, &len);
+    if (in->error != NULL)
+      printf("%.*s%*s  FAILED  %s\n", len, name, width - len, "", in->error);
+    else
+      printf("%.*s%*s  %-7s %s\n", len, name, width - len, "",
+             in->version ? in->version : "", in->summary ? in->summary : "");
+    printf("%*s  %s\n", width, "", in->path ? in->path : "");
+  }
+}
+
+/* corpus = lector.load(path), returned. [-1, +1, e] */
+static int repl_l_load(lua_State *L) {
+  if (lua_getglobal(L, "lector") != LUA_TTABLE)
+    return luaL_error(L, "the global 'lector' is not the lector module");
+  lua_getfield(L, -1, "load");
+  lua_pushvalue(L, 1);
+  lua_call(L, 1, 1);
+  lua_pushvalue(L, -1);
+  lua_setglobal(L, "corpus");
+  return 1;
+}
+
+static void repl_cmd_load(repl *r, const char *arg) {
+  lua_State *L = r->L;
+  size_t len = strlen(arg);
+  int base = lua_gettop(L);
+  const char *home = getenv("HOME");
+  if (len == 0) {
+    fprintf(stderr, "usage: :load PATH (a folder, or a file)\n");
+    return;
+  }
+  if (len >= 2 && (arg[0] == '"' || arg[0] == '\'') && arg[len - 1] == arg[0])
+    lua_pushlstring(L, arg + 1, len - 2);
+  else if (arg[0] == '~' && (arg[1] == '/' || arg[1] == '\0') && home)
+    lua_pushfstring(L, "%s%s", home, arg + 1);
+  else
+    lua_pushstring(L, arg);
+  lua_pushcfunction(L, repl_l_load);
+  lua_insert(L, -2);
+  if (session_pcall(r->s, 1, 1) != LUA_OK) repl_report(r);
+  else repl_show_results(r, base);
+}
+
+/* Lua's allocator, counting what one evaluation allocates. */
+typedef struct repl_count {
+  lua_Alloc f;
+  void *ud;
+  size_t allocated;      /* bytes asked for, growths included */
+  long long now, peak;   /* bytes in use, relative to the start */
+} repl_count;
+
+static void *repl_count_alloc(void *ud, void *ptr, size_t osize,
+                              size_t nsize) {
+  repl_count *c = ud;
+  size_t old = ptr ? osize : 0;    /* without ptr, osize is a type tag */
+  void *p = c->f(c->ud, ptr, osize, nsize);
+  if (nsize == 0)
+    c->now -= (long long)old;
+  else if (p != NULL) {
+    if (nsize > old) c->allocated += nsize - old;
+    c->now += (long long)nsize - (long long)old;
+    if (c->now > c->peak) c->peak = c->now;
+  }
+  return p;
+}
+
+static double repl_clock(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* "1.5 MB": bytes in human units, with a sign when asked. */
+static void repl_bytes(char *buf, size_t size, long long bytes, int sign) {
+  static const char *const units[] = {"B", "KB", "MB", "GB", "TB"};
+  double v = (double)(bytes < 0 ? -bytes : bytes);
+  const char *s = bytes < 0 ? "-" : sign ? "+" : "";
+  int u = 0;
+  while (v >= 1024 && u < 4) {
+    v /= 1024;
+    u++;
+  }
+  if (u == 0) snprintf(buf, size, "%s%lld B", s, bytes < 0 ? -bytes : bytes);
+  else snprintf(buf, size, "%s%.1f %s", s, v, units[u]);
+}
+
+static void repl_cmd_time(repl *r, const char *arg) {
+  lua_State *L = r->L;
+  int base = lua_gettop(L), status;
+  repl_count count;
+  size_t used0, used1;
+  double t0, t1;
+  char dur[32], alloc[32], peak[32], net[32];
+  if (*arg == '\0') {
+    fprintf(stderr, "usage: :time EXPR (or a statement)\n");
+    return;
+  }
+  if (repl_compile(L, arg, strlen(arg)) != LUA_OK) {
+    repl_report(r);
+    return;
+  }
+  memset(&count, 0, sizeof count);
+  count.f = lua_getallocf(L, &count.ud);
+  lua_setallocf(L, repl_count_alloc, &count);
+  used0 = mem_used();
+  t0 = repl_clock();
+  status = session_pcall(r->s, 0, LUA_MULTRET);
+  t1 = repl_clock();
+  used1 = mem_used();
+  lua_setallocf(L, count.f, count.ud);
+  if (status != LUA_OK) repl_report(r);
+  else repl_show_results(r, base);
+  t1 -= t0;
+  if (t1 < 1e-3) snprintf(dur, sizeof dur, "%.0f us", t1 * 1e6);
+  else if (t1 < 1) snprintf(dur, sizeof dur, "%.2f ms", t1 * 1e3);
+  else snprintf(dur, sizeof dur, "%.3f s", t1);
+  repl_bytes(alloc, sizeof alloc, (long long)count.allocated, 0);
+  repl_bytes(peak, sizeof peak, count.peak, 1);
+  repl_bytes(net, sizeof net, (long long)used1 - (long long)used0, 1);
+  printf("time %s, allocated %s (peak %s), in use %s\n", dur, alloc, peak,
+         net);
+}
+
+static void repl_cmd_quit(repl *r, const char *arg) {
+  (void)arg;
+  r->quit = 1;
+}
+
+
+/* --- completion ------------------------------------------------------- */
+
+static const char *const repl_keywords[] = {
+  "and", "break", "do", "else", "elseif", "end", "false", "for", "function",
+  "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return",
+  "then", "true", "until", "while", NULL
+};
+
+/* Characters that end the word being completed: '.' and ':' are not among
+** them, so "corpus:gr" reaches us whole. */
+static char repl_word_break[] = " \t\n\"'`@$><=;|&{(}[],+-*/%^~#";
+
+/* Add prefix..k to the set for each string key k of table t that is a
+** name starting with partial (names starting "__" only when partial
+** does); with `methods`, only keys holding functions. [-0, +0, m] */
+static void repl_add_names(lua_State *L, int t, const char *partial,
+                           const char *prefix, int methods, int set) {
+  size_t plen = strlen(partial), len;
+  int hidden = strncmp(partial, "__", 2) != 0;
+  lua_pushnil(L);
+  while (lua_next(L, t)) {
+    const char *k = lua_type(L, -2) == LUA_TSTRING ?
+                    lua_tolstring(L, -2, &len) : NULL;
+    if (k != NULL && len >= plen && memcmp(k, partial, plen) == 0 &&
+        pretty_is_name(k, len) && !(hidden && strncmp(k, "__", 2) == 0) &&
+        (!methods || lua_type(L, -1) == LUA_TFUNCTION)) {
+      lua_pushfstring(L, "%s%s", prefix, k);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, set);
+    }
+    lua_pop(L, 1);
+  }
+}
+
+/* The strings of the list at l that start with partial, as above. */
+static void repl_add_list(lua_State *L, int l, const char *partial,
+                          const char *prefix, int set) {
+  size_t plen = strlen(partial), len;
+  lua_Integer i;
+  for (i = 1; lua_rawgeti(L, l, i) == LUA_TSTRING; i++) {
+    const char *k = lua_tolstring(L, -1, &len);
+    if (len >= plen && memcmp(k, partial, plen) == 0 &&
+        pretty_is_name(k, len)) {
+      lua_pushfstring(L, "%s%s", prefix, k);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, set);
+    }
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+/* Push mt[k] by a raw lookup. [-0, +1, -] */
+static int repl_rawgetfield(lua_State *L, int mt, const char *k) {
+  lua_pushstring(L, k);
+  return lua_rawget(L, mt);
+}
+
+/* Completions of the fields of the value at v: its own keys if it is a
+** table, then those of its metatables' __index tables.  No code runs
+** (no __index function is called); where __index is a function, the
+** metatable's __methods table and __fields list stand for what it
+** gives.  [-0, +0, m] */
+static void repl_add_fields(lua_State *L, int v, const char *partial,
+                            const char *prefix, int methods, int set) {
+  int top = lua_gettop(L), hops, cur, mt;
+  lua_pushvalue(L, v);
+  cur = lua_gettop(L);
+  for (hops = 0; hops < REPL_INDEX_HOPS; hops++) {
+    if (lua_type(L, cur) == LUA_TTABLE)
+      repl_add_names(L, cur, partial, prefix, methods, set);
+    if (!lua_getmetatable(L, cur)) break;
+    mt = lua_gettop(L);
+    if (repl_rawgetfield(L, mt, "__index") == LUA_TTABLE) {
+      lua_replace(L, cur);
+      lua_settop(L, cur);
+      continue;
+    }
+    if (lua_type(L, -1) == LUA_TFUNCTION) {
+      if (repl_rawgetfield(L, mt, "__methods") == LUA_TTABLE)
+        repl_add_names(L, lua_gettop(L), partial, prefix, methods, set);
+      if (!methods && repl_rawgetfield(L, mt, "__fields") == LUA_TTABLE)
+        repl_add_list(L, lua_gettop(L), partial, prefix, set);
+    }
+    break;
+  }
+  lua_settop(L, top);
+}
+
+/* Replace the value on top by its field named by the string above it,
+** looked up raw along the __index chain (and __methods); nil when not
+** found that way. [-2, +1, -] */
+static void repl_rawindex(lua_State *L) {
+  int key = lua_gettop(L), cur = key - 1, hops, mt;
+  for (hops = 0; hops < REPL_INDEX_HOPS; hops++) {
+    if (lua_type(L, cur) == LUA_TTABLE) {
+      lua_pushvalue(L, key);
+      if (lua_rawget(L, cur) != LUA_TNIL) break;
+      lua_pop(L, 1);
+    }
+    if (!lua_getmetatable(L, cur)) {
+      lua_pushnil(L);
+      break;
+    }
+    mt = lua_gettop(L);
+    if (repl_rawgetfield(L, mt, "__index") == LUA_TTABLE) {
+      lua_replace(L, cur);
+      lua_settop(L, key);
+      continue;
+    }
+    if (lua_type(L, -1) == LUA_TFUNCTION &&
+        repl_rawgetfield(L, mt, "__methods") == LUA_TTABLE) {
+      lua_pushvalue(L, key);
+      lua_rawget(L, -2);
+    }
+    else
+      lua_pushnil(L);
+    break;
+  }
+  lua_replace(L, cur);
+  lua_settop(L, cur);
+}
+
+/* (text) -> a set of completions of text: a global name, or a path of
+** names "a.b.c" then "." or ":" and the start of a field or method. */
+static int repl_l_complete(lua_State *L) {
+  const char *text = lua_touserdata(L, 1);
+  const char *dot = strrchr(text, '.'), *colon = strrchr(text, ':');
+  const char *sep = (colon && (!dot || colon > dot)) ? colon : dot;
+  const char *p, *q;
+  int set, i;
+  lua_newtable(L);
+  set = lua_gettop(L);
+  lua_pushglobaltable(L);
+  if (sep == NULL) {
+    repl_add_fields(L, set + 1, text, "", 0, set);
+    for (i = 0; repl_keywords[i]; i++) {
+      if (strncmp(repl_keywords[i], text, strlen(text)) != 0) continue;
+      lua_pushstring(L, repl_keywords[i]);
+      lua_pushboolean(L, 1);
+      lua_rawset(L, set);
+    }
+    lua_settop(L, set);
+    return 1;
+  }
+  for (p = text; p < sep; p = q + 1) {    /* walk a.b.c */
+    for (q = p; q < sep && *q != '.'; q++) {}
+    if (!pretty_is_name(p, (size_t)(q - p))) {
+      lua_settop(L, set);
+      return 1;
+    }
+    lua_pushlstring(L, p, (size_t)(q - p));
+    repl_rawindex(L);
+  }
+  lua_pushlstring(L, text, (size_t)(sep - text) + 1);
+  repl_add_fields(L, set + 1, sep + 1, lua_tostring(L, -1), *sep == ':', set);
+  lua_settop(L, set);
+  return 1;
+}
+
+static int repl_strcmp(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The matches array libedit wants, from n strings: [0] is what replaces
+** the word (their longest common prefix), then the strings, then NULL.
+** Takes the strings (malloc'd) in m[1..n]; m has n+2 slots. */
+static char **repl_matches(char **m, size_t n) {
+  size_t i, lcp;
+  if (n == 0) {
+    free(m);
+    return NULL;
+  }
+  qsort(m + 1, n, sizeof *m, repl_strcmp);
+  lcp = strlen(m[1]);
+  for (i = 2; i <= n; i++) {
+    size_t j = 0;
+    while (j < lcp && m[i][j] == m[1][j]) j++;
+    lcp = j;
+  }
+  m[0] = strndup(m[1], lcp);
+  if (m[0] == NULL) {
+    for (i = 1; i <= n; i++) free(m[i]);
+    free(m);
+    return NULL;
+  }
+  if (n == 1) {        /* a single match is m[0] alone */
+    free(m[1]);
+    m[1] = NULL;
+  }
+  return m;
+}
+
+/* Copy the keys of the set on top into a matches array. */
+static char **repl_matches_from_set(lua_State *L, int set) {
+  size_t n = 0, i = 0;
+  char **m;
+  lua_pushnil(L);
+  while (lua_next(L, set)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  m = calloc(n + 2, sizeof *m);
+  if (m == NULL) return NULL;
+  lua_pushnil(L);
+  while (lua_next(L, set)) {
+    lua_pop(L, 1);
+    if (i < n && (m[i + 1] = strdup(lua_tostring(L, -1))) != NULL) i++;
+  }
+  return repl_matches(m, i);
+}
+
+static char **repl_complete_commands(const char *text) {
+  const repl_command *c;
+  size_t n = 0, len = strlen(text + 1);
+  char **m = calloc(sizeof repl_commands / sizeof *repl_commands + 2,
+                    sizeof *m);
+  if (m == NULL) return NULL;
+  for (c = repl_commands; c->name; c++)
+    if (strncmp(c->name, text + 1, len) == 0 &&
+        (m[n + 1] = util_errorf(":%s", c->name)) != NULL)
+      n++;
+  return repl_matches(m, n);
+}
+
+/* Whether the line is ":load ..." (its argument completes as a file). */
+static int repl_line_is_load(void) {
+  const char *line = rl_line_buffer ? rl_line_buffer : "";
+  const repl_command *c;
+  size_t len;
+  int ambiguous;
+  line += strspn(line, " \t");
+  if (*line++ != ':') return 0;
+  len = strcspn(line, " \t");
+  c = repl_find_command(line, len, &ambiguous);
+  return c != NULL && c->run == repl_cmd_load && line[len] != '\0';
+}
+
+/* libedit's completion hook.  The lookups run in a protected call (they
+** allocate) with the collector stopped, so no finalizer runs either. */
+static char **repl_complete(const char *text, int start, int end) {
+  repl *r = repl_current;
+  lua_State *L;
+  char **m = NULL;
+  int top, gc;
+  (void)end;
+  rl_attempted_completion_over = 1;        /* no file names by default */
+  if (r == NULL) return NULL;
+  if (start == 0 && text[0] == ':') return repl_complete_commands(text);
+  if (repl_line_is_load()) {
+    rl_attempted_completion_over = 0;
+    return NULL;
+  }
+  L = r->L;
+  top = lua_gettop(L);
+  if (!lua_checkstack(L, 4)) return NULL;
+  gc = lua_gc(L, LUA_GCISRUNNING);
+  lua_gc(L, LUA_GCSTOP);
+  lua_pushcfunction(L, repl_l_complete);
+  lua_pushlightuserdata(L, (void *)text);
+  if (lua_pcall(L, 1, 1, 0) == LUA_OK) m = repl_matches_from_set(L, top + 1);
+  lua_settop(L, top);
+  if (gc) lua_gc(L, LUA_GCRESTART);
+  return m;
+}
+
+
+/* --- the loop --------------------------------------------------------- */
+
+static void repl_banner(repl *r, const char *script) {
+  plugin_loader *pl = session_loader(r->s);
+  size_t i, n = pl ? loader_count(pl) : 0;
+  int ok = 0, failed = 0;
+  printf("Lector %s (%s)", LECTOR_VERSION, LUA_RELEASE);
+  for (i = 0; i < n; i++) {
+    const plugin_info *in = loader_info(pl, i);
+    if (in->error != NULL || in->name == NULL) {
+      failed++;
+      continue;
+    }
+    printf("%s%s", ok++ ? ", " : ", plugins: ", in->name);
+  }
+  fputc('\n', stdout);
+  if (failed > 0)
+    printf("%d plugin%s failed to load (:plugins tells why)\n", failed,
+           failed > 1 ? "s" : "");
+  if (script != NULL) printf("Ran %s; its globals are here.\n", script);
+  printf(":help for help, Tab completes, Ctrl-D quits.\n");
+}
+
+/* libedit decodes keys by LC_CTYPE, and in the C locale it drops every
+** non-ASCII one: use the user's locale, or C.UTF-8 when that is plain C.
+** Only LC_CTYPE, which Lua does not use (LC_NUMERIC would change how it
+** reads numbers).  Returns the previous setting to restore, or NULL. */
+static char *repl_set_locale(void) {
+  const char *prev = setlocale(LC_CTYPE, NULL);
+  char *saved = prev ? strdup(prev) : NULL;
+  const char *set = setlocale(LC_CTYPE, "");
+  if (set == NULL || strcmp(nl_langinfo(CODESET), "ANSI_X3.4-1968") == 0)
+    setlocale(LC_CTYPE, "C.UTF-8");
+  return saved;
+}
+
+static void repl_init_readline(repl *r) {
+  rl_readline_name = "lector";
+  rl_getc_function = repl_getc;
+  rl_catch_signals = 0;                   /* our handler, not libedit's */
+  rl_attempted_completion_function = repl_complete;
+  rl_basic_word_break_characters = repl_word_break;
+  rl_completer_word_break_characters = repl_word_break;
+  rl_completion_append_character = '\0';
+  rl_initialize();
+  using_history();
+  stifle_history(REPL_HISTORY_MAX);
+  r->history = repl_history_path();
+  if (r->history != NULL) read_history(r->history);
+}
+
+/* One prompt: a command, or a chunk of Lua. */
+static void repl_step(repl *r) {
+  int top = lua_gettop(r->L), intr;
+  char *line = repl_readline(REPL_PROMPT, &intr);
+  const char *p;
+  if (line == NULL) {
+    if (!intr) {                          /* Ctrl-D */
+      fputc('\n', stdout);
+      r->quit = 1;
+    }
+    return;
+  }
+  p = line + strspn(line, " \t");
+  if (*p == ':') {
+    repl_history_add(r, line);
+    repl_command_line(r, p + 1);
+  }
+  else if (*p != '\0')
+    repl_eval(r, line);
+  free(line);
+  lua_settop(r->L, top);
+}
+
+int repl_run(session *s, const char *script) {
+  repl r;
+  struct sigaction old_int, old_cont;
+  char *locale;
+  memset(&r, 0, sizeof r);
+  r.s = s;
+  r.L = session_lua(s);
+  repl_current = &r;
+  sigaction(SIGINT, NULL, &old_int);
+  repl_catch(SIGCONT, repl_on_sigcont, &old_cont);
+  locale = repl_set_locale();
+  repl_init_readline(&r);
+  repl_banner(&r, script);
+  while (!r.quit) repl_step(&r);
+  fflush(stdout);
+  clear_history();
+  free(r.history);
+  free(r.last);
+  sigaction(SIGINT, &old_int, NULL);
+  sigaction(SIGCONT, &old_cont, NULL);
+  if (locale != NULL) setlocale(LC_CTYPE, locale);
+  free(locale);
+  repl_current = NULL;
+  return 0;
+}
