@@ -130,6 +130,7 @@ static int run_script(session *s, int argc, char **argv, int script) {
   const char *name = argv[script];
   if (strcmp(name, "-") == 0 && strcmp(argv[script - 1], "--") != 0)
     name = NULL;                               /* stdin */
+  else session_add_script_dir(s, name);
   int status = luaL_loadfile(L, name);
   if (status == LUA_OK) lua_insert(L, -1);
   int nargs = argc - script - 1;

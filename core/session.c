@@ -140,11 +140,58 @@ static void warnf(void *ud, const char *msg, int tocont) {
 
 /* --- set-up -------------------------------------------------------------- */
 
+/* Put dir/?.lua and dir/?/init.lua in front of package.path.
+** [-0, +0, e] */
+static void path_prepend(lua_State *L, const char *dir, size_t len) {
+  lua_getglobal(L, "package");
+  luaL_Buffer b;
+  luaL_buffinit(L, &b);
+  luaL_addlstring(&b, dir, len);
+  luaL_addstring(&b, "/?.lua;");
+  luaL_addlstring(&b, dir, len);
+  luaL_addstring(&b, "/?/init.lua;");
+  lua_getfield(L, -2, "path");
+  luaL_addvalue(&b);
+  luaL_pushresult(&b);
+  lua_setfield(L, -2, "path");
+  lua_pop(L, 1);
+}
+
+static int session_add_dir_k(lua_State *L) {
+  size_t len;
+  const char *dir = lua_tolstring(L, 1, &len);
+  path_prepend(L, dir, len);
+  return 0;
+}
+
+/* LECTOR_PATH: folders (colon-separated) searched first by require. */
+static void path_from_env(lua_State *L) {
+  const char *env = getenv("LECTOR_PATH");
+  if (!env) return;
+  const char *end = env + strlen(env);
+  while (end > env) {             /* backwards, so the first stays first */
+    const char *start = end;
+    while (start > env && start[-1] != ':') start--;
+    if (end > start) path_prepend(L, start, (size_t)(end - start));
+    end = start > env ? start - 1 : env;
+  }
+}
+
+void session_add_script_dir(session *s, const char *script) {
+  const char *slash = strrchr(script, '/');
+  lua_State *L = s->L;
+  lua_pushcfunction(L, session_add_dir_k);
+  if (slash) lua_pushlstring(L, script, (size_t)(slash - script));
+  else lua_pushliteral(L, ".");
+  if (lua_pcall(L, 1, 0, 0) != LUA_OK) lua_pop(L, 1);
+}
+
 /* Runs in protected mode: libraries, `lector`, plugins. */
 static int session_init(lua_State *L) {
   session *s = lua_touserdata(L, 1);
   luaL_checkversion(L);
   luaL_openlibs(L);
+  path_from_env(L);
   s->loader = loader_new(L);
   if (!s->loader) return luaL_error(L, "out of memory");
   loader_set_verbose(s->loader, !s->opts.quiet_plugins);

@@ -47,6 +47,16 @@ check memory_limit 1 "not enough memory" -- "$L" --memory-limit 64M -e \
   "local t = {} for i = 1, 1e8 do t[i] = {} end"
 check lfs 0 "directory" -- "$L" -e "print(require('lfs').attributes('.', 'mode'))"
 
+# require finds modules beside the script and in LECTOR_PATH.
+mkdir "$T/lib" "$T/app"
+printf 'return {name = "helper"}\n' > "$T/lib/helper.lua"
+printf 'return {name = "sibling"}\n' > "$T/app/sibling.lua"
+printf 'print(require("sibling").name)\n' > "$T/app/main.lua"
+printf 'print(require("helper").name)\n' > "$T/app/uses_lib.lua"
+check require_beside 0 "^sibling$" -- "$L" "$T/app/main.lua"
+check require_lector_path 0 "^helper$" -- env LECTOR_PATH="/nonexistent:$T/lib" "$L" "$T/app/uses_lib.lua"
+check require_missing 1 "module 'helper' not found" -- "$L" "$T/app/uses_lib.lua"
+
 # A script from stdin, with '-' and with no arguments when not a terminal.
 printf 'print("stdin", ...)\n' > "$T/in.lua"
 check stdin_dash 0 "stdin	x" -- sh -c "\"$L\" - x < \"$T/in.lua\""
