@@ -1,27 +1,26 @@
 /*
-** corpus.c -- the corpus model: walking the roots, loading the documents
-** with worker threads, the shared document store, subsets, and reading a
-** document's text on demand.
+** corpus.c -- the corpus model: the shared document store, loading the
+** documents with worker threads, subsets, and reading a document's text
+** on demand.  Walking the roots is in corpus_walk.c, the string arena in
+** arena.c.
 **
-** Layout in memory: a corpus_store holds the corpus_doc array and one
-** string arena (paths, titles, front matter) and the load warnings; it is
-** shared, refcounted, by the corpus that loaded it and by its subsets.  A
-** lector_corpus is a refcounted view: the store plus an index array
-** (NULL: every document of the store, in order).
+** Layout in memory: a corpus_store (corpus_internal.h) holds the
+** corpus_doc array and one string arena (paths, titles, front matter) and
+** the load warnings; it is shared, refcounted, by the corpus that loaded
+** it and by its subsets.  A lector_corpus is a refcounted view: the store
+** plus an index array (NULL: every document of the store, in order).
 **
 ** body_off counts file bytes for UTF-8, Windows-1252 and raw documents;
 ** for documents converted with iconv it counts bytes of the converted
 ** text (a byte offset into a stateful encoding is of no use).
 **
-** Sections: arena; store; walking the roots; loading one document;
-** parallel loading; public API; text on demand.
+** Sections: store; loading one document; parallel loading; public API;
+** text on demand.
 */
 #include "corpus.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <fnmatch.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -32,6 +31,8 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "corpus_internal.h"
+#include "corpus_walk.h"
 #include "docparse.h"
 #include "encoding.h"
 #include "util.h"
@@ -41,92 +42,13 @@ _Static_assert((int)DOCPARSE_DATE_HEADER == (int)CORPUS_DATE_HEADER &&
                (int)DOCPARSE_DATE_TEXT == (int)CORPUS_DATE_TEXT,
                "docparse and corpus date sources differ");
 
-#define ARENA_CHUNK (64 * 1024)   /* bytes per string-arena chunk */
 #define LOAD_CHUNK 32             /* documents a worker takes at a time */
 #define READ_BUF_MIN (64 * 1024)  /* first size of a worker's read buffer */
 #define MAX_THREADS 64
 
 /* ---------------------------------------------------------------------
-** Arena: chunked string storage; pointers stay valid until arena_free.
-*/
-
-typedef struct arena_chunk {
-  struct arena_chunk *next;
-  size_t used, cap;
-  char data[];
-} arena_chunk;
-
-typedef struct arena {
-  arena_chunk *head;  /* the chunk being filled, then older ones */
-  size_t bytes;       /* malloc'd in all, for corpus_memory */
-} arena;
-
-static char *arena_alloc(arena *a, size_t n) {
-  arena_chunk *h = a->head;
-  if (h && h->cap - h->used >= n) {
-    char *p = h->data + h->used;
-    h->used += n;
-    return p;
-  }
-  size_t cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
-  arena_chunk *c = malloc(sizeof *c + cap);
-  if (!c) return NULL;
-  c->used = n;
-  c->cap = cap;
-  if (cap == n && h) {            /* a big string: keep filling h */
-    c->next = h->next;
-    h->next = c;
-  } else {
-    c->next = h;
-    a->head = c;
-  }
-  a->bytes += sizeof *c + cap;
-  return c->data;
-}
-
-static char *arena_strndup(arena *a, const char *s, size_t n) {
-  char *p = arena_alloc(a, n + 1);
-  if (p) {
-    memcpy(p, s, n);
-    p[n] = '\0';
-  }
-  return p;
-}
-
-/* Move every chunk of from to to; from is left empty. */
-static void arena_move(arena *to, arena *from) {
-  if (!from->head) return;
-  arena_chunk *tail = from->head;
-  while (tail->next) tail = tail->next;
-  tail->next = to->head;
-  to->head = from->head;
-  to->bytes += from->bytes;
-  from->head = NULL;
-  from->bytes = 0;
-}
-
-static void arena_free(arena *a) {
-  for (arena_chunk *c = a->head, *next; c; c = next) {
-    next = c->next;
-    free(c);
-  }
-  a->head = NULL;
-  a->bytes = 0;
-}
-
-/* ---------------------------------------------------------------------
 ** Store and corpus
 */
-
-typedef struct corpus_store {
-  atomic_size_t refs;
-  corpus_doc *docs;
-  size_t n, cap;
-  arena strings;        /* paths, titles, front matter */
-  char **warnings;      /* malloc'd lines */
-  size_t n_warnings, cap_warnings, warning_bytes;
-  char *iconv_name;     /* opts->encoding when iconv was used */
-} corpus_store;
 
 struct lector_corpus {
   atomic_size_t refs;
@@ -146,8 +68,8 @@ static void store_release(corpus_store *st) {
   free(st);
 }
 
-/* Append the malloc'd line msg (taken over; NULL means out of memory). */
-static int store_warn(corpus_store *st, char *msg) {
+/* See corpus_internal.h.  The store keeps msg, or it is freed. */
+int corpus_store_warn(corpus_store *st, char *msg) {
   if (!msg) return -1;
   if (st->n_warnings == st->cap_warnings) {
     size_t cap = st->cap_warnings ? 2 * st->cap_warnings : 16;
@@ -164,8 +86,9 @@ static int store_warn(corpus_store *st, char *msg) {
   return 0;
 }
 
-/* Append a document with its path and id (already in the arena). */
-static int store_push(corpus_store *st, const char *path, const char *id) {
+/* See corpus_internal.h: a document with its path and id (already in the
+** arena). */
+int corpus_store_push(corpus_store *st, const char *path, const char *id) {
   if (st->n == st->cap) {
     size_t cap = st->cap ? 2 * st->cap : 256;
     corpus_doc *d = realloc(st->docs, cap * sizeof *d);
@@ -183,335 +106,23 @@ static size_t store_index(const corpus *c, size_t i) {
 }
 
 /* ---------------------------------------------------------------------
-** Walking the roots
+** Loading one document
 */
 
 typedef enum { MODE_AUTO, MODE_RAW, MODE_ICONV } load_mode;
 
-typedef struct dev_ino {
-  dev_t dev;
-  ino_t ino;
-  int used;
-} dev_ino;
+enum { ST_OK, ST_WARN, ST_SKIP, ST_OOM };
 
-/* Directories seen in this root, by (st_dev, st_ino): open addressing. */
-typedef struct visited {
-  dev_ino *slots;
-  size_t cap, n;
-} visited;
-
-/* Entry kinds: a file (or a link that may be one), a folder, a symbolic
-** link to a folder (walked after the real folders), anything else. */
-enum { K_FILE, K_DIR, K_LINKDIR, K_OTHER };
-
-typedef struct walk_entry {
-  const char *name;
-  int kind;
-} walk_entry;
-
+/* The state of one corpus_load, shared by its workers. */
 typedef struct loader {
   const corpus_opts *o;
   load_mode mode;
   corpus_store *st;
-  util_buf path;        /* the directory being walked, with a final '/' */
-  visited seen;
-  char **deferred;      /* linked folders of this root, walked last */
-  size_t n_deferred, cap_deferred;
   uint8_t *status;      /* per document, ST_* */
   char **warn;          /* per document, a malloc'd warning or NULL */
   atomic_size_t next;   /* next document a worker takes */
   atomic_int stop;      /* strict failure or out of memory: stop early */
 } loader;
-
-static size_t dev_ino_hash(dev_t dev, ino_t ino) {
-  uint64_t h = ((uint64_t)dev * 0x9E3779B97F4A7C15ULL) ^ (uint64_t)ino;
-  h *= 0xBF58476D1CE4E5B9ULL;
-  return (size_t)(h ^ (h >> 31));
-}
-
-static dev_ino *visited_slot(dev_ino *slots, size_t cap, dev_t dev, ino_t ino) {
-  size_t i = dev_ino_hash(dev, ino) & (cap - 1);
-  while (slots[i].used && (slots[i].dev != dev || slots[i].ino != ino))
-    i = (i + 1) & (cap - 1);
-  return &slots[i];
-}
-
-static int visited_grow(visited *v) {
-  size_t cap = v->cap ? 2 * v->cap : 64;
-  dev_ino *slots = calloc(cap, sizeof *slots);
-  if (!slots) return -1;
-  for (size_t i = 0; i < v->cap; i++)
-    if (v->slots[i].used)
-      *visited_slot(slots, cap, v->slots[i].dev, v->slots[i].ino) = v->slots[i];
-  free(v->slots);
-  v->slots = slots;
-  v->cap = cap;
-  return 0;
-}
-
-/* 1 if (dev, ino) is new (now recorded), 0 if seen before, -1 on OOM. */
-static int visited_add(visited *v, dev_t dev, ino_t ino) {
-  if (2 * (v->n + 1) > v->cap && visited_grow(v) != 0) return -1;
-  dev_ino *s = visited_slot(v->slots, v->cap, dev, ino);
-  if (s->used) return 0;
-  *s = (dev_ino){dev, ino, 1};
-  v->n++;
-  return 1;
-}
-
-/* A problem with one entry of the walk: a warning, or with opts->strict
-** the error.  0 to go on, nonzero to stop (*err set). */
-static int walk_problem(loader *L, char **err, char *msg) {
-  if (L->o->strict || !msg) {
-    *err = msg;
-    return 1;
-  }
-  if (store_warn(L->st, msg) == 0) return 0;
-  *err = NULL;                                   /* out of memory */
-  return 1;
-}
-
-/* Does the file name end in one of the wanted extensions? */
-static int ext_wanted(const corpus_opts *o, const char *name) {
-  if (!o->exts || o->n_exts == 0) return 1;
-  size_t n = strlen(name);
-  for (size_t i = 0; i < o->n_exts; i++) {
-    const char *e = o->exts[i];
-    if (!e) continue;
-    if (*e == '.') e++;
-    size_t k = strlen(e);
-    if (n > k + 1 && name[n - k - 1] == '.' && strcasecmp(name + n - k, e) == 0)
-      return 1;
-  }
-  return 0;
-}
-
-static int wanted(const corpus_opts *o, const char *name, const char *id) {
-  return ext_wanted(o, name) && (!o->glob || fnmatch(o->glob, id, 0) == 0);
-}
-
-/* Compare two entries as their paths would: a folder as "name/". */
-static int entry_cmp(const void *pa, const void *pb) {
-  const walk_entry *a = pa, *b = pb;
-  const unsigned char *x = (const unsigned char *)a->name;
-  const unsigned char *y = (const unsigned char *)b->name;
-  while (*x && *x == *y) x++, y++;
-  unsigned cx = *x ? *x : a->kind == K_DIR || a->kind == K_LINKDIR ? '/' : 0;
-  unsigned cy = *y ? *y : b->kind == K_DIR || b->kind == K_LINKDIR ? '/' : 0;
-  return (cx > cy) - (cx < cy);
-}
-
-static int entry_kind(int dfd, const struct dirent *de) {
-  struct stat st;
-  int link = de->d_type == DT_LNK;
-  switch (de->d_type) {
-  case DT_DIR: return K_DIR;
-  case DT_REG: return K_FILE;
-  case DT_UNKNOWN:
-    if (fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0) return K_FILE;
-    if (!S_ISLNK(st.st_mode))
-      return S_ISDIR(st.st_mode) ? K_DIR : S_ISREG(st.st_mode) ? K_FILE : K_OTHER;
-    link = 1;
-    /* fall through */
-  case DT_LNK:
-    /* Follow the link; a dangling one is a file whose open fails later,
-    ** with a warning naming it. */
-    if (fstatat(dfd, de->d_name, &st, 0) != 0) return K_FILE;
-    if (S_ISDIR(st.st_mode)) return link ? K_LINKDIR : K_DIR;
-    return S_ISREG(st.st_mode) ? K_FILE : K_OTHER;
-  default: return K_OTHER;
-  }
-}
-
-/* Remember the linked folder in L->path for after the real folders, so
-** that a folder reached both ways is listed under its real path. */
-static int defer_dir(loader *L) {
-  if (L->n_deferred == L->cap_deferred) {
-    size_t cap = L->cap_deferred ? 2 * L->cap_deferred : 8;
-    char **d = realloc(L->deferred, cap * sizeof *d);
-    if (!d) return -1;
-    L->deferred = d;
-    L->cap_deferred = cap;
-  }
-  if (!(L->deferred[L->n_deferred] = strdup(L->path.data))) return -1;
-  L->n_deferred++;
-  return 0;
-}
-
-static void free_deferred(loader *L) {
-  for (size_t i = 0; i < L->n_deferred; i++) free(L->deferred[i]);
-  L->n_deferred = 0;
-}
-
-/* The entries of the open directory d, names in *names, sorted as paths
-** sort.  0, or -1 when out of memory. */
-static int read_entries(const loader *L, DIR *d, util_buf *names,
-                        walk_entry **out, size_t *n) {
-  size_t cap = 0, *offs = NULL;
-  int *kinds = NULL;
-  struct dirent *de;
-  *n = 0;
-  while ((de = readdir(d)) != NULL) {
-    const char *nm = de->d_name;
-    if (nm[0] == '.' && (!L->o->hidden || !nm[1] || (nm[1] == '.' && !nm[2])))
-      continue;
-    if (*n == cap) {
-      cap = cap ? 2 * cap : 64;
-      size_t *o2 = realloc(offs, cap * sizeof *o2);
-      if (o2) offs = o2;
-      int *k2 = realloc(kinds, cap * sizeof *k2);
-      if (k2) kinds = k2;
-      if (!o2 || !k2) goto oom;
-    }
-    offs[*n] = names->len;
-    kinds[*n] = entry_kind(dirfd(d), de);
-    if (util_buf_add(names, nm, strlen(nm) + 1) != 0) goto oom;
-    (*n)++;
-  }
-  *out = malloc((*n ? *n : 1) * sizeof **out);
-  if (!*out) goto oom;
-  for (size_t i = 0; i < *n; i++)
-    (*out)[i] = (walk_entry){names->data + offs[i], kinds[i]};
-  qsort(*out, *n, sizeof **out, entry_cmp);
-  free(offs);
-  free(kinds);
-  return 0;
-oom:
-  free(offs);
-  free(kinds);
-  return -1;
-}
-
-static int walk_dir(loader *L, size_t root_len, int depth, char **err);
-
-/* Handle one entry of the directory in L->path. */
-static int walk_entry_add(loader *L, size_t root_len, const walk_entry *e,
-                          char **err) {
-  size_t dlen = L->path.len;
-  int rc = 0;
-  if (util_buf_add(&L->path, e->name, strlen(e->name)) != 0) goto oom;
-  if (e->kind == K_DIR || e->kind == K_LINKDIR) {
-    if (util_buf_add(&L->path, "/", 1) != 0) goto oom;
-    if (e->kind == K_LINKDIR) {
-      if (defer_dir(L) != 0) goto oom;
-    } else {
-      rc = walk_dir(L, root_len, 1, err);
-    }
-  } else if (wanted(L->o, e->name, L->path.data + root_len)) {
-    if (e->kind == K_OTHER) {
-      rc = walk_problem(L, err, util_errorf("%s: not a regular file, skipped",
-                                            L->path.data));
-    } else {
-      char *p = arena_strndup(&L->st->strings, L->path.data, L->path.len);
-      if (!p || store_push(L->st, p, p + root_len) != 0) goto oom;
-    }
-  }
-  L->path.len = dlen;
-  L->path.data[dlen] = '\0';
-  return rc;
-oom:
-  *err = NULL;
-  return 1;
-}
-
-/* Walk the directory L->path (ending in '/'), unless already seen.  A
-** root (depth 0) that cannot be opened is an error, a folder below it a
-** warning. */
-static int walk_dir(loader *L, size_t root_len, int depth, char **err) {
-  util_buf names = {0};
-  walk_entry *ents = NULL;
-  size_t n = 0;
-  struct stat st;
-  int rc = 0, fd = open(L->path.data, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0 || fstat(fd, &st) != 0) {
-    int e = errno;
-    if (fd >= 0) close(fd);
-    size_t n_show = L->path.len > 1 ? L->path.len - 1 : 1;   /* no '/' */
-    char *msg = util_errorf("%.*s: %s", (int)n_show, L->path.data, strerror(e));
-    if (depth > 0) return walk_problem(L, err, msg);
-    *err = msg;
-    return 1;
-  }
-  int fresh = visited_add(&L->seen, st.st_dev, st.st_ino);
-  if (fresh <= 0) {
-    close(fd);
-    if (fresh == 0) return 0;                     /* a loop or a second link */
-    *err = NULL;
-    return 1;
-  }
-  DIR *d = fdopendir(fd);
-  if (!d) {
-    close(fd);
-    return walk_problem(L, err, util_errorf("%s: %s", L->path.data, strerror(errno)));
-  }
-  rc = read_entries(L, d, &names, &ents, &n);
-  closedir(d);
-  if (rc != 0) *err = NULL;
-  for (size_t i = 0; rc == 0 && i < n; i++) rc = walk_entry_add(L, root_len, &ents[i], err);
-  free(ents);
-  util_buf_free(&names);
-  return rc;
-}
-
-static int doc_id_cmp(const void *a, const void *b) {
-  return strcmp(((const corpus_doc *)a)->id, ((const corpus_doc *)b)->id);
-}
-
-/* Sort documents [first, n) of the store by id, unless they already are
-** (the walk visits entries in path order, so they are unless linked
-** folders were walked at the end). */
-static void sort_root(corpus_store *st, size_t first) {
-  for (size_t i = first + 1; i < st->n; i++) {
-    if (strcmp(st->docs[i - 1].id, st->docs[i].id) > 0) {
-      qsort(st->docs + first, st->n - first, sizeof *st->docs, doc_id_cmp);
-      return;
-    }
-  }
-}
-
-/* Add the documents of one root: a directory (walked) or a file. */
-static int walk_root(loader *L, const char *root, char **err) {
-  struct stat st;
-  if (stat(root, &st) != 0) {
-    *err = util_errorf("%s: %s", root, strerror(errno));
-    return 1;
-  }
-  size_t len = strlen(root);
-  if (!S_ISDIR(st.st_mode)) {
-    char *p = arena_strndup(&L->st->strings, root, len);
-    const char *slash = p ? strrchr(p, '/') : NULL;
-    if (!p || store_push(L->st, p, slash ? slash + 1 : p) != 0) {
-      *err = NULL;
-      return 1;
-    }
-    return 0;
-  }
-  L->path.len = 0;
-  L->seen.n = 0;
-  if (L->seen.slots) memset(L->seen.slots, 0, L->seen.cap * sizeof *L->seen.slots);
-  if (util_buf_add(&L->path, root, len) != 0 ||
-      (len && root[len - 1] != '/' && util_buf_add(&L->path, "/", 1) != 0)) {
-    *err = NULL;
-    return 1;
-  }
-  size_t first = L->st->n, root_len = L->path.len;
-  int rc = walk_dir(L, root_len, 0, err);
-  for (size_t k = 0; rc == 0 && k < L->n_deferred; k++) {   /* may grow */
-    L->path.len = 0;
-    if (util_buf_add(&L->path, L->deferred[k], strlen(L->deferred[k])) != 0)
-      return *err = NULL, 1;
-    rc = walk_dir(L, root_len, 1, err);
-  }
-  free_deferred(L);
-  if (rc == 0) sort_root(L->st, first);
-  return rc;
-}
-
-/* ---------------------------------------------------------------------
-** Loading one document
-*/
-
-enum { ST_OK, ST_WARN, ST_SKIP, ST_OOM };
 
 typedef struct worker {
   loader *L;
@@ -759,7 +370,7 @@ static int collect(loader *L, char **err) {
   }
   for (i = 0; i < st->n; i++) {
     if (L->warn[i]) {
-      int r = store_warn(st, L->warn[i]);
+      int r = corpus_store_warn(st, L->warn[i]);
       L->warn[i] = NULL;
       if (r != 0) return *err = NULL, 1;
     }
@@ -839,13 +450,7 @@ int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
     goto cleanup;
   }
   if (set_mode(&L, st, err) != 0) goto cleanup;
-  for (size_t i = 0; i < n; i++) {
-    if (!paths[i]) {
-      *err = util_errorf("corpus_load: path %zu is NULL", i + 1);
-      goto cleanup;
-    }
-    if (walk_root(&L, paths[i], err) != 0) goto cleanup;
-  }
+  if (corpus_walk_roots(L.o, paths, n, st, err) != 0) goto cleanup;
   if (load_all(&L, err) != 0) goto cleanup;
   if (!(c = calloc(1, sizeof *c))) goto cleanup;
   atomic_init(&c->refs, 1);
@@ -857,10 +462,6 @@ int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
   rc = 0;
 cleanup:
   store_release(st);
-  util_buf_free(&L.path);
-  free(L.seen.slots);
-  free_deferred(&L);
-  free(L.deferred);
   return rc;
 }
 

@@ -8,31 +8,21 @@
 ** session_pcall (traceback, timeout, Ctrl-C); printing results runs there
 ** too, since a __summary is Lua code that may fail.
 **
-** Ctrl-C at the prompt: our SIGINT handler sets a flag, which ends the
-** wait for a key in repl_getc, so readline() returns NULL; the flag tells
-** that apart from end of input.
+** Reading keys and lines from the terminal (signals, locale) is in
+** repl_input.c; completing Lua names in repl_complete.c.
 **
-** Completion runs no Lua code: names are found with raw gets along the
-** chain of __index tables.  An object whose __index is a function can
-** list what it offers in its metatable: __methods (a table of functions,
-** as lector.corpus has) and __fields (a list of field names).
+** Sections: history; errors; compiling and running; commands; the
+** completion hook; the loop.
 */
 #include "repl.h"
 
-#include <errno.h>
-#include <langinfo.h>
-#include <limits.h>
-#include <locale.h>
 #include <pwd.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/select.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <wchar.h>
 
 #include <editline/readline.h>
 
@@ -41,6 +31,8 @@
 #include "mem.h"
 #include "plugin_loader.h"
 #include "pretty.h"
+#include "repl_complete.h"
+#include "repl_input.h"
 #include "util.h"
 
 #ifndef LECTOR_VERSION
@@ -65,9 +57,6 @@
 /* Chunks typed at the prompt are "stdin", as in lua.c. */
 #define REPL_SOURCE "stdin"
 #define REPL_CHUNKNAME "=" REPL_SOURCE
-/* __index tables followed when completing; chains are short in practice,
-** and a loop of metatables must end. */
-#define REPL_INDEX_HOPS 8
 
 typedef struct repl {
   session *s;
@@ -79,106 +68,8 @@ typedef struct repl {
 } repl;
 
 static repl *repl_current;               /* for the completion callback */
-static volatile sig_atomic_t repl_sigint, repl_sigcont;
 
 static void repl_report(repl *r);
-
-
-/* --- terminal input --------------------------------------------------- */
-
-static void repl_on_sigint(int sig) {
-  (void)sig;
-  repl_sigint = 1;
-}
-
-static void repl_on_sigcont(int sig) {
-  (void)sig;
-  repl_sigcont = 1;
-}
-
-static void repl_catch(int sig, void (*handler)(int), struct sigaction *old) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof sa);
-  sa.sa_handler = handler;
-  sigemptyset(&sa.sa_mask);
-  sigaction(sig, &sa, old);
-}
-
-/* libedit reads every key through here.  Waiting with pselect, which
-** unblocks SIGINT and SIGCONT only while it waits, closes the window in
-** which a Ctrl-C that came just before the read would leave readline
-** blocked.  Keys are decoded as libedit does (mbrtowc); EOF ends the
-** line.  Back from Ctrl-Z, the shell has left the terminal cooked: make
-** it raw again and draw the line anew. */
-static int repl_getc(FILE *f) {
-  int fd = f ? fileno(f) : STDIN_FILENO, c = EOF;
-  char buf[MB_LEN_MAX];
-  size_t n = 0;
-  sigset_t block, old, wait;
-  sigemptyset(&block);
-  sigaddset(&block, SIGINT);
-  sigaddset(&block, SIGCONT);
-  sigprocmask(SIG_BLOCK, &block, &old);
-  wait = old;
-  sigdelset(&wait, SIGINT);
-  sigdelset(&wait, SIGCONT);
-  while (!repl_sigint) {
-    fd_set in;
-    wchar_t wc;
-    mbstate_t st;
-    size_t k;
-    ssize_t got;
-    if (repl_sigcont) {
-      repl_sigcont = 0;
-      rl_deprep_terminal();
-      rl_prep_terminal(1);
-      rl_forced_update_display();
-    }
-    FD_ZERO(&in);
-    FD_SET(fd, &in);
-    if (pselect(fd + 1, &in, NULL, NULL, NULL, &wait) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    got = read(fd, buf + n, 1);
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) break;
-    n++;
-    memset(&st, 0, sizeof st);
-    k = mbrtowc(&wc, buf, n, &st);
-    if (k == (size_t)-2 && n < sizeof buf) continue;    /* more bytes */
-    if (k == (size_t)-1 || k == (size_t)-2) {           /* invalid: drop */
-      n = 0;
-      continue;
-    }
-    c = (int)wc;
-    break;
-  }
-  sigprocmask(SIG_SETMASK, &old, NULL);
-  return c;
-}
-
-/* One line from the terminal (malloc'd, without its newline), or NULL at
-** end of input or when Ctrl-C abandoned the line; then *intr is set. */
-static char *repl_readline(const char *prompt, int *intr) {
-  char *line;
-  fflush(stdout);
-  fflush(stderr);
-  clearerr(stdout);
-  /* again each time: session_pcall swaps its own handler in around each
-  ** call, and Lua code may have changed it too */
-  repl_catch(SIGINT, repl_on_sigint, NULL);
-  repl_sigint = 0;
-  repl_sigcont = 0;           /* readline sets the terminal up anyway */
-  line = readline(prompt);
-  *intr = repl_sigint != 0;
-  if (*intr) {
-    free(line);
-    line = NULL;
-    fputs("^C\n", stdout);
-  }
-  return line;
-}
 
 
 /* --- history ---------------------------------------------------------- */
@@ -383,7 +274,7 @@ static int repl_read_chunk(repl *r, const char *first, util_buf *text) {
         !repl_expr_incomplete(L, text->data, text->len))
       return status;
     lua_pop(L, 1);
-    line = repl_readline(REPL_PROMPT2, &intr);
+    line = repl_input_readline(REPL_PROMPT2, &intr);
     if (line == NULL) {
       if (!intr) fputc('\n', stdout);
       return -1;
@@ -732,217 +623,7 @@ static void repl_cmd_quit(repl *r, const char *arg) {
 }
 
 
-/* --- completion ------------------------------------------------------- */
-
-static const char *const repl_keywords[] = {
-  "and", "break", "do", "else", "elseif", "end", "false", "for", "function",
-  "goto", "if", "in", "local", "nil", "not", "or", "repeat", "return",
-  "then", "true", "until", "while", NULL
-};
-
-/* Characters that end the word being completed: '.' and ':' are not among
-** them, so "corpus:gr" reaches us whole. */
-static char repl_word_break[] = " \t\n\"'`@$><=;|&{(}[],+-*/%^~#";
-
-/* Add prefix..k to the set for each string key k of table t that is a
-** name starting with partial (names starting "__" only when partial
-** does); with `methods`, only keys holding functions. [-0, +0, m] */
-static void repl_add_names(lua_State *L, int t, const char *partial,
-                           const char *prefix, int methods, int set) {
-  size_t plen = strlen(partial), len;
-  int hidden = strncmp(partial, "__", 2) != 0;
-  lua_pushnil(L);
-  while (lua_next(L, t)) {
-    const char *k = lua_type(L, -2) == LUA_TSTRING ?
-                    lua_tolstring(L, -2, &len) : NULL;
-    if (k != NULL && len >= plen && memcmp(k, partial, plen) == 0 &&
-        pretty_is_name(k, len) && !(hidden && strncmp(k, "__", 2) == 0) &&
-        (!methods || lua_type(L, -1) == LUA_TFUNCTION)) {
-      lua_pushfstring(L, "%s%s", prefix, k);
-      lua_pushboolean(L, 1);
-      lua_rawset(L, set);
-    }
-    lua_pop(L, 1);
-  }
-}
-
-/* The strings of the list at l that start with partial, as above. */
-static void repl_add_list(lua_State *L, int l, const char *partial,
-                          const char *prefix, int set) {
-  size_t plen = strlen(partial), len;
-  lua_Integer i;
-  for (i = 1; lua_rawgeti(L, l, i) == LUA_TSTRING; i++) {
-    const char *k = lua_tolstring(L, -1, &len);
-    if (len >= plen && memcmp(k, partial, plen) == 0 &&
-        pretty_is_name(k, len)) {
-      lua_pushfstring(L, "%s%s", prefix, k);
-      lua_pushboolean(L, 1);
-      lua_rawset(L, set);
-    }
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 1);
-}
-
-/* Push mt[k] by a raw lookup. [-0, +1, -] */
-static int repl_rawgetfield(lua_State *L, int mt, const char *k) {
-  lua_pushstring(L, k);
-  return lua_rawget(L, mt);
-}
-
-/* Completions of the fields of the value at v: its own keys if it is a
-** table, then those of its metatables' __index tables.  No code runs
-** (no __index function is called); where __index is a function, the
-** metatable's __methods table and __fields list stand for what it
-** gives.  [-0, +0, m] */
-static void repl_add_fields(lua_State *L, int v, const char *partial,
-                            const char *prefix, int methods, int set) {
-  int top = lua_gettop(L), hops, cur, mt;
-  lua_pushvalue(L, v);
-  cur = lua_gettop(L);
-  for (hops = 0; hops < REPL_INDEX_HOPS; hops++) {
-    if (lua_type(L, cur) == LUA_TTABLE)
-      repl_add_names(L, cur, partial, prefix, methods, set);
-    if (!lua_getmetatable(L, cur)) break;
-    mt = lua_gettop(L);
-    if (repl_rawgetfield(L, mt, "__index") == LUA_TTABLE) {
-      lua_replace(L, cur);
-      lua_settop(L, cur);
-      continue;
-    }
-    if (lua_type(L, -1) == LUA_TFUNCTION) {
-      if (repl_rawgetfield(L, mt, "__methods") == LUA_TTABLE)
-        repl_add_names(L, lua_gettop(L), partial, prefix, methods, set);
-      if (!methods && repl_rawgetfield(L, mt, "__fields") == LUA_TTABLE)
-        repl_add_list(L, lua_gettop(L), partial, prefix, set);
-    }
-    break;
-  }
-  lua_settop(L, top);
-}
-
-/* Replace the value on top by its field named by the string above it,
-** looked up raw along the __index chain (and __methods); nil when not
-** found that way. [-2, +1, -] */
-static void repl_rawindex(lua_State *L) {
-  int key = lua_gettop(L), cur = key - 1, hops, mt;
-  for (hops = 0; hops < REPL_INDEX_HOPS; hops++) {
-    if (lua_type(L, cur) == LUA_TTABLE) {
-      lua_pushvalue(L, key);
-      if (lua_rawget(L, cur) != LUA_TNIL) break;
-      lua_pop(L, 1);
-    }
-    if (!lua_getmetatable(L, cur)) {
-      lua_pushnil(L);
-      break;
-    }
-    mt = lua_gettop(L);
-    if (repl_rawgetfield(L, mt, "__index") == LUA_TTABLE) {
-      lua_replace(L, cur);
-      lua_settop(L, key);
-      continue;
-    }
-    if (lua_type(L, -1) == LUA_TFUNCTION &&
-        repl_rawgetfield(L, mt, "__methods") == LUA_TTABLE) {
-      lua_pushvalue(L, key);
-      lua_rawget(L, -2);
-    }
-    else
-      lua_pushnil(L);
-    break;
-  }
-  lua_replace(L, cur);
-  lua_settop(L, cur);
-}
-
-/* (text) -> a set of completions of text: a global name, or a path of
-** names "a.b.c" then "." or ":" and the start of a field or method. */
-static int repl_l_complete(lua_State *L) {
-  const char *text = lua_touserdata(L, 1);
-  const char *dot = strrchr(text, '.'), *colon = strrchr(text, ':');
-  const char *sep = (colon && (!dot || colon > dot)) ? colon : dot;
-  const char *p, *q;
-  int set, i;
-  lua_newtable(L);
-  set = lua_gettop(L);
-  lua_pushglobaltable(L);
-  if (sep == NULL) {
-    repl_add_fields(L, set + 1, text, "", 0, set);
-    for (i = 0; repl_keywords[i]; i++) {
-      if (strncmp(repl_keywords[i], text, strlen(text)) != 0) continue;
-      lua_pushstring(L, repl_keywords[i]);
-      lua_pushboolean(L, 1);
-      lua_rawset(L, set);
-    }
-    lua_settop(L, set);
-    return 1;
-  }
-  for (p = text; p < sep; p = q + 1) {    /* walk a.b.c */
-    for (q = p; q < sep && *q != '.'; q++) {}
-    if (!pretty_is_name(p, (size_t)(q - p))) {
-      lua_settop(L, set);
-      return 1;
-    }
-    lua_pushlstring(L, p, (size_t)(q - p));
-    repl_rawindex(L);
-  }
-  lua_pushlstring(L, text, (size_t)(sep - text) + 1);
-  repl_add_fields(L, set + 1, sep + 1, lua_tostring(L, -1), *sep == ':', set);
-  lua_settop(L, set);
-  return 1;
-}
-
-static int repl_strcmp(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The matches array libedit wants, from n strings: [0] is what replaces
-** the word (their longest common prefix), then the strings, then NULL.
-** Takes the strings (malloc'd) in m[1..n]; m has n+2 slots. */
-static char **repl_matches(char **m, size_t n) {
-  size_t i, lcp;
-  if (n == 0) {
-    free(m);
-    return NULL;
-  }
-  qsort(m + 1, n, sizeof *m, repl_strcmp);
-  lcp = strlen(m[1]);
-  for (i = 2; i <= n; i++) {
-    size_t j = 0;
-    while (j < lcp && m[i][j] == m[1][j]) j++;
-    lcp = j;
-  }
-  m[0] = strndup(m[1], lcp);
-  if (m[0] == NULL) {
-    for (i = 1; i <= n; i++) free(m[i]);
-    free(m);
-    return NULL;
-  }
-  if (n == 1) {        /* a single match is m[0] alone */
-    free(m[1]);
-    m[1] = NULL;
-  }
-  return m;
-}
-
-/* Copy the keys of the set on top into a matches array. */
-static char **repl_matches_from_set(lua_State *L, int set) {
-  size_t n = 0, i = 0;
-  char **m;
-  lua_pushnil(L);
-  while (lua_next(L, set)) {
-    lua_pop(L, 1);
-    n++;
-  }
-  m = calloc(n + 2, sizeof *m);
-  if (m == NULL) return NULL;
-  lua_pushnil(L);
-  while (lua_next(L, set)) {
-    lua_pop(L, 1);
-    if (i < n && (m[i + 1] = strdup(lua_tostring(L, -1))) != NULL) i++;
-  }
-  return repl_matches(m, i);
-}
+/* --- the completion hook ---------------------------------------------- */
 
 static char **repl_complete_commands(const char *text) {
   const repl_command *c;
@@ -954,7 +635,7 @@ static char **repl_complete_commands(const char *text) {
     if (strncmp(c->name, text + 1, len) == 0 &&
         (m[n + 1] = util_errorf(":%s", c->name)) != NULL)
       n++;
-  return repl_matches(m, n);
+  return complete_matches(m, n);
 }
 
 /* Whether the line is ":load ..." (its argument completes as a file). */
@@ -970,13 +651,10 @@ static int repl_line_is_load(void) {
   return c != NULL && c->run == repl_cmd_load && line[len] != '\0';
 }
 
-/* libedit's completion hook.  The lookups run in a protected call (they
-** allocate) with the collector stopped, so no finalizer runs either. */
+/* libedit's completion hook: a command after ':' at the start of the
+** line, a file name after ":load", else a Lua name (repl_complete.c). */
 static char **repl_complete(const char *text, int start, int end) {
   repl *r = repl_current;
-  lua_State *L;
-  char **m = NULL;
-  int top, gc;
   (void)end;
   rl_attempted_completion_over = 1;        /* no file names by default */
   if (r == NULL) return NULL;
@@ -985,17 +663,7 @@ static char **repl_complete(const char *text, int start, int end) {
     rl_attempted_completion_over = 0;
     return NULL;
   }
-  L = r->L;
-  top = lua_gettop(L);
-  if (!lua_checkstack(L, 4)) return NULL;
-  gc = lua_gc(L, LUA_GCISRUNNING);
-  lua_gc(L, LUA_GCSTOP);
-  lua_pushcfunction(L, repl_l_complete);
-  lua_pushlightuserdata(L, (void *)text);
-  if (lua_pcall(L, 1, 1, 0) == LUA_OK) m = repl_matches_from_set(L, top + 1);
-  lua_settop(L, top);
-  if (gc) lua_gc(L, LUA_GCRESTART);
-  return m;
+  return complete_lua(r->L, text);
 }
 
 
@@ -1022,26 +690,11 @@ static void repl_banner(repl *r, const char *script) {
   printf(":help for help, Tab completes, Ctrl-D quits.\n");
 }
 
-/* libedit decodes keys by LC_CTYPE, and in the C locale it drops every
-** non-ASCII one: use the user's locale, or C.UTF-8 when that is plain C.
-** Only LC_CTYPE, which Lua does not use (LC_NUMERIC would change how it
-** reads numbers).  Returns the previous setting to restore, or NULL. */
-static char *repl_set_locale(void) {
-  const char *prev = setlocale(LC_CTYPE, NULL);
-  char *saved = prev ? strdup(prev) : NULL;
-  const char *set = setlocale(LC_CTYPE, "");
-  if (set == NULL || strcmp(nl_langinfo(CODESET), "ANSI_X3.4-1968") == 0)
-    setlocale(LC_CTYPE, "C.UTF-8");
-  return saved;
-}
-
 static void repl_init_readline(repl *r) {
   rl_readline_name = "lector";
-  rl_getc_function = repl_getc;
-  rl_catch_signals = 0;                   /* our handler, not libedit's */
   rl_attempted_completion_function = repl_complete;
-  rl_basic_word_break_characters = repl_word_break;
-  rl_completer_word_break_characters = repl_word_break;
+  rl_basic_word_break_characters = complete_word_break;
+  rl_completer_word_break_characters = complete_word_break;
   rl_completion_append_character = '\0';
   rl_initialize();
   using_history();
@@ -1053,7 +706,7 @@ static void repl_init_readline(repl *r) {
 /* One prompt: a command, or a chunk of Lua. */
 static void repl_step(repl *r) {
   int top = lua_gettop(r->L), intr;
-  char *line = repl_readline(REPL_PROMPT, &intr);
+  char *line = repl_input_readline(REPL_PROMPT, &intr);
   const char *p;
   if (line == NULL) {
     if (!intr) {                          /* Ctrl-D */
@@ -1075,15 +728,11 @@ static void repl_step(repl *r) {
 
 int repl_run(session *s, const char *script) {
   repl r;
-  struct sigaction old_int, old_cont;
-  char *locale;
   memset(&r, 0, sizeof r);
   r.s = s;
   r.L = session_lua(s);
   repl_current = &r;
-  sigaction(SIGINT, NULL, &old_int);
-  repl_catch(SIGCONT, repl_on_sigcont, &old_cont);
-  locale = repl_set_locale();
+  repl_input_begin();         /* signals, locale, libedit's key reader */
   repl_init_readline(&r);
   repl_banner(&r, script);
   while (!r.quit) repl_step(&r);
@@ -1091,10 +740,7 @@ int repl_run(session *s, const char *script) {
   clear_history();
   free(r.history);
   free(r.last);
-  sigaction(SIGINT, &old_int, NULL);
-  sigaction(SIGCONT, &old_cont, NULL);
-  if (locale != NULL) setlocale(LC_CTYPE, locale);
-  free(locale);
+  repl_input_end();
   repl_current = NULL;
   return 0;
 }
