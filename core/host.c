@@ -18,15 +18,14 @@
 
 static char oom_message[] = "out of memory";
 
+/* The message in counted memory (plugins free it with host->free). */
 static char *host_verrorf(const char *fmt, va_list ap) {
-  va_list copy;
-  va_copy(copy, ap);
-  int n = vsnprintf(NULL, 0, fmt, copy);
-  va_end(copy);
-  char *s = n < 0 ? NULL : mem_alloc((size_t)n + 1);
-  if (!s) return oom_message;
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  return s;
+  char *tmp = util_verrorf(fmt, ap);
+  size_t n = tmp ? strlen(tmp) + 1 : 0;
+  char *s = tmp ? mem_alloc(n) : NULL;
+  if (s) memcpy(s, tmp, n);
+  free(tmp);
+  return s ? s : oom_message;
 }
 
 char *host_errorf(const char *fmt, ...) {
