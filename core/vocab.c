@@ -160,9 +160,15 @@ static uint32_t table_find(const char *s, size_t len, uint64_t h, int add) {
 
 /* --- the per-thread cache ------------------------------------------------ */
 
+/* A slot holds short strings whole, so a hit on one touches no other
+** memory (the shared entries are cold in a large vocabulary). */
+#define CACHE_HEAD 16
+
 typedef struct cache_slot {
   uint64_t hash;
   uint32_t id;
+  uint32_t len;
+  char head[CACHE_HEAD];     /* the string, when len <= CACHE_HEAD */
 } cache_slot;
 
 typedef struct thread_cache {
@@ -196,15 +202,18 @@ static uint32_t lookup(const char *s, size_t len, int add) {
   uint64_t h = vocab_hash(s, len);
   thread_cache *tc = cache_get();
   cache_slot *slot = tc ? &tc->slots[h & (LECTOR_VOCAB_CACHE - 1)] : NULL;
-  if (slot && slot->id && slot->hash == h &&
-      entry_equals(entry_of(slot->id), s, len))
+  if (slot && slot->id && slot->hash == h && slot->len == len &&
+      (len <= CACHE_HEAD ? memcmp(slot->head, s, len) == 0
+                         : entry_equals(entry_of(slot->id), s, len)))
     return slot->id;
   pthread_mutex_lock(&V.lock);
   uint32_t id = table_find(s, len, h, add);
   pthread_mutex_unlock(&V.lock);
-  if (slot && id) {
+  if (slot && id && len <= UINT32_MAX) {
     slot->hash = h;
     slot->id = id;
+    slot->len = (uint32_t)len;
+    memcpy(slot->head, s, len < CACHE_HEAD ? len : CACHE_HEAD);
   }
   return id;
 }
