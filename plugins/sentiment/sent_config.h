@@ -1,0 +1,63 @@
+/*
+** sent_config.h -- tunables of the sentiment plugin, gathered in one place.
+** Each can be overridden at build time with -D.
+*/
+#ifndef SENT_CONFIG_H
+#define SENT_CONFIG_H
+
+/* Tokenizer spans and sentences fetched per call of next()/sent_next(). */
+#ifndef SENT_SPAN_BATCH
+#define SENT_SPAN_BATCH 256
+#endif
+#ifndef SENT_SENT_BATCH
+#define SENT_SENT_BATCH 64
+#endif
+
+/* Sentences (or span batches) between two polls of host->interrupted(). */
+#ifndef SENT_POLL_EVERY
+#define SENT_POLL_EVERY 256
+#endif
+
+/* Longest word looked up in the lexicon, in bytes (a multiple of 8); a
+** longer word is never in it (VADER's longest entry is 19 bytes), and an
+** `extra` key must be shorter. */
+#ifndef SENT_WORD_MAX
+#define SENT_WORD_MAX 256
+#endif
+
+/* Malformed lexicon lines reported one by one per file; the rest are
+** counted in one closing line. */
+#ifndef SENT_WARN_MAX
+#define SENT_WARN_MAX 20
+#endif
+
+/* A sentence counts as positive when its compound is >= this, negative
+** when <= minus this (VADER's documented thresholds). */
+#ifndef SENT_THRESHOLD
+#define SENT_THRESHOLD 0.05
+#endif
+
+/* Documents a corpus worker takes from the shared counter at a time. */
+#ifndef SENT_DOC_CHUNK
+#define SENT_DOC_CHUNK 4
+#endif
+
+/* Upper bound on corpus worker threads (the default is one per core). */
+#ifndef SENT_MAX_THREADS
+#define SENT_MAX_THREADS 64
+#endif
+
+/* The default lexicon: its file name beside the plugin, the environment
+** variable that overrides it, and the npm package it comes from (the
+** version and SHA-256 are pinned in CMakeLists.txt, which passes them in). */
+#ifndef SENT_LEXICON_FILE
+#define SENT_LEXICON_FILE "vader_lexicon.txt"
+#endif
+#ifndef SENT_LEXICON_ENV
+#define SENT_LEXICON_ENV "LECTOR_VADER_LEXICON"
+#endif
+#ifndef SENT_NPM_VERSION
+#define SENT_NPM_VERSION "1.1.3"
+#endif
+
+#endif

@@ -1,0 +1,614 @@
+/*
+** sent_lua.c -- the Lua module lector.sentiment and its scorer objects.
+**
+**   sentiment.score(text_or_doc)     -> {compound =, pos =, neu =, neg =}
+**   sentiment.sentences(text_or_doc) -> { {text =, offset =, compound =,
+**                                          pos =, neu =, neg =}, ... }
+**   sentiment.corpus(corpus [, opts]) -> {docs =, groups =, total =}
+**                                        (sent_lua_corpus.c)
+**   sentiment.lookup(word)           -> valence or nil
+**   sentiment.new{lexicon =, extra =, format =} -> scorer
+**   sentiment.default()              -> the default scorer
+**   sentiment.default_lexicon()      -> path, exists
+**   scorer:score/sentences/corpus/lookup as above; scorer.size,
+**   scorer.warnings, scorer.lexicons
+**
+** The module's functions use the default scorer, made on first use from
+** the default lexicon (VADER's, beside the plugin); its absence is an
+** error that says how to get it.  Errors name the function
+** ("sentiment.new: ...").
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "lexicon.h"
+#include "sent_config.h"
+#include "sent_env.h"
+#include "sent_plugin.h"
+#include "vader.h"
+
+#define SCORER_MT "lector.sentiment.scorer"
+#define GUARD_MT "lector.sentiment.call"
+#define DEFAULT_KEY "lector.sentiment.default"
+
+typedef struct scorer {
+  lex_table *lex;       /* owned; NULL once closed */
+} scorer;
+
+/* The Lua thread's workspace, reused by every call (one Lua thread). */
+static vader_ws main_ws;
+static int main_ws_ready;
+
+static vader_ws *ws_main(void) {
+  if (!main_ws_ready) {
+    vader_ws_init(&main_ws);
+    main_ws_ready = 1;
+  }
+  return &main_ws;
+}
+
+void sent_lua_fini(void) {
+  if (main_ws_ready) vader_ws_free(&main_ws);
+  main_ws_ready = 0;
+}
+
+/* Raise "fname: err", freeing err.  [-0, +0, v] */
+static int raise(lua_State *L, const char *fname, char *err) {
+  lua_pushfstring(L, "%s: %s", fname, err ? err : "error");
+  sent_env_cur.free(err);
+  return lua_error(L);
+}
+
+/* ------------------------------------------------------------------------
+** A call guard: a to-be-closed userdata owning the C memory a call holds
+** (a document's text, result and warning buffers), so that a Lua error
+** anywhere releases it.
+*/
+
+typedef struct item {
+  size_t off, len;
+  vader_scores sc;
+} item;
+
+typedef struct guard {
+  lector_text text;
+  int has_text;
+  item *items;
+  size_t n, cap;
+  char *warn;           /* warning lines, each ending in '\n' */
+  size_t wlen, wcap;
+} guard;
+
+static void guard_release(guard *g) {
+  if (g->has_text) sent_g.host->text_release(&g->text);
+  sent_env_cur.free(g->items);
+  sent_env_cur.free(g->warn);
+  memset(g, 0, sizeof *g);
+}
+
+/* __gc and __close.  [-0, +0, -] */
+static int guard_gc(lua_State *L) {
+  guard_release(luaL_checkudata(L, 1, GUARD_MT));
+  return 0;
+}
+
+/* A new guard on top of the stack, marked to-be-closed.  [-0, +1, m] */
+static guard *guard_new(lua_State *L) {
+  guard *g = lua_newuserdatauv(L, sizeof *g, 0);
+  memset(g, 0, sizeof *g);
+  luaL_setmetatable(L, GUARD_MT);
+  lua_toclose(L, -1);
+  return g;
+}
+
+/* ------------------------------------------------------------------------
+** Scores to Lua
+*/
+
+/* t[k] = v for the table on top.  [-0, +0, m] */
+static void set_number(lua_State *L, const char *k, double v) {
+  lua_pushnumber(L, v);
+  lua_setfield(L, -2, k);
+}
+
+/* A table {compound, pos, neu, neg}, with room for `extra` more fields.
+** [-0, +1, m] */
+static void push_scores(lua_State *L, const vader_scores *s, int extra) {
+  lua_createtable(L, 0, 4 + extra);
+  set_number(L, "compound", s->compound);
+  set_number(L, "pos", s->pos);
+  set_number(L, "neu", s->neu);
+  set_number(L, "neg", s->neg);
+}
+
+/* The model of scorer s; raises when the tokenizer is missing.
+** [-0, +0, v] */
+static void model(lua_State *L, const scorer *s, const char *fname,
+                  vader_model *m) {
+  if (!sent_g.tok) luaL_error(L, "%s: %s", fname, sent_g.tok_error);
+  if (!s->lex) luaL_error(L, "%s: the scorer is closed", fname);
+  m->tok = sent_g.tok;
+  m->opts = sent_g.opts;
+  m->lex = s->lex;
+}
+
+/* ------------------------------------------------------------------------
+** score, sentences, lookup
+*/
+
+/* score(text_or_doc at arg) with scorer s.  [-0, +1, e] */
+static int do_score(lua_State *L, const scorer *s, int arg,
+                    const char *fname) {
+  vader_model m;
+  vader_scores sc;
+  lector_text t;
+  char *err = NULL;
+  int rc;
+  model(L, s, fname, &m);
+  sent_g.host->check_text(L, arg, &t);
+  rc = vader_score(ws_main(), &m, t.data, t.len, &sc, &err);
+  sent_g.host->text_release(&t);
+  if (rc != LECTOR_OK) return raise(L, fname, err);
+  push_scores(L, &sc, 0);
+  return 1;
+}
+
+/* vader_sent_fn: keep one sentence's scores in the guard. */
+static int add_item(void *ud, size_t off, size_t len, const vader_scores *s) {
+  guard *g = ud;
+  if (!sent_grow((void **)&g->items, &g->cap, g->n + 1, sizeof *g->items))
+    return LECTOR_ENOMEM;
+  g->items[g->n].off = off;
+  g->items[g->n].len = len;
+  g->items[g->n].sc = *s;
+  g->n++;
+  return LECTOR_OK;
+}
+
+/* sentences(text_or_doc at arg) with scorer s.  The scores are gathered
+** in C first, so no Lua error can strike while the tokenizer holds state.
+** [-0, +1, e] */
+static int do_sentences(lua_State *L, const scorer *s, int arg,
+                        const char *fname) {
+  vader_model m;
+  char *err = NULL;
+  size_t i;
+  int rc;
+  guard *g;
+  model(L, s, fname, &m);
+  g = guard_new(L);
+  sent_g.host->check_text(L, arg, &g->text);
+  g->has_text = 1;
+  rc = vader_sentences(ws_main(), &m, g->text.data, g->text.len, add_item, g,
+                       &err);
+  if (rc == LECTOR_ENOMEM && !err) err = sent_env_cur.errorf("out of memory");
+  if (rc != LECTOR_OK) return raise(L, fname, err);
+  lua_createtable(L, g->n < INT32_MAX ? (int)g->n : 0, 0);
+  for (i = 0; i < g->n; i++) {
+    const item *it = &g->items[i];
+    push_scores(L, &it->sc, 2);
+    lua_pushlstring(L, g->text.data + it->off, it->len);
+    lua_setfield(L, -2, "text");
+    lua_pushinteger(L, (lua_Integer)it->off + 1);
+    lua_setfield(L, -2, "offset");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* Lower-case key[0..n) as words are before lookup into out[0..cap); the
+** length, >= cap when it did not fit. */
+static size_t lower_key(const char *key, size_t n, char *out, size_t cap) {
+  size_t i;
+  if (sent_g.tok) return vw_lower(sent_g.tok, sent_g.opts, key, n, out, cap);
+  for (i = 0; i < n && i < cap; i++)           /* no tokenizer: ASCII only */
+    out[i] = (char)(key[i] >= 'A' && key[i] <= 'Z' ? key[i] + 32 : key[i]);
+  return n;
+}
+
+/* lookup(word at arg) in scorer s: its valence or nil.  [-0, +1, e] */
+static int do_lookup(lua_State *L, const scorer *s, int arg,
+                     const char *fname) {
+  size_t n, k;
+  const char *w = luaL_checklstring(L, arg, &n);
+  char low[SENT_WORD_MAX];
+  const lex_entry *e;
+  if (!s->lex) return luaL_error(L, "%s: the scorer is closed", fname);
+  k = lower_key(w, n, low, sizeof low);
+  e = k < sizeof low ? lex_get(s->lex, low, k, lex_hash(low, k)) : NULL;
+  if (e && (e->flags & LEX_F_VALENCE)) lua_pushnumber(L, e->valence);
+  else lua_pushnil(L);
+  return 1;
+}
+
+/* ------------------------------------------------------------------------
+** Making scorers
+*/
+
+/* lex_warn_fn: keep a warning line in the guard (dropped if out of
+** memory). */
+static void warn_line(void *ud, const char *msg) {
+  guard *g = ud;
+  size_t n = strlen(msg);
+  if (!sent_grow((void **)&g->warn, &g->wcap, g->wlen + n + 1, 1)) return;
+  memcpy(g->warn + g->wlen, msg, n);
+  g->warn[g->wlen + n] = '\n';
+  g->wlen += n + 1;
+}
+
+/* Move the guard's warnings to the host's log and to the list at index
+** widx.  [-0, +0, m] */
+static void flush_warnings(lua_State *L, guard *g, int widx) {
+  size_t p = 0;
+  lua_Integer k = (lua_Integer)luaL_len(L, widx);
+  while (p < g->wlen) {
+    const char *nl = memchr(g->warn + p, '\n', g->wlen - p);
+    size_t e = (size_t)(nl - g->warn);
+    sent_g.host->log(sent_g.ctx, LECTOR_LOG_WARN, "%.*s", (int)(e - p),
+                     g->warn + p);
+    lua_pushlstring(L, g->warn + p, e - p);
+    lua_rawseti(L, widx, ++k);
+    p = e + 1;
+  }
+  g->wlen = 0;
+}
+
+/* A new scorer with an empty lexicon holding VADER's rule words, and its
+** info table {warnings = {}, lexicons = {}} as user value.
+** [-0, +1, e] */
+static scorer *scorer_new(lua_State *L, const char *fname) {
+  char *err = NULL;
+  scorer *s = lua_newuserdatauv(L, sizeof *s, 1);
+  s->lex = NULL;
+  luaL_setmetatable(L, SCORER_MT);
+  lua_createtable(L, 0, 2);
+  lua_newtable(L);
+  lua_setfield(L, -2, "warnings");
+  lua_newtable(L);
+  lua_setfield(L, -2, "lexicons");
+  lua_setiuservalue(L, -2, 1);
+  if ((s->lex = lex_new(&err)) == NULL || vader_mark(s->lex, &err) != 0)
+    raise(L, fname, err);
+  return s;
+}
+
+/* Push the list `field` of the scorer at sidx.  [-0, +1, -] */
+static void info_list(lua_State *L, int sidx, const char *field) {
+  lua_getiuservalue(L, sidx, 1);
+  lua_getfield(L, -1, field);
+  lua_remove(L, -2);
+}
+
+/* Load the lexicon file path into the scorer s at sidx.  [-0, +0, e] */
+static void scorer_load(lua_State *L, scorer *s, int sidx, const char *path,
+                        int format, const char *fname) {
+  char *err = NULL;
+  int rc;
+  guard *g = guard_new(L);
+  info_list(L, sidx, "warnings");
+  rc = lex_load_file(s->lex, path, format, warn_line, g, NULL, &err);
+  flush_warnings(L, g, lua_gettop(L));
+  lua_pop(L, 1);
+  if (rc != LECTOR_OK) raise(L, fname, err);
+  info_list(L, sidx, "lexicons");
+  lua_pushstring(L, path);
+  lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+  lua_pop(L, 1);
+  lua_closeslot(L, -1);           /* the guard (lua_pop on a to-be-closed */
+  lua_pop(L, 1);                  /* slot is unsafe in Lua 5.4.4) */
+}
+
+/* Note that the extra entry w can never match: VADER's words hold no
+** white space.  The scorer is at sidx.  [-0, +0, m] */
+static void warn_multiword(lua_State *L, int sidx, const char *w,
+                           const char *fname) {
+  info_list(L, sidx, "warnings");
+  lua_pushfstring(L, "%s: extra['%s'] can never match: words are matched "
+                  "one at a time", fname, w);
+  sent_g.host->log(sent_g.ctx, LECTOR_LOG_WARN, "%s", lua_tostring(L, -1));
+  lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
+  lua_pop(L, 1);
+}
+
+/* Apply the table {word = number | false} at tidx to the scorer s at
+** sidx: keys are lower-cased as words are; false makes a word neutral.
+** [-0, +0, e] */
+static void scorer_extra(lua_State *L, scorer *s, int sidx, int tidx,
+                         const char *fname) {
+  char low[SENT_WORD_MAX], *err = NULL;
+  luaL_checktype(L, tidx, LUA_TTABLE);
+  lua_pushnil(L);
+  while (lua_next(L, tidx)) {
+    size_t n, k;
+    const char *w;
+    if (lua_type(L, -2) != LUA_TSTRING)
+      luaL_error(L, "%s: extra: keys must be words (got %s)", fname,
+                 luaL_typename(L, -2));
+    w = lua_tolstring(L, -2, &n);
+    k = lower_key(w, n, low, sizeof low);
+    if (k >= sizeof low || k == 0)
+      luaL_error(L, "%s: extra: '%s' is not a word of at most %d bytes",
+                 fname, w, SENT_WORD_MAX - 1);
+    if (memchr(low, ' ', k)) warn_multiword(L, sidx, w, fname);
+    if (lua_type(L, -1) == LUA_TNUMBER) {
+      lua_Number v = lua_tonumber(L, -1);
+      if (v != v || v - v != 0)
+        luaL_error(L, "%s: extra['%s'] must be a finite number", fname, w);
+      if (lex_set(s->lex, low, k, v, &err) != LECTOR_OK) raise(L, fname, err);
+    } else if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
+      lex_unset(s->lex, low, k);
+    } else {
+      luaL_error(L, "%s: extra['%s'] must be a number or false (got %s)",
+                 fname, w, luaL_typename(L, -1));
+    }
+    lua_pop(L, 1);
+  }
+}
+
+/* The default lexicon's path, or raise saying it is missing and how to
+** get it.  [-0, +0, v] */
+static const char *default_path(lua_State *L, char *buf, size_t cap,
+                                const char *fname) {
+  FILE *f;
+  if (!sent_default_path(buf, cap))
+    luaL_error(L, "%s: the default VADER lexicon cannot be located (%s); %s",
+               fname, buf, sent_howto());
+  if ((f = fopen(buf, "rb")) == NULL)
+    luaL_error(L, "%s: the default VADER lexicon is missing: no file %s%s; %s",
+               fname, buf, getenv(SENT_LEXICON_ENV) && *getenv(SENT_LEXICON_ENV)
+                   ? " (from " SENT_LEXICON_ENV ")" : "",
+               sent_howto());
+  fclose(f);
+  return buf;
+}
+
+/* The `format` option at idx as LEX_*.  [-0, +0, v] */
+static int check_format(lua_State *L, int idx, const char *fname) {
+  static const char *const names[] = {"auto", "vader", "afinn", NULL};
+  static const int formats[] = {LEX_AUTO, LEX_VADER, LEX_AFINN};
+  const char *f;
+  int i;
+  if (lua_isnoneornil(L, idx)) return LEX_AUTO;
+  f = lua_tostring(L, idx);
+  for (i = 0; f && names[i]; i++)
+    if (strcmp(f, names[i]) == 0) return formats[i];
+  return luaL_error(L, "%s: format must be \"auto\", \"vader\" or \"afinn\"",
+                    fname);
+}
+
+/* Reject keys of the options table at idx not in allowed.  [-0, +0, v] */
+static void check_keys(lua_State *L, int idx, const char *const *allowed,
+                       const char *fname) {
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *const *a = allowed;
+    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
+    while (*a && strcmp(*a, k) != 0) a++;
+    if (!*a) {
+      lua_pushvalue(L, -2);
+      luaL_error(L, "%s: unknown option '%s'", fname, luaL_tolstring(L, -1,
+                                                                     NULL));
+    }
+    lua_pop(L, 1);
+  }
+}
+
+/* Load the `lexicon` option at idx (nil: the default lexicon; false: none;
+** a path or a list of paths) into the scorer at sidx.  [-0, +0, e] */
+static void load_lexicons(lua_State *L, scorer *s, int sidx, int idx,
+                          int format, const char *fname) {
+  char buf[4096];
+  lua_Integer i, n;
+  switch (lua_type(L, idx)) {
+    case LUA_TNIL: case LUA_TNONE:
+      scorer_load(L, s, sidx, default_path(L, buf, sizeof buf, fname),
+                  LEX_VADER, fname);
+      break;
+    case LUA_TBOOLEAN:
+      if (lua_toboolean(L, idx)) goto bad;
+      break;
+    case LUA_TSTRING:
+      scorer_load(L, s, sidx, lua_tostring(L, idx), format, fname);
+      break;
+    case LUA_TTABLE:
+      n = (lua_Integer)luaL_len(L, idx);
+      for (i = 1; i <= n; i++) {
+        if (lua_geti(L, idx, i) != LUA_TSTRING)
+          luaL_error(L, "%s: lexicon[%d] must be a path", fname, (int)i);
+        scorer_load(L, s, sidx, lua_tostring(L, -1), format, fname);
+        lua_pop(L, 1);
+      }
+      break;
+    default:
+    bad:
+      luaL_error(L, "%s: lexicon must be a path, a list of paths or false",
+                 fname);
+  }
+}
+
+/* sentiment.new{lexicon =, extra =, format =} -> scorer.  [-0, +1, e] */
+static int l_new(lua_State *L) {
+  static const char fname[] = "sentiment.new";
+  static const char *const keys[] = {"lexicon", "extra", "format", NULL};
+  scorer *s;
+  int format;
+  lua_settop(L, 1);
+  if (lua_isnil(L, 1)) {
+    lua_newtable(L);
+    lua_replace(L, 1);
+  }
+  luaL_checktype(L, 1, LUA_TTABLE);
+  check_keys(L, 1, keys, fname);
+  lua_getfield(L, 1, "lexicon");                          /* 2 */
+  lua_getfield(L, 1, "extra");                            /* 3 */
+  lua_getfield(L, 1, "format");                           /* 4 */
+  format = check_format(L, 4, fname);
+  s = scorer_new(L, fname);                               /* 5 */
+  load_lexicons(L, s, 5, 2, format, fname);
+  if (!lua_isnil(L, 3)) scorer_extra(L, s, 5, 3, fname);
+  return 1;
+}
+
+/* The default scorer, made on first use (and again if it was closed).
+** [-0, +0, e] */
+static scorer *default_scorer(lua_State *L, const char *fname) {
+  scorer *s;
+  if (lua_getfield(L, LUA_REGISTRYINDEX, DEFAULT_KEY) == LUA_TUSERDATA &&
+      ((scorer *)lua_touserdata(L, -1))->lex) {
+    s = lua_touserdata(L, -1);
+    lua_pop(L, 1);
+    return s;
+  }
+  lua_pop(L, 1);
+  s = scorer_new(L, fname);
+  lua_pushnil(L);                        /* the `lexicon` option: default */
+  load_lexicons(L, s, lua_gettop(L) - 1, lua_gettop(L), LEX_VADER, fname);
+  lua_pop(L, 1);
+  lua_setfield(L, LUA_REGISTRYINDEX, DEFAULT_KEY);
+  return s;
+}
+
+/* ------------------------------------------------------------------------
+** Module functions (default scorer) and scorer methods
+*/
+
+/* The scorer a method was called on (argument 1).  [-0, +0, v] */
+static scorer *check_scorer(lua_State *L, const char *fname) {
+  scorer *s = luaL_testudata(L, 1, SCORER_MT);
+  if (!s)
+    luaL_error(L, "%s: call it as a method (scorer:...), got %s", fname,
+               luaL_typename(L, 1));
+  return s;
+}
+
+/* The module's functions: the default scorer's methods.  [-?, +1, e] */
+static int l_score(lua_State *L) {
+  return do_score(L, default_scorer(L, "sentiment.score"), 1,
+                  "sentiment.score");
+}
+static int l_sentences(lua_State *L) {
+  return do_sentences(L, default_scorer(L, "sentiment.sentences"), 1,
+                      "sentiment.sentences");
+}
+static int l_lookup(lua_State *L) {
+  return do_lookup(L, default_scorer(L, "sentiment.lookup"), 1,
+                   "sentiment.lookup");
+}
+static int l_corpus(lua_State *L) {
+  vader_model m;
+  model(L, default_scorer(L, "sentiment.corpus"), "sentiment.corpus", &m);
+  return sent_lua_corpus(L, &m, 1, 2, "sentiment.corpus");
+}
+static int l_default(lua_State *L) {
+  default_scorer(L, "sentiment.default");
+  lua_getfield(L, LUA_REGISTRYINDEX, DEFAULT_KEY);
+  return 1;
+}
+
+/* sentiment.default_lexicon() -> path (or nil), exists.  [-0, +2, m] */
+static int l_default_lexicon(lua_State *L) {
+  char buf[4096];
+  FILE *f;
+  if (!sent_default_path(buf, sizeof buf)) {
+    lua_pushnil(L);
+    lua_pushboolean(L, 0);
+    return 2;
+  }
+  lua_pushstring(L, buf);
+  f = fopen(buf, "rb");
+  lua_pushboolean(L, f != NULL);
+  if (f) fclose(f);
+  return 2;
+}
+
+/* The scorer's methods.  [-?, +1, e] */
+static int m_score(lua_State *L) {
+  return do_score(L, check_scorer(L, "scorer:score"), 2, "scorer:score");
+}
+static int m_sentences(lua_State *L) {
+  return do_sentences(L, check_scorer(L, "scorer:sentences"), 2,
+                      "scorer:sentences");
+}
+static int m_lookup(lua_State *L) {
+  return do_lookup(L, check_scorer(L, "scorer:lookup"), 2, "scorer:lookup");
+}
+static int m_corpus(lua_State *L) {
+  vader_model m;
+  model(L, check_scorer(L, "scorer:corpus"), "scorer:corpus", &m);
+  return sent_lua_corpus(L, &m, 2, 3, "scorer:corpus");
+}
+
+/* __gc, __close, scorer:close().  [-0, +0, -] */
+static int scorer_gc(lua_State *L) {
+  scorer *s = luaL_checkudata(L, 1, SCORER_MT);
+  lex_free(s->lex);
+  s->lex = NULL;
+  return 0;
+}
+
+/* scorer.size, .warnings, .lexicons, or a method.  [-0, +1, -] */
+static int scorer_index(lua_State *L) {
+  scorer *s = luaL_checkudata(L, 1, SCORER_MT);
+  const char *k = lua_tostring(L, 2);
+  if (k && strcmp(k, "size") == 0) {
+    lua_pushinteger(L, s->lex ? (lua_Integer)lex_count(s->lex) : 0);
+    return 1;
+  }
+  if (k && (strcmp(k, "warnings") == 0 || strcmp(k, "lexicons") == 0)) {
+    info_list(L, 1, k);
+    return 1;
+  }
+  lua_pushvalue(L, 2);
+  lua_rawget(L, lua_upvalueindex(1));
+  return 1;
+}
+
+/* __tostring.  [-0, +1, m] */
+static int scorer_tostring(lua_State *L) {
+  scorer *s = luaL_checkudata(L, 1, SCORER_MT);
+  if (!s->lex) lua_pushliteral(L, "sentiment scorer (closed)");
+  else
+    lua_pushfstring(L, "sentiment scorer (%I words)",
+                    (LUAI_UACINT)lex_count(s->lex));
+  return 1;
+}
+
+/* require "lector.sentiment".  [-0, +1, m] */
+int sent_luaopen(lua_State *L) {
+  static const luaL_Reg funcs[] = {
+    {"score", l_score}, {"sentences", l_sentences}, {"corpus", l_corpus},
+    {"lookup", l_lookup}, {"new", l_new}, {"default", l_default},
+    {"default_lexicon", l_default_lexicon}, {NULL, NULL}
+  };
+  static const luaL_Reg methods[] = {
+    {"score", m_score}, {"sentences", m_sentences}, {"corpus", m_corpus},
+    {"lookup", m_lookup}, {"close", scorer_gc}, {NULL, NULL}
+  };
+  luaL_newmetatable(L, GUARD_MT);
+  lua_pushcfunction(L, guard_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, guard_gc);
+  lua_setfield(L, -2, "__close");
+  lua_pop(L, 1);
+  luaL_newmetatable(L, SCORER_MT);
+  luaL_newlib(L, methods);
+  lua_pushcclosure(L, scorer_index, 1);
+  lua_setfield(L, -2, "__index");
+  lua_pushcfunction(L, scorer_gc);
+  lua_setfield(L, -2, "__gc");
+  lua_pushcfunction(L, scorer_gc);
+  lua_setfield(L, -2, "__close");
+  lua_pushcfunction(L, scorer_tostring);
+  lua_setfield(L, -2, "__tostring");
+  lua_pop(L, 1);
+  luaL_newlib(L, funcs);
+  lua_pushliteral(L, "1.0.0");
+  lua_setfield(L, -2, "version");
+  lua_pushliteral(L, SENT_NPM_VERSION);
+  lua_setfield(L, -2, "vader_npm_version");
+  return 1;
+}

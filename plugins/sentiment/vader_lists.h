@@ -1,0 +1,46 @@
+/*
+** vader_lists.h -- VADER's word lists and constants.
+**
+** These are facts of the VADER method, used with credit:
+**   C.J. Hutto and E.E. Gilbert, "VADER: A Parsimonious Rule-based Model
+**   for Sentiment Analysis of Social Media Text", ICWSM 2014; the
+**   MIT-licensed reference implementation vaderSentiment, as packaged in
+**   NLTK 3.8 (nltk/sentiment/vader.py).
+** The negation words, the booster/dampener adverbs, the idioms and the
+** empirically derived increments below are theirs; the code is ours.
+*/
+#ifndef VADER_LISTS_H
+#define VADER_LISTS_H
+
+#include <stddef.h>
+
+/* Empirically derived increments (Hutto & Gilbert). */
+#define VADER_B_INCR 0.293      /* a booster word before a rated word */
+#define VADER_B_DECR (-0.293)   /* a dampener */
+#define VADER_C_INCR 0.733      /* an ALL-CAPS word in mixed-case text */
+#define VADER_N_SCALAR (-0.74)  /* negation */
+#define VADER_EP_INCR 0.292     /* each '!' (at most 4) */
+#define VADER_QM_INCR 0.18      /* each '?' when there are 2 or 3 */
+#define VADER_QM_MAX 0.96       /* 4 or more '?' */
+#define VADER_ALPHA 15.0        /* compound = s / sqrt(s*s + alpha) */
+
+/* Lower-case words, NULL-terminated. */
+extern const char *const vader_negate[];     /* negation words */
+extern const char *const vader_boosters[];   /* +B_INCR adverbs */
+extern const char *const vader_dampeners[];  /* B_DECR adverbs */
+
+/* The two-word booster/dampener phrases ("kind of" ...), matched with
+** their exact case as VADER does, NULL-terminated pairs. */
+extern const char *const vader_booster_pairs[][2];
+
+/* Idioms that replace the valence of a rated word inside them. */
+typedef struct vader_idiom {
+  const char *w[3];   /* the words, exact case; w[2] NULL for two words */
+  int n;              /* 2 or 3 */
+  double valence;
+} vader_idiom;
+
+extern const vader_idiom vader_idioms[];
+extern const size_t vader_nidioms;
+
+#endif

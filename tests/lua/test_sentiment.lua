@@ -1,0 +1,175 @@
+-- test_sentiment.lua: the lector.sentiment module and its scorers, on the
+-- small lexicons of tests/fixtures/sentiment (expected scores are NLTK
+-- 3.8's on the same lexicon), and the default lexicon when it is built.
+local T = require "testlib"
+local sentiment = require "lector.sentiment"
+
+local tests = {}
+local dir = T.fixtures("sentiment")
+local mini = dir .. "/mini_vader.txt"
+local afinn = dir .. "/mini_afinn.txt"
+
+local function scorer() return sentiment.new{lexicon = mini} end
+
+local function close(a, b, what)
+  if math.abs(a - b) > 1e-12 then
+    error(string.format("%s: expected %.17g, got %.17g", what, b, a), 2)
+  end
+end
+
+function tests.new_loads_a_vader_lexicon()
+  local s = scorer()
+  T.eq(s.size, 32, "size")
+  T.eq(#s.warnings, 0, "no warnings")
+  T.eq(s.lexicons[1], mini, "lexicons")
+  T.eq(s:lookup("good"), 1.9, "lookup")
+  T.eq(s:lookup("GOOD"), 1.9, "lookup is case-insensitive")
+  T.eq(s:lookup("xyzzy"), nil, "unknown word")
+  T.eq(s:lookup("XD"), nil, "an upper-case entry never matches (as in VADER)")
+  T.ok(tostring(s):find("32 words", 1, true), "tostring")
+end
+
+function tests.score_matches_nltk()
+  local s = scorer()
+  local r = s:score("The food was not good.")
+  T.eq(r.compound, -0.3412376512543242, "compound")
+  close(r.pos, 0, "pos")
+  close(r.neu, 0.62441461130190445, "neu")
+  close(r.neg, 0.37558538869809549, "neg")
+  T.eq(s:score("The plan was good, but the result was terrible.").compound,
+    -0.49391458057363097, "but")
+  T.eq(s:score("That was the bomb.").compound, 0.61237243569579458, "idiom")
+  local z = s:score("")
+  T.eq(z.compound + z.pos + z.neu + z.neg, 0, "empty text")
+end
+
+function tests.sentences_with_text_and_offsets()
+  local s = scorer()
+  local text = "The food was good.  The food was not good.\nIs it good???"
+  local r = s:sentences(text)
+  T.eq(#r, 3, "three sentences")
+  T.eq(r[2].text, "The food was not good.", "text")
+  T.eq(r[2].offset, 21, "offset (1-based)")
+  T.eq(text:sub(r[2].offset, r[2].offset + #r[2].text - 1), r[2].text, "sub")
+  T.eq(r[1].compound, 0.44043357076016854, "first")
+  T.eq(r[3].compound, 0.53304086106054849, "question marks")
+  T.ok(r[3].pos > 0 and r[3].neu > 0 and r[3].neg == 0, "proportions")
+  T.eq(#s:sentences(""), 0, "no sentences")
+end
+
+function tests.extra_adds_overrides_and_removes()
+  local s = sentiment.new{lexicon = mini,
+    extra = {Tasty = 2.5, good = false, bad = -0.5, ["caf\u{C9}"] = 1}}
+  T.eq(s:lookup("tasty"), 2.5, "added (lower-cased)")
+  T.eq(s:lookup("good"), nil, "removed")
+  T.eq(s:lookup("bad"), -0.5, "overridden")
+  T.eq(s:lookup("CAF\u{C9}"), 1, "non-ASCII keys are lower-cased too")
+  T.eq(s.size, 33, "size")
+  T.eq(s:score("good").compound, 0, "a removed word scores 0")
+  T.ok(s:score("The soup was TASTY").compound > 0, "an added word scores")
+  T.ok(s:score("caf\u{E9} caf\u{C9}").compound > 0, "matched lower-cased")
+  local multi = sentiment.new{lexicon = mini, extra = {["well done"] = 2}}
+  T.ok(multi.warnings[1]:find("extra['well done'] can never match", 1, true),
+    "multi-word extra entries are reported")
+  local only = sentiment.new{lexicon = false, extra = {nice = 2}}
+  T.eq(only.size, 1, "lexicon = false: only the extra words")
+  T.eq(only:score("nice").compound, 2 / math.sqrt(4 + 15), "compound")
+end
+
+function tests.afinn_and_merging()
+  local a = sentiment.new{lexicon = afinn, format = "afinn"}
+  T.eq(a.size, 6, "afinn size")
+  T.ok(a.warnings[1]:find("multi-word", 1, true), "multi-word warning")
+  T.eq(sentiment.new{lexicon = afinn}.size, 6, "afinn detected")
+  local m = sentiment.new{lexicon = {mini, afinn}}
+  T.eq(m:lookup("good"), 3, "later lexicon wins")
+  T.eq(m:lookup("happy"), 2.7, "earlier entries kept")
+  T.eq(#m.lexicons, 2, "both listed")
+end
+
+function tests.malformed_lines_are_reported()
+  local s = sentiment.new{lexicon = dir .. "/bad_lines.txt"}
+  T.eq(s.size, 2, "the good lines load")
+  T.eq(#s.warnings, 4, "four warnings")
+  T.ok(s.warnings[1]:find("bad_lines.txt:2: malformed line", 1, true),
+    "file and line: " .. s.warnings[1])
+  T.ok(s.warnings[4]:find("bad_lines.txt:7:", 1, true), "last")
+end
+
+function tests.bad_lexicons_are_errors()
+  T.raises("sentiment.new: cannot read lexicon '/nonexistent/lex.txt'",
+    sentiment.new, {lexicon = "/nonexistent/lex.txt"})
+  local tmp = T.tmpdir()
+  T.write(tmp .. "/junk.txt", "one\ntwo\n")
+  T.raises("is not a lexicon", sentiment.new, {lexicon = tmp .. "/junk.txt"})
+  T.raises("cannot read lexicon", sentiment.new, {lexicon = tmp})
+  T.raises("unknown option 'lexicons'", sentiment.new, {lexicons = mini})
+  T.raises("format must be", sentiment.new, {lexicon = mini, format = "csv"})
+  T.raises("extra['x'] must be a number or false", sentiment.new,
+    {lexicon = mini, extra = {x = "1"}})
+  T.raises("extra['x'] must be a finite number", sentiment.new,
+    {lexicon = mini, extra = {x = 0 / 0}})
+  T.raises("extra['x'] must be a finite number", sentiment.new,
+    {lexicon = mini, extra = {x = math.huge}})
+  T.raises("extra: keys must be words", sentiment.new,
+    {lexicon = mini, extra = {[1] = 2}})
+  T.raises("lexicon must be a path", sentiment.new, {lexicon = 42})
+  T.raises("lexicon[2] must be a path", sentiment.new, {lexicon = {mini, 1}})
+end
+
+function tests.documents_are_scored_like_their_text()
+  local s = scorer()
+  local c = lector.load(dir .. "/corpus", {quiet = true})
+  for doc in c:each() do
+    T.eq(s:score(doc).compound, s:score(doc.text).compound, doc.id)
+    T.eq(#s:sentences(doc), #s:sentences(doc.text), doc.id .. " sentences")
+  end
+  T.raises("string or document", s.score, s, 42)
+end
+
+function tests.methods_and_closing()
+  local s = scorer()
+  T.raises("call it as a method", s.score, "text")
+  s:close()
+  T.eq(tostring(s), "sentiment scorer (closed)", "closed")
+  T.raises("the scorer is closed", s.score, s, "good")
+  s:close()                                     -- idempotent
+end
+
+function tests.default_lexicon()
+  local path, exists = sentiment.default_lexicon()
+  T.ok(path:find("vader_lexicon.txt", 1, true), "path " .. tostring(path))
+  if not exists then
+    io.stderr:write("note: no default lexicon at ", path, "; part skipped\n")
+    return
+  end
+  local d = sentiment.default()
+  T.ok(d.size > 7000, "VADER's lexicon: " .. d.size)
+  T.eq(#d.warnings, 0, "loads cleanly")
+  T.eq(sentiment.score("good").compound, 0.44043357076016854, "good")
+  T.eq(sentiment.lookup("HORRIBLE"), -2.5, "lookup")
+  T.eq(#sentiment.sentences("Good. Bad."), 2, "sentences")
+  T.eq(sentiment.new{extra = {zork = 1}}.size, d.size + 1,
+    "new without lexicon starts from the default")
+end
+
+-- The first use without the default lexicon says it is missing and how to
+-- get it.  Run in a child lector with LECTOR_VADER_LEXICON pointing nowhere.
+function tests.missing_default_lexicon_is_explained()
+  local bin = os.getenv("LECTOR_BIN")
+  if not bin then return end
+  local tmp = T.tmpdir()
+  local cmd = string.format(
+    "LECTOR_VADER_LEXICON=%s/none.txt '%s' -e 'require(\"lector.sentiment\")"
+    .. ".score(\"good\")' 2>&1", tmp, bin)
+  local p = assert(io.popen(cmd))
+  local out = p:read("a")
+  local ok = p:close()
+  T.ok(not ok, "the script fails")
+  T.ok(out:find("the default VADER lexicon is missing: no file " .. tmp
+    .. "/none.txt (from LECTOR_VADER_LEXICON)", 1, true), out)
+  T.ok(out:find("npm pack vader-sentiment@" .. sentiment.vader_npm_version,
+    1, true), "says how to get it")
+end
+
+T.run(tests)
