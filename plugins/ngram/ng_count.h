@@ -1,0 +1,77 @@
+/*
+** ng_count.h -- counting the n-grams of many documents on several
+** threads: read, tokenize (the tokenize C service), count into a table per
+** worker (and per group), merge at the end (ng_par.h hands out the
+** documents).  Nothing here touches Lua.
+**
+** Ownership: everything an ng_job points to is borrowed for the call,
+** except the results (tables, docs), which ng_count_run allocates and the
+** caller frees with ng_count_free_results.  Error messages are NG_ERRORF
+** memory, freed by the caller with NG_FREE.
+*/
+#ifndef NG_COUNT_H
+#define NG_COUNT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lector/plugin.h"
+#include "lector/tokenizer.h"
+#include "ng_gram.h"
+#include "ng_lex.h"
+#include "ng_par.h"
+#include "ng_table.h"
+
+/* How to tokenize.  The options are compiled with ids off: the workers
+** map the normalised words to ids themselves (ng_lex.h). */
+typedef struct ng_tokens {
+  const lector_tokenizer_api *api;
+  const lector_tok_opts *opts;     /* the tokens counted */
+  /* Drop mode: opts with the stop words removed.  A token of opts that
+  ** this stream does not have at the same offset is a stop word.  NULL
+  ** when there is nothing to drop. */
+  const lector_tok_opts *stop_opts;
+} ng_tokens;
+
+/* Called after each document in per-document mode, with the document's
+** own counts: counts[k] holds its k-grams (nmin <= k <= nmax; tables of
+** the worker, cleared before its next document).  LECTOR_OK, or a code
+** with *err. */
+typedef int (*ng_doc_fn)(void *ud, size_t doc, const ng_table *counts,
+                         char **err);
+
+typedef struct ng_job {
+  const ng_spec *spec;
+  const ng_tokens *tok;
+  const ng_source *src;
+  const int32_t *group;            /* group of each document (-1: left out);
+                                      NULL: every document in group 0 */
+  uint32_t ngroups;                /* >= 1 */
+  int threads;                     /* >= 1 */
+  uint64_t min_count;              /* keep grams counted at least this */
+  int (*interrupted)(void);        /* may be NULL */
+  ng_doc_fn doc_fn;                /* per-document mode when not NULL */
+  void *doc_ud;
+  /* Results (not in per-document mode): ngroups finished tables and the
+  ** documents counted per group. */
+  ng_table *tables;
+  uint64_t *docs;
+} ng_job;
+
+/* Count job->src into job->tables / job->docs (or run doc_fn per
+** document).  LECTOR_OK; else LECTOR_ENOMEM, LECTOR_EINTERRUPT or the
+** source's code with *err, and no results. */
+int ng_count_run(ng_job *job, char **err);
+
+/* Free job->tables and job->docs (NULL-safe). */
+void ng_count_free_results(ng_job *job);
+
+/* Tokenize text[0..len) with tok and push every token into g, its id
+** from lex (st2: the caller's scratch tokenizer state for drop mode);
+** then end g.  LECTOR_OK, or a code with *err.  Used by the workers, and
+** for a single text. */
+int ng_count_text(const ng_tokens *tok, ng_grams *g, ng_lex *lex,
+                  const char *text, size_t len, lector_tok_state *st2,
+                  char **err);
+
+#endif

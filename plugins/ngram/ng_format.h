@@ -1,0 +1,85 @@
+/*
+** ng_format.h -- count tables on disk: the saved line format, CSV, and a
+** streaming merge of saved files.
+**
+** The saved format (UTF-8 text, LF line ends):
+**
+**   #lector-ngram 1<TAB>n=1..2<TAB>skip=0<TAB>docs=120<TAB>min_count=1
+**       <TAB>total=1:5321,2:5201<TAB>options=<canonical options>
+**   gram<TAB>count<TAB>df
+**   ...
+**
+** The first line is the header: the magic "#lector-ngram", the format
+** version, then TAB-separated key=value fields: n ("2" or "1..3"), skip,
+** docs (documents counted), min_count (grams counted fewer times were left
+** out), total (occurrences by gram length, "len:count" joined by commas:
+** what relative frequencies divide by) and options (how the tokens were
+** made: the tokenizer options and stop_mode, canonical, as ngram.count
+** wrote them; "" for a token list).  Unknown fields are ignored.
+**
+** Every other line is one gram: its words joined by single spaces, each
+** word escaped (ng_escape.h), then its count (>= 1) and its document
+** frequency (0 <= df <= count) in decimal.  Lines are sorted by the gram
+** field in byte order and each gram appears once, so shards of a corpus
+** merge with a streaming merge (ng_format_merge, or ngram.merge_files):
+** equal grams add their counts and dfs; docs and totals add up.
+**
+** Errors are messages "PATH:LINE: what" (or "PATH: what"), from NG_ERRORF,
+** freed by the caller with NG_FREE.  Functions return 0 or -1.
+*/
+#ifndef NG_FORMAT_H
+#define NG_FORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ng_buf.h"
+#include "ng_config.h"
+#include "ng_table.h"
+
+#define NG_FORMAT_MAGIC "#lector-ngram"
+#define NG_FORMAT_VERSION 1
+
+/* What a table was counted with. */
+typedef struct ng_meta {
+  int nmin, nmax, skip;
+  uint64_t docs;
+  uint64_t min_count;
+  char *options;            /* canonical options (NG_ALLOC), NULL for "" */
+} ng_meta;
+
+/* Free m->options. */
+void ng_meta_free(ng_meta *m);
+
+/* Do a and b describe tables that may be merged (same n, skip, options)? */
+int ng_meta_compatible(const ng_meta *a, const ng_meta *b);
+
+/* Append the escaped form of word s[0..n) to b. */
+void ng_escape_word(const char *s, size_t n, ng_buf *b);
+
+/* Append the escaped gram of key (width ids) to b. */
+void ng_escape_gram(const uint32_t *key, int width, ng_buf *b);
+
+/* Unescape the word s[0..n) into b (replacing its contents).  0, or -1 on
+** a bad escape. */
+int ng_unescape_word(const char *s, size_t n, ng_buf *b);
+
+/* Write t with m to path in the saved format. */
+int ng_format_save(const char *path, const ng_table *t, const ng_meta *m,
+                   char **err);
+
+/* Read path into t (made here, width m->nmax) and m.  The words are
+** interned into the vocabulary. */
+int ng_format_load(const char *path, ng_table *t, ng_meta *m, char **err);
+
+/* Write t to path as CSV: a "gram,n,count,df" header, then one row per
+** gram by count (descending), then gram; fields quoted as RFC 4180 says. */
+int ng_format_csv(const char *path, const ng_table *t, char **err);
+
+/* Merge the saved files in[0..nin) into out with one streaming pass
+** (memory independent of the files' size).  The inputs must have
+** compatible headers. */
+int ng_format_merge(const char *out, const char *const *in, size_t nin,
+                    char **err);
+
+#endif

@@ -1,0 +1,177 @@
+/*
+** ng_kwic.c -- concordance (see ng_kwic.h).
+*/
+#include <stdlib.h>
+#include <string.h>
+
+#include "ng_buf.h"
+#include "ng_env.h"
+#include "ng_kwic.h"
+
+/* One token of a document: where it is and its id. */
+typedef struct ktok {
+  uint32_t offset, end, id;
+} ktok;
+
+typedef struct kctx {
+  const ng_kwic_spec *spec;
+  ktok *toks;                  /* the current document's tokens */
+  size_t ntoks, cap;
+  ng_hits hits;
+  ng_lex lex;                  /* words -> ids */
+} kctx;
+
+void ng_kwic_hits_free(ng_hits *h) {
+  NG_FREE(h->v);
+  h->v = NULL;
+  h->n = h->cap = 0;
+}
+
+static int push_hit(ng_hits *h, const ng_hit *x) {
+  if (h->n == h->cap) {
+    size_t cap = h->cap ? h->cap * 2 : 64;
+    ng_hit *v = NG_REALLOC(h->v, cap * sizeof *v);
+    if (!v) return -1;
+    h->v = v;
+    h->cap = cap;
+  }
+  h->v[h->n++] = *x;
+  return 0;
+}
+
+static int push_tok(kctx *k, const lector_tok_span *sp, uint32_t id) {
+  if (k->ntoks == k->cap) {
+    size_t cap = k->cap ? k->cap * 2 : 1024;
+    ktok *v = NG_REALLOC(k->toks, cap * sizeof *v);
+    if (!v) return -1;
+    k->toks = v;
+    k->cap = cap;
+  }
+  k->toks[k->ntoks].offset = sp->offset;
+  k->toks[k->ntoks].end = sp->offset + sp->length;
+  k->toks[k->ntoks].id = id;
+  k->ntoks++;
+  return 0;
+}
+
+/* The tokenizer's callback: one token into k->toks. */
+static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
+                    size_t norm_len) {
+  kctx *k = ud;
+  uint32_t id = ng_lex_id(&k->lex, norm, norm_len);
+  return id == 0 || push_tok(k, sp, id) != 0 ? LECTOR_ENOMEM : 0;
+}
+
+/* Tokenize text into k->toks. */
+static int read_tokens(kctx *k, const lector_text *text, char **err) {
+  const ng_tokens *tok = k->spec->tok;
+  int rc;
+  k->ntoks = 0;
+  rc = tok->api->each(tok->opts, text->data, text->len, on_token, k, err);
+  if (rc == LECTOR_ENOMEM && !*err) *err = NG_ERRORF("out of memory");
+  return rc;
+}
+
+static int matches(const kctx *k, size_t i) {
+  const ng_kwic_spec *sp = k->spec;
+  int j;
+  for (j = 0; j < sp->plen; j++) {
+    uint32_t want = sp->phrase[j];
+    if (want && k->toks[i + (size_t)j].id != want) return 0;
+  }
+  return 1;
+}
+
+static int find_doc(void *ctx, size_t doc, const lector_text *text,
+                    char **err) {
+  kctx *k = ctx;
+  size_t i, plen = (size_t)k->spec->plen, win = (size_t)k->spec->window;
+  int rc = read_tokens(k, text, err);
+  if (rc != LECTOR_OK) return rc;
+  for (i = 0; i + plen <= k->ntoks; i++) {
+    ng_hit h;
+    size_t last = i + plen - 1, r = last + win;
+    if (!matches(k, i)) continue;
+    h.doc = doc;
+    h.left = k->toks[i > win ? i - win : 0].offset;
+    h.start = k->toks[i].offset;
+    h.end = k->toks[last].end;
+    h.right = k->toks[r < k->ntoks ? r : k->ntoks - 1].end;
+    if (push_hit(&k->hits, &h) != 0) {
+      *err = NG_ERRORF("out of memory");
+      return LECTOR_ENOMEM;
+    }
+  }
+  return LECTOR_OK;
+}
+
+static int hit_cmp(const void *pa, const void *pb) {
+  const ng_hit *a = pa, *b = pb;
+  if (a->doc != b->doc) return a->doc < b->doc ? -1 : 1;
+  return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* Move every worker's hits into out, sorted.  0 or -1. */
+static int gather(kctx *ks, int n, ng_hits *out) {
+  size_t total = 0, at = 0;
+  int i;
+  for (i = 0; i < n; i++) total += ks[i].hits.n;
+  out->v = NG_ALLOC((total ? total : 1) * sizeof *out->v);
+  if (!out->v) return -1;
+  out->cap = total;
+  for (i = 0; i < n; i++) {
+    if (ks[i].hits.n)
+      memcpy(out->v + at, ks[i].hits.v, ks[i].hits.n * sizeof *out->v);
+    at += ks[i].hits.n;
+  }
+  out->n = total;
+  qsort(out->v, total, sizeof *out->v, hit_cmp);
+  return 0;
+}
+
+int ng_kwic_run(const ng_kwic_spec *spec, const ng_source *src, int threads,
+                int (*interrupted)(void), ng_hits *out, char **err) {
+  kctx ks[NG_MAX_THREADS];
+  void *ctx[NG_MAX_THREADS];
+  int n = threads < 1 ? 1 : (threads > NG_MAX_THREADS ? NG_MAX_THREADS
+                                                      : threads),
+      i, rc;
+  memset(out, 0, sizeof *out);
+  memset(ks, 0, sizeof ks);
+  for (i = 0; i < n; i++) {
+    ks[i].spec = spec;
+    ctx[i] = &ks[i];
+  }
+  rc = ng_par_run(src, ctx, n, NULL, interrupted, find_doc, err);
+  if (rc == LECTOR_OK && gather(ks, n, out) != 0) {
+    *err = NG_ERRORF("out of memory");
+    rc = LECTOR_ENOMEM;
+  }
+  for (i = 0; i < n; i++) {
+    NG_FREE(ks[i].toks);
+    ng_kwic_hits_free(&ks[i].hits);
+    ng_lex_free(&ks[i].lex);
+  }
+  return rc;
+}
+
+static int is_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+         c == '\v';
+}
+
+void ng_kwic_clean(const char *text, uint32_t a, uint32_t b, ng_buf *out) {
+  int pending = 0;
+  out->n = 0;
+  ng_buf_add(out, "", 0);
+  for (; a < b; a++) {
+    unsigned char c = (unsigned char)text[a];
+    if (is_space(c)) {
+      pending = out->n > 0;
+      continue;
+    }
+    if (pending) ng_buf_addc(out, ' ');
+    pending = 0;
+    ng_buf_addc(out, (char)c);
+  }
+}

@@ -1,0 +1,57 @@
+/*
+** ng_kwic.h -- concordance (keyword in context): every occurrence of a
+** phrase of normalised tokens in the documents of a source, with the byte
+** ranges of its left context, the match and its right context in the
+** original text.
+**
+** A phrase is a sequence of vocabulary ids as the tokenizer options make
+** them (id 0 stands for any one token: the "*" of a query).  The window
+** is counted in tokens of the same options; the contexts are the original
+** bytes from the first context token to the match and from the match to
+** the last context token, punctuation and line breaks included.
+**
+** Ownership: the spec is borrowed; the hits belong to the caller
+** (ng_kwic_hits_free).  Errors are NG_ERRORF memory.
+*/
+#ifndef NG_KWIC_H
+#define NG_KWIC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ng_buf.h"
+#include "ng_count.h"
+#include "ng_par.h"
+
+typedef struct ng_kwic_spec {
+  const ng_tokens *tok;        /* stop_opts is not used */
+  const uint32_t *phrase;      /* plen ids; 0 matches any token */
+  int plen;                    /* >= 1 */
+  int window;                  /* tokens of context each side, >= 0 */
+} ng_kwic_spec;
+
+typedef struct ng_hit {
+  size_t doc;                  /* document index in the source */
+  uint32_t left, start;        /* left context: text[left .. start) */
+  uint32_t end, right;         /* match: [start .. end); right: [end .. right) */
+} ng_hit;
+
+typedef struct ng_hits {
+  ng_hit *v;
+  size_t n, cap;
+} ng_hits;
+
+/* Find the hits of spec in every document of src on up to threads
+** threads; *out gets them in document order, then text order.
+** LECTOR_OK, or a code with *err (out then empty). */
+int ng_kwic_run(const ng_kwic_spec *spec, const ng_source *src, int threads,
+                int (*interrupted)(void), ng_hits *out, char **err);
+
+/* Free the hits. */
+void ng_kwic_hits_free(ng_hits *h);
+
+/* Copy text[a..b) into b with every run of white space made one space and
+** the ends trimmed. */
+void ng_kwic_clean(const char *text, uint32_t a, uint32_t b, ng_buf *out);
+
+#endif

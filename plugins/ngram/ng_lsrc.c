@@ -1,0 +1,387 @@
+/*
+** ng_lsrc.c -- the inputs of the Lua functions: sources (corpus, doc,
+** string, token list), counting options, the call guard.
+*/
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ng_buf.h"
+#include "ng_env.h"
+#include "ng_lua.h"
+
+/* ------------------------------------------------------------------------
+** Sources
+*/
+
+static int src_text(void *ud, size_t i, lector_text *out, char **err) {
+  ng_lsrc *s = ud;
+  if (s->corpus) return ng_host->doc_text(s->corpus, s->first + i, out, err);
+  out->data = s->str;
+  out->len = s->len;
+  out->owner_ = NULL;
+  return LECTOR_OK;
+}
+
+static void src_release(void *ud, lector_text *t) {
+  (void)ud;
+  if (t->owner_) ng_host->text_release(t);
+}
+
+int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s) {
+  memset(s, 0, sizeof *s);
+  s->src.text = src_text;
+  s->src.release = src_release;
+  s->src.ud = s;
+  if ((s->corpus = ng_host->corpus_test(L, idx)) != NULL) {
+    s->src.ndocs = ng_host->corpus_count(s->corpus);
+    return s->kind = NG_SRC_CORPUS;
+  }
+  if ((s->corpus = ng_host->doc_test(L, idx, &s->first)) != NULL) {
+    s->src.ndocs = 1;
+    return s->kind = NG_SRC_DOC;
+  }
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    s->str = lua_tolstring(L, idx, &s->len);
+    s->src.ndocs = 1;
+    return s->kind = NG_SRC_STRING;
+  }
+  if (lua_type(L, idx) == LUA_TTABLE) {
+    s->src.ndocs = 1;
+    return s->kind = NG_SRC_TOKENS;
+  }
+  return 0;
+}
+
+void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i) {
+  lector_doc_info info;
+  if (s->corpus &&
+      ng_host->doc_info(s->corpus, s->first + i, &info) == LECTOR_OK)
+    lua_pushstring(L, info.id);
+  else
+    lua_pushnil(L);
+}
+
+/* ------------------------------------------------------------------------
+** The call guard
+*/
+
+/* __gc and __close of a guard: free what it holds (idempotent).
+** [-0, +0, -] */
+static int guard_close(lua_State *L) {
+  ng_guard *g = luaL_checkudata(L, 1, NG_GUARD_MT);
+  int i;
+  if (ng_tok) {
+    ng_tok->opts_free(g->opts);
+    ng_tok->opts_free(g->stop_opts);
+  }
+  g->opts = g->stop_opts = NULL;
+  ng_count_free_results(&g->job);
+  ng_kwic_hits_free(&g->hits);
+  for (i = 0; i < 4; i++) {
+    NG_FREE(g->mem[i]);
+    g->mem[i] = NULL;
+  }
+  for (i = 0; i <= NG_MAX_N; i++) ng_table_free(&g->tab[i]);
+  if (g->has_text && g->text.owner_) ng_host->text_release(&g->text);
+  g->has_text = 0;
+  ng_buf_free(&g->buf);
+  return 0;
+}
+
+ng_guard *ng_guard_new(lua_State *L) {
+  ng_guard *g = lua_newuserdatauv(L, sizeof *g, 0);
+  memset(g, 0, sizeof *g);
+  ng_buf_init(&g->buf);
+  if (luaL_newmetatable(L, NG_GUARD_MT)) {
+    lua_pushcfunction(L, guard_close);
+    lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, guard_close);
+    lua_setfield(L, -2, "__close");
+  }
+  lua_setmetatable(L, -2);
+  lua_toclose(L, -1);
+  return g;
+}
+
+int ng_raise(lua_State *L, const char *fname, char *err) {
+  lua_pushfstring(L, "%s: %s", fname, err ? err : "error");
+  NG_FREE(err);
+  return lua_error(L);
+}
+
+/* ------------------------------------------------------------------------
+** Options
+*/
+
+/* The keys counting reads itself (the tokenizer skips them). */
+static const char *const count_keys[] = {
+  "n", "skip", "min_count", "threads", "by", "stop_mode", "ids", NULL
+};
+
+static int in_list(const char *const *list, const char *key) {
+  for (; list && *list; list++)
+    if (strcmp(*list, key) == 0) return 1;
+  return 0;
+}
+
+static int is_own(const char *const *extra, const char *key) {
+  return in_list(count_keys, key) || in_list(extra, key);
+}
+
+lua_Integer ng_opt_int(lua_State *L, int idx, const char *fname,
+                       const char *key, lua_Integer dflt, lua_Integer lo,
+                       lua_Integer hi) {
+  lua_Integer v = dflt;
+  int isint;
+  if (lua_type(L, idx) != LUA_TTABLE) return dflt;
+  if (lua_getfield(L, idx, key) != LUA_TNIL) {
+    v = lua_tointegerx(L, -1, &isint);
+    if (!isint || v < lo || v > hi)
+      luaL_error(L, "%s: option '%s' must be an integer in %I..%I", fname,
+                 key, (LUAI_UACINT)lo, (LUAI_UACINT)hi);
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
+/* n: a number or {min, max}.  [-0, +0, v] */
+static void read_n(lua_State *L, int idx, const char *fname, ng_spec *sp) {
+  int t = lua_getfield(L, idx, "n"), isint, ok = 1;
+  lua_Integer a = 1, b = 1;
+  if (t == LUA_TNUMBER) {
+    a = b = lua_tointegerx(L, -1, &isint);
+    ok = isint;
+  } else if (t == LUA_TTABLE) {
+    lua_rawgeti(L, -1, 1);
+    lua_rawgeti(L, -2, 2);
+    a = lua_tointegerx(L, -2, &isint);
+    ok = isint;
+    b = lua_tointegerx(L, -1, &isint);
+    ok = ok && isint && lua_rawlen(L, -3) == 2;
+    lua_pop(L, 2);
+  } else if (t != LUA_TNIL) {
+    ok = 0;
+  }
+  if (!ok || a < 1 || b > NG_MAX_N || a > b)
+    luaL_error(L, "%s: option 'n' must be 1..%d or {min, max} within it",
+               fname, NG_MAX_N);
+  lua_pop(L, 1);
+  sp->nmin = (int)a;
+  sp->nmax = (int)b;
+}
+
+/* by, stop_mode, stopwords; option names must be strings.  [-0, +0, v] */
+static void read_misc(lua_State *L, int idx, const char *fname,
+                      const char *const *extra, ng_copts *o) {
+  int t = lua_getfield(L, idx, "by");
+  if (t == LUA_TFUNCTION) o->by = NG_BY_FN;
+  else if (t == LUA_TSTRING) {
+    const char *v = lua_tostring(L, -1);
+    if (strcmp(v, "date") == 0) o->by = NG_BY_DATE;
+    else if (strcmp(v, "month") == 0) o->by = NG_BY_MONTH;
+    else if (strcmp(v, "year") == 0) o->by = NG_BY_YEAR;
+    else t = LUA_TNONE;
+  }
+  if (t != LUA_TNIL && o->by == NG_BY_NONE)
+    luaL_error(L, "%s: option 'by' must be \"date\", \"month\", \"year\" or "
+               "a function", fname);
+  lua_pop(L, 1);
+  t = lua_getfield(L, idx, "stop_mode");
+  if (t != LUA_TNIL) {
+    const char *v = t == LUA_TSTRING ? lua_tostring(L, -1) : "";
+    if (strcmp(v, "remove") == 0) o->spec.drop_stop = 0;
+    else if (strcmp(v, "drop") != 0)
+      luaL_error(L, "%s: option 'stop_mode' must be \"drop\" or \"remove\"",
+                 fname);
+  }
+  lua_pop(L, 1);
+  t = lua_getfield(L, idx, "stopwords");
+  o->has_stop = t != LUA_TNIL && !(t == LUA_TBOOLEAN && !lua_toboolean(L, -1));
+  lua_pop(L, 1);
+  if (lua_getfield(L, idx, "ids") != LUA_TNIL)
+    luaL_error(L, "%s: option 'ids' cannot be set (grams are counted by "
+               "vocabulary id)", fname);
+  lua_pop(L, 1);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING)
+      luaL_error(L, "%s: option names must be strings", fname);
+  }
+}
+
+void ng_copts_read(lua_State *L, int idx, const char *fname,
+                   const char *const *extra, ng_copts *o) {
+  memset(o, 0, sizeof *o);
+  o->spec.nmin = o->spec.nmax = 1;
+  o->spec.drop_stop = 1;
+  o->threads = ng_par_cores();
+  o->min_count = 1;
+  if (lua_isnoneornil(L, idx)) {
+    o->spec.drop_stop = 0;
+    return;
+  }
+  if (lua_type(L, idx) != LUA_TTABLE)
+    luaL_error(L, "%s: options must be a table (got %s)", fname,
+               luaL_typename(L, idx));
+  idx = lua_absindex(L, idx);
+  read_n(L, idx, fname, &o->spec);
+  o->spec.skip = (int)ng_opt_int(L, idx, fname, "skip", 0, 0, NG_MAX_SKIP);
+  o->min_count = (uint64_t)ng_opt_int(L, idx, fname, "min_count", 1, 1,
+                                      LUA_MAXINTEGER);
+  o->threads = (int)ng_opt_int(L, idx, fname, "threads", o->threads, 1,
+                               NG_MAX_THREADS);
+  read_misc(L, idx, fname, extra, o);
+  if (!o->has_stop) o->spec.drop_stop = 0;
+}
+
+/* count_keys + extra (+ "stopwords" when without_stop) into out. */
+static void all_extra(const char **out, size_t cap, const char *const *extra,
+                      int without_stop) {
+  size_t n = 0, i;
+  for (i = 0; count_keys[i] && n + 2 < cap; i++) out[n++] = count_keys[i];
+  for (i = 0; extra && extra[i] && n + 2 < cap; i++) out[n++] = extra[i];
+  if (without_stop) out[n++] = "stopwords";
+  out[n] = NULL;
+}
+
+void ng_copts_tokens(lua_State *L, int idx, const char *fname,
+                     const char *const *extra, const ng_copts *o,
+                     ng_guard *g, ng_tokens *tok) {
+  const char *keys[32];
+  lector_tok_config base;
+  if (!ng_tok)
+    luaL_error(L, "%s: the tokenize plugin is not loaded", fname);
+  ng_tok->config_init(&base, sizeof base);
+  base.punct = 0;                       /* as tokenize.words */
+  base.ids = 0;                         /* the workers map words to ids */
+  all_extra(keys, 32, extra, 0);
+  g->opts = ng_tok->opts_from_lua(L, idx, fname, keys, &base);
+  if (o->spec.drop_stop) {
+    g->stop_opts = g->opts;
+    g->opts = NULL;
+    all_extra(keys, 32, extra, 1);
+    g->opts = ng_tok->opts_from_lua(L, idx, fname, keys, &base);
+  }
+  tok->api = ng_tok;
+  tok->opts = g->opts;
+  tok->stop_opts = g->stop_opts;
+}
+
+void ng_copts_no_tokenizer(lua_State *L, int idx, const char *fname,
+                           const char *const *extra, const char *what) {
+  if (lua_type(L, idx) != LUA_TTABLE) return;
+  idx = lua_absindex(L, idx);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *key;
+    lua_pop(L, 1);
+    key = lua_tostring(L, -1);
+    if (key && !is_own(extra, key)) {
+      if (ng_tok) {                       /* unknown, or a tokenizer key? */
+        const char *keys[32];
+        lector_tok_opts *o;
+        lua_createtable(L, 0, 1);
+        lua_pushvalue(L, -2);
+        lua_pushvalue(L, -1);
+        lua_gettable(L, idx);
+        lua_settable(L, -3);
+        all_extra(keys, 32, extra, 0);
+        o = ng_tok->opts_from_lua(L, -1, fname, keys, NULL);
+        ng_tok->opts_free(o);
+        lua_pop(L, 1);
+      }
+      luaL_error(L, "%s: option '%s' does not apply to %s", fname, key,
+                 what);
+    }
+  }
+}
+
+/* ------------------------------------------------------------------------
+** Describing the options
+*/
+
+/* Append the canonical text of the option value at vidx to b.
+** [-0, +0, m] */
+static void describe_value(lua_State *L, int vidx, ng_buf *b) {
+  char num[64];
+  switch (lua_type(L, vidx)) {
+    case LUA_TBOOLEAN:
+      ng_buf_add(b, lua_toboolean(L, vidx) ? "true" : "false",
+                 lua_toboolean(L, vidx) ? 4 : 5);
+      break;
+    case LUA_TNUMBER:
+      if (lua_isinteger(L, vidx))
+        snprintf(num, sizeof num, "%" PRId64, (int64_t)lua_tointeger(L, vidx));
+      else
+        snprintf(num, sizeof num, "%.17g", lua_tonumber(L, vidx));
+      ng_buf_add(b, num, strlen(num));
+      break;
+    case LUA_TSTRING: {
+      size_t n;
+      const char *s = lua_tolstring(L, vidx, &n);
+      ng_escape_word(s, n, b);
+      break;
+    }
+    case LUA_TTABLE: {
+      lua_Integer i, n = (lua_Integer)lua_rawlen(L, vidx);
+      ng_buf_addc(b, '{');
+      for (i = 1; i <= n; i++) {
+        if (i > 1) ng_buf_addc(b, ',');
+        lua_rawgeti(L, vidx, i);
+        describe_value(L, lua_gettop(L), b);
+        lua_pop(L, 1);
+      }
+      ng_buf_addc(b, '}');
+      break;
+    }
+    default:
+      ng_buf_add(b, "?", 1);
+  }
+}
+
+static int str_cmp(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void ng_copts_describe(lua_State *L, int idx, const char *const *extra) {
+  const char *keys[64];
+  size_t n = 0, i;
+  int has_stop = 0;
+  ng_guard *g;
+  ng_buf *b;
+  if (lua_type(L, idx) != LUA_TTABLE) {
+    lua_pushliteral(L, "");
+    return;
+  }
+  idx = lua_absindex(L, idx);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *k = lua_tostring(L, -2);  /* anchored by the table */
+    lua_pop(L, 1);
+    if (strcmp(k, "stopwords") == 0) has_stop = 1;
+    if (!is_own(extra, k) && n < 63) keys[n++] = k;
+  }
+  if (has_stop) keys[n++] = "stop_mode";
+  qsort(keys, n, sizeof *keys, str_cmp);
+  g = ng_guard_new(L);                  /* owns the buffer if we raise */
+  b = &g->buf;
+  ng_buf_add(b, "", 0);
+  for (i = 0; i < n; i++) {
+    if (i) ng_buf_addc(b, ';');
+    ng_buf_add(b, keys[i], strlen(keys[i]));
+    ng_buf_addc(b, '=');
+    lua_pushstring(L, keys[i]);
+    if (lua_rawget(L, idx) == LUA_TNIL && strcmp(keys[i], "stop_mode") == 0)
+      ng_buf_add(b, "drop", 4);
+    else
+      describe_value(L, lua_gettop(L), b);
+    lua_pop(L, 1);
+  }
+  if (b->oom) luaL_error(L, "out of memory");
+  lua_pushlstring(L, b->p, b->n);
+  lua_closeslot(L, -2);
+  lua_remove(L, -2);
+}

@@ -1,0 +1,271 @@
+/*
+** ng_lstats.c -- the statistics functions of lector.ngram:
+**   ngram.collocations(source [, opts]) -> { {gram =, count =, score =,
+**                                            pmi =, llr =, t =, chi2 =} }
+**   ngram.keyness(target, reference [, opts])
+**                                       -> { {gram =, count =, ref_count =,
+**                                            llr =, log_ratio =} }
+**   ngram.tfidf(source [, opts])        -> { {doc =, index =, terms =
+**                                            { {gram =, tf =, df =,
+**                                            tfidf =} } } }
+** The measures are defined in ng_stats.h.
+*/
+#include <string.h>
+
+#include "ng_env.h"
+#include "ng_lua.h"
+#include "ng_stats.h"
+
+/* ------------------------------------------------------------------------
+** Options
+*/
+
+/* Index of the string option key (nil: dflt) among names.  [-0, +0, v] */
+static int opt_enum(lua_State *L, int idx, const char *fname, const char *key,
+                    const char *const *names, int dflt) {
+  int i, r = dflt;
+  if (lua_type(L, idx) != LUA_TTABLE) return dflt;
+  if (lua_getfield(L, idx, key) != LUA_TNIL) {
+    const char *v = lua_tostring(L, -1);
+    for (i = 0, r = -1; names[i]; i++)
+      if (v && lua_type(L, -1) == LUA_TSTRING && strcmp(v, names[i]) == 0)
+        r = i;
+    if (r < 0) {
+      luaL_Buffer b;
+      luaL_buffinit(L, &b);
+      for (i = 0; names[i]; i++) {
+        luaL_addstring(&b, i ? ", " : "");
+        luaL_addchar(&b, '"');
+        luaL_addstring(&b, names[i]);
+        luaL_addchar(&b, '"');
+      }
+      luaL_pushresult(&b);
+      luaL_error(L, "%s: option '%s' must be one of %s", fname, key,
+                 lua_tostring(L, -1));
+    }
+  }
+  lua_pop(L, 1);
+  return r;
+}
+
+/* The count table at idx, or the source at idx counted with the options
+** at opts_idx (pushed).  [-0, +(0|1), v] */
+static ng_counts *table_or_count(lua_State *L, int idx, int opts_idx,
+                                 const char *fname, const char *const *extra,
+                                 ng_copts *o) {
+  ng_counts *c = ng_lcounts_test(L, idx);
+  if (c) return ng_lcounts_check(L, idx, fname);
+  if (o->by != NG_BY_NONE)
+    luaL_error(L, "%s: option 'by' does not apply here", fname);
+  return ng_count_source(L, idx, opts_idx, fname, extra, o);
+}
+
+/* ngram.collocations(source [, opts]) -> rows sorted by the measure.
+** opts: measure ("llr", "pmi", "t", "chi2"), n (2 or 3), min_count, top,
+** and the counting options when source is not a count table.
+** [-0, +1, v] */
+int ng_l_collocations(lua_State *L) {
+  static const char fname[] = "ngram.collocations";
+  static const char *const extra[] = {"measure", "top", NULL};
+  static const char *const measures[] = {"pmi", "llr", "t", "chi2", NULL};
+  static const char *const names[] = {"pmi", "llr", "t", "chi2"};
+  ng_copts o;
+  ng_counts *c;
+  ng_guard *g;
+  ng_colloc *rows;
+  size_t n, i;
+  int measure, len, j;
+  lua_Integer top;
+  uint64_t min_count;
+  lua_settop(L, 2);
+  ng_copts_read(L, 2, fname, extra, &o);
+  if (lua_type(L, 2) != LUA_TTABLE || lua_getfield(L, 2, "n") == LUA_TNIL)
+    o.spec.nmin = o.spec.nmax = 2;
+  lua_settop(L, 2);
+  len = o.spec.nmax;
+  if (o.spec.nmin != o.spec.nmax || (len != 2 && len != 3))
+    return luaL_error(L, "%s: option 'n' must be 2 or 3", fname);
+  measure = opt_enum(L, 2, fname, "measure", measures, NG_LLR);
+  top = ng_opt_int(L, 2, fname, "top", 0, 0, LUA_MAXINTEGER);
+  min_count = o.min_count;
+  o.min_count = 1;                     /* marginals need every gram */
+  if (ng_lcounts_test(L, 1))
+    ng_copts_no_tokenizer(L, 2, fname, extra, "a count table");
+  c = table_or_count(L, 1, 2, fname, extra, &o);
+  if (len < c->m.nmin || len > c->m.nmax)
+    return luaL_error(L, "%s: the count table has no grams of length %d",
+                      fname, len);
+  g = ng_guard_new(L);
+  if (ng_stats_colloc(&c->t, len, min_count, measure, (size_t)top, &rows,
+                      &n) != 0)
+    return luaL_error(L, "%s: out of memory", fname);
+  g->mem[0] = rows;
+  lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
+  for (i = 0; i < n; i++) {
+    lua_createtable(L, 0, 7);
+    ng_push_gram(L, rows[i].key, rows[i].width);
+    lua_setfield(L, -2, "gram");
+    lua_pushinteger(L, (lua_Integer)rows[i].count);
+    lua_setfield(L, -2, "count");
+    lua_pushnumber(L, rows[i].score);
+    lua_setfield(L, -2, "score");
+    for (j = 0; j < NG_NMEASURES; j++) {
+      lua_pushnumber(L, rows[i].m[j]);
+      lua_setfield(L, -2, names[j]);
+    }
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* ngram.keyness(target, reference [, opts]) -> rows sorted by the signed
+** measure, the grams most typical of target first.  opts: measure ("llr",
+** "log_ratio"), n (a gram length to keep), min_count (count + ref_count),
+** top, and the counting options for sources.  [-0, +1, v] */
+int ng_l_keyness(lua_State *L) {
+  static const char fname[] = "ngram.keyness";
+  static const char *const extra[] = {"measure", "top", NULL};
+  static const char *const measures[] = {"llr", "log_ratio", NULL};
+  ng_copts o;
+  ng_counts *a, *b;
+  ng_guard *g;
+  ng_keyrow *rows;
+  size_t n, i;
+  int measure, len = 0;
+  lua_Integer top;
+  uint64_t min_count;
+  lua_settop(L, 3);
+  ng_copts_read(L, 3, fname, extra, &o);
+  if (lua_type(L, 3) == LUA_TTABLE && lua_getfield(L, 3, "n") == LUA_TNUMBER)
+    len = o.spec.nmin;
+  lua_settop(L, 3);
+  measure = opt_enum(L, 3, fname, "measure", measures, NG_KEY_LLR);
+  top = ng_opt_int(L, 3, fname, "top", 0, 0, LUA_MAXINTEGER);
+  min_count = o.min_count;
+  o.min_count = 1;
+  if (ng_lcounts_test(L, 1) && ng_lcounts_test(L, 2))
+    ng_copts_no_tokenizer(L, 3, fname, extra, "count tables");
+  a = table_or_count(L, 1, 3, fname, extra, &o);
+  b = table_or_count(L, 2, 3, fname, extra, &o);
+  g = ng_guard_new(L);
+  if (ng_stats_keyness(&a->t, &b->t, len, min_count, measure, (size_t)top,
+                       &rows, &n) != 0)
+    return luaL_error(L, "%s: out of memory", fname);
+  g->mem[0] = rows;
+  lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
+  for (i = 0; i < n; i++) {
+    lua_createtable(L, 0, 5);
+    ng_push_gram(L, rows[i].key, rows[i].width);
+    lua_setfield(L, -2, "gram");
+    lua_pushinteger(L, (lua_Integer)rows[i].a);
+    lua_setfield(L, -2, "count");
+    lua_pushinteger(L, (lua_Integer)rows[i].b);
+    lua_setfield(L, -2, "ref_count");
+    lua_pushnumber(L, rows[i].llr);
+    lua_setfield(L, -2, "llr");
+    lua_pushnumber(L, rows[i].log_ratio);
+    lua_setfield(L, -2, "log_ratio");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  return 1;
+}
+
+/* ------------------------------------------------------------------------
+** TF-IDF
+*/
+
+typedef struct tfidf_ctx {
+  const ng_spec *spec;
+  const ng_table *df;
+  uint64_t ndocs;
+  size_t k;
+  ng_tfidf *rows;                      /* k per document */
+  uint32_t *nrows;                     /* per document */
+} tfidf_ctx;
+
+static int tfidf_doc(void *ud, size_t doc, const ng_table *counts,
+                     char **err) {
+  tfidf_ctx *x = ud;
+  (void)err;
+  x->nrows[doc] = (uint32_t)ng_stats_tfidf_doc(
+      counts, x->spec->nmin, x->spec->nmax, x->df, x->ndocs, x->k,
+      x->rows + doc * x->k);
+  return LECTOR_OK;
+}
+
+/* Push the terms of document d.  [-0, +1, m] */
+static void push_terms(lua_State *L, const tfidf_ctx *x, size_t d) {
+  uint32_t j;
+  lua_createtable(L, (int)x->nrows[d], 0);
+  for (j = 0; j < x->nrows[d]; j++) {
+    const ng_tfidf *r = &x->rows[d * x->k + j];
+    lua_createtable(L, 0, 4);
+    ng_push_gram(L, r->key, NG_MAX_N);
+    lua_setfield(L, -2, "gram");
+    lua_pushinteger(L, r->tf);
+    lua_setfield(L, -2, "tf");
+    lua_pushinteger(L, r->df);
+    lua_setfield(L, -2, "df");
+    lua_pushnumber(L, r->score);
+    lua_setfield(L, -2, "tfidf");
+    lua_rawseti(L, -2, (lua_Integer)j + 1);
+  }
+}
+
+/* ngram.tfidf(source [, opts]) -> per document, in order, {doc =, index =,
+** terms = {{gram =, tf =, df =, tfidf =}, ...}}: its top (10) grams by
+** tf * log10(N / df).  [-0, +1, v] */
+int ng_l_tfidf(lua_State *L) {
+  static const char fname[] = "ngram.tfidf";
+  static const char *const extra[] = {"top", NULL};
+  ng_copts o;
+  ng_lsrc s;
+  ng_counts *df;
+  ng_guard *g;
+  ng_tokens tok;
+  tfidf_ctx x;
+  char *err = NULL;
+  size_t d;
+  lua_settop(L, 2);
+  ng_copts_read(L, 2, fname, extra, &o);
+  if (o.by != NG_BY_NONE)
+    return luaL_error(L, "%s: option 'by' does not apply here", fname);
+  x.k = (size_t)ng_opt_int(L, 2, fname, "top", 10, 1, 100000);
+  if (ng_lsrc_get(L, 1, &s) == 0 || s.kind == NG_SRC_TOKENS)
+    return luaL_error(L, "%s: argument 1 must be a corpus, a document or a "
+                      "string", fname);
+  df = ng_count_source(L, 1, 2, fname, extra, &o);     /* 3 */
+  g = ng_guard_new(L);                                  /* 4 */
+  x.spec = &o.spec;
+  x.df = &df->t;
+  x.ndocs = df->m.docs;
+  x.rows = NG_ALLOC((s.src.ndocs * x.k + 1) * sizeof *x.rows);
+  x.nrows = NG_ALLOC((s.src.ndocs + 1) * sizeof *x.nrows);
+  g->mem[0] = x.rows;
+  g->mem[1] = x.nrows;
+  if (!x.rows || !x.nrows) return luaL_error(L, "%s: out of memory", fname);
+  memset(x.nrows, 0, (s.src.ndocs + 1) * sizeof *x.nrows);
+  ng_copts_tokens(L, 2, fname, extra, &o, g, &tok);
+  memset(&g->job, 0, sizeof g->job);
+  g->job.spec = &o.spec;
+  g->job.tok = &tok;
+  g->job.src = &s.src;
+  g->job.ngroups = 1;
+  g->job.threads = o.threads;
+  g->job.interrupted = ng_host->interrupted;
+  g->job.doc_fn = tfidf_doc;
+  g->job.doc_ud = &x;
+  if (ng_count_run(&g->job, &err) != LECTOR_OK) return ng_raise(L, fname, err);
+  lua_createtable(L, (int)s.src.ndocs, 0);
+  for (d = 0; d < s.src.ndocs; d++) {
+    lua_createtable(L, 0, 3);
+    ng_lsrc_push_id(L, &s, d);
+    lua_setfield(L, -2, "doc");
+    lua_pushinteger(L, (lua_Integer)(s.first + d + 1));
+    lua_setfield(L, -2, "index");
+    push_terms(L, &x, d);
+    lua_setfield(L, -2, "terms");
+    lua_rawseti(L, -2, (lua_Integer)d + 1);
+  }
+  return 1;
+}

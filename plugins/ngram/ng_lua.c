@@ -1,0 +1,358 @@
+/*
+** ng_lua.c -- the Lua module lector.ngram: counting, files, and the
+** module table (statistics: ng_lstats.c; concordance: ng_lkwic.c).
+**
+**   ngram.count(source [, opts])           -> count table, or {key = table}
+**   ngram.load(path)                       -> count table
+**   ngram.merge_files(paths, out)          streaming merge of saved tables
+**   ngram.collocations(source [, opts])    -> { {gram =, count =, score =,
+**                                              pmi =, llr =, t =, chi2 =} }
+**   ngram.keyness(target, reference [, opts])
+**                                          -> { {gram =, count =, ref_count =,
+**                                              llr =, log_ratio =} }
+**   ngram.tfidf(source [, opts])           -> { {doc =, index =, terms =
+**                                              { {gram =, tf =, df =,
+**                                              tfidf =} } } }
+**   ngram.kwic(source, pattern [, opts])   -> { {doc =, index =, left =,
+**                                              match =, right =} }
+** A source is a corpus, a document, a string or (count only) an array of
+** tokens; collocations and keyness also take count tables.
+*/
+#include <string.h>
+
+#include "ng_env.h"
+#include "ng_lua.h"
+
+/* ------------------------------------------------------------------------
+** Counting
+*/
+
+/* Make the counted table's meta: n, skip, min_count, the options at
+** opts_idx.  [-0, +0, m] */
+static void set_meta(lua_State *L, ng_counts *c, const ng_copts *o,
+                     int opts_idx, const char *const *extra, uint64_t docs) {
+  size_t len;
+  const char *s;
+  ng_copts_describe(L, opts_idx, extra);
+  s = lua_tolstring(L, -1, &len);
+  c->m.nmin = o->spec.nmin;
+  c->m.nmax = o->spec.nmax;
+  c->m.skip = o->spec.skip;
+  c->m.min_count = o->min_count;
+  c->m.docs = docs;
+  c->m.options = NG_ALLOC(len + 1);
+  if (!c->m.options) luaL_error(L, "out of memory");
+  memcpy(c->m.options, s, len + 1);
+  lua_pop(L, 1);
+}
+
+/* Count the array of tokens at src_idx.  [-0, +1, v] */
+static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
+                               const char *fname, const char *const *extra,
+                               const ng_copts *o) {
+  const ng_spec *sp = &o->spec;
+  ng_guard *g;
+  ng_grams gr;
+  ng_counts *c;
+  int k;
+  lua_Integer i, n = (lua_Integer)lua_rawlen(L, src_idx);
+  ng_copts_no_tokenizer(L, opts_idx, fname, extra, "a list of tokens");
+  g = ng_guard_new(L);
+  for (k = sp->nmin; k <= sp->nmax; k++)
+    if (ng_table_init(&g->tab[k], k, 1, 0) != 0)
+      luaL_error(L, "%s: out of memory", fname);
+  ng_grams_begin(&gr, sp, g->tab, 1);
+  for (i = 1; i <= n && !gr.failed; i++) {
+    size_t len;
+    const char *s;
+    uint32_t id;
+    if (lua_rawgeti(L, src_idx, i) != LUA_TSTRING)
+      luaL_error(L, "%s: token %I is a %s (want a string)", fname,
+                 (LUAI_UACINT)i, luaL_typename(L, -1));
+    s = lua_tolstring(L, -1, &len);
+    if (len == 0)
+      luaL_error(L, "%s: token %I is an empty string", fname, (LUAI_UACINT)i);
+    id = ng_host->vocab_intern(s, len);
+    lua_pop(L, 1);
+    if (!id) break;
+    ng_grams_push(&gr, id, 0);
+  }
+  if (i <= n || ng_grams_end(&gr) != 0)
+    luaL_error(L, "%s: out of memory", fname);
+  c = ng_lcounts_new(L);
+  if (ng_table_assemble(&c->t, g->tab, sp->nmin, sp->nmax, sp->nmax,
+                        o->min_count, 1) != 0)
+    luaL_error(L, "%s: out of memory", fname);
+  set_meta(L, c, o, opts_idx, extra, n > 0 ? 1 : 0);
+  lua_closeslot(L, -2);                                /* the guard */
+  lua_remove(L, -2);
+  return c;
+}
+
+/* Run the counting job of source s (at src_idx, options at opts_idx) with
+** the given groups into g->job.  [-0, +0, v] */
+static void run_count(lua_State *L, ng_lsrc *s, int opts_idx,
+                      const char *fname, const char *const *extra,
+                      const ng_copts *o, ng_guard *g, const int32_t *group,
+                      uint32_t ngroups) {
+  ng_tokens tok;
+  char *err = NULL;
+  ng_copts_tokens(L, opts_idx, fname, extra, o, g, &tok);
+  memset(&g->job, 0, sizeof g->job);
+  g->job.spec = &o->spec;
+  g->job.tok = &tok;
+  g->job.src = &s->src;
+  g->job.group = group;
+  g->job.ngroups = ngroups;
+  g->job.threads = o->threads;
+  g->job.min_count = o->min_count;
+  g->job.interrupted = ng_host->interrupted;
+  if (ng_count_run(&g->job, &err) != LECTOR_OK) ng_raise(L, fname, err);
+}
+
+/* Push a count table made of group i of g->job.  [-0, +1, m] */
+static ng_counts *take_table(lua_State *L, ng_guard *g, uint32_t i,
+                             const ng_copts *o, int opts_idx,
+                             const char *const *extra) {
+  ng_counts *c = ng_lcounts_new(L);
+  ng_table_move(&c->t, &g->job.tables[i]);
+  set_meta(L, c, o, opts_idx, extra, g->job.docs[i]);
+  return c;
+}
+
+ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
+                           const char *fname, const char *const *extra,
+                           const ng_copts *o) {
+  ng_lsrc s;
+  ng_guard *g;
+  ng_counts *c;
+  int kind = ng_lsrc_get(L, src_idx, &s);
+  if (!kind)
+    luaL_error(L, "%s: argument %d must be a corpus, a document, a string "
+               "or a list of tokens (got %s)", fname, src_idx,
+               luaL_typename(L, src_idx));
+  if (kind == NG_SRC_TOKENS)
+    return count_tokens(L, src_idx, opts_idx, fname, extra, o);
+  g = ng_guard_new(L);
+  run_count(L, &s, opts_idx, fname, extra, o, g, NULL, 1);
+  c = take_table(L, g, 0, o, opts_idx, extra);
+  lua_closeslot(L, -2);                                /* the guard */
+  lua_remove(L, -2);
+  return c;
+}
+
+/* ------------------------------------------------------------------------
+** Groups (by = ...)
+*/
+
+/* Group keys sort numbers first, then strings.  [-0, +1, -] */
+static int key_less(lua_State *L) {
+  int ta = lua_type(L, 1), tb = lua_type(L, 2);
+  if (ta != tb) lua_pushboolean(L, ta == LUA_TNUMBER);
+  else lua_pushboolean(L, lua_compare(L, 1, 2, LUA_OPLT));
+  return 1;
+}
+
+/* The iterator of groups_pairs: upvalues keys, position.  [-0, +2, -] */
+static int groups_next(lua_State *L) {
+  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
+  if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 0;
+  lua_pushinteger(L, i);
+  lua_replace(L, lua_upvalueindex(2));
+  lua_pushvalue(L, -1);
+  lua_rawget(L, 1);
+  return 2;
+}
+
+/* __pairs of a group table: its keys in sorted order.  [-0, +3, e] */
+static int groups_pairs(lua_State *L) {
+  lua_Integer n = 0;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lua_newtable(L);                                     /* 2: keys */
+  lua_pushnil(L);
+  while (lua_next(L, 1)) {
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, 2, ++n);
+  }
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "table");
+  lua_getfield(L, -1, "sort");
+  lua_pushvalue(L, 2);
+  lua_pushcfunction(L, key_less);
+  lua_call(L, 2, 0);
+  lua_settop(L, 2);
+  lua_pushinteger(L, 0);
+  lua_pushcclosure(L, groups_next, 2);
+  lua_pushvalue(L, 1);
+  lua_pushnil(L);
+  return 3;
+}
+
+/* Push the group key of document i (by date part or by the function at
+** fn_idx), nil to leave the document out.  [-0, +1, e] */
+static void push_key(lua_State *L, const ng_lsrc *s, size_t i,
+                     const ng_copts *o, int fn_idx, const char *fname) {
+  lector_doc_info info;
+  size_t n = o->by == NG_BY_DATE ? 10 : o->by == NG_BY_MONTH ? 7 : 4;
+  int t;
+  if (o->by == NG_BY_FN) {
+    lua_pushvalue(L, fn_idx);
+    lua_geti(L, 1, (lua_Integer)i + 1);                /* the document */
+    lua_call(L, 1, 1);
+    t = lua_type(L, -1);
+    if (t != LUA_TNIL && t != LUA_TSTRING && t != LUA_TNUMBER)
+      luaL_error(L, "%s: the 'by' function returned a %s for document %I "
+                 "(want a string, a number or nil)", fname,
+                 lua_typename(L, t), (LUAI_UACINT)i + 1);
+    if (t == LUA_TNUMBER && lua_tonumber(L, -1) != lua_tonumber(L, -1))
+      luaL_error(L, "%s: the 'by' function returned NaN", fname);
+    return;
+  }
+  if (ng_host->doc_info(s->corpus, i, &info) == LECTOR_OK && info.date[0])
+    lua_pushlstring(L, info.date, n);
+  else
+    lua_pushnil(L);
+}
+
+/* Assign every document a group; keys in order of appearance go to the
+** table at keys_idx.  Returns the number of groups.  [-0, +0, e] */
+static uint32_t assign_groups(lua_State *L, const ng_lsrc *s,
+                              const ng_copts *o, int opts_idx, int keys_idx,
+                              int32_t *group, const char *fname) {
+  uint32_t ngroups = 0;
+  size_t i;
+  int fn_idx;
+  lua_getfield(L, opts_idx, "by");
+  fn_idx = lua_gettop(L);
+  lua_newtable(L);                                     /* key -> group */
+  for (i = 0; i < s->src.ndocs; i++) {
+    push_key(L, s, i, o, fn_idx, fname);
+    if (lua_isnil(L, -1)) {
+      group[i] = -1;
+      lua_pop(L, 1);
+      continue;
+    }
+    lua_pushvalue(L, -1);
+    if (lua_rawget(L, -3) == LUA_TNIL) {
+      lua_pop(L, 1);
+      lua_pushvalue(L, -1);
+      lua_rawseti(L, keys_idx, (lua_Integer)++ngroups);
+      lua_pushinteger(L, (lua_Integer)ngroups);
+      lua_pushvalue(L, -1);
+      lua_insert(L, -3);
+      lua_rawset(L, -4);
+    } else {
+      lua_remove(L, -2);
+    }
+    group[i] = (int32_t)lua_tointeger(L, -1) - 1;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 2);
+  return ngroups;
+}
+
+/* ngram.count with by = ...: {key = count table}.  [-0, +1, v] */
+static int count_groups(lua_State *L, ng_lsrc *s, const ng_copts *o,
+                        const char *fname) {
+  ng_guard *g;
+  int32_t *group;
+  uint32_t ngroups, i;
+  int keys_idx, res_idx;
+  if (s->kind != NG_SRC_CORPUS)
+    return luaL_error(L, "%s: option 'by' needs a corpus", fname);
+  g = ng_guard_new(L);
+  lua_newtable(L);
+  keys_idx = lua_gettop(L);
+  group = NG_ALLOC((s->src.ndocs ? s->src.ndocs : 1) * sizeof *group);
+  if (!group) return luaL_error(L, "%s: out of memory", fname);
+  g->mem[0] = group;
+  ngroups = assign_groups(L, s, o, 2, keys_idx, group, fname);
+  lua_newtable(L);
+  res_idx = lua_gettop(L);
+  if (ngroups > 0) {
+    run_count(L, s, 2, fname, NULL, o, g, group, ngroups);
+    for (i = 0; i < ngroups; i++) {
+      lua_rawgeti(L, keys_idx, (lua_Integer)i + 1);
+      take_table(L, g, i, o, 2, NULL);
+      lua_rawset(L, res_idx);
+    }
+  }
+  lua_createtable(L, 0, 1);
+  lua_pushcfunction(L, groups_pairs);
+  lua_setfield(L, -2, "__pairs");
+  lua_setmetatable(L, res_idx);
+  return 1;
+}
+
+/* ngram.count(source [, opts]) -> count table, or {key = count table}
+** with opts.by.  [-0, +1, v] */
+static int l_count(lua_State *L) {
+  static const char fname[] = "ngram.count";
+  ng_copts o;
+  ng_lsrc s;
+  lua_settop(L, 2);
+  ng_copts_read(L, 2, fname, NULL, &o);
+  if (o.by != NG_BY_NONE) {
+    if (!ng_lsrc_get(L, 1, &s))
+      return luaL_error(L, "%s: option 'by' needs a corpus", fname);
+    return count_groups(L, &s, &o, fname);
+  }
+  ng_count_source(L, 1, 2, fname, NULL, &o);
+  return 1;
+}
+
+/* ------------------------------------------------------------------------
+** Files
+*/
+
+/* ngram.load(path) -> count table.  [-0, +1, v] */
+static int l_load(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  ng_counts *c = ng_lcounts_new(L);
+  char *err = NULL;
+  if (ng_format_load(path, &c->t, &c->m, &err) != 0)
+    return ng_raise(L, "ngram.load", err);
+  return 1;
+}
+
+/* ngram.merge_files({path, ...}, out): merge saved tables into out with
+** one streaming pass.  [-0, +0, v] */
+static int l_merge_files(lua_State *L) {
+  const char *out = luaL_checkstring(L, 2);
+  lua_Integer i, n;
+  const char **paths;
+  char *err = NULL;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  n = (lua_Integer)lua_rawlen(L, 1);
+  paths = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *paths, 0);
+  for (i = 1; i <= n; i++) {
+    lua_rawgeti(L, 1, i);
+    paths[i - 1] = lua_tostring(L, -1);          /* anchored by the list */
+    lua_pop(L, 1);
+    if (!paths[i - 1])
+      return luaL_error(L, "ngram.merge_files: item %I is not a path",
+                        (LUAI_UACINT)i);
+  }
+  if (ng_format_merge(out, paths, (size_t)n, &err) != 0)
+    return ng_raise(L, "ngram.merge_files", err);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------
+** The module
+*/
+
+int ng_lua_open(lua_State *L) {
+  static const luaL_Reg funcs[] = {
+    {"count", l_count}, {"load", l_load}, {"merge_files", l_merge_files},
+    {"collocations", ng_l_collocations}, {"keyness", ng_l_keyness},
+    {"tfidf", ng_l_tfidf}, {"kwic", ng_l_kwic}, {NULL, NULL}
+  };
+  ng_lcounts_open(L);
+  luaL_newlib(L, funcs);
+  lua_pushinteger(L, NG_MAX_N);
+  lua_setfield(L, -2, "max_n");
+  return 1;
+}

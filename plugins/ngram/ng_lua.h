@@ -1,0 +1,167 @@
+/*
+** ng_lua.h -- the Lua side of the ngram plugin, shared by its three
+** files: ng_lsrc.c (sources, options, the call guard), ng_lcounts.c (the
+** count table userdata) and ng_lua.c (the module functions).
+**
+** (and ng_lstats.c, ng_lkwic.c: the statistics and concordance functions).
+**
+** Every Lua-facing function raises ordinary Lua errors prefixed with its
+** name ("ngram.count: ...").  C resources held across code that may raise
+** belong to a call guard, a to-be-closed userdata, so an error frees them.
+*/
+#ifndef NG_LUA_H
+#define NG_LUA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lauxlib.h>
+#include <lua.h>
+
+#include "lector/plugin.h"
+#include "lector/tokenizer.h"
+#include "ng_buf.h"
+#include "ng_count.h"
+#include "ng_format.h"
+#include "ng_kwic.h"
+#include "ng_table.h"
+
+#define NG_COUNTS_MT "lector.ngram.counts"
+#define NG_GUARD_MT "lector.ngram.call"
+#define NG_ITER_MT "lector.ngram.iter"
+
+/* Set by plugin.c: the host, and the tokenize service (NULL when the
+** tokenize plugin is missing). */
+extern const lector_host *ng_host;
+extern const lector_tokenizer_api *ng_tok;
+
+/* ------------------------------------------------------------------------
+** The count table userdata
+*/
+
+typedef struct ng_counts {
+  ng_table t;
+  ng_meta m;
+  unsigned version;            /* bumped by every change (iterators check) */
+  int closed;
+} ng_counts;
+
+/* Push a new, empty count table.  [-0, +1, m] */
+ng_counts *ng_lcounts_new(lua_State *L);
+
+/* The count table at idx, or NULL.  [-0, +0, -] */
+ng_counts *ng_lcounts_test(lua_State *L, int idx);
+
+/* The open count table at idx; raises otherwise.  [-0, +0, v] */
+ng_counts *ng_lcounts_check(lua_State *L, int idx, const char *fname);
+
+/* Create the metatables.  [-0, +0, m] */
+void ng_lcounts_open(lua_State *L);
+
+/* Push the gram of key (width ids) as a string.  [-0, +1, m] */
+void ng_push_gram(lua_State *L, const uint32_t *key, int width);
+
+/* ------------------------------------------------------------------------
+** Sources and options
+*/
+
+/* Where documents come from, in a form ng_par can read on any thread. */
+typedef struct ng_lsrc {
+  ng_source src;
+  lector_corpus *corpus;       /* corpus or a doc's corpus, else NULL */
+  size_t first;                /* a doc: its index in the corpus */
+  const char *str;             /* a string source */
+  size_t len;
+  int kind;                    /* NG_SRC_* */
+} ng_lsrc;
+
+enum { NG_SRC_CORPUS = 1, NG_SRC_DOC, NG_SRC_STRING, NG_SRC_TOKENS };
+
+/* What the value at idx is as a source (NG_SRC_*), filling s (tokens:
+** nothing to fill), or 0 if it is none of them.  [-0, +0, -] */
+int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s);
+
+/* Push the id of document i of s (nil for a string).  [-0, +1, m] */
+void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i);
+
+/* The call guard: owns what a call holds while it may raise. */
+typedef struct ng_guard {
+  lector_tok_opts *opts, *stop_opts;
+  ng_job job;                  /* results, freed at close */
+  ng_hits hits;
+  void *mem[4];                /* NG_ALLOC buffers */
+  ng_table tab[NG_MAX_N + 1];  /* tables being built */
+  lector_text text;            /* a document's text being read */
+  int has_text;
+  ng_buf buf;                  /* text being built */
+} ng_guard;
+
+/* Push a new guard, marked to-be-closed.  [-0, +1, m] */
+ng_guard *ng_guard_new(lua_State *L);
+
+/* Counting options (ngram.count and the functions that count). */
+typedef struct ng_copts {
+  ng_spec spec;
+  int threads;
+  uint64_t min_count;
+  int by;                      /* NG_BY_* */
+  int has_stop;                /* the options name stop words */
+} ng_copts;
+
+enum { NG_BY_NONE, NG_BY_DATE, NG_BY_MONTH, NG_BY_YEAR, NG_BY_FN };
+
+/* Read the counting options in the table at idx (nil: defaults) into o.
+** extra lists the caller's further keys (NULL-terminated, may be NULL),
+** which it reads itself.  [-0, +0, v] */
+void ng_copts_read(lua_State *L, int idx, const char *fname,
+                   const char *const *extra, ng_copts *o);
+
+/* Compile the tokenizer options of the table at idx into g->opts (and
+** g->stop_opts in drop mode) and fill tok.  [-0, +0, v] */
+void ng_copts_tokens(lua_State *L, int idx, const char *fname,
+                     const char *const *extra, const ng_copts *o,
+                     ng_guard *g, ng_tokens *tok);
+
+/* Raise unless the table at idx holds only keys of copts or extra:
+** tokenizer options do not apply to a token list or a count table.
+** [-0, +0, v] */
+void ng_copts_no_tokenizer(lua_State *L, int idx, const char *fname,
+                           const char *const *extra, const char *what);
+
+/* Push the canonical string of the options at idx that shape the tokens
+** (tokenizer keys and stop_mode; not n, skip, threads ...).
+** [-0, +1, m] */
+void ng_copts_describe(lua_State *L, int idx, const char *const *extra);
+
+/* Raise "<fname>: <err>" after freeing err (host memory).  [-0, +0, v] */
+int ng_raise(lua_State *L, const char *fname, char *err);
+
+/* Read an optional non-negative integer field key of the table at idx
+** (absent: dflt), between lo and hi.  [-0, +0, v] */
+lua_Integer ng_opt_int(lua_State *L, int idx, const char *fname,
+                       const char *key, lua_Integer dflt, lua_Integer lo,
+                       lua_Integer hi);
+
+/* Count the source at src_idx with the options at opts_idx (o read from
+** them; extra: the caller's own keys) into a new table, pushed.
+** [-0, +1, v] */
+ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
+                           const char *fname, const char *const *extra,
+                           const ng_copts *o);
+
+/* ------------------------------------------------------------------------
+** The module functions (ng_lstats.c, ng_lkwic.c) and the module
+*/
+
+/* ngram.collocations, ngram.keyness, ngram.tfidf.  [-0, +1, v] */
+int ng_l_collocations(lua_State *L);
+int ng_l_keyness(lua_State *L);
+int ng_l_tfidf(lua_State *L);
+
+/* ngram.kwic.  [-0, +1, v] */
+int ng_l_kwic(lua_State *L);
+
+/* require "lector.ngram": the module table.  [-0, +1, m] */
+int ng_lua_open(lua_State *L);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+** ng_stats.h -- statistics over count tables: association measures of
+** collocations (PMI, log-likelihood G2, t-score, chi-squared), keyness of
+** one table against another (signed log-likelihood, log ratio) and
+** TF-IDF of the grams of one document.
+**
+** Collocations of length n (2 or 3) use the contingency table of each
+** gram built from the n-gram counts themselves: for a bigram "a b",
+** O11 = count(a b), R1 = bigrams starting with a, C1 = bigrams ending in
+** b, N = all bigrams counted (the table's total for length 2); trigrams
+** use the 2x2x2 table of NLTK's TrigramAssocMeasures (marginals of every
+** position and pair of positions).  Expected counts assume independence.
+**   pmi  = log2(O11 / E11)
+**   llr  = 2 * sum O ln(O / E)          (G2; cells with O = 0 add 0)
+**   t    = (O11 - E11) / sqrt(O11)
+**   chi2 = sum (O - E)^2 / E
+**
+** Keyness of a gram with count a in the target (total c of its length)
+** and b in the reference (total d): E1 = c(a+b)/(c+d), E2 = d(a+b)/(c+d),
+** G2 = 2(a ln(a/E1) + b ln(b/E2)), signed positive when a/c > b/d;
+** log ratio = log2((a/c) / (b/d)), with 0.5 in place of a zero count.
+**
+** TF-IDF of a gram in a document: tf * log10(N / df) (quanteda's default:
+** raw counts, inverse document frequency in base 10), N documents.
+**
+** Results are arrays in ng_env memory, freed with NG_FREE.  Functions
+** return 0, or -1 on out of memory.
+*/
+#ifndef NG_STATS_H
+#define NG_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ng_table.h"
+
+enum { NG_PMI, NG_LLR, NG_TSCORE, NG_CHI2, NG_NMEASURES };
+
+typedef struct ng_colloc {
+  const uint32_t *key;            /* the gram: its slot in the table */
+  int width;
+  uint64_t count;
+  double score;                   /* the measure sorted by */
+  double m[NG_NMEASURES];         /* indexed by NG_PMI ... */
+} ng_colloc;
+
+/* The collocations of length n (2 or 3) of t counted at least min_count
+** times, sorted by measure (descending), then count (descending), then
+** gram; at most top rows (0: all). */
+int ng_stats_colloc(const ng_table *t, int n, uint64_t min_count,
+                    int measure, size_t top, ng_colloc **rows,
+                    size_t *nrows);
+
+/* The measures of a bigram: n_ii = count, n_ix / n_xi = marginals of
+** its first / second word, N = total.  out[NG_NMEASURES]. */
+void ng_stats_assoc2(double n_ii, double n_ix, double n_xi, double N,
+                     double *out);
+
+/* The measures of a trigram from its 2x2x2 marginals: n_iii, the pair
+** marginals (w1 w2 *), (w1 * w3), (* w2 w3), the single ones, N. */
+void ng_stats_assoc3(double n_iii, double n_iix, double n_ixi, double n_xii,
+                     double n_ixx, double n_xix, double n_xxi, double N,
+                     double *out);
+
+enum { NG_KEY_LLR, NG_KEY_LOGRATIO };
+
+typedef struct ng_keyrow {
+  const uint32_t *key;            /* the gram: its slot in the target or,
+                                     when a == 0, in the reference */
+  int width;
+  uint64_t a, b;                  /* counts in target, reference */
+  double score;                   /* the measure sorted by */
+  double llr, log_ratio;          /* signed G2, log ratio */
+} ng_keyrow;
+
+/* Log-likelihood (signed) and log ratio for counts a, b of totals c, d. */
+void ng_stats_keyness1(double a, double b, double c, double d, double *llr,
+                       double *log_ratio);
+
+/* Keyness of every gram (of length len; 0: any) of target or ref with
+** a + b >= min_count, sorted by measure (descending; NG_KEY_*), then
+** gram; at most top rows (0: all). */
+int ng_stats_keyness(const ng_table *target, const ng_table *ref, int len,
+                     uint64_t min_count, int measure, size_t top,
+                     ng_keyrow **rows, size_t *nrows);
+
+typedef struct ng_tfidf {
+  uint32_t key[NG_MAX_N];
+  uint32_t tf, df;
+  double score;
+} ng_tfidf;
+
+/* The top k grams of one document (doc[j]: its j-grams for nmin <= j <=
+** nmax, tables of width j) by TF-IDF against df (document frequencies of
+** the corpus, width >= nmax; a gram missing there counts as df 1) over
+** ndocs documents: score descending, then tf descending, then gram.
+** Writes up to k rows to out; returns how many. */
+size_t ng_stats_tfidf_doc(const ng_table *doc, int nmin, int nmax,
+                          const ng_table *df, uint64_t ndocs, size_t k,
+                          ng_tfidf *out);
+
+#endif

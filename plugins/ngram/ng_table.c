@@ -1,0 +1,339 @@
+/*
+** ng_table.c -- the n-gram count table (see ng_table.h).
+*/
+#include <stdint.h>
+#include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+#include "ng_env.h"
+#include "ng_table.h"
+
+/* ------------------------------------------------------------------------
+** Sizing
+*/
+
+/* Slots needed to hold n grams at load percent load (at least n + 1). */
+static uint64_t slots_for(uint64_t n, unsigned load) {
+  uint64_t c = (n * 100 + load - 1) / load;
+  return c > n ? c : n + 1;
+}
+
+static uint32_t limit_of(uint32_t cap) {
+  uint64_t l = (uint64_t)cap * NG_LOAD_GROW / 100;
+  return (uint32_t)(l < cap ? l : cap - 1);
+}
+
+/* Ask for transparent huge pages over the page-aligned inside of p[0..n)
+** (Linux, large arrays only): page faults are expensive in VMs and a big
+** table faults in every page once. */
+static void huge_pages(void *p, size_t n) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+  const uintptr_t page = 4096;
+  uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+  uintptr_t e = ((uintptr_t)p + n) & ~(page - 1);
+  if (n >= NG_HUGE_BYTES && e > a)
+    madvise((void *)a, (size_t)(e - a), MADV_HUGEPAGE);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
+/* A zeroed slot array of cap slots of stride words; NULL on failure or
+** when it would be too large. */
+static uint32_t *new_slots(uint64_t cap, unsigned stride) {
+  uint32_t *s;
+  size_t bytes;
+  if (cap == 0 || cap > UINT32_MAX) return NULL;
+  if (cap > SIZE_MAX / (stride * sizeof *s)) return NULL;
+  bytes = (size_t)cap * stride * sizeof *s;
+  s = NG_ALLOC(bytes);
+  if (!s) return NULL;
+  huge_pages(s, bytes);
+  memset(s, 0, bytes);
+  return s;
+}
+
+int ng_table_init(ng_table *t, int width, int stamped, size_t expect) {
+  uint64_t cap;
+  memset(t, 0, sizeof *t);
+  t->width = (uint8_t)width;
+  t->stamped = (uint8_t)(stamped != 0);
+  t->stride = (uint8_t)(width + 2 + t->stamped);
+  cap = slots_for(expect, NG_LOAD_GROW);
+  if (cap < 8) cap = 8;
+  t->slots = new_slots(cap, t->stride);
+  if (!t->slots) return -1;
+  t->cap = (uint32_t)cap;
+  t->limit = limit_of(t->cap);
+  return 0;
+}
+
+void ng_table_free(ng_table *t) {
+  int width, stamped;
+  if (!t) return;
+  width = t->width ? t->width : 1;
+  stamped = t->stamped;
+  NG_FREE(t->slots);
+  NG_FREE(t->big);
+  memset(t, 0, sizeof *t);
+  t->width = (uint8_t)width;
+  t->stamped = (uint8_t)stamped;
+  t->stride = (uint8_t)(width + 2 + stamped);
+}
+
+void ng_table_move(ng_table *dst, ng_table *src) {
+  if (dst == src) return;
+  ng_table_free(dst);
+  *dst = *src;
+  memset(src, 0, sizeof *src);
+  src->width = dst->width;
+  src->stamped = dst->stamped;
+  src->stride = dst->stride;
+}
+
+size_t ng_table_memory(const ng_table *t) {
+  return (size_t)t->cap * t->stride * sizeof(uint32_t) +
+         (size_t)t->capbig * sizeof(ng_big);
+}
+
+uint64_t ng_table_total(const ng_table *t) {
+  uint64_t sum = 0;
+  int k;
+  for (k = 0; k <= NG_MAX_N; k++) sum += t->total[k];
+  return sum;
+}
+
+/* ------------------------------------------------------------------------
+** Rehashing
+*/
+
+/* Put slot s (stride words of the old layout, of which copy are kept)
+** into the empty slot array dst of cap slots of stride words.  Keys are
+** unique, so only empty slots are looked for. */
+static void place(uint32_t *dst, uint32_t cap, unsigned stride,
+                  const uint32_t *s, unsigned width, unsigned copy) {
+  uint32_t pos = ng_home(ng_hash(s, (int)width), cap);
+  for (;;) {
+    uint32_t *d = dst + (size_t)pos * stride;
+    if (d[0] == 0) {
+      memcpy(d, s, copy * sizeof *s);
+      return;
+    }
+    if (++pos == cap) pos = 0;
+  }
+}
+
+int ng_table_grow_(ng_table *t) {
+  uint64_t cap = t->cap ? (uint64_t)t->cap * 2 : NG_INITIAL_CAP;
+  uint32_t *slots, i;
+  if (cap > UINT32_MAX) cap = UINT32_MAX;
+  if (cap <= t->cap) return -1;
+  slots = new_slots(cap, t->stride);
+  if (!slots) return -1;
+  for (i = 0; i < t->cap; i++) {
+    const uint32_t *s = ng_table_slot(t, i);
+    if (s) place(slots, (uint32_t)cap, t->stride, s, t->width, t->stride);
+  }
+  NG_FREE(t->slots);
+  t->slots = slots;
+  t->cap = (uint32_t)cap;
+  t->limit = limit_of(t->cap);
+  return 0;
+}
+
+/* ------------------------------------------------------------------------
+** Big counts
+*/
+
+static ng_big *big_find(const ng_table *t, const uint32_t *key) {
+  uint32_t i;
+  for (i = 0; i < t->nbig; i++)
+    if (ng_key_eq(t->big[i].key, key, t->width)) return &t->big[i];
+  return NULL;
+}
+
+int ng_table_carry_(ng_table *t, const uint32_t *s, uint32_t high) {
+  ng_big *b = big_find(t, s);
+  if (!b) {
+    if (t->nbig == t->capbig) {
+      uint32_t ncap = t->capbig ? t->capbig * 2 : 4;
+      ng_big *nb = NG_REALLOC(t->big, ncap * sizeof *nb);
+      if (!nb) return -1;
+      t->big = nb;
+      t->capbig = ncap;
+    }
+    b = &t->big[t->nbig++];
+    memset(b, 0, sizeof *b);
+    memcpy(b->key, s, t->width * sizeof *s);
+  }
+  b->high += high;
+  return 0;
+}
+
+uint64_t ng_table_count(const ng_table *t, const uint32_t *s) {
+  uint64_t c = s[t->width];
+  if (t->nbig) {
+    const ng_big *b = big_find(t, s);
+    if (b) c += (uint64_t)b->high << 32;
+  }
+  return c;
+}
+
+/* ------------------------------------------------------------------------
+** Adding counts
+*/
+
+/* The slot of key, inserted with zero counts if new; NULL on out of
+** memory.  The table grows only when a key is inserted (so adding to a
+** full, compacted table, or merging a table into itself, moves nothing
+** while only known keys come). */
+static uint32_t *upsert(ng_table *t, const uint32_t *key) {
+  uint32_t pos, w = t->width;
+  uint64_t h = ng_hash(key, (int)w);
+  if (t->cap == 0 && ng_table_grow_(t) != 0) return NULL;
+  for (;;) {
+    uint32_t *s;
+    pos = ng_home(h, t->cap);
+    for (;;) {
+      s = t->slots + (size_t)pos * t->stride;
+      if (s[0] == 0 || ng_key_eq(s, key, (int)w)) break;
+      if (++pos == t->cap) pos = 0;
+    }
+    if (s[0] != 0) return s;
+    if (t->used < t->limit) {
+      memcpy(s, key, w * sizeof *key);
+      t->used++;
+      return s;
+    }
+    if (ng_table_grow_(t) != 0) return NULL;
+  }
+}
+
+/* Add count and df into slot s of t (no totals). */
+static int add_to_slot(ng_table *t, uint32_t *s, uint64_t count,
+                       uint32_t df) {
+  uint32_t w = t->width;
+  uint64_t low = (uint64_t)s[w] + (count & 0xFFFFFFFFu);
+  uint32_t high = (uint32_t)(count >> 32) + (uint32_t)(low >> 32);
+  uint64_t d = (uint64_t)s[w + 1] + df;
+  s[w] = (uint32_t)low;
+  s[w + 1] = d > UINT32_MAX ? UINT32_MAX : (uint32_t)d;
+  return high ? ng_table_carry_(t, s, high) : 0;
+}
+
+int ng_table_add(ng_table *t, const uint32_t *key, uint64_t count,
+                 uint32_t df) {
+  uint32_t *s = upsert(t, key);
+  if (!s) return -1;
+  t->total[ng_key_len(key, t->width)] += count;
+  return add_to_slot(t, s, count, df);
+}
+
+int ng_table_merge(ng_table *dst, const ng_table *src) {
+  uint32_t i;
+  int k;
+  for (i = 0; i < src->cap; i++) {
+    const uint32_t *s = ng_table_slot(src, i);
+    uint32_t *d;
+    if (!s) continue;
+    d = upsert(dst, s);
+    if (!d || add_to_slot(dst, d, ng_table_count(src, s),
+                          s[src->width + 1]) != 0)
+      return -1;
+  }
+  for (k = 0; k <= NG_MAX_N; k++) dst->total[k] += src->total[k];
+  return 0;
+}
+
+int ng_table_compact(ng_table *t, uint64_t min_count) {
+  uint32_t i, kept = 0, *slots;
+  unsigned stride = t->width + 2u;
+  uint64_t cap;
+  for (i = 0; i < t->cap; i++) {
+    const uint32_t *s = ng_table_slot(t, i);
+    if (s && (min_count <= 1 || ng_table_count(t, s) >= min_count)) kept++;
+  }
+  cap = slots_for(kept, NG_LOAD_FINAL);
+  if (cap < 8) cap = 8;
+  slots = new_slots(cap, stride);
+  if (!slots) return -1;
+  for (i = 0; i < t->cap; i++) {
+    const uint32_t *s = ng_table_slot(t, i);
+    if (s && (min_count <= 1 || ng_table_count(t, s) >= min_count))
+      place(slots, (uint32_t)cap, stride, s, t->width, stride);
+  }
+  NG_FREE(t->slots);
+  t->slots = slots;
+  t->cap = (uint32_t)cap;
+  t->used = kept;
+  t->stride = (uint8_t)stride;
+  t->stamped = 0;
+  t->limit = limit_of(t->cap);
+  if (t->limit < kept) t->limit = kept;    /* full: the next add grows it */
+  return 0;
+}
+
+/* Number of grams of t counted at least min_count times. */
+static uint32_t count_kept(const ng_table *t, uint64_t min_count) {
+  uint32_t i, kept = 0;
+  if (min_count <= 1) return t->used;
+  for (i = 0; i < t->cap; i++) {
+    const uint32_t *s = ng_table_slot(t, i);
+    if (s && ng_table_count(t, s) >= min_count) kept++;
+  }
+  return kept;
+}
+
+/* Copy the kept grams of part (a narrower table) into dst, padding keys
+** to dst's width.  0 or -1. */
+static int widen_into(ng_table *dst, const ng_table *part,
+                      uint64_t min_count) {
+  uint32_t tmp[NG_MAX_N + 2], i, j;
+  unsigned w = dst->width, pw = part->width;
+  for (i = 0; i < part->cap; i++) {
+    const uint32_t *s = ng_table_slot(part, i);
+    uint64_t c;
+    if (!s) continue;
+    c = ng_table_count(part, s);
+    if (c < min_count) continue;
+    memset(tmp, 0, sizeof tmp);
+    for (j = 0; j < pw; j++) tmp[j] = s[j];
+    tmp[w] = s[pw];
+    tmp[w + 1] = s[pw + 1];
+    place(dst->slots, dst->cap, dst->stride, tmp, w, dst->stride);
+    if (c > UINT32_MAX && ng_table_carry_(dst, tmp, (uint32_t)(c >> 32)) != 0)
+      return -1;
+  }
+  return 0;
+}
+
+int ng_table_assemble(ng_table *dst, ng_table *parts, int nmin, int nmax,
+                      int width, uint64_t min_count, int consume) {
+  uint64_t kept = 0, cap;
+  int k;
+  for (k = nmin; k <= nmax; k++) kept += count_kept(&parts[k], min_count);
+  memset(dst, 0, sizeof *dst);
+  dst->width = (uint8_t)width;
+  dst->stride = (uint8_t)(width + 2);
+  if (kept >= UINT32_MAX) return -1;
+  cap = slots_for(kept, NG_LOAD_FINAL);
+  if (cap < 8) cap = 8;
+  dst->slots = new_slots(cap, dst->stride);
+  if (!dst->slots) return -1;
+  dst->cap = (uint32_t)cap;
+  dst->used = (uint32_t)kept;
+  dst->limit = limit_of(dst->cap);
+  if (dst->limit < dst->used) dst->limit = dst->used;
+  for (k = nmin; k <= nmax; k++) {
+    dst->total[k] = parts[k].total[k];
+    if (widen_into(dst, &parts[k], min_count) != 0) {
+      ng_table_free(dst);
+      return -1;
+    }
+    if (consume) ng_table_free(&parts[k]);
+  }
+  return 0;
+}

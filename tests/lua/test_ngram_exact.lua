@@ -1,0 +1,160 @@
+-- test_ngram_exact.lua: ngram.count against an independent slow reference
+-- (plain Lua tables over tokenize.words / tokenize.tokens output): every
+-- n-gram count and document frequency identical, for n = 1..3, with one
+-- and several threads, on the fixtures and (when present) the shared
+-- corpora.
+local T = require "testlib"
+local ngram = require "lector.ngram"
+local tokenize = require "lector.tokenize"
+
+-- The words of every document of corpus c, and in drop mode a stop flag
+-- per word (the word is missing from the stop-word-free token stream).
+local function doc_words(c, topts, drop)
+  local docs = {}
+  for doc in c:each() do
+    local d = {}
+    if drop then
+      local all, kept = {}, {}
+      local o = {}
+      for k, v in pairs(topts) do if k ~= "stopwords" then o[k] = v end end
+      o.punct = o.punct or false
+      local so = {}
+      for k, v in pairs(topts) do so[k] = v end
+      so.punct = so.punct or false
+      for _, tk in ipairs(tokenize.tokens(doc, so)) do kept[tk.offset] = true end
+      local words, stop = {}, {}
+      for _, tk in ipairs(tokenize.tokens(doc, o)) do
+        words[#words + 1] = tk.norm
+        stop[#stop + 1] = not kept[tk.offset]
+      end
+      d.words, d.stop = words, stop
+    else
+      d.words = tokenize.words(doc, topts)
+    end
+    docs[#docs + 1] = d
+  end
+  return docs
+end
+
+-- Reference counts: key "w1 w2 ..." -> {count, df}.  Skip-grams: a gram
+-- of length k ending at `last` takes positions p_k = last, p_(j-1) =
+-- p_j - 1 - g with 0 <= g <= skip.
+local function reference(docs, nmin, nmax, skip)
+  local ref, n = {}, 0
+  for _, d in ipairs(docs) do
+    local w, st, seen = d.words, d.stop, {}
+    local pos = {}
+    local function emit(k)
+      local parts = {}
+      for j = 1, k do
+        if st and st[pos[j]] then return end
+        parts[j] = w[pos[j]]
+      end
+      local key = table.concat(parts, " ")
+      local e = ref[key]
+      if not e then e = {0, 0}; ref[key] = e; n = n + 1 end
+      e[1] = e[1] + 1
+      if not seen[key] then seen[key] = true; e[2] = e[2] + 1 end
+    end
+    local function rec(j, k)           -- choose pos[j-1] .. pos[1]
+      if j == 1 then return emit(k) end
+      for g = 0, skip do
+        local p = pos[j] - 1 - g
+        if p < 1 then return end
+        pos[j - 1] = p
+        rec(j - 1, k)
+      end
+    end
+    for last = 1, #w do
+      for k = nmin, nmax do
+        pos[k] = last
+        rec(k, k)
+      end
+    end
+  end
+  return ref, n
+end
+
+local function compare(t, ref, nref, what)
+  local seen = 0
+  for gram, count, df in t:each() do
+    local e = ref[gram]
+    if not e then error(what .. ": extra gram '" .. gram .. "'", 2) end
+    if e[1] ~= count or e[2] ~= df then
+      error(string.format("%s: '%s' count %d df %d, reference %d %d", what,
+        gram, count, df, e[1], e[2]), 2)
+    end
+    seen = seen + 1
+  end
+  T.eq(seen, nref, what .. ": distinct grams")
+  T.eq(#t, nref, what .. ": #t")
+end
+
+local function opts_with(base, extra)
+  local o = {}
+  for k, v in pairs(base) do o[k] = v end
+  for k, v in pairs(extra) do o[k] = v end
+  return o
+end
+
+local function check(c, topts, nmin, nmax, skip, mode, threads_list, what)
+  local drop = topts.stopwords and mode ~= "remove"
+  local docs = doc_words(c, topts, drop)
+  local ref, nref = reference(docs, nmin, nmax, skip)
+  for _, th in ipairs(threads_list) do
+    local o = opts_with(topts, {n = {nmin, nmax}, skip = skip, threads = th,
+                                stop_mode = mode})
+    local t = ngram.count(c, o)
+    compare(t, ref, nref, string.format("%s threads=%d", what, th))
+    T.eq(t:docs(), #c, what .. ": docs")
+    t:close()
+  end
+end
+
+local fixtures = lector.load(T.fixtures("ngram/town"))
+
+T.run {
+  fixtures_defaults = function()
+    check(fixtures, {}, 1, 3, 0, nil, {1, 2, 3}, "defaults")
+  end,
+  fixtures_skip1 = function()
+    check(fixtures, {}, 2, 3, 1, nil, {1, 2}, "skip 1")
+  end,
+  fixtures_skip3 = function()
+    check(fixtures, {}, 1, 2, 3, nil, {2}, "skip 3")
+  end,
+  fixtures_drop = function()
+    check(fixtures, {stopwords = true}, 1, 3, 0, "drop", {1, 2}, "drop")
+  end,
+  fixtures_remove = function()
+    check(fixtures, {stopwords = true}, 1, 3, 0, "remove", {1, 2}, "remove")
+  end,
+  fixtures_drop_list_skip = function()
+    check(fixtures, {stopwords = {"the", "on"}}, 2, 3, 1, "drop", {2},
+      "drop list skip")
+  end,
+  fixtures_case_punct = function()
+    check(fixtures, {lower = false, punct = true}, 1, 3, 0, nil, {1, 2},
+      "case punct")
+  end,
+  fixtures_stem = function()
+    check(fixtures, {stem = true}, 1, 2, 0, nil, {2}, "stem")
+  end,
+  fixtures_standard = function()
+    check(fixtures, {standard = true, numbers = false}, 1, 3, 0, nil, {2},
+      "standard")
+  end,
+  shared_state_union = function()
+    local dir = T.shared("state_union")
+    if not dir then print("skip: no shared corpora"); return end
+    check(lector.load(dir), {}, 1, 3, 0, nil, {1, 2}, "state_union")
+  end,
+  shared_abc = function()
+    local dir = T.shared("abc")
+    if not dir then print("skip: no shared corpora"); return end
+    -- every fourth article keeps the test short under ASan
+    local c = lector.load(dir):filter(function(d) return d.index % 4 == 0 end)
+    check(c, {}, 1, 3, 0, nil, {1, 2}, "abc")
+    check(c, {stopwords = true}, 1, 2, 0, "drop", {2}, "abc drop")
+  end,
+}
