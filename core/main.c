@@ -170,6 +170,9 @@ static int list_plugins(session *s) {
     }
     printf("%-12s %-8s %s\n             %s\n", in->name, in->version,
            in->summary, in->path);
+    for (size_t u = 0; u < in->nuses; u++)
+      printf("%s%s", u ? ", " : "             uses: ", in->uses[u]);
+    if (in->nuses) printf("\n");
   }
   for (size_t i = 0; i < n; i++) {
     const plugin_info *in = loader_info(pl, i);
