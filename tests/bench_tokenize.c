@@ -3,7 +3,7 @@
 ** BreakIterator and a pure-Lua string.gmatch tokenizer, in one process, on
 ** text already in memory (reading the files is excluded on every side).
 **
-**   /work/shared/bench/make-corpus --source ../shared/corpora/abc \
+**   ../shared/bench/make-corpus --source ../shared/corpora/abc \
 **       --source ../shared/corpora/state_union --size-mb 200 --out /tmp/c200
 **   build/tests/bench_tokenize /tmp/c200 [--runs N] [--no-icu] [--no-lua]
 **
