@@ -23,6 +23,7 @@
 #include "tok_run.h"
 #include "tok_sent.h"
 #include "tok_word.h"
+#include "tok_reference.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -67,37 +68,6 @@ static void init_opts(void) {
 
 #define MAXSP 8192
 
-/* The tokens the plain segmenter gives (what every fast path must match):
-** tok_seg_next over the text, white space skipped, kinds filtered. */
-static size_t ref_tokens(const lector_tok_opts *o, const uint8_t *s, size_t n,
-                         lector_tok_span *out) {
-  size_t p = 0, k = 0;
-  while (p < n && k < MAXSP) {
-    tok_seg seg;
-    size_t e;
-    int kind;
-    unsigned flags;
-    if (tok_ascii[s[p]] & TOK_A_SP) { p++; continue; }
-    e = tok_seg_next(s, n, p, o->seg, &seg);
-    kind = seg.kind;
-    flags = seg.flags;
-    if (kind == TOK_K_INVALID) {
-      if (o->cfg.invalid != LECTOR_TOK_INVALID_REPLACE) { p = e; continue; }
-      kind = LECTOR_TOK_SYMBOL;
-      flags |= LECTOR_TOKF_INVALID;
-    }
-    if ((o->keep >> kind) & 1u) {
-      out[k].offset = (uint32_t)p;
-      out[k].length = (uint32_t)(e - p);
-      out[k].kind = (uint16_t)kind;
-      out[k].flags = (uint16_t)flags;
-      k++;
-    }
-    p = e;
-  }
-  return k;
-}
-
 static lector_tok_span ref[MAXSP], batch[MAXSP], single[MAXSP];
 
 static int same_span(const lector_tok_span *a, const lector_tok_span *b) {
@@ -141,7 +111,7 @@ static void check_tokens(const lector_tok_opts *o, const char *s, size_t n,
   }
   tok_run_end(&st);
   if (drops) return;
-  nr = ref_tokens(o, (const uint8_t *)s, n, ref);
+  nr = ref_tokens(o, (const uint8_t *)s, n, ref, MAXSP);
   CHECK(nr == nb);
   for (i = 0; i < nb; i++) CHECK(same_span(&batch[i], &ref[i]));
 }

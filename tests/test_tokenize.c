@@ -26,6 +26,7 @@
 #include "tok_opts.h"
 #include "tok_run.h"
 #include "tok_word.h"
+#include "tok_reference.h"
 
 /* ------------------------------------------------------------------------
 ** A fake vocabulary: a mutex-protected list (tests only)
@@ -585,38 +586,6 @@ static void test_bounds_random(void **state) {
     }
   }
   tok_opts_free(o);
-}
-
-/* The plain segmenter's tokens (tok_seg_next, white space skipped, kinds
-** filtered): what the fast paths must reproduce. */
-static size_t ref_tokens(const lector_tok_opts *o, const uint8_t *s, size_t n,
-                         lector_tok_span *out, size_t cap) {
-  size_t p = 0, k = 0;
-  while (p < n && k < cap) {
-    tok_seg seg;
-    size_t e;
-    int kind;
-    unsigned flags;
-    if (tok_ascii[s[p]] & TOK_A_SP) { p++; continue; }
-    e = tok_seg_next(s, n, p, o->seg, &seg);
-    kind = seg.kind;
-    flags = seg.flags;
-    if (kind == TOK_K_INVALID) {
-      if (o->cfg.invalid != LECTOR_TOK_INVALID_REPLACE) { p = e; continue; }
-      kind = LECTOR_TOK_SYMBOL;
-      flags |= LECTOR_TOKF_INVALID;
-    }
-    if ((o->keep >> kind) & 1u) {
-      out[k].offset = (uint32_t)p;
-      out[k].length = (uint32_t)(e - p);
-      out[k].kind = (uint16_t)kind;
-      out[k].flags = (uint16_t)flags;
-      out[k].id = 0;
-      k++;
-    }
-    p = e;
-  }
-  return k;
 }
 
 static void ids_off(lector_tok_config *c) {

@@ -362,12 +362,28 @@ static const uint8_t acc_flags[16] = {
 #undef AC
 #undef DI
 
+/* Fold the byte masks of one 16- or 32-byte lane group (bit i = byte i
+** of the group) into b at bit sh; b was zeroed by the caller. */
+static inline void blk_add(tok_blk *b, unsigned sh, uint64_t al, uint64_t lc,
+                           uint64_t d, uint64_t u, uint64_t ws, uint64_t m1,
+                           uint64_t m2, uint64_t hi) {
+  b->w |= (al | d | u) << sh;
+  b->up |= (al & ~lc) << sh;
+  b->lo |= lc << sh;
+  b->dg |= d << sh;
+  b->us |= u << sh;
+  b->sp |= ws << sh;
+  b->x1 |= m1 << sh;
+  b->xc |= m2 << sh;
+  b->hi |= hi << sh;
+}
+
 /* Classify s[base..base+64) into b. */
 static void blk_load(tok_blk *b, const uint8_t *s, size_t base) {
   const __m128i bias = _mm_set1_epi8((char)0x80);
-  uint64_t w = 0, up = 0, lo = 0, dg = 0, us = 0, sp = 0, x1 = 0, xc = 0,
-           hi = 0;
   int k;
+  memset(b, 0, sizeof *b);
+  b->base = base;
   for (k = 0; k < 4; k++) {
     const uint8_t *q = s + base + 16 * k;
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)q);
@@ -396,30 +412,11 @@ static void blk_load(tok_blk *b, const uint8_t *s, size_t base) {
         _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('@')),
                      _mm_cmpeq_epi8(v, _mm_set1_epi8('#'))));
     unsigned sh = 16 * (unsigned)k;
-    uint64_t mal = (unsigned)_mm_movemask_epi8(al),
-             mlc = (unsigned)_mm_movemask_epi8(lc),
-             md = (unsigned)_mm_movemask_epi8(d),
-             mu = (unsigned)_mm_movemask_epi8(u);
-    w |= (mal | md | mu) << sh;
-    up |= (mal & ~mlc) << sh;
-    lo |= mlc << sh;
-    dg |= md << sh;
-    us |= mu << sh;
-    sp |= (uint64_t)(unsigned)_mm_movemask_epi8(ws) << sh;
-    x1 |= (uint64_t)(unsigned)_mm_movemask_epi8(m1) << sh;
-    xc |= (uint64_t)(unsigned)_mm_movemask_epi8(m2) << sh;
-    hi |= (uint64_t)(unsigned)_mm_movemask_epi8(v) << sh;
+    blk_add(b, sh, (unsigned)_mm_movemask_epi8(al), (unsigned)_mm_movemask_epi8(lc),
+            (unsigned)_mm_movemask_epi8(d), (unsigned)_mm_movemask_epi8(u),
+            (unsigned)_mm_movemask_epi8(ws), (unsigned)_mm_movemask_epi8(m1),
+            (unsigned)_mm_movemask_epi8(m2), (unsigned)_mm_movemask_epi8(v));
   }
-  b->base = base;
-  b->w = w;
-  b->up = up;
-  b->lo = lo;
-  b->dg = dg;
-  b->us = us;
-  b->sp = sp;
-  b->x1 = x1;
-  b->xc = xc;
-  b->hi = hi;
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(TOK_NO_AVX2)
@@ -430,9 +427,9 @@ static void blk_load(tok_blk *b, const uint8_t *s, size_t base) {
 __attribute__((target("avx2")))
 static void blk_load_avx2(tok_blk *b, const uint8_t *s, size_t base) {
   const __m256i bias = _mm256_set1_epi8((char)0x80);
-  uint64_t w = 0, up = 0, lo = 0, dg = 0, us = 0, sp = 0, x1 = 0, xc = 0,
-           hi = 0;
   int k;
+  memset(b, 0, sizeof *b);
+  b->base = base;
   for (k = 0; k < 2; k++) {
     const uint8_t *q = s + base + 32 * k;
     __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)q);
@@ -461,30 +458,11 @@ static void blk_load_avx2(tok_blk *b, const uint8_t *s, size_t base) {
         _mm256_or_si256(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('@')),
                         _mm256_cmpeq_epi8(v, _mm256_set1_epi8('#'))));
     unsigned sh = 32 * (unsigned)k;
-    uint64_t mal = (uint32_t)_mm256_movemask_epi8(al),
-             mlc = (uint32_t)_mm256_movemask_epi8(lc),
-             md = (uint32_t)_mm256_movemask_epi8(d),
-             mu = (uint32_t)_mm256_movemask_epi8(u);
-    w |= (mal | md | mu) << sh;
-    up |= (mal & ~mlc) << sh;
-    lo |= mlc << sh;
-    dg |= md << sh;
-    us |= mu << sh;
-    sp |= (uint64_t)(uint32_t)_mm256_movemask_epi8(ws) << sh;
-    x1 |= (uint64_t)(uint32_t)_mm256_movemask_epi8(m1) << sh;
-    xc |= (uint64_t)(uint32_t)_mm256_movemask_epi8(m2) << sh;
-    hi |= (uint64_t)(uint32_t)_mm256_movemask_epi8(v) << sh;
+    blk_add(b, sh, (uint32_t)_mm256_movemask_epi8(al), (uint32_t)_mm256_movemask_epi8(lc),
+            (uint32_t)_mm256_movemask_epi8(d), (uint32_t)_mm256_movemask_epi8(u),
+            (uint32_t)_mm256_movemask_epi8(ws), (uint32_t)_mm256_movemask_epi8(m1),
+            (uint32_t)_mm256_movemask_epi8(m2), (uint32_t)_mm256_movemask_epi8(v));
   }
-  b->base = base;
-  b->w = w;
-  b->up = up;
-  b->lo = lo;
-  b->dg = dg;
-  b->us = us;
-  b->sp = sp;
-  b->x1 = x1;
-  b->xc = xc;
-  b->hi = hi;
 }
 #endif
 #endif
