@@ -53,7 +53,8 @@ typedef struct cmdline {
   int list_plugins;
   int version;
   int help;
-  int has_e;
+  char **code;           /* the -e arguments, in order (argv entries) */
+  int ncode;
 } cmdline;
 
 /* Parse options; returns 0 or EXIT_USAGE (after printing why). */
@@ -68,7 +69,7 @@ static int parse_args(int argc, char **argv, cmdline *cl) {
     }
     if (strcmp(a, "-e") == 0) {
       if (++i >= argc) return misuse("'%s' needs an argument", a);
-      cl->has_e = 1;
+      cl->code[cl->ncode++] = argv[i];
     } else if (strcmp(a, "-i") == 0) cl->interactive = 1;
     else if (strcmp(a, "--plugins") == 0) cl->list_plugins = 1;
     else if (strcmp(a, "--no-plugins") == 0) cl->so.no_plugins = 1;
@@ -132,7 +133,6 @@ static int run_script(session *s, int argc, char **argv, int script) {
     name = NULL;                               /* stdin */
   else session_add_script_dir(s, name);
   int status = luaL_loadfile(L, name);
-  if (status == LUA_OK) lua_insert(L, -1);
   int nargs = argc - script - 1;
   luaL_checkstack(L, nargs + 3, "too many arguments to script");
   for (int i = script + 1; i < argc; i++) lua_pushstring(L, argv[i]);
@@ -140,16 +140,10 @@ static int run_script(session *s, int argc, char **argv, int script) {
 }
 
 /* Run every -e in order. */
-static int run_e(session *s, int argc, char **argv, int until) {
-  for (int i = 1; i < until && i < argc; i++) {
-    if (strcmp(argv[i], "--") == 0) break;
-    if (strcmp(argv[i], "-e") == 0) {
-      int rc = run_string(s, argv[++i]);
-      if (rc) return rc;
-    } else if (strcmp(argv[i], "--timeout") == 0 ||
-               strcmp(argv[i], "--memory-limit") == 0) {
-      i++;
-    }
+static int run_e(session *s, const cmdline *cl) {
+  for (int i = 0; i < cl->ncode; i++) {
+    int rc = run_string(s, cl->code[i]);
+    if (rc) return rc;
   }
   return 0;
 }
@@ -182,8 +176,8 @@ static int list_plugins(session *s) {
 }
 
 int main(int argc, char **argv) {
-  if (argv[0] && argv[0][0]) progname = "lector";
-  cmdline cl = {0};
+  char *code[argc > 0 ? argc : 1];   /* at most one -e per argument */
+  cmdline cl = {.code = code};
   if (parse_args(argc, argv, &cl) != 0) return EXIT_USAGE;
   if (cl.help) {
     usage(stdout);
@@ -206,9 +200,9 @@ int main(int argc, char **argv) {
   if (cl.list_plugins) rc = list_plugins(s);
   else {
     create_arg(session_lua(s), argc, argv, cl.script);
-    rc = run_e(s, argc, argv, cl.script ? cl.script : argc);
+    rc = run_e(s, &cl);
     if (!rc && cl.script) rc = run_script(s, argc, argv, cl.script);
-    if (!rc && (cl.interactive || (!cl.script && !cl.has_e))) {
+    if (!rc && (cl.interactive || (!cl.script && !cl.ncode))) {
       if (cl.interactive || isatty(STDIN_FILENO))
         rc = repl_run(s, cl.script ? argv[cl.script] : NULL);
       else {
