@@ -1,0 +1,217 @@
+-- lib/cli.lua: what every script in this folder shares: options, the
+-- default corpus, and output as aligned tables, CSV or JSON.
+--
+--   local cli = require "lib.cli"     -- found beside the running script
+--   local o, args = cli.parse(arg, {usage = "...", about = "...",
+--     options = { {"top", "K", "rows to show", default = 20},
+--                 {"stopwords", nil, "leave out stop words"} }})
+--   local corpus = cli.corpus(args[1])
+--
+-- Copy it next to your own scripts, or put its folder in LECTOR_PATH.
+
+local cli = {}
+
+local function script_name()
+  return (arg and arg[0] or "script"):match("[^/]*$")
+end
+
+-- Options every script has, after its own.
+local common = {
+  {"json", nil, "print the results as JSON"},
+  {"quiet", nil, "no progress bar"},
+  {"help", nil, "show this help"},
+}
+
+local function usage(spec)
+  local lines = {"usage: " .. spec.usage}
+  if spec.about then lines[#lines + 1] = spec.about end
+  lines[#lines + 1] = "options:"
+  for _, list in ipairs({spec.options or {}, common}) do
+    for _, o in ipairs(list) do
+      local left = "--" .. o[1] .. (o[2] and (" " .. o[2]) or "")
+      local default = o.default ~= nil and
+        string.format(" (default: %s)", tostring(o.default)) or ""
+      lines[#lines + 1] = string.format("  %-18s %s%s", left, o[3], default)
+    end
+  end
+  return table.concat(lines, "\n")
+end
+
+-- Exit with status 2 (misuse), naming the script and what was wrong.
+local function misuse(spec, fmt, ...)
+  io.stderr:write(script_name(), ": ", string.format(fmt, ...), "\n",
+    usage(spec), "\n")
+  os.exit(2)
+end
+
+local function find_option(spec, name)
+  for _, list in ipairs({spec.options or {}, common}) do
+    for _, o in ipairs(list) do
+      if o[1] == name then return o end
+    end
+  end
+end
+
+-- The value given for option o, converted like its default.
+local function convert(spec, o, value)
+  if type(o.default) == "number" then
+    local n = tonumber(value)
+    if not n then
+      misuse(spec, "--%s: expected a number, got '%s'", o[1], value)
+    end
+    return n
+  end
+  return value
+end
+
+-- Parse argv (the script's `arg`) against spec.options, each
+-- {name, ARGNAME or nil for a flag, help, default = value}.  Returns the
+-- options by name (defaults filled in) and the positional arguments.
+-- --name=value and --name value both work; --no-name turns a flag off.
+function cli.parse(argv, spec)
+  local opts, args = {}, {}
+  for _, o in ipairs(spec.options or {}) do opts[o[1]] = o.default end
+  local i = 1
+  while argv[i] do
+    local a = argv[i]
+    local name, value = a:match("^%-%-([%w_-]+)=(.*)$")
+    name = name or a:match("^%-%-([%w_-]+)$")
+    if a == "--" then
+      table.move(argv, i + 1, #argv, #args + 1, args)
+      break
+    elseif not name then
+      if a:sub(1, 1) == "-" and a ~= "-" then
+        misuse(spec, "unknown option '%s'", a)
+      end
+      args[#args + 1] = a
+    else
+      local o, negated = find_option(spec, name), false
+      if not o and name:sub(1, 3) == "no-" then
+        o, negated = find_option(spec, name:sub(4)), true
+        if o and o[2] then o = nil end
+      end
+      if not o then misuse(spec, "unknown option '--%s'", name) end
+      if o[2] then
+        if not value then
+          i = i + 1
+          value = argv[i]
+          if not value then misuse(spec, "--%s needs a value (%s)", o[1], o[2]) end
+        end
+        opts[o[1]] = convert(spec, o, value)
+      elseif value then
+        misuse(spec, "--%s takes no value", o[1])
+      else
+        opts[o[1]] = not negated
+      end
+    end
+    i = i + 1
+  end
+  if opts.help then
+    print(usage(spec))
+    os.exit(0)
+  end
+  if opts.quiet or opts.json then
+    if lector.show_progress then lector.show_progress(false) end
+  end
+  return opts, args
+end
+
+-- The corpus at path, or the sample corpus bundled with the scripts.
+-- A missing folder raises an error naming it (exit status 1).
+function cli.corpus(path, opts)
+  opts = opts or {}
+  if opts.quiet == nil then opts.quiet = true end
+  if not path then  -- the sample corpus: its articles, not its README
+    local here = debug.getinfo(1, "S").source:match("^@(.*)/lib/[^/]*$")
+    path, opts.ext = (here or ".") .. "/corpus", opts.ext or "txt"
+  end
+  local corpus = lector.load(path, opts)
+  if #corpus.warnings > 0 then
+    io.stderr:write(string.format("%s: %d file(s) skipped or changed:\n",
+      path, #corpus.warnings))
+    for _, w in ipairs(corpus.warnings) do io.stderr:write("  ", w, "\n") end
+  end
+  return corpus
+end
+
+-- JSON through lua-cjson (Debian's lua-cjson).
+function cli.json(value)
+  local ok, cjson = pcall(require, "cjson")
+  if not ok then
+    error("--json needs lua-cjson (Debian package lua-cjson)", 0)
+  end
+  return cjson.encode(value)
+end
+
+-- A CSV cell: numbers as numbers, text quoted when it must be (RFC 4180).
+local function csv_cell(v)
+  if v == nil then return "" end
+  if math.type(v) == "float" then return string.format("%.10g", v) end
+  local s = tostring(v)
+  if s:find('[,"\r\n]') then s = '"' .. s:gsub('"', '""') .. '"' end
+  return s
+end
+
+-- A CSV file with a header row: w:row{...} in the header's order, then
+-- w:close().  An unwritable path raises an error naming it.
+function cli.csv(path, header)
+  local f, err = io.open(path, "w")
+  if not f then error("cannot write " .. err, 0) end
+  local w = {}
+  function w:row(values)
+    local cells = {}
+    for i = 1, #header do cells[i] = csv_cell(values[i]) end
+    f:write(table.concat(cells, ","), "\r\n")
+  end
+  function w:close() f:close() end
+  f:write(table.concat(header, ","), "\r\n")
+  return w
+end
+
+-- s cut to at most width characters (UTF-8), ending in "…" when cut.
+function cli.clip(s, width)
+  s = tostring(s)
+  local n = utf8.len(s)
+  if not n then return s end  -- not UTF-8: leave it to the terminal
+  if n <= width then return s end
+  return s:sub(1, utf8.offset(s, width) - 1) .. "…"
+end
+
+local function pad(s, width, right)
+  local fill = string.rep(" ", width - (utf8.len(s) or #s))
+  return right and fill .. s or s .. fill
+end
+
+-- Print rows (tables) as aligned columns; columns = { {key =, title =,
+-- fmt = "%d" (optional), width = max (optional)} }.  Numbers are
+-- right-aligned, and so are their titles.
+function cli.table(rows, columns)
+  if #rows == 0 then return end
+  local cells, widths, numeric = {}, {}, {}
+  for c, col in ipairs(columns) do
+    widths[c] = utf8.len(col.title) or #col.title
+    numeric[c] = type(rows[1][col.key]) == "number"
+  end
+  for r, row in ipairs(rows) do
+    cells[r] = {}
+    for c, col in ipairs(columns) do
+      local v = row[col.key]
+      local s = v == nil and "" or
+        (col.fmt and string.format(col.fmt, v) or tostring(v))
+      if col.width then s = cli.clip(s, col.width) end
+      cells[r][c] = s
+      widths[c] = math.max(widths[c], utf8.len(s) or #s)
+    end
+  end
+  local function line(values)
+    local out = {}
+    for c = 1, #columns do out[c] = pad(values[c], widths[c], numeric[c]) end
+    print((table.concat(out, "  "):gsub("%s+$", "")))
+  end
+  local titles = {}
+  for c, col in ipairs(columns) do titles[c] = col.title end
+  line(titles)
+  for _, r in ipairs(cells) do line(r) end
+end
+
+return cli
