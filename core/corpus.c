@@ -35,6 +35,7 @@
 #include "corpus_walk.h"
 #include "docparse.h"
 #include "encoding.h"
+#include "progress.h"
 #include "util.h"
 
 _Static_assert((int)DOCPARSE_DATE_HEADER == (int)CORPUS_DATE_HEADER &&
@@ -122,6 +123,7 @@ typedef struct loader {
   char **warn;          /* per document, a malloc'd warning or NULL */
   atomic_size_t next;   /* next document a worker takes */
   atomic_int stop;      /* strict failure or out of memory: stop early */
+  progress *bar;        /* files parsed (NULL: none drawn) */
 } loader;
 
 typedef struct worker {
@@ -311,7 +313,8 @@ static void *worker_main(void *arg) {
     size_t i = atomic_fetch_add(&L->next, LOAD_CHUNK);
     if (i >= n) break;
     size_t end = i + LOAD_CHUNK < n ? i + LOAD_CHUNK : n;
-    for (; i < end; i++) load_doc(w, i);          /* finish the chunk */
+    for (size_t j = i; j < end; j++) load_doc(w, j);   /* finish the chunk */
+    progress_add(L->bar, end - i);
   }
   return NULL;
 }
@@ -398,7 +401,9 @@ static int load_all(loader *L, char **err) {
     *err = NULL;
     goto done;
   }
+  L->bar = progress_begin("lector.load", "files", n);
   rc = run_workers(L, err);
+  progress_end(L->bar);          /* the workers are joined */
   if (rc == 0) rc = collect(L, err);
 done:
   for (size_t i = 0; L->warn && i < n; i++) free(L->warn[i]);

@@ -12,6 +12,7 @@
 #include "lua_corpus.h"
 #include "mem.h"
 #include "plugin_loader.h"
+#include "progress.h"
 #include "session.h"
 #include "util.h"
 #include "vocab.h"
@@ -40,11 +41,16 @@ void host_error_free(char *msg) {
   if (msg != oom_message) mem_free(msg);
 }
 
+static int quiet;    /* --quiet: no info messages */
+
+void host_set_quiet(int on) { quiet = on; }
+
 static void host_log(lector_ctx *ctx, int level, const char *fmt, ...) {
   static const char *const names[] = {"debug", "info", "warning", "error"};
   if (level < LECTOR_LOG_DEBUG || level > LECTOR_LOG_ERROR)
     level = LECTOR_LOG_ERROR;
   if (level == LECTOR_LOG_DEBUG && !getenv("LECTOR_DEBUG")) return;
+  if (level == LECTOR_LOG_INFO && quiet) return;
   va_list ap;
   va_start(ap, fmt);
   char line[1024];
@@ -91,6 +97,13 @@ static void host_text_release(lector_text *t) {
   if (t && t->owner_) corpus_text_release(t);
 }
 
+/* --- progress ------------------------------------------------------------ */
+
+/* A plugin's bar counts documents. */
+static lector_progress *host_progress_begin(const char *label, uint64_t total) {
+  return progress_begin(label, "docs", total);
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 static void host_free(void *p) { host_error_free(p); }
@@ -123,6 +136,9 @@ static const lector_host host = {
   .text_release = host_text_release,
   .check_text = lcorpus_check_text,
   .doc_test = ldoc_test,
+  .progress_begin = host_progress_begin,
+  .progress_add = progress_add,
+  .progress_end = progress_end,
 };
 
 const lector_host *host_table(void) { return &host; }

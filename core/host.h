@@ -16,4 +16,7 @@ char *host_errorf(const char *fmt, ...) LECTOR_PRINTF(1, 2);
 /* Free a message from host_errorf (or a plugin's err out-parameter). */
 void host_error_free(char *msg);
 
+/* --quiet: host->log drops info messages (warnings and errors stay). */
+void host_set_quiet(int on);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include <lauxlib.h>
 
+#include "lua_lector.h"
 #include "util.h"
 
 #define CORPUS_MT "lector.corpus"
@@ -198,23 +199,38 @@ static int corpus_len(lua_State *L) {
   return 1;
 }
 
+/* Upvalues: the corpus, the next index, the progress bar.  A step
+** counts the previous document done; the last one ends the bar. */
 static int corpus_each_step(lua_State *L) {
   corpus *c = check_corpus(L, lua_upvalueindex(1));
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
-  if ((size_t)i >= corpus_count(c)) return 0;
+  if (i > 0) progress_add(lector_progress_at(L, lua_upvalueindex(3)), 1);
+  if ((size_t)i >= corpus_count(c)) {
+    lector_progress_done(L, lua_upvalueindex(3));
+    return 0;
+  }
   lua_pushinteger(L, i + 1);
   lua_replace(L, lua_upvalueindex(2));
   push_doc(L, c, (size_t)i);
   return 1;
 }
 
-/* corpus:each() -> iterator over its documents, in order. */
+/* corpus:each() -> iterator over its documents, in order, with a
+** progress bar as the to-be-closed value: a generic for ends it however
+** the loop ends (break, return, error). */
 static int corpus_each(lua_State *L) {
-  check_corpus(L, 1);
+  corpus *c = check_corpus(L, 1);
   lua_settop(L, 1);
   lua_pushinteger(L, 0);
-  lua_pushcclosure(L, corpus_each_step, 2);
-  return 1;
+  lector_progress_push(L, "corpus:each", "docs", corpus_count(c));
+  lua_pushvalue(L, -1);
+  lua_insert(L, 1);                    /* bar, corpus, 0, bar */
+  lua_pushcclosure(L, corpus_each_step, 3);
+  lua_insert(L, 1);                    /* step, bar */
+  lua_pushnil(L);
+  lua_pushnil(L);
+  lua_rotate(L, 2, 2);                 /* step, nil, nil, bar */
+  return 4;
 }
 
 /* An index list under construction, kept in a userdata so an error in a

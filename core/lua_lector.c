@@ -1,12 +1,19 @@
 /*
-** lua_lector.c -- the `lector` module seen by scripts.
+** lua_lector.c -- the `lector` module seen by scripts, and progress bars
+** in Lua: lector.progress, lector.show_progress, and print/io.write that
+** keep a bar below what they write.
 */
 #include "lua_lector.h"
+
+#include <stdio.h>
+#include <unistd.h>
 
 #include <lauxlib.h>
 
 #include "lua_corpus.h"
 #include "pretty.h"
+
+#define PROGRESS_MT "lector.progress"
 
 static plugin_loader *get_loader(lua_State *L) {
   return lua_touserdata(L, lua_upvalueindex(1));
@@ -60,20 +67,155 @@ static int l_plugins(lua_State *L) {
   return 2;
 }
 
+/* --- progress bars ------------------------------------------------------- */
+
+typedef struct lprogress {
+  progress *p;         /* NULL when not drawn (quiet, nested) or done */
+} lprogress;
+
+progress *lector_progress_push(lua_State *L, const char *label,
+                               const char *unit, uint64_t total) {
+  lprogress *u = lua_newuserdatauv(L, sizeof *u, 0);
+  u->p = NULL;
+  luaL_setmetatable(L, PROGRESS_MT);   /* first, so __gc ends the bar */
+  u->p = progress_begin(label, unit, total);
+  return u->p;
+}
+
+progress *lector_progress_at(lua_State *L, int idx) {
+  lprogress *u = luaL_testudata(L, idx, PROGRESS_MT);
+  return u ? u->p : NULL;
+}
+
+void lector_progress_done(lua_State *L, int idx) {
+  lprogress *u = luaL_testudata(L, idx, PROGRESS_MT);
+  if (u) {
+    progress_end(u->p);
+    u->p = NULL;
+  }
+}
+
+/* p:done(), and __close and __gc: end the bar once. */
+static int lprogress_done(lua_State *L) {
+  luaL_checkudata(L, 1, PROGRESS_MT);
+  lector_progress_done(L, 1);
+  return 0;
+}
+
+/* p:add([n = 1]) */
+static int lprogress_add(lua_State *L) {
+  lprogress *u = luaL_checkudata(L, 1, PROGRESS_MT);
+  lua_Integer n = luaL_optinteger(L, 2, 1);
+  luaL_argcheck(L, n >= 0, 2, "must not be negative");
+  progress_add(u->p, (uint64_t)n);
+  return 0;
+}
+
+/* lector.progress([total [, label [, unit]]]) -> a bar; total 0 or nil
+** when unknown. */
+static int l_progress(lua_State *L) {
+  lua_Integer total = luaL_optinteger(L, 1, 0);
+  const char *label = luaL_optstring(L, 2, "progress");
+  const char *unit = luaL_optstring(L, 3, "docs");
+  luaL_argcheck(L, total >= 0, 1, "must not be negative");
+  lector_progress_push(L, label, unit, (uint64_t)total);
+  return 1;
+}
+
+/* lector.show_progress([on]) -> whether bars are drawn (stderr is a
+** terminal and they are not turned off); a boolean turns them on or off. */
+static int l_show_progress(lua_State *L) {
+  if (!lua_isnoneornil(L, 1)) {
+    luaL_checktype(L, 1, LUA_TBOOLEAN);
+    progress_set_shown(lua_toboolean(L, 1));
+  }
+  lua_pushboolean(L, progress_shown());
+  return 1;
+}
+
+/* print, wrapped: the bar is erased and drawn again below the line. */
+static int l_print(lua_State *L) {
+  int n = lua_gettop(L);
+  progress_suspend();
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, 0);
+  progress_resume();
+  return 0;
+}
+
+/* io.write, wrapped: the same, once the output ends a line. */
+static int l_write(lua_State *L) {
+  int n = lua_gettop(L);
+  size_t len = 0;
+  const char *last = n > 0 && lua_type(L, n) == LUA_TSTRING
+                         ? lua_tolstring(L, n, &len) : NULL;
+  int eol = last && len && last[len - 1] == '\n';
+  progress_suspend();
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, n, LUA_MULTRET);
+  if (eol) {
+    fflush(stdout);
+    progress_resume();
+  }
+  return lua_gettop(L);
+}
+
+/* Replace t[name] (a function) by f with the original as upvalue. */
+static void wrap(lua_State *L, int t, const char *name, lua_CFunction f) {
+  t = lua_absindex(L, t);
+  if (lua_getfield(L, t, name) == LUA_TFUNCTION) {
+    lua_pushcclosure(L, f, 1);
+    lua_setfield(L, t, name);
+  } else lua_pop(L, 1);
+}
+
+static void lprogress_open(lua_State *L) {
+  static const luaL_Reg meta[] = {
+    {"__close", lprogress_done},
+    {"__gc", lprogress_done},
+    {NULL, NULL}
+  };
+  static const luaL_Reg methods[] = {
+    {"add", lprogress_add},
+    {"done", lprogress_done},
+    {NULL, NULL}
+  };
+  luaL_newmetatable(L, PROGRESS_MT);
+  luaL_setfuncs(L, meta, 0);
+  luaL_newlib(L, methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+  if (!isatty(STDOUT_FILENO)) return;   /* output elsewhere: no mixing */
+  lua_pushglobaltable(L);
+  wrap(L, -1, "print", l_print);
+  lua_pop(L, 1);
+  if (lua_getglobal(L, "io") == LUA_TTABLE) wrap(L, -1, "write", l_write);
+  lua_pop(L, 1);
+}
+
+/* --- the module ------------------------------------------------------------ */
+
 void lector_lua_open(lua_State *L, plugin_loader *pl) {
   static const luaL_Reg funcs[] = {
     {"plugin", l_plugin},
     {"plugins", l_plugins},
     {NULL, NULL}
   };
+  static const luaL_Reg free_funcs[] = {
+    {"load", lcorpus_load},
+    {"show", pretty_lua_show},
+    {"progress", l_progress},
+    {"show_progress", l_show_progress},
+    {NULL, NULL}
+  };
   lcorpus_open(L);
+  lprogress_open(L);
   lua_newtable(L);
   lua_pushlightuserdata(L, pl);
   luaL_setfuncs(L, funcs, 1);
-  lua_pushcfunction(L, lcorpus_load);
-  lua_setfield(L, -2, "load");
-  lua_pushcfunction(L, pretty_lua_show);
-  lua_setfield(L, -2, "show");
+  luaL_setfuncs(L, free_funcs, 0);
   lua_pushliteral(L, LECTOR_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushvalue(L, -1);

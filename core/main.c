@@ -9,8 +9,10 @@
 
 #include <lauxlib.h>
 
+#include "host.h"
 #include "mem.h"
 #include "plugin_loader.h"
+#include "progress.h"
 #include "repl.h"
 #include "session.h"
 #include "util.h"
@@ -31,6 +33,7 @@ static void usage(FILE *f) {
     "  --timeout SECONDS   stop a run that takes longer\n"
     "  --memory-limit SIZE cap memory used by Lua and plugins (e.g. 2G)\n"
     "  --no-plugins        do not load plugins\n"
+    "  -q, --quiet         no progress bars or informational messages\n"
     "  -v, --version       print the version\n"
     "  -h, --help          print this help\n"
     "  --                  stop handling options\n"
@@ -53,6 +56,7 @@ typedef struct cmdline {
   int list_plugins;
   int version;
   int help;
+  int quiet;             /* -q, --quiet */
   char **code;           /* the -e arguments, in order (argv entries) */
   int ncode;
 } cmdline;
@@ -73,6 +77,7 @@ static int parse_args(int argc, char **argv, cmdline *cl) {
     } else if (strcmp(a, "-i") == 0) cl->interactive = 1;
     else if (strcmp(a, "--plugins") == 0) cl->list_plugins = 1;
     else if (strcmp(a, "--no-plugins") == 0) cl->so.no_plugins = 1;
+    else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) cl->quiet = 1;
     else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
       cl->version = 1;
     else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) cl->help = 1;
@@ -189,6 +194,10 @@ int main(int argc, char **argv) {
     return 0;
   }
   cl.so.quiet_plugins = cl.list_plugins;
+  /* bars only on a terminal: piped stderr stays clean for logs */
+  progress_configure(STDERR_FILENO, isatty(STDERR_FILENO), -1);
+  progress_set_shown(!cl.quiet);
+  host_set_quiet(cl.quiet);
   session *s;
   char *err = NULL;
   if (session_open(&cl.so, &s, &err) != 0) {

@@ -17,6 +17,7 @@
 #include "config.h"
 #include "lua_lector.h"
 #include "mem.h"
+#include "progress.h"
 #include "util.h"
 #include "vocab.h"
 
@@ -106,6 +107,7 @@ int session_pcall(session *s, int nargs, int nresults) {
   }
   void (*old)(int) = signal(SIGINT, on_sigint);
   int status = lua_pcall(L, nargs, nresults, base);
+  progress_reset();                  /* no bar outlives its call */
   signal(SIGINT, old);
   lua_sethook(L, NULL, 0, 0);
   atomic_store(&deadline, 0.0);

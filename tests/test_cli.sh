@@ -66,7 +66,7 @@ check stdin_pipe 0 "^stdin$" -- sh -c "\"$L\" < \"$T/in.lua\""
 export LECTOR_PLUGIN_PATH="$TP"
 check plugins_list 0 "^good " -- "$L" --plugins
 check plugins_uses 0 "uses: counter" -- "$L" --plugins
-check plugins_failed 0 "failed: .*wrong_abi.so: built for plugin ABI 1.7, this lector has ABI 1.0" -- "$L" --plugins
+check plugins_failed 0 "failed: .*wrong_abi.so: built for plugin ABI 1.8, this lector has ABI 1.1" -- "$L" --plugins
 check plugins_not_elf 0 "failed: .*not_elf.so: cannot load" -- "$L" --plugins
 check plugins_dup 0 "good_dup.so: a plugin named 'good' is already loaded" -- "$L" --plugins
 check plugins_open 0 "fail_open.so: open() failed: the database file" -- "$L" --plugins
@@ -88,6 +88,21 @@ check cc_plugin 0 "" -- sh -c "PKG_CONFIG_PATH='$LECTOR_BUILD' cc -shared \
 check cc_plugin_loads 0 "^10$" -- env LECTOR_PLUGIN_PATH="$T/mine" "$L" -e \
   "print(require('lector.mine').twice(5))"
 check no_plugins 0 "^0$" -- "$L" --no-plugins -e "print(#lector.plugins())"
+
+# Progress bars: never on a piped stderr, even with no delay; --quiet.
+P="local c = lector.load('$LECTOR_FIXTURES/articles') local n = 0
+for d in c:each() do n = n + 1 end
+local p <close> = lector.progress(3, 'scoring') p:add(3)
+print(lector.show_progress(), n > 0)"
+check progress_piped 0 "^false	true$" -- env LECTOR_PROGRESS_DELAY_MS=0 "$L" -e "$P"
+LECTOR_PROGRESS_DELAY_MS=0 "$L" -e "$P" >/dev/null 2>"$T/err"
+if grep -q "$(printf '\033')\\|lector.load\\|corpus:each\\|scoring" "$T/err"; then
+  echo "FAIL progress_stderr: a bar on a piped stderr"; sed 's/^/  | /' "$T/err"
+  fail=$((fail + 1))
+else echo "ok   progress_stderr"; pass=$((pass + 1)); fi
+check quiet 0 "^false$" -- "$L" --quiet -e "print(lector.show_progress())"
+check quiet_short 0 "^ok$" -- "$L" -q -e "print('ok')"
+check help_quiet 0 "^  -q, --quiet" -- "$L" --help
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

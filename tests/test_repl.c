@@ -174,13 +174,21 @@ static void term_line(term *t, const char *line) {
 
 /* --- the child -------------------------------------------------------- */
 
-static void term_start(term *t) {
+/* Start $LECTOR_BIN with args (NULL-terminated; NULL: none) under a
+** 120x40 terminal; delay, if not NULL, is LECTOR_PROGRESS_DELAY_MS. */
+static void term_spawn(term *t, const char *const *args, const char *delay) {
   struct winsize ws = {40, 120, 0, 0};
   const char *bin = getenv("LECTOR_BIN");
   char plugdir[128];
-  int fd;
+  char *argv[16] = {NULL};
+  int fd, n = 0;
   pid_t pid;
   if (bin == NULL || *bin == '\0') skip();
+  argv[n++] = (char *)bin;
+  while (args && args[n - 1] && n < 15) {
+    argv[n] = (char *)args[n - 1];
+    n++;
+  }
   pid = forkpty(&fd, NULL, NULL, &ws);
   assert_true(pid >= 0);
   if (pid == 0) {
@@ -189,7 +197,8 @@ static void term_start(term *t) {
     setenv("LECTOR_PLUGIN_PATH", plugdir, 1);
     setenv("HOME", t->dir, 1);           /* no ~/.editrc of the user */
     setenv("TERM", "dumb", 1);
-    execl(bin, bin, (char *)NULL);
+    if (delay) setenv("LECTOR_PROGRESS_DELAY_MS", delay, 1);
+    execv(bin, argv);
     _exit(127);
   }
   t->pid = pid;
@@ -198,6 +207,10 @@ static void term_start(term *t) {
   t->len = t->mark = 0;
   t->esc = 0;
   if (t->screen) t->screen[0] = '\0';
+}
+
+static void term_start(term *t) {
+  term_spawn(t, NULL, NULL);
   expect(t, "> ");
 }
 
@@ -522,6 +535,65 @@ static void test_history(void **state) {
   assert_int_equal(term_quit(t), 0);
 }
 
+/* A folder of n small articles in the test's folder, into dir. */
+static void make_corpus(const term *t, int n, char *dir, size_t cap) {
+  char path[256];
+  snprintf(dir, cap, "%s/corpus", t->dir);
+  assert_int_equal(mkdir(dir, 0700), 0);
+  for (int i = 0; i < n; i++) {
+    snprintf(path, sizeof path, "%s/a%03d.txt", dir, i);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, " date 2026-05-%02d Article %d\nSome text.\n", i % 28 + 1, i);
+    fclose(f);
+  }
+}
+
+/* Run lector with args to its end; its exit status. */
+static int term_run(term *t, const char *const *args) {
+  if (t->fd >= 0) close(t->fd);
+  term_spawn(t, args, "0");              /* bars without the delay */
+  if (!term_reap(t, WAIT_MS)) {
+    term_show(t);
+    fail_msg("lector did not exit");
+  }
+  return t->status;
+}
+
+/* Progress bars show on the terminal (lector.load, corpus:each,
+** lector.progress), and not with --quiet or lector.show_progress(false). */
+static void test_progress(void **state) {
+  term *t = *state;
+  char dir[128], code[512], off[600];
+  make_corpus(t, 300, dir, sizeof dir);
+  snprintf(code, sizeof code,
+           "local c = lector.load('%s') local n = 0 "
+           "for d in c:each() do n = n + 1 end "
+           "local p <close> = lector.progress(50, 'scoring') "
+           "for i = 1, 50 do p:add() end "
+           "print('shown', lector.show_progress(), 'docs', n)", dir);
+  const char *on[] = {"-e", code, NULL};
+  assert_int_equal(term_run(t, on), 0);
+  expect(t, "lector.load  [");
+  expect(t, "/300 files");
+  expect(t, "corpus:each  [");
+  expect(t, "/300 docs");
+  expect(t, "scoring  [");
+  expect(t, "shown\ttrue\tdocs\t300");
+  const char *quiet[] = {"--quiet", "-e", code, NULL};
+  snprintf(off, sizeof off, "lector.show_progress(false) %s", code);
+  const char *script_off[] = {"-e", off, NULL};
+  for (int run = 0; run < 2; run++) {
+    assert_int_equal(term_run(t, run ? script_off : quiet), 0);
+    expect(t, "shown\tfalse\tdocs\t300");
+    if (term_shows(t, 0, "lector.load") || term_shows(t, 0, "corpus:each") ||
+        term_shows(t, 0, "scoring") || term_shows(t, 0, "  [")) {
+      term_show(t);
+      fail_msg("a progress bar was drawn in run %d", run);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_autoprint, setup, teardown),
@@ -533,6 +605,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_load, setup, teardown),
     cmocka_unit_test_setup_teardown(test_pretty, setup, teardown),
     cmocka_unit_test_setup_teardown(test_history, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
   };
   signal(SIGPIPE, SIG_IGN);
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -41,7 +41,7 @@
 #include <lauxlib.h>
 
 #define LECTOR_ABI_MAJOR 1
-#define LECTOR_ABI_MINOR 0
+#define LECTOR_ABI_MINOR 1
 
 /* Name of the exported entry function; the ABI major is part of it. */
 #define LECTOR_ENTRY "lector_plugin_v1"
@@ -58,6 +58,7 @@ typedef struct lector_host lector_host;     /* the host's function table */
 typedef struct lector_plugin lector_plugin; /* a plugin's descriptor */
 typedef struct lector_ctx lector_ctx;       /* the host's handle for one loaded plugin */
 typedef struct lector_corpus lector_corpus; /* a loaded corpus (opaque) */
+typedef struct lector_progress lector_progress; /* a progress bar (opaque) */
 
 /* Return codes.  0 is success; anything else comes with a message. */
 #define LECTOR_OK 0
@@ -221,6 +222,22 @@ struct lector_host {
   /* If the value at idx is a document, its corpus and index; else NULL.
   ** [-0, +0, -] */
   lector_corpus *(*doc_test)(lua_State *L, int idx, size_t *index);
+
+  /* --- progress (ABI 1.1) ----------------------------------------------- */
+  /* Start a progress bar over total documents (0: unknown, a count
+  ** without a bar), labelled e.g. "ngram.count".  It is drawn on stderr
+  ** only when stderr is a terminal, the user did not ask for quiet, and
+  ** the work outlasts a short delay (0.5 s); while another bar is running
+  ** (an outer loop) the new one is not drawn.  Returns NULL then, which
+  ** the two functions below accept.  Lua thread only. */
+  lector_progress *(*progress_begin)(const char *label, uint64_t total);
+  /* Count n more documents done.  Any thread, never blocks: an atomic
+  ** add, and a redraw at most every 100 ms. */
+  void (*progress_add)(lector_progress *p, uint64_t n);
+  /* Erase the bar and free p.  Lua thread only, after every thread that
+  ** adds to p is done; call it before raising a Lua error too (a bar left
+  ** open is taken off the screen when the top-level call returns). */
+  void (*progress_end)(lector_progress *p);
 };
 
 /* True when the host table has field f (added at some minor version). */
