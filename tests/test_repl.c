@@ -560,8 +560,8 @@ static int term_run(term *t, const char *const *args) {
   return t->status;
 }
 
-/* Progress bars show on the terminal (lector.load, corpus:each,
-** lector.progress), and not with --quiet or lector.show_progress(false). */
+/* Progress bars show on the terminal (lector.load, corpus:each, a
+** plugin over a corpus, lector.progress), and not with --quiet or lector.show_progress(false). */
 static void test_progress(void **state) {
   term *t = *state;
   char dir[128], code[512], off[600];
@@ -569,6 +569,7 @@ static void test_progress(void **state) {
   snprintf(code, sizeof code,
            "local c = lector.load('%s') local n = 0 "
            "for d in c:each() do n = n + 1 end "
+           "require('lector.sentiment').corpus(c) "
            "local p <close> = lector.progress(50, 'scoring') "
            "for i = 1, 50 do p:add() end "
            "print('shown', lector.show_progress(), 'docs', n)", dir);
@@ -578,6 +579,7 @@ static void test_progress(void **state) {
   expect(t, "/300 files");
   expect(t, "corpus:each  [");
   expect(t, "/300 docs");
+  expect(t, "sentiment.corpus  [");
   expect(t, "scoring  [");
   expect(t, "shown\ttrue\tdocs\t300");
   const char *quiet[] = {"--quiet", "-e", code, NULL};
@@ -587,7 +589,7 @@ static void test_progress(void **state) {
     assert_int_equal(term_run(t, run ? script_off : quiet), 0);
     expect(t, "shown\tfalse\tdocs\t300");
     if (term_shows(t, 0, "lector.load") || term_shows(t, 0, "corpus:each") ||
-        term_shows(t, 0, "scoring") || term_shows(t, 0, "  [")) {
+        term_shows(t, 0, "scoring") || term_shows(t, 0, "sentiment") || term_shows(t, 0, "  [")) {
       term_show(t);
       fail_msg("a progress bar was drawn in run %d", run);
     }

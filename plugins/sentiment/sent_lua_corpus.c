@@ -205,14 +205,20 @@ static void check_by(lua_State *L, int oidx, copts *o, const char *fname) {
 ** The work
 */
 
-/* The sc_source of a corpus (ud): the host's thread-safe doc_text. */
+/* The sc_source of a corpus: the host's thread-safe doc_text; a text
+** released is a document scored, one step of the progress bar. */
+typedef struct corpus_src {
+  lector_corpus *c;
+  lector_progress *bar;    /* NULL when none is drawn */
+} corpus_src;
+
 static int src_text(void *ud, size_t i, lector_text *out, char **err) {
-  return sent_g.host->doc_text(ud, i, out, err);
+  return sent_g.host->doc_text(((corpus_src *)ud)->c, i, out, err);
 }
 
 static void src_release(void *ud, lector_text *t) {
-  (void)ud;
   sent_g.host->text_release(t);
+  sent_g.host->progress_add(((corpus_src *)ud)->bar, 1);
 }
 
 /* Count document d in summary s (an unreadable one only as an error). */
@@ -347,6 +353,7 @@ int sent_lua_corpus(lua_State *L, const vader_model *m, int cidx, int oidx,
   run *r;
   summary total;
   sc_source src;
+  corpus_src cs;
   char *err = NULL;
   int top, iidx, kidx, rc;
   size_t i;
@@ -363,13 +370,16 @@ int sent_lua_corpus(lua_State *L, const vader_model *m, int cidx, int oidx,
   kidx = lua_gettop(L);
   if (o.by_fn) keys_by_function(L, cidx, top, r, iidx, kidx, fname);
   else if (o.date_width) keys_by_date(L, c, r, o.date_width, iidx, kidx);
-  src.ud = sent_g.host->corpus_retain(c);
+  cs.c = sent_g.host->corpus_retain(c);
+  cs.bar = sent_g.host->progress_begin(fname, r->n);
+  src.ud = &cs;
   src.n = r->n;
   src.text = src_text;
   src.release = src_release;
   rc = r->n ? sc_run(m, &src, r->docs, o.threads, o.threshold, &err)
             : LECTOR_OK;
-  sent_g.host->corpus_release(src.ud);
+  sent_g.host->progress_end(cs.bar);
+  sent_g.host->corpus_release(cs.c);
   if (rc != LECTOR_OK) {
     lua_pushfstring(L, "%s: %s", fname, err ? err : "out of memory");
     sent_env_cur.free(err);
