@@ -7,6 +7,9 @@
 --                 {"stopwords", nil, "leave out stop words"} }})
 --   local corpus = cli.corpus(args[1])
 --
+-- Options with a dash come back with an underscore: --min-count is
+-- o.min_count.
+--
 -- Copy it next to your own scripts, or put its folder in LECTOR_PATH.
 
 local cli = {}
@@ -38,11 +41,13 @@ local function usage(spec)
 end
 
 -- Exit with status 2 (misuse), naming the script and what was wrong.
+-- Scripts call it as cli.misuse(spec, fmt, ...) for checks of their own.
 local function misuse(spec, fmt, ...)
   io.stderr:write(script_name(), ": ", string.format(fmt, ...), "\n",
     usage(spec), "\n")
   os.exit(2)
 end
+cli.misuse = misuse
 
 local function find_option(spec, name)
   for _, list in ipairs({spec.options or {}, common}) do
@@ -52,25 +57,42 @@ local function find_option(spec, name)
   end
 end
 
--- The value given for option o, converted like its default.
+-- The value given for option o, converted like its default (a whole
+-- number when the default is one) and checked against o.choices (the
+-- values allowed) and o.min, o.max (bounds of a number).
 local function convert(spec, o, value)
-  if type(o.default) == "number" then
-    local n = tonumber(value)
-    if not n then
-      misuse(spec, "--%s: expected a number, got '%s'", o[1], value)
-    end
-    return n
+  local v = value
+  if math.type(o.default) == "integer" then
+    v = math.tointeger(tonumber(value))
+    if not v then misuse(spec, "--%s: expected a whole number, got '%s'", o[1], value) end
+  elseif type(o.default) == "number" then
+    v = tonumber(value)
+    if not v then misuse(spec, "--%s: expected a number, got '%s'", o[1], value) end
   end
-  return value
+  if (o.min and v < o.min) or (o.max and v > o.max) then
+    local range = o.min and o.max and (o.min .. " to " .. o.max) or
+      o.min and ("at least " .. o.min) or ("at most " .. o.max)
+    misuse(spec, "--%s: expected %s, got %s", o[1], range, value)
+  end
+  if o.choices then
+    for _, c in ipairs(o.choices) do
+      if v == c then return v end
+    end
+    misuse(spec, "--%s: expected one of %s, got '%s'", o[1],
+      table.concat(o.choices, ", "), value)
+  end
+  return v
 end
 
 -- Parse argv (the script's `arg`) against spec.options, each
--- {name, ARGNAME or nil for a flag, help, default = value}.  Returns the
--- options by name (defaults filled in) and the positional arguments.
+-- {name, ARGNAME or nil for a flag, help, default = value} (optionally
+-- choices = {...}, min =, max =).  Returns the options by name (defaults
+-- filled in) and the positional arguments.
 -- --name=value and --name value both work; --no-name turns a flag off.
 function cli.parse(argv, spec)
   local opts, args = {}, {}
-  for _, o in ipairs(spec.options or {}) do opts[o[1]] = o.default end
+  local function set(o, v) opts[o[1]:gsub("-", "_")] = v end  -- min-count: o.min_count
+  for _, o in ipairs(spec.options or {}) do set(o, o.default) end
   local i = 1
   while argv[i] do
     local a = argv[i]
@@ -97,11 +119,11 @@ function cli.parse(argv, spec)
           value = argv[i]
           if not value then misuse(spec, "--%s needs a value (%s)", o[1], o[2]) end
         end
-        opts[o[1]] = convert(spec, o, value)
+        set(o, convert(spec, o, value))
       elseif value then
         misuse(spec, "--%s takes no value", o[1])
       else
-        opts[o[1]] = not negated
+        set(o, not negated)
       end
     end
     i = i + 1
@@ -117,7 +139,8 @@ function cli.parse(argv, spec)
 end
 
 -- The corpus at path, or the sample corpus bundled with the scripts.
--- A missing folder raises an error naming it (exit status 1).
+-- A folder that cannot be loaded ends the script with a one-line error
+-- naming it (exit status 1).
 function cli.corpus(path, opts)
   opts = opts or {}
   if opts.quiet == nil then opts.quiet = true end
@@ -125,7 +148,11 @@ function cli.corpus(path, opts)
     local here = debug.getinfo(1, "S").source:match("^@(.*)/lib/[^/]*$")
     path, opts.ext = (here or ".") .. "/corpus", opts.ext or "txt"
   end
-  local corpus = lector.load(path, opts)
+  local ok, corpus = pcall(lector.load, path, opts)
+  if not ok then
+    io.stderr:write(script_name(), ": ", tostring(corpus), "\n")
+    os.exit(1)
+  end
   if #corpus.warnings > 0 then
     io.stderr:write(string.format("%s: %d file(s) skipped or changed:\n",
       path, #corpus.warnings))
@@ -168,6 +195,11 @@ function cli.csv(path, header)
   return w
 end
 
+-- "1 document", "3 documents" (word + "s" unless plural is given).
+function cli.plural(n, word, plural)
+  return string.format("%d %s", n, n == 1 and word or plural or word .. "s")
+end
+
 -- s cut to at most width characters (UTF-8), ending in "…" when cut.
 function cli.clip(s, width)
   s = tostring(s)
@@ -183,14 +215,15 @@ local function pad(s, width, right)
 end
 
 -- Print rows (tables) as aligned columns; columns = { {key =, title =,
--- fmt = "%d" (optional), width = max (optional)} }.  Numbers are
--- right-aligned, and so are their titles.
+-- fmt = "%d" (optional), width = max (optional), align = "left" or
+-- "right" (optional)} }.  Numbers are right-aligned, and so are their titles.
 function cli.table(rows, columns)
   if #rows == 0 then return end
   local cells, widths, numeric = {}, {}, {}
   for c, col in ipairs(columns) do
     widths[c] = utf8.len(col.title) or #col.title
-    numeric[c] = type(rows[1][col.key]) == "number"
+    numeric[c] = col.align == "right" or
+      (col.align == nil and type(rows[1][col.key]) == "number")
   end
   for r, row in ipairs(rows) do
     cells[r] = {}
