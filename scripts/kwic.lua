@@ -41,19 +41,12 @@ if o.json then
   return
 end
 
--- The last `width` characters of s, starting with "…" when cut (the left
--- context is cut at its start, so that the words next to the match stay).
-local function clip_left(s, width)
-  local n = utf8.len(s)
-  if not n or n <= width then return s end
-  return "…" .. s:sub(utf8.offset(s, n - width + 2))
-end
-
 print(string.format('%d matches of "%s" in %d documents of %s%s', matches,
   term, ndocs, path or "the sample corpus",
   #rows < matches and string.format(" (the first %d)", #rows) or ""))
 print()
-for _, r in ipairs(rows) do r.left = clip_left(r.left, 45) end
+-- The left context is cut at its start, so the words next to the match stay.
+for _, r in ipairs(rows) do r.left = cli.clip_left(r.left, 45) end
 cli.table(rows, {
   {key = "doc", title = "document", width = 32},
   {key = "left", title = "", align = "right"},

@@ -295,11 +295,6 @@ local function show_table(rows, columns)
   if #rows == 0 then print("(none)") else cli.table(rows, columns) end
 end
 
--- "1 document", "2 documents".
-local function plural(n, word)
-  return string.format("%d %s%s", n, word, n == 1 and "" or "s")
-end
-
 -- Documents in date order (undated last), all of them when they fit,
 -- else the most positive and the most negative.
 local function documents_to_show(docs)
@@ -321,17 +316,10 @@ local function documents_to_show(docs)
   return table.move(order, 1, o.top, 1, {}), negative
 end
 
--- The last width characters of s, starting with "…" when cut.
-local function clip_left(s, width)
-  local n = utf8.len(s)
-  if not n or n <= width then return s end
-  return "…" .. s:sub(utf8.offset(s, n - width + 2))
-end
-
 local function print_report(r, view)
   local c = r.corpus
   print("Corpus: " .. c.path .. (c.sample and " (the sample corpus)" or ""))
-  print(string.format("%s, %s of text", plural(c.documents, "document"),
+  print(string.format("%s, %s of text", cli.plural(c.documents, "document"),
     kb(c.bytes)))
   if c.first_date then
     print(string.format("Dates: %s to %s (%d undated)", c.first_date,
@@ -413,7 +401,7 @@ local function print_report(r, view)
   local k = r.keyness
   if k then
     heading(string.format("What is distinctive about %s (%s) against the "
-      .. "rest (%d)", k.month, plural(k.documents, "document"),
+      .. "rest (%d)", k.month, cli.plural(k.documents, "document"),
       k.reference_documents))
     if k.words then
       show_table(k.words, {{key = "gram", title = "word", width = 30},
@@ -433,7 +421,7 @@ local function print_report(r, view)
     heading(string.format('"%s" in context (%s)', r.kwic.term, #rows < o.top
       and #rows .. " in all" or "the first " .. #rows))
     for _, x in ipairs(rows) do
-      local left = clip_left(x.left, 38)
+      local left = cli.clip_left(x.left, 38)
       print(string.rep(" ", 38 - utf8.len(left)) .. left .. "  " .. x.match
         .. "  " .. cli.clip(x.right, 38))
     end
@@ -495,7 +483,7 @@ local function html_report(r, view)
   add("<h1>Corpus report</h1>", string.format(
     '<p class="lead">%s%s — %s, %s of text%s</p>', H(c.path),
     c.sample and " (the sample corpus)" or "",
-    plural(c.documents, "document"), kb(c.bytes), dates))
+    cli.plural(c.documents, "document"), kb(c.bytes), dates))
   if c.warnings then
     note(string.format("%d files had problems:", #c.warnings))
     add('<ul class="note">')
@@ -556,7 +544,7 @@ local function html_report(r, view)
   if r.keyness then
     local k = r.keyness
     section(string.format("What is distinctive about %s (%s) against the "
-      .. "rest (%d)", k.month, plural(k.documents, "document"),
+      .. "rest (%d)", k.month, cli.plural(k.documents, "document"),
       k.reference_documents))
     if k.words then
       add(html.bars(k.words, {label = "gram", value = "llr", fmt = "%.1f",

@@ -195,6 +195,14 @@ function cli.csv(path, header)
   return w
 end
 
+-- The last width characters of s (UTF-8), starting with "…" when cut:
+-- for text whose end matters, such as the left context of a match.
+function cli.clip_left(s, width)
+  local n = utf8.len(s)
+  if not n or n <= width then return s end
+  return "…" .. s:sub(utf8.offset(s, n - width + 2))
+end
+
 -- "1 document", "3 documents" (word + "s" unless plural is given).
 function cli.plural(n, word, plural)
   return string.format("%d %s", n, n == 1 and word or plural or word .. "s")

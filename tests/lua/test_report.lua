@@ -31,16 +31,9 @@ local function has(out, text, what)
   T.ok(out:find(text, 1, true), (what or text) .. " in the output:\n" .. out)
 end
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
 -- A strict RFC 4180 reader: the header and the records as maps.
 local function read_csv(path)
-  local text, rows, row, field, i = read(path), {}, {}, {}, 1
+  local text, rows, row, field, i = T.read(path), {}, {}, {}, 1
   local function end_field()
     row[#row + 1] = table.concat(field)
     field = {}
@@ -296,7 +289,7 @@ function tests.sample_html()
   local path = T.tmpdir() .. "/report.html"
   local out, code = run({"--html", path})
   T.eq(code, 0, "exit status: " .. out)
-  local page = read(path)
+  local page = T.read(path)
   T.ok(page:find("^<!DOCTYPE html>"), "a page")
   local svgs = 0
   for _ in page:gmatch("<svg ") do svgs = svgs + 1 end
@@ -418,7 +411,7 @@ function tests.shared_corpora()
     :match("\ndate[^\n]*\n([^\n]*)")
   T.ok(first:find(string.format(" %+.3f ", lowest), 1, true),
     "the most negative document first: " .. first)
-  T.ok(read(dir .. "/abc.html"):find("<svg ", 1, true), "HTML charts")
+  T.ok(T.read(dir .. "/abc.html"):find("<svg ", 1, true), "HTML charts")
   local r = cjson.decode((run({su, "--json"}, true)))
   T.eq(#r.documents, 66, "JSON documents")
   T.eq(r.bigrams[1].gram, "united states", "JSON top bigram")

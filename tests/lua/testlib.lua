@@ -53,6 +53,13 @@ function T.tmpdir()
   return base
 end
 
+function T.read(path)
+  local f = assert(io.open(path, "rb"))
+  local s = f:read("a")
+  f:close()
+  return s
+end
+
 function T.write(path, bytes)
   local f = assert(io.open(path, "wb"))
   f:write(bytes)
