@@ -435,7 +435,9 @@ static void repl_cmd_help(repl *r, const char *arg) {
     "  lector.plugin(name)         a plugin's module (require "
     "\"lector.<name>\")\n"
     "  lector.plugins()            the plugins: {name, version, summary, "
-    "path}\n", stdout);
+    "path}\n"
+    "  lector.progress(n, label)   a progress bar: p:add(), p:done()\n"
+    "  lector.show_progress(on)    bars on or off (off: lector -q)\n", stdout);
   for (i = 0; i < n; i++) {
     const plugin_info *in = loader_info(pl, i);
     if (in->error != NULL || in->name == NULL) continue;
