@@ -21,6 +21,7 @@
 #include "ng_order.h"
 #include "ng_stats.h"
 #include "ng_table.h"
+#include "ng_uni.h"
 
 /* ------------------------------------------------------------------------
 ** A small vocabulary (linear search; ids 1, 2, 3 ...)
@@ -119,7 +120,8 @@ static uint64_t count_of(const ng_table *t, const char *const *words,
 
 static void hit(ng_table *t, uint32_t a, uint32_t b, uint32_t doc) {
   uint32_t key[2] = {a, b};
-  assert_int_equal(ng_table_hit(t, key, b ? 2 : 1, ng_hash(key, 2), doc), 0);
+  assert_int_equal(ng_table_hit(t, key, b ? 2 : 1, ng_hash(key, 2), doc, 0),
+                   0);
 }
 
 static void test_hit_df(void **state) {
@@ -145,6 +147,48 @@ static void test_hit_df(void **state) {
   ng_table_free(&t);
 }
 
+/* Hits counted by another worker (doc 0) carry df themselves and leave
+** the stamp alone. */
+static void test_hit_sent(void **state) {
+  ng_table t;
+  uint32_t key[2] = {5, 6};
+  const uint32_t *s;
+  (void)state;
+  assert_int_equal(ng_table_init(&t, 2, 1, 0), 0);
+  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 0, 1), 0);
+  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 3, 0), 0);
+  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 0, 0), 0);
+  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 0, 1), 0);
+  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 3, 0), 0);
+  s = ng_table_find(&t, key);
+  assert_int_equal(ng_table_count(&t, s), 5);
+  assert_int_equal(s[NG_DF(&t)], 3);          /* two sent, document 3 */
+  ng_table_free(&t);
+}
+
+static void test_uni(void **state) {
+  ng_uni u[2];
+  const ng_uni *pu[2] = {&u[0], &u[1]};
+  ng_table t;
+  uint32_t key[1] = {9000};
+  const uint32_t *s;
+  (void)state;
+  memset(u, 0, sizeof u);
+  assert_int_equal(ng_uni_hit(&u[0], 9000, 1), 0);     /* grows past 4096 */
+  assert_int_equal(ng_uni_hit(&u[0], 9000, 1), 0);
+  assert_int_equal(ng_uni_hit(&u[0], 3, 2), 0);
+  assert_int_equal(ng_uni_hit(&u[1], 9000, 1), 0);     /* another worker */
+  assert_int_equal(ng_uni_into(&t, pu, 2), 0);
+  assert_int_equal(t.used, 2);
+  assert_int_equal(t.total[1], 4);
+  s = ng_table_find(&t, key);
+  assert_int_equal(ng_table_count(&t, s), 3);
+  assert_int_equal(s[NG_DF(&t)], 2);
+  ng_table_free(&t);
+  ng_uni_free(&u[0]);
+  ng_uni_free(&u[1]);
+}
+
 static void test_grow(void **state) {
   ng_table t;
   uint32_t i, key[3] = {0, 0, 0};
@@ -154,9 +198,10 @@ static void test_grow(void **state) {
     key[0] = i;
     key[1] = i * 7 + 1;
     key[2] = i % 13 + 1;
-    assert_int_equal(ng_table_hit(&t, key, 3, ng_hash(key, 3), 1 + i % 3), 0);
+    assert_int_equal(
+        ng_table_hit(&t, key, 3, ng_hash(key, 3), 1 + i % 3, 0), 0);
     if (i % 3 == 0)
-      assert_int_equal(ng_table_hit(&t, key, 3, ng_hash(key, 3), 9), 0);
+      assert_int_equal(ng_table_hit(&t, key, 3, ng_hash(key, 3), 9, 0), 0);
   }
   assert_int_equal(t.used, 100000);
   for (i = 1; i <= 100000; i++) {
@@ -203,7 +248,7 @@ static void test_big_counts(void **state) {
 }
 
 static void test_assemble_bytes(void **state) {
-  ng_table parts[NG_MAX_N + 1], t;
+  ng_table parts[NG_MAX_N + 1], t, *pp[2] = {&parts[1], &parts[2]};
   uint32_t i, key[2];
   (void)state;
   memset(parts, 0, sizeof parts);
@@ -212,12 +257,12 @@ static void test_assemble_bytes(void **state) {
   for (i = 1; i <= 50000; i++) {
     key[0] = i;
     key[1] = i + 1;
-    assert_int_equal(ng_table_hit(&parts[1], key, 1, ng_hash(key, 1), 1), 0);
-    assert_int_equal(ng_table_hit(&parts[2], key, 2, ng_hash(key, 2), 1), 0);
+    assert_int_equal(ng_table_hit(&parts[1], key, 1, ng_hash(key, 1), 1, 0), 0);
+    assert_int_equal(ng_table_hit(&parts[2], key, 2, ng_hash(key, 2), 1, 0), 0);
   }
   key[0] = 1;
-  assert_int_equal(ng_table_hit(&parts[1], key, 1, ng_hash(key, 1), 2), 0);
-  assert_int_equal(ng_table_assemble(&t, parts, 1, 2, 2, 1, 0), 0);
+  assert_int_equal(ng_table_hit(&parts[1], key, 1, ng_hash(key, 1), 2, 0), 0);
+  assert_int_equal(ng_table_assemble(&t, pp, 2, 2, 1, 0), 0);
   assert_int_equal(t.used, 100000);
   assert_int_equal(t.total[1], 50001);
   assert_int_equal(t.total[2], 50000);
@@ -228,7 +273,7 @@ static void test_assemble_bytes(void **state) {
   assert_int_equal(ng_table_find(&t, key)[NG_DF(&t)], 2);
   ng_table_free(&t);
   /* min_count drops the singletons */
-  assert_int_equal(ng_table_assemble(&t, parts, 1, 2, 3, 2, 1), 0);
+  assert_int_equal(ng_table_assemble(&t, pp, 2, 3, 2, 1), 0);
   assert_int_equal(t.used, 1);
   assert_int_equal(t.width, 3);
   ng_table_free(&t);
@@ -243,21 +288,26 @@ static void test_assemble_bytes(void **state) {
 /* Count the words of text (split at spaces; a leading '*' marks a stop
 ** word) with spec into parts, then assemble into *out. */
 static void count_words(const ng_spec *sp, const char *text, ng_table *out) {
-  ng_table parts[NG_MAX_N + 1];
+  ng_table parts[NG_MAX_N + 1], *pp[NG_MAX_N];
+  ng_sink sink = {NULL, NULL, NULL, 0};
   ng_grams g;
   char buf[1024], *w, *save = NULL;
   int k;
   memset(parts, 0, sizeof parts);
-  for (k = sp->nmin; k <= sp->nmax; k++)
+  for (k = sp->nmin; k <= sp->nmax; k++) {
+    pp[k - sp->nmin] = &parts[k];
     assert_int_equal(ng_table_init(&parts[k], k, 1, 0), 0);
+  }
   snprintf(buf, sizeof buf, "%s", text);
-  ng_grams_begin(&g, sp, parts, 1);
+  sink.t = parts;
+  ng_grams_begin(&g, sp, &sink, 1);
   for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
     int stop = w[0] == '*';
     ng_grams_push(&g, W(w + stop), stop);
   }
   assert_int_equal(ng_grams_end(&g), 0);
-  assert_int_equal(ng_table_assemble(out, parts, sp->nmin, sp->nmax,
+  assert_int_equal(ng_table_assemble(out, pp,
+                                     (size_t)(sp->nmax - sp->nmin + 1),
                                      sp->nmax, 1, 1), 0);
   for (k = 0; k <= NG_MAX_N; k++) ng_table_free(&parts[k]);
 }
@@ -536,6 +586,33 @@ static const char *const docs[] = {
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
 
+/* A larger corpus (BIG_DOCS documents of words w0 .. w299, one of them
+** long), so that the workers' rings to each other fill up. */
+#define BIG_DOCS 400
+static char *big[BIG_DOCS];
+static const char *const *src_docs = docs;
+
+static void big_make(void) {
+  uint32_t x = 12345;
+  int d, i;
+  for (d = 0; d < BIG_DOCS; d++) {
+    int words = d == 7 ? 60000 : 50 + d % 300, at = 0;
+    big[d] = malloc((size_t)words * 6 + 1);
+    for (i = 0; i < words; i++) {
+      x = x * 1103515245u + 12345u;
+      at += sprintf(big[d] + at, "w%u ", (x >> 16) % (i % 7 ? 300u : 40u));
+    }
+    big[d][at] = '\0';
+  }
+  src_docs = (const char *const *)big;
+}
+
+static void big_free(void) {
+  int d;
+  for (d = 0; d < BIG_DOCS; d++) free(big[d]);
+  src_docs = docs;
+}
+
 static int fail_doc = -1;
 
 static int src_text(void *ud, size_t i, lector_text *out, char **err) {
@@ -544,8 +621,8 @@ static int src_text(void *ud, size_t i, lector_text *out, char **err) {
     *err = NG_ERRORF("cannot read document %zu", i);
     return LECTOR_ERR;
   }
-  out->data = docs[i];
-  out->len = strlen(docs[i]);
+  out->data = src_docs[i];
+  out->len = strlen(src_docs[i]);
   out->owner_ = NULL;
   return LECTOR_OK;
 }
@@ -568,7 +645,7 @@ static int run(const ng_spec *sp, int threads, int drop, const int32_t *group,
   fake_api.next = fake_next;
   fake_api.end = fake_end;
   fake_api.each = fake_each;
-  src.ndocs = NDOCS;
+  src.ndocs = src_docs == docs ? NDOCS : BIG_DOCS;
   src.text = src_text;
   src.release = src_release;
   tok.api = &fake_api;
@@ -613,6 +690,51 @@ static void test_count_threads(void **state) {
   assert_int_equal(count_of(&a.tables[0], GRAM("cat", "dog", "cat"), &df), 2);
   ng_count_free_results(&a);
   ng_count_free_results(&b);
+}
+
+/* Every gram of a and b has the same count and df, and none is missing. */
+static void same_tables(const ng_table *a, const ng_table *b) {
+  uint32_t i;
+  assert_int_equal(a->used, b->used);
+  assert_true(ng_table_total(a) == ng_table_total(b));
+  for (i = 0; i < a->cap; i++) {
+    const uint32_t *s = ng_table_slot(a, i);
+    const uint32_t *t = s ? ng_table_find(b, s) : NULL;
+    if (!s) continue;
+    assert_non_null(t);
+    assert_true(ng_table_count(a, s) == ng_table_count(b, t));
+    assert_int_equal(s[NG_DF(a)], t[NG_DF(b)]);
+  }
+}
+
+/* Many grams go between the workers (their rings fill and wait), with and
+** without groups; the counts match one thread's. */
+static void test_count_sharded(void **state) {
+  ng_spec sp = {1, 3, 1, 0};
+  int32_t group[BIG_DOCS];
+  ng_job one, many;
+  char *err = NULL;
+  int th, d;
+  uint32_t g;
+  (void)state;
+  big_make();
+  for (d = 0; d < BIG_DOCS; d++) group[d] = d % 5 == 0 ? -1 : d % 3;
+  assert_int_equal(run(&sp, 1, 0, NULL, 1, NULL, &one, &err), LECTOR_OK);
+  for (th = 2; th <= 4; th++) {
+    assert_int_equal(run(&sp, th, 0, NULL, 1, NULL, &many, &err), LECTOR_OK);
+    same_tables(&one.tables[0], &many.tables[0]);
+    ng_count_free_results(&many);
+  }
+  ng_count_free_results(&one);
+  assert_int_equal(run(&sp, 1, 0, group, 3, NULL, &one, &err), LECTOR_OK);
+  assert_int_equal(run(&sp, 3, 0, group, 3, NULL, &many, &err), LECTOR_OK);
+  for (g = 0; g < 3; g++) {
+    same_tables(&one.tables[g], &many.tables[g]);
+    assert_true(one.docs[g] == many.docs[g]);
+  }
+  ng_count_free_results(&one);
+  ng_count_free_results(&many);
+  big_free();
 }
 
 static void test_count_groups_drop(void **state) {
@@ -660,6 +782,8 @@ static void test_count_errors(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_hit_df),
+    cmocka_unit_test(test_hit_sent),
+    cmocka_unit_test(test_uni),
     cmocka_unit_test(test_grow),
     cmocka_unit_test(test_big_counts),
     cmocka_unit_test(test_assemble_bytes),
@@ -674,6 +798,7 @@ int main(void) {
     cmocka_unit_test(test_keyness1),
     cmocka_unit_test_setup_teardown(test_colloc_keyness, setup, teardown),
     cmocka_unit_test_setup_teardown(test_count_threads, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_count_sharded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_count_groups_drop, setup, teardown),
     cmocka_unit_test_setup_teardown(test_count_errors, setup, teardown),
   };

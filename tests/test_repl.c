@@ -570,6 +570,7 @@ static void test_progress(void **state) {
            "local c = lector.load('%s') local n = 0 "
            "for d in c:each() do n = n + 1 end "
            "require('lector.sentiment').corpus(c) "
+           "require('lector.ngram').count(c, {n = 2}) "
            "local p <close> = lector.progress(50, 'scoring') "
            "for i = 1, 50 do p:add() end "
            "print('shown', lector.show_progress(), 'docs', n)", dir);
@@ -580,6 +581,7 @@ static void test_progress(void **state) {
   expect(t, "corpus:each  [");
   expect(t, "/300 docs");
   expect(t, "sentiment.corpus  [");
+  expect(t, "ngram.count  [");
   expect(t, "scoring  [");
   expect(t, "shown\ttrue\tdocs\t300");
   const char *quiet[] = {"--quiet", "-e", code, NULL};
@@ -589,7 +591,8 @@ static void test_progress(void **state) {
     assert_int_equal(term_run(t, run ? script_off : quiet), 0);
     expect(t, "shown\tfalse\tdocs\t300");
     if (term_shows(t, 0, "lector.load") || term_shows(t, 0, "corpus:each") ||
-        term_shows(t, 0, "scoring") || term_shows(t, 0, "sentiment") || term_shows(t, 0, "  [")) {
+        term_shows(t, 0, "scoring") || term_shows(t, 0, "sentiment") ||
+        term_shows(t, 0, "ngram.count") || term_shows(t, 0, "  [")) {
       term_show(t);
       fail_msg("a progress bar was drawn in run %d", run);
     }

@@ -64,6 +64,16 @@
 #define NG_MAX_THREADS 64
 #endif
 
+/* Sharded counting (ng_route.h): buffers per ring, and about how many
+** bytes of buffers one worker sends into (split among the other
+** workers; each buffer holds 1K..16K words). */
+#ifndef NG_ROUTE_BUFS
+#define NG_ROUTE_BUFS 4
+#endif
+#ifndef NG_ROUTE_BYTES
+#define NG_ROUTE_BYTES (1u << 20)
+#endif
+
 /* Default number of rows of the REPL summary. */
 #ifndef NG_SUMMARY_TOP
 #define NG_SUMMARY_TOP 10

@@ -32,6 +32,11 @@ static int is_stop(stop_cursor *c, uint32_t offset) {
   }
 }
 
+/* A worker's tokenizer states: the stop-word-free stream, the sentences. */
+typedef struct scratch {
+  lector_tok_state stop, sent;
+} scratch;
+
 /* Tokens wait in a batch before they get their ids, so that the cache
 ** misses of the word lookups overlap (their slots are prefetched when the
 ** token arrives). */
@@ -53,32 +58,38 @@ typedef struct text_ctx {
   char bytes[BATCH_BYTES];
 } text_ctx;
 
-/* Give the waiting tokens their ids and push them.  0 or LECTOR_ENOMEM. */
+/* Give the waiting tokens their ids, then push them (their unigram
+** entries prefetched meanwhile).  0, or a failure: LECTOR_ENOMEM,
+** NG_PAR_STOPPED. */
 static int flush(text_ctx *c) {
+  uint32_t ids[BATCH];
+  ng_uni *uni = c->g->out.uni;
   size_t i;
   for (i = 0; i < c->n; i++) {
     const pending_tok *p = &c->tok[i];
-    uint32_t id = ng_lex_id_h(c->lex, c->bytes + p->at, p->len, p->hash);
-    if (id == 0) return LECTOR_ENOMEM;
-    ng_grams_push(c->g, id, p->stop);
+    ids[i] = ng_lex_id_h(c->lex, c->bytes + p->at, p->len, p->hash);
+    if (ids[i] == 0) return LECTOR_ENOMEM;
+    if (uni) ng_uni_prefetch(uni, ids[i]);
   }
+  for (i = 0; i < c->n; i++) ng_grams_push(c->g, ids[i], c->tok[i].stop);
   c->n = c->used = 0;
-  return c->g->failed ? LECTOR_ENOMEM : 0;
+  return c->g->failed;
 }
 
 /* The tokenizer's callback: one token into the batch. */
 static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
                     size_t norm_len) {
   text_ctx *c = ud;
-  int stop = c->sc ? is_stop(c->sc, sp->offset) : 0;
+  int stop = c->sc ? is_stop(c->sc, sp->offset) : 0, rc;
   pending_tok *p;
-  if ((c->n == BATCH || c->used + norm_len > BATCH_BYTES) && flush(c) != 0)
-    return LECTOR_ENOMEM;
+  if ((c->n == BATCH || c->used + norm_len > BATCH_BYTES) &&
+      (rc = flush(c)) != 0)
+    return rc;
   if (norm_len > BATCH_BYTES) {                 /* a long token: at once */
     uint32_t id = ng_lex_id(c->lex, norm, norm_len);
     if (id == 0) return LECTOR_ENOMEM;
     ng_grams_push(c->g, id, stop);
-    return c->g->failed ? LECTOR_ENOMEM : 0;
+    return c->g->failed;
   }
   p = &c->tok[c->n++];
   memcpy(c->bytes + c->used, norm, norm_len);
@@ -91,30 +102,64 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
   return 0;
 }
 
-int ng_count_text(const ng_tokens *tok, ng_grams *g, ng_lex *lex,
-                  const char *text, size_t len, lector_tok_state *st2,
-                  char **err) {
+/* Push every token of text[0..len) (a whole text or one sentence). */
+static int count_span(const ng_tokens *tok, text_ctx *c, const char *text,
+                      size_t len, lector_tok_state *stop_st, char **err) {
   const lector_tokenizer_api *api = tok->api;
   stop_cursor cur;
-  text_ctx c;
   int rc;
-  c.g = g;
-  c.lex = lex;
-  c.sc = NULL;
-  c.n = c.used = 0;
+  c->sc = NULL;
   if (tok->stop_opts) {
-    rc = api->begin(st2, tok->stop_opts, text, len, err);
+    rc = api->begin(stop_st, tok->stop_opts, text, len, err);
     if (rc != LECTOR_OK) return rc;
     cur.api = api;
-    cur.st = st2;
+    cur.st = stop_st;
     cur.i = cur.n = 0;
     cur.done = 0;
-    c.sc = &cur;
+    c->sc = &cur;
   }
-  rc = api->each(tok->opts, text, len, on_token, &c, err);
-  if (rc == LECTOR_OK) rc = flush(&c);
-  if (c.sc) api->end(st2);
-  if (ng_grams_end(g) != 0 || rc == LECTOR_ENOMEM) {
+  rc = api->each(tok->opts, text, len, on_token, c, err);
+  if (rc == LECTOR_OK) rc = flush(c);
+  if (c->sc) api->end(stop_st);
+  return rc;
+}
+
+/* Push the tokens of each sentence of text[0..len), breaking the grams
+** between sentences. */
+static int count_sentences(const ng_tokens *tok, text_ctx *c,
+                           const char *text, size_t len, scratch *st,
+                           char **err) {
+  const lector_tokenizer_api *api = tok->api;
+  lector_sent_span sp[NG_SPAN_BATCH];
+  size_t got, k;
+  int rc = api->sent_begin(&st->sent, tok->opts, text, len, err);
+  if (rc != LECTOR_OK) return rc;
+  while (rc == LECTOR_OK &&
+         (got = api->sent_next(&st->sent, sp, NG_SPAN_BATCH)) > 0)
+    for (k = 0; k < got && rc == LECTOR_OK; k++) {
+      rc = count_span(tok, c, text + sp[k].offset, sp[k].length, &st->stop,
+                      err);
+      ng_grams_break(c->g);
+    }
+  api->end(&st->sent);
+  return rc;
+}
+
+/* Tokenize text[0..len) with tok and push every token into g, its id from
+** lex; then end g.  LECTOR_OK, NG_PAR_STOPPED, or a code with *err. */
+static int count_text(const ng_tokens *tok, ng_grams *g, ng_lex *lex,
+                      const char *text, size_t len, scratch *st,
+                      char **err) {
+  text_ctx c;
+  int rc, failed;
+  c.g = g;
+  c.lex = lex;
+  c.n = c.used = 0;
+  rc = tok->sentences ? count_sentences(tok, &c, text, len, st, err)
+                      : count_span(tok, &c, text, len, &st->stop, err);
+  failed = ng_grams_end(g);
+  if (rc == NG_PAR_STOPPED || failed == NG_PAR_STOPPED) return NG_PAR_STOPPED;
+  if (rc == LECTOR_ENOMEM || failed) {
     NG_FREE(*err);
     *err = NG_ERRORF("out of memory");
     return LECTOR_ENOMEM;
@@ -134,17 +179,33 @@ typedef struct wctx {
                                   (width 0: not started) */
   uint64_t *docs;              /* documents counted per group */
   uint32_t stamp;              /* this worker's document counter */
-  ng_lex lex;                  /* words -> ids */
-  lector_tok_state st2;        /* drop mode: the stop-word-free stream */
+  ng_lex *lex;                 /* words -> ids (shared) */
+  scratch st;
+  ng_route route;              /* with several workers, not per document */
+  int routed;
+  ng_uni uni;                  /* unigrams (no groups, not per document) */
+  int by_id;                   /* unigrams go to uni */
+  int rc;                      /* of the route's finish */
 } wctx;
 
-/* Start the tables t[nmin..nmax] of a group, with room for expect grams
-** each.  0 or -1. */
-static int start_tables(ng_table *t, const ng_spec *sp, size_t expect) {
-  int k;
-  for (k = sp->nmin; k <= sp->nmax; k++)
-    if (ng_table_init(&t[k], k, 1, expect) != 0) return -1;
-  return 0;
+/* The tables of group grp (not the unigrams' when they go by id),
+** started.  NULL on out of memory. */
+static ng_table *group_tables(wctx *w, uint32_t grp) {
+  ng_job *job = w->job;
+  const ng_spec *sp = job->spec;
+  ng_table *t = &w->tables[(size_t)grp * NT];
+  /* small jobs and groups start small (a group holds few documents) */
+  size_t expect = job->ngroups > 1 || job->src->ndocs < 64 ? 0
+                                                           : NG_INITIAL_CAP;
+  int k = w->by_id ? 2 : sp->nmin;
+  if (t[sp->nmax].width == 0)
+    for (; k <= sp->nmax; k++)
+      if (ng_table_init(&t[k], k, 1, expect) != 0) return NULL;
+  return t;
+}
+
+static ng_table *route_tables(void *ud, uint32_t grp) {
+  return group_tables(ud, grp);
 }
 
 static void clear_table(ng_table *t) {
@@ -163,14 +224,11 @@ static ng_table *tables_for(wctx *w, size_t i, uint32_t *grp) {
   ng_table *t;
   int k;
   *grp = job->group && !job->doc_fn ? (uint32_t)job->group[i] : 0;
-  t = &w->tables[(size_t)*grp * NT];
-  /* small jobs and groups start small (a group holds few documents) */
-  if (t[sp->nmin].width == 0 &&
-      start_tables(t, sp, job->ngroups > 1 || job->src->ndocs < 64
-                              ? 0 : NG_INITIAL_CAP) != 0)
-    return NULL;
-  if (job->doc_fn)
+  t = group_tables(w, *grp);
+  if (t && job->doc_fn)
     for (k = sp->nmin; k <= sp->nmax; k++) clear_table(&t[k]);
+  /* count what the others sent first: their buffers are free sooner */
+  if (t && w->routed && ng_route_drain(&w->route) < 0) return NULL;
   return t;
 }
 
@@ -178,24 +236,33 @@ static int count_doc(void *ctx, size_t i, const lector_text *text,
                      char **err) {
   wctx *w = ctx;
   ng_job *job = w->job;
-  uint32_t grp;
+  ng_sink out;
   ng_grams g;
   int rc;
-  ng_table *t = tables_for(w, i, &grp);
-  if (!t) {
+  out.t = tables_for(w, i, &out.group);
+  if (!out.t) {
     *err = NG_ERRORF("out of memory");
     return LECTOR_ENOMEM;
   }
-  ng_grams_begin(&g, job->spec, t, ++w->stamp);
-  rc = ng_count_text(job->tok, &g, &w->lex, text->data, text->len, &w->st2,
-                     err);
+  out.uni = w->by_id ? &w->uni : NULL;
+  out.route = w->routed ? &w->route : NULL;
+  if (++w->stamp == 0) w->stamp = 1;           /* 0 means "no stamp" */
+  if (w->routed) ng_route_begin_doc(&w->route);
+  ng_grams_begin(&g, job->spec, &out, w->stamp);
+  rc = count_text(job->tok, &g, w->lex, text->data, text->len, &w->st, err);
   if (rc != LECTOR_OK) return rc;
-  w->docs[grp]++;
-  return job->doc_fn ? job->doc_fn(job->doc_ud, i, t, err) : LECTOR_OK;
+  w->docs[out.group]++;
+  return job->doc_fn ? job->doc_fn(job->doc_ud, i, out.t, err) : LECTOR_OK;
+}
+
+/* ng_par's done hook: finish the exchange with the other workers. */
+static void worker_done(void *ctx, int failed) {
+  wctx *w = ctx;
+  if (w->routed) w->rc = ng_route_finish(&w->route, failed);
 }
 
 /* ------------------------------------------------------------------------
-** Setup, merge, cleanup
+** Setup, assembly, cleanup
 */
 
 static void free_workers(wctx *ws, int n, uint32_t ngroups) {
@@ -206,12 +273,15 @@ static void free_workers(wctx *ws, int n, uint32_t ngroups) {
       for (j = 0; j < (size_t)ngroups * NT; j++) ng_table_free(&ws[i].tables[j]);
     NG_FREE(ws[i].tables);
     NG_FREE(ws[i].docs);
-    ng_lex_free(&ws[i].lex);
+    ng_route_free(&ws[i].route);
+    ng_uni_free(&ws[i].uni);
   }
   NG_FREE(ws);
 }
 
-static wctx *new_workers(ng_job *job, int n) {
+/* n workers sharing lex; with router (n >= 2), each owns a share of the
+** grams.  NULL on out of memory. */
+static wctx *new_workers(ng_job *job, int n, ng_lex *lex, ng_router *router) {
   wctx *ws = NG_ALLOC((size_t)n * sizeof *ws);
   size_t tb = (size_t)job->ngroups * NT * sizeof(ng_table);
   size_t db = job->ngroups * sizeof(uint64_t);
@@ -220,9 +290,12 @@ static wctx *new_workers(ng_job *job, int n) {
   memset(ws, 0, (size_t)n * sizeof *ws);
   for (i = 0; i < n; i++) {
     ws[i].job = job;
-    ng_lex_init(&ws[i].lex);
+    ws[i].lex = lex;
+    ws[i].by_id = job->spec->nmin == 1 && job->ngroups == 1 && !job->doc_fn;
     ws[i].tables = NG_ALLOC(tb);
     ws[i].docs = NG_ALLOC(db);
+    ws[i].routed = router != NULL;
+    if (router) ng_route_init(&ws[i].route, router, i, route_tables, &ws[i]);
     if (!ws[i].tables || !ws[i].docs) {
       NG_FREE(ws[i].tables);
       ws[i].tables = NULL;
@@ -235,39 +308,36 @@ static wctx *new_workers(ng_job *job, int n) {
   return ws;
 }
 
-/* Merge the workers' k-gram tables of group g into part (moved from the
-** largest, the others added).  0 or -1. */
-static int merge_length(wctx *ws, int n, uint32_t g, int k, ng_table *part) {
-  int i, best = -1;
-  size_t at = (size_t)g * NT + (size_t)k;
-  for (i = 0; i < n; i++)
-    if (ws[i].tables[at].width &&
-        (best < 0 || ws[i].tables[at].used > ws[best].tables[at].used))
-      best = i;
-  if (best < 0) return ng_table_init(part, k, 0, 0);
-  ng_table_move(part, &ws[best].tables[at]);
-  for (i = 0; i < n; i++) {
-    if (i == best || !ws[i].tables[at].width) continue;
-    if (ng_table_merge(part, &ws[i].tables[at]) != 0) return -1;
-    ng_table_free(&ws[i].tables[at]);
-  }
-  return 0;
+/* The workers' unigram arrays added up into *part.  0 or -1. */
+static int uni_part(wctx *ws, int n, ng_table *part) {
+  const ng_uni *u[NG_MAX_THREADS];
+  int i;
+  for (i = 0; i < n; i++) u[i] = &ws[i].uni;
+  return ng_uni_into(part, u, n);
 }
 
-/* Merge group g of every worker into job->tables[g].  0 or -1. */
-static int merge_group(ng_job *job, wctx *ws, int n, uint32_t g) {
+/* Put the owners' tables of group g together into job->tables[g] (each
+** freed once copied).  0 or -1. */
+static int assemble_group(ng_job *job, wctx *ws, int n, uint32_t g) {
   const ng_spec *sp = job->spec;
-  ng_table parts[NT];
-  int i, k, rc = 0;
-  memset(parts, 0, sizeof parts);
+  ng_table *parts[NG_MAX_THREADS * NT + 1], uni;
+  size_t np = 0;
+  int i, k, rc;
+  memset(&uni, 0, sizeof uni);
+  if (ws[0].by_id) {
+    if (uni_part(ws, n, &uni) != 0) return -1;
+    parts[np++] = &uni;
+  }
   job->docs[g] = 0;
-  for (i = 0; i < n; i++) job->docs[g] += ws[i].docs[g];
-  for (k = sp->nmin; k <= sp->nmax && rc == 0; k++)
-    rc = merge_length(ws, n, g, k, &parts[k]);
-  if (rc == 0)
-    rc = ng_table_assemble(&job->tables[g], parts, sp->nmin, sp->nmax,
-                           sp->nmax, job->min_count, 1);
-  for (k = 0; k < NT; k++) ng_table_free(&parts[k]);
+  for (i = 0; i < n; i++) {
+    job->docs[g] += ws[i].docs[g];
+    for (k = sp->nmin; k <= sp->nmax; k++)
+      if (ws[i].tables[(size_t)g * NT + (size_t)k].width)
+        parts[np++] = &ws[i].tables[(size_t)g * NT + (size_t)k];
+  }
+  rc = ng_table_assemble(&job->tables[g], parts, np, sp->nmax,
+                         job->min_count, 1);
+  ng_table_free(&uni);
   return rc;
 }
 
@@ -281,7 +351,7 @@ void ng_count_free_results(ng_job *job) {
   job->docs = NULL;
 }
 
-static int merge_all(ng_job *job, wctx *ws, int n) {
+static int assemble_all(ng_job *job, wctx *ws, int n) {
   uint32_t g;
   size_t tb = job->ngroups * sizeof *job->tables;
   job->tables = NG_ALLOC(tb);
@@ -289,13 +359,30 @@ static int merge_all(ng_job *job, wctx *ws, int n) {
   if (!job->tables || !job->docs) return -1;
   memset(job->tables, 0, tb);
   for (g = 0; g < job->ngroups; g++)
-    if (merge_group(job, ws, n, g) != 0) return -1;
+    if (assemble_group(job, ws, n, g) != 0) return -1;
   return 0;
 }
 
+/* Run the workers over the documents.  LECTOR_OK, or a code with *err. */
+static int run_workers(ng_job *job, wctx *ws, int n, char **err) {
+  void *ctx[NG_MAX_THREADS] = {NULL};
+  int i, rc;
+  for (i = 0; i < n; i++) ctx[i] = &ws[i];
+  rc = ng_par_run(job->src, ctx, n, job->group, job->interrupted, count_doc,
+                  worker_done, err);
+  for (i = 0; i < n && rc == LECTOR_OK; i++)
+    if (ws[i].rc != LECTOR_OK) {
+      *err = NG_ERRORF("out of memory");
+      rc = ws[i].rc;
+    }
+  return rc;
+}
+
 int ng_count_run(ng_job *job, char **err) {
-  void *ctx[NG_MAX_THREADS];
-  int n = job->threads, i, rc;
+  int n = ng_par_workers(job->threads, job->src->ndocs), rc;
+  ng_router router;
+  ng_lex lex;
+  ng_router *rt = NULL;
   wctx *ws;
   *err = NULL;
   job->tables = NULL;
@@ -305,22 +392,25 @@ int ng_count_run(ng_job *job, char **err) {
                      job->spec->nmin, job->spec->nmax, job->spec->skip);
     return LECTOR_ERR;
   }
-  if (n < 1) n = 1;
-  if (n > NG_MAX_THREADS) n = NG_MAX_THREADS;
-  if ((size_t)n > job->src->ndocs) n = job->src->ndocs ? (int)job->src->ndocs : 1;
-  ws = new_workers(job, n);
+  memset(&router, 0, sizeof router);
+  ng_lex_init(&lex);
+  if (n > 1 && !job->doc_fn) rt = &router;    /* per document: no owners */
+  ws = !rt || ng_router_init(rt, n, job->ngroups > 1) == 0
+           ? new_workers(job, n, &lex, rt) : NULL;
   if (!ws) {
+    ng_router_free(&router);
+    ng_lex_free(&lex);
     *err = NG_ERRORF("out of memory");
     return LECTOR_ENOMEM;
   }
-  for (i = 0; i < n; i++) ctx[i] = &ws[i];
-  rc = ng_par_run(job->src, ctx, n, job->group, job->interrupted, count_doc,
-                  err);
-  if (rc == LECTOR_OK && !job->doc_fn && merge_all(job, ws, n) != 0) {
+  rc = run_workers(job, ws, n, err);
+  if (rc == LECTOR_OK && !job->doc_fn && assemble_all(job, ws, n) != 0) {
     *err = NG_ERRORF("out of memory");
     rc = LECTOR_ENOMEM;
   }
   free_workers(ws, n, job->ngroups);
+  ng_router_free(&router);
+  ng_lex_free(&lex);
   if (rc != LECTOR_OK) ng_count_free_results(job);
   return rc;
 }

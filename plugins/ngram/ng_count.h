@@ -1,7 +1,8 @@
 /*
 ** ng_count.h -- counting the n-grams of many documents on several
-** threads: read, tokenize (the tokenize C service), count into a table per
-** worker (and per group), merge at the end (ng_par.h hands out the
+** threads: read, tokenize (the tokenize C service), count each gram in
+** the tables of the worker that owns it (ng_route.h; per group), and put
+** the owners' disjoint tables together at the end (ng_par.h hands out the
 ** documents).  Nothing here touches Lua.
 **
 ** Ownership: everything an ng_job points to is borrowed for the call,
@@ -31,6 +32,8 @@ typedef struct ng_tokens {
   ** this stream does not have at the same offset is a stop word.  NULL
   ** when there is nothing to drop. */
   const lector_tok_opts *stop_opts;
+  int sentences;                   /* no gram spans two sentences (the
+                                      splitter runs with opts) */
 } ng_tokens;
 
 /* Called after each document in per-document mode, with the document's
@@ -65,13 +68,5 @@ int ng_count_run(ng_job *job, char **err);
 
 /* Free job->tables and job->docs (NULL-safe). */
 void ng_count_free_results(ng_job *job);
-
-/* Tokenize text[0..len) with tok and push every token into g, its id
-** from lex (st2: the caller's scratch tokenizer state for drop mode);
-** then end g.  LECTOR_OK, or a code with *err.  Used by the workers, and
-** for a single text. */
-int ng_count_text(const ng_tokens *tok, ng_grams *g, ng_lex *lex,
-                  const char *text, size_t len, lector_tok_state *st2,
-                  char **err);
 
 #endif

@@ -10,10 +10,10 @@ int ng_spec_check(const ng_spec *spec) {
   return 0;
 }
 
-void ng_grams_begin(ng_grams *g, const ng_spec *spec, ng_table *t,
+void ng_grams_begin(ng_grams *g, const ng_spec *spec, const ng_sink *out,
                     uint32_t doc) {
   g->spec = spec;
-  g->t = t;
+  g->out = *out;
   g->doc = doc;
   g->pos = 0;
   g->last_stop = 0;

@@ -15,6 +15,13 @@
 ** Stop words: in "remove" mode the tokenizer already took them out, so
 ** grams run across the gap.  In "drop" mode they are pushed with stop = 1
 ** and every gram containing one is left out.
+**
+** Sentences: ng_grams_break ends the run of tokens, so that no gram spans
+** the break (the caller breaks at every sentence end).
+**
+** Where grams go (ng_sink): the k-grams into the table of width k, or
+** unigrams into an array by id (ng_uni.h), and with several counting
+** workers, grams another worker owns to that worker (ng_route.h).
 */
 #ifndef NG_GRAM_H
 #define NG_GRAM_H
@@ -22,7 +29,9 @@
 #include <stdint.h>
 
 #include "ng_config.h"
+#include "ng_route.h"
 #include "ng_table.h"
+#include "ng_uni.h"
 
 #define NG_RING 64            /* > (NG_MAX_N - 1) * (NG_MAX_SKIP + 1) + 1 */
 
@@ -41,13 +50,21 @@ typedef struct ng_spec {
   int drop_stop;              /* drop grams containing a stop token */
 } ng_spec;
 
+typedef struct ng_sink {
+  ng_table *t;                /* t[k]: the k-grams (stamped, width k) */
+  ng_uni *uni;                /* unigrams, instead of t[1] (may be NULL) */
+  ng_route *route;            /* grams others own go there (may be NULL) */
+  uint32_t group;             /* the document's group (sent with grams) */
+} ng_sink;
+
 typedef struct ng_grams {
   const ng_spec *spec;
-  ng_table *t;                /* t[k]: the k-grams (stamped, width k) */
+  ng_sink out;
   uint32_t doc;               /* the document's stamp in the tables */
-  uint64_t pos;               /* tokens pushed so far */
+  uint64_t pos;               /* tokens pushed since the start or break */
   uint64_t last_stop;         /* 1-based position of the last stop token */
-  int failed;                 /* an insertion ran out of memory */
+  int failed;                 /* LECTOR_ENOMEM, or NG_PAR_STOPPED from
+                                 the route; 0 while all is well */
   uint32_t ring[NG_RING];     /* the last tokens, by position % NG_RING */
   uint8_t stop[NG_RING];
   unsigned qhead, qn;         /* grams waiting to be counted */
@@ -57,11 +74,17 @@ typedef struct ng_grams {
 /* Is spec valid?  0 if so, else -1. */
 int ng_spec_check(const ng_spec *spec);
 
-/* Start a document: its k-grams go into t[k] (nmin <= k <= nmax; width k,
-** stamped) with stamp doc (>= 1, a new value for each document of these
-** tables).  Push its tokens, then call ng_grams_end. */
-void ng_grams_begin(ng_grams *g, const ng_spec *spec, ng_table *t,
+/* Start a document: its grams go to out (tables t[k] for nmin <= k <=
+** nmax, width k, stamped) with stamp doc (>= 1, a new value for each
+** document of these tables).  Push its tokens, then call ng_grams_end. */
+void ng_grams_begin(ng_grams *g, const ng_spec *spec, const ng_sink *out,
                     uint32_t doc);
+
+/* No gram spans this point (a sentence ends). */
+static inline void ng_grams_break(ng_grams *g) {
+  g->pos = 0;
+  g->last_stop = 0;
+}
 
 /* Internal: the skip-gram path. */
 void ng_grams_skip_(ng_grams *g);
@@ -69,8 +92,9 @@ void ng_grams_skip_(ng_grams *g);
 /* Count the oldest waiting gram. */
 static inline void ng_grams_drain1_(ng_grams *g) {
   ng_pending *p = &g->queue[g->qhead];
-  if (ng_table_hit(&g->t[p->len], p->key, (int)p->len, p->hash, g->doc) != 0)
-    g->failed = 1;
+  if (ng_table_hit(&g->out.t[p->len], p->key, (int)p->len, p->hash, g->doc,
+                   0) != 0)
+    g->failed = LECTOR_ENOMEM;
   g->qhead = (g->qhead + 1) % NG_QUEUE;
   g->qn--;
 }
@@ -79,24 +103,36 @@ static inline void ng_grams_drain1_(ng_grams *g) {
 ** counted. */
 static inline void ng_grams_emit(ng_grams *g, const uint32_t *key, int len) {
   ng_pending *p;
+  uint64_t h;
+  if (len == 1 && g->out.uni) {
+    if (ng_uni_hit(g->out.uni, key[0], g->doc) != 0)
+      g->failed = LECTOR_ENOMEM;
+    return;
+  }
+  h = ng_hash(key, len);
+  if (g->out.route &&
+      ng_route_owner(h, g->out.route->r->n) != g->out.route->self) {
+    int rc = ng_route_send(g->out.route, key, len, h, g->out.group);
+    if (rc != LECTOR_OK && !g->failed) g->failed = rc;
+    return;
+  }
   if (g->qn == NG_QUEUE) ng_grams_drain1_(g);
   p = &g->queue[(g->qhead + g->qn) % NG_QUEUE];
   memcpy(p->key, key, sizeof p->key);        /* key has NG_MAX_N words */
   p->len = (uint32_t)len;
-  p->hash = ng_hash(key, len);
-  ng_table_prefetch(&g->t[len], p->hash);
+  p->hash = h;
+  ng_table_prefetch(&g->out.t[len], h);
   g->qn++;
 }
 
-/* End the document: count every waiting gram.  Returns 0, or -1 when an
-** insertion ran out of memory (g->failed). */
+/* End the document: count every waiting gram.  Returns 0, or g->failed. */
 static inline int ng_grams_end(ng_grams *g) {
   while (g->qn) ng_grams_drain1_(g);
-  return g->failed ? -1 : 0;
+  return g->failed;
 }
 
 /* Push the next token: its vocabulary id (>= 1) and whether it is a stop
-** word (drop mode).  Out of memory sets g->failed. */
+** word (drop mode).  Failures set g->failed. */
 static inline void ng_grams_push(ng_grams *g, uint32_t id, int stop) {
   const ng_spec *sp = g->spec;
   uint64_t p = g->pos++;

@@ -8,17 +8,19 @@
 #include "ng_env.h"
 #include "ng_kwic.h"
 
-/* One token of a document: where it is and its id. */
+/* One token of a document: where it is, its id and its sentence. */
 typedef struct ktok {
-  uint32_t offset, end, id;
+  uint32_t offset, end, id, sent;
 } ktok;
 
 typedef struct kctx {
   const ng_kwic_spec *spec;
   ktok *toks;                  /* the current document's tokens */
   size_t ntoks, cap;
+  uint32_t base, sent;         /* the sentence being read: offset, number */
   ng_hits hits;
-  ng_lex lex;                  /* words -> ids */
+  ng_lex *lex;                 /* words -> ids (shared) */
+  lector_tok_state sst;        /* the sentence splitter */
 } kctx;
 
 void ng_kwic_hits_free(ng_hits *h) {
@@ -47,9 +49,10 @@ static int push_tok(kctx *k, const lector_tok_span *sp, uint32_t id) {
     k->toks = v;
     k->cap = cap;
   }
-  k->toks[k->ntoks].offset = sp->offset;
-  k->toks[k->ntoks].end = sp->offset + sp->length;
+  k->toks[k->ntoks].offset = k->base + sp->offset;
+  k->toks[k->ntoks].end = k->base + sp->offset + sp->length;
   k->toks[k->ntoks].id = id;
+  k->toks[k->ntoks].sent = k->sent;
   k->ntoks++;
   return 0;
 }
@@ -58,16 +61,39 @@ static int push_tok(kctx *k, const lector_tok_span *sp, uint32_t id) {
 static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
                     size_t norm_len) {
   kctx *k = ud;
-  uint32_t id = ng_lex_id(&k->lex, norm, norm_len);
+  uint32_t id = ng_lex_id(k->lex, norm, norm_len);
   return id == 0 || push_tok(k, sp, id) != 0 ? LECTOR_ENOMEM : 0;
 }
 
-/* Tokenize text into k->toks. */
+/* Tokenize each sentence of text into k->toks. */
+static int read_sentences(kctx *k, const lector_text *text, char **err) {
+  const ng_tokens *tok = k->spec->tok;
+  lector_sent_span sp[NG_SPAN_BATCH];
+  size_t got, i;
+  int rc = tok->api->sent_begin(&k->sst, tok->opts, text->data, text->len,
+                                err);
+  if (rc != LECTOR_OK) return rc;
+  while (rc == LECTOR_OK &&
+         (got = tok->api->sent_next(&k->sst, sp, NG_SPAN_BATCH)) > 0)
+    for (i = 0; i < got && rc == LECTOR_OK; i++, k->sent++) {
+      k->base = sp[i].offset;
+      rc = tok->api->each(tok->opts, text->data + sp[i].offset,
+                          sp[i].length, on_token, k, err);
+    }
+  tok->api->end(&k->sst);
+  return rc;
+}
+
+/* Tokenize text into k->toks (sentence by sentence with the option). */
 static int read_tokens(kctx *k, const lector_text *text, char **err) {
   const ng_tokens *tok = k->spec->tok;
   int rc;
   k->ntoks = 0;
-  rc = tok->api->each(tok->opts, text->data, text->len, on_token, k, err);
+  k->base = k->sent = 0;
+  if (tok->sentences)
+    rc = read_sentences(k, text, err);
+  else
+    rc = tok->api->each(tok->opts, text->data, text->len, on_token, k, err);
   if (rc == LECTOR_ENOMEM && !*err) *err = NG_ERRORF("out of memory");
   return rc;
 }
@@ -82,6 +108,24 @@ static int matches(const kctx *k, size_t i) {
   return 1;
 }
 
+/* The hit of the phrase at tokens i..last of document doc, with up to
+** win tokens of its sentence each side. */
+static ng_hit make_hit(const kctx *k, size_t doc, size_t i, size_t last,
+                       size_t win) {
+  ng_hit h;
+  size_t a = i, b = last;
+  while (a > 0 && i - a < win && k->toks[a - 1].sent == k->toks[i].sent) a--;
+  while (b + 1 < k->ntoks && b - last < win &&
+         k->toks[b + 1].sent == k->toks[last].sent)
+    b++;
+  h.doc = doc;
+  h.left = k->toks[a].offset;
+  h.start = k->toks[i].offset;
+  h.end = k->toks[last].end;
+  h.right = k->toks[b].end;
+  return h;
+}
+
 static int find_doc(void *ctx, size_t doc, const lector_text *text,
                     char **err) {
   kctx *k = ctx;
@@ -89,14 +133,10 @@ static int find_doc(void *ctx, size_t doc, const lector_text *text,
   int rc = read_tokens(k, text, err);
   if (rc != LECTOR_OK) return rc;
   for (i = 0; i + plen <= k->ntoks; i++) {
+    size_t last = i + plen - 1;
     ng_hit h;
-    size_t last = i + plen - 1, r = last + win;
-    if (!matches(k, i)) continue;
-    h.doc = doc;
-    h.left = k->toks[i > win ? i - win : 0].offset;
-    h.start = k->toks[i].offset;
-    h.end = k->toks[last].end;
-    h.right = k->toks[r < k->ntoks ? r : k->ntoks - 1].end;
+    if (!matches(k, i) || k->toks[i].sent != k->toks[last].sent) continue;
+    h = make_hit(k, doc, i, last, win);
     if (push_hit(&k->hits, &h) != 0) {
       *err = NG_ERRORF("out of memory");
       return LECTOR_ENOMEM;
@@ -133,16 +173,17 @@ int ng_kwic_run(const ng_kwic_spec *spec, const ng_source *src, int threads,
                 int (*interrupted)(void), ng_hits *out, char **err) {
   kctx ks[NG_MAX_THREADS];
   void *ctx[NG_MAX_THREADS];
-  int n = threads < 1 ? 1 : (threads > NG_MAX_THREADS ? NG_MAX_THREADS
-                                                      : threads),
-      i, rc;
+  ng_lex lex;
+  int n = ng_par_workers(threads, src->ndocs), i, rc;
   memset(out, 0, sizeof *out);
   memset(ks, 0, sizeof ks);
+  ng_lex_init(&lex);
   for (i = 0; i < n; i++) {
     ks[i].spec = spec;
+    ks[i].lex = &lex;
     ctx[i] = &ks[i];
   }
-  rc = ng_par_run(src, ctx, n, NULL, interrupted, find_doc, err);
+  rc = ng_par_run(src, ctx, n, NULL, interrupted, find_doc, NULL, err);
   if (rc == LECTOR_OK && gather(ks, n, out) != 0) {
     *err = NG_ERRORF("out of memory");
     rc = LECTOR_ENOMEM;
@@ -150,8 +191,8 @@ int ng_kwic_run(const ng_kwic_spec *spec, const ng_source *src, int threads,
   for (i = 0; i < n; i++) {
     NG_FREE(ks[i].toks);
     ng_kwic_hits_free(&ks[i].hits);
-    ng_lex_free(&ks[i].lex);
   }
+  ng_lex_free(&lex);
   return rc;
 }
 

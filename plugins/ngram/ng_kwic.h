@@ -8,7 +8,9 @@
 ** them (id 0 stands for any one token: the "*" of a query).  The window
 ** is counted in tokens of the same options; the contexts are the original
 ** bytes from the first context token to the match and from the match to
-** the last context token, punctuation and line breaks included.
+** the last context token, punctuation and line breaks included.  With
+** tok->sentences, a match lies within one sentence and its contexts stop
+** at that sentence's ends.
 **
 ** Ownership: the spec is borrowed; the hits belong to the caller
 ** (ng_kwic_hits_free).  Errors are NG_ERRORF memory.

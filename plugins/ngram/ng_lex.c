@@ -1,109 +1,125 @@
 /*
-** ng_lex.c -- the per-worker word -> id cache (see ng_lex.h).
+** ng_lex.c -- the shared word -> id cache (see ng_lex.h).
 */
 #include <string.h>
 
+#include "ng_config.h"
 #include "ng_env.h"
 #include "ng_lex.h"
-
-#define LONG_WORD (NG_LEX_INLINE + 1)
+#include "ng_table.h"
 
 void ng_lex_init(ng_lex *x) {
-  x->slots = NULL;
-  x->mask = 0;
+  atomic_init(&x->tab, NULL);
+  pthread_mutex_init(&x->lock, NULL);
   x->used = 0;
 }
 
 void ng_lex_free(ng_lex *x) {
-  NG_FREE(x->slots);
+  ng_lex_tab *t = atomic_load(&x->tab);
+  while (t) {
+    ng_lex_tab *older = t->older;
+    NG_FREE(t->slots);
+    NG_FREE(t);
+    t = older;
+  }
+  pthread_mutex_destroy(&x->lock);
   ng_lex_init(x);
-}
-
-/* A 64-bit hash of s[0..len), never 0. */
-uint64_t ng_lex_hash(const char *s, size_t len) {
-  uint64_t h = 0x9E3779B97F4A7C15u ^ (len * 0xFF51AFD7ED558CCDu);
-  size_t i = 0;
-  for (; i + 8 <= len; i += 8) {
-    uint64_t w;
-    memcpy(&w, s + i, 8);
-    h = (h ^ w) * 0xC4CEB9FE1A85EC53u;
-    h ^= h >> 29;
-  }
-  if (i < len) {
-    uint64_t w = 0;
-    memcpy(&w, s + i, len - i);
-    h = (h ^ w) * 0xC4CEB9FE1A85EC53u;
-    h ^= h >> 29;
-  }
-  h *= 0xBF58476D1CE4E5B9u;
-  h ^= h >> 32;
-  return h ? h : 1;
 }
 
 static int same(const ng_lex_slot *sl, const char *s, size_t len) {
   size_t vl;
   const char *v;
-  if (sl->len != LONG_WORD)
+  if (sl->len != NG_LEX_LONG)
     return sl->len == len && memcmp(sl->s, s, len) == 0;
   v = ng_env_cur.vocab_string(sl->id, &vl);
   return v && vl == len && memcmp(v, s, len) == 0;
 }
 
-/* Double the table (or make the first one).  0 or -1. */
-static int grow(ng_lex *x) {
-  uint32_t cap = x->slots ? (x->mask + 1) * 2 : 256, i;
-  ng_lex_slot *slots;
-  if (cap == 0) return -1;
-  slots = NG_ALLOC((size_t)cap * sizeof *slots);
-  if (!slots) return -1;
-  memset(slots, 0, (size_t)cap * sizeof *slots);
-  for (i = 0; x->slots && i <= x->mask; i++) {
-    const ng_lex_slot *sl = &x->slots[i];
-    uint32_t pos;
-    if (!sl->hash) continue;
-    for (pos = (uint32_t)sl->hash & (cap - 1); slots[pos].hash;
-         pos = (pos + 1) & (cap - 1)) {}
-    slots[pos] = *sl;
+/* The id of s in t, or 0 when absent (*at: the empty slot ending the
+** probe).  Lock-free. */
+static uint32_t probe(const ng_lex_tab *t, const char *s, size_t len,
+                      uint64_t h, ng_lex_slot **at) {
+  uint32_t pos;
+  for (pos = (uint32_t)h & t->mask;; pos = (pos + 1) & t->mask) {
+    ng_lex_slot *sl = &t->slots[pos];
+    uint64_t sh = atomic_load_explicit(&sl->hash, memory_order_acquire);
+    if (!sh) {
+      *at = sl;
+      return 0;
+    }
+    if (sh == h && same(sl, s, len)) return sl->id;
   }
-  NG_FREE(x->slots);
-  x->slots = slots;
-  x->mask = cap - 1;
+}
+
+/* Replace the table by one twice as large (or make the first one); the
+** old one stays readable.  Under the lock.  0 or -1. */
+static int grow(ng_lex *x) {
+  ng_lex_tab *old = atomic_load_explicit(&x->tab, memory_order_relaxed);
+  uint32_t cap = old ? (old->mask + 1) * 2 : 1024, i;
+  ng_lex_tab *t;
+  if (cap == 0 || !(t = NG_ALLOC(sizeof *t))) return -1;
+  t->slots = NG_ALLOC((size_t)cap * sizeof *t->slots);
+  if (!t->slots) {
+    NG_FREE(t);
+    return -1;
+  }
+  ng_huge_pages(t->slots, (size_t)cap * sizeof *t->slots);
+  memset(t->slots, 0, (size_t)cap * sizeof *t->slots);
+  t->mask = cap - 1;
+  t->older = old;
+  for (i = 0; old && i <= old->mask; i++) {
+    const ng_lex_slot *sl = &old->slots[i];
+    uint64_t h = atomic_load_explicit(&sl->hash, memory_order_relaxed);
+    uint32_t pos = (uint32_t)h & t->mask;
+    if (!h) continue;
+    while (atomic_load_explicit(&t->slots[pos].hash, memory_order_relaxed))
+      pos = (pos + 1) & t->mask;
+    t->slots[pos].id = sl->id;
+    t->slots[pos].len = sl->len;
+    memcpy(t->slots[pos].s, sl->s, sizeof sl->s);
+    atomic_store_explicit(&t->slots[pos].hash, h, memory_order_relaxed);
+  }
+  atomic_store_explicit(&x->tab, t, memory_order_release);
   return 0;
 }
 
-void ng_lex_prefetch(const ng_lex *x, uint64_t h) {
-#if defined(__GNUC__)
-  if (x->slots) __builtin_prefetch(&x->slots[(uint32_t)h & x->mask]);
-#else
-  (void)x;
-  (void)h;
-#endif
+/* Add s (not found by a lock-free probe).  Under the lock: another
+** thread may have added it meanwhile.  Its id, or 0. */
+static uint32_t add(ng_lex *x, const char *s, size_t len, uint64_t h) {
+  ng_lex_tab *t = atomic_load_explicit(&x->tab, memory_order_relaxed);
+  ng_lex_slot *sl = NULL;
+  uint32_t id = t ? probe(t, s, len, h, &sl) : 0;
+  if (id) return id;
+  if (!t || (uint64_t)(x->used + 1) * 100 > (uint64_t)t->mask * NG_LOAD_GROW) {
+    if (grow(x) != 0) return 0;
+    t = atomic_load_explicit(&x->tab, memory_order_relaxed);
+    probe(t, s, len, h, &sl);
+  }
+  if (!(id = ng_env_cur.vocab_intern(s, len))) return 0;
+  sl->id = id;
+  if (len <= NG_LEX_INLINE) {
+    sl->len = (uint8_t)len;
+    memcpy(sl->s, s, len);
+  } else {
+    sl->len = NG_LEX_LONG;
+  }
+  atomic_store_explicit(&sl->hash, h, memory_order_release);
+  x->used++;
+  return id;
 }
 
 uint32_t ng_lex_id(ng_lex *x, const char *s, size_t len) {
   return ng_lex_id_h(x, s, len, ng_lex_hash(s, len));
 }
 
-uint32_t ng_lex_id_h(ng_lex *x, const char *s, size_t len, uint64_t h) {
+uint32_t ng_lex_slow_(ng_lex *x, const char *s, size_t len, uint64_t h) {
+  ng_lex_tab *t = atomic_load_explicit(&x->tab, memory_order_acquire);
   ng_lex_slot *sl;
-  uint32_t pos, id;
+  uint32_t id;
   if (len == 0) return 0;
-  if (x->used >= (x->mask + 1) / 2 && grow(x) != 0) return 0;
-  for (pos = (uint32_t)h & x->mask;; pos = (pos + 1) & x->mask) {
-    sl = &x->slots[pos];
-    if (!sl->hash) break;
-    if (sl->hash == h && same(sl, s, len)) return sl->id;
-  }
-  id = ng_env_cur.vocab_intern(s, len);
-  if (!id) return 0;
-  sl->hash = h;
-  sl->id = id;
-  if (len <= NG_LEX_INLINE) {
-    sl->len = (uint8_t)len;
-    memcpy(sl->s, s, len);
-  } else {
-    sl->len = LONG_WORD;
-  }
-  x->used++;
+  if (t && (id = probe(t, s, len, h, &sl)) != 0) return id;
+  pthread_mutex_lock(&x->lock);
+  id = add(x, s, len, h);
+  pthread_mutex_unlock(&x->lock);
   return id;
 }

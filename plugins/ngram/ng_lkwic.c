@@ -145,7 +145,8 @@ static void push_hits(lua_State *L, ng_lsrc *s, ng_guard *g) {
 }
 
 /* ngram.kwic(source, pattern [, opts]) -> concordance rows in corpus
-** order.  opts: window (5), threads, tokenizer options.  [-0, +1, v] */
+** order.  opts: window (5), threads, sentences, tokenizer options.
+** [-0, +1, v] */
 int ng_l_kwic(lua_State *L) {
   static const char fname[] = "ngram.kwic";
   static const char *const extra[] = {"window", NULL};
@@ -177,6 +178,7 @@ int ng_l_kwic(lua_State *L) {
   spec.tok = &tok;
   spec.plen = pattern_ids(L, 2, g->opts, ids, fname);
   spec.phrase = ids;
+  ng_lsrc_progress(&s, g, fname);
   if (ng_kwic_run(&spec, &s.src, o.threads, ng_host->interrupted, &g->hits,
                   &err) != LECTOR_OK)
     return ng_raise(L, fname, err);

@@ -25,8 +25,14 @@ static int src_text(void *ud, size_t i, lector_text *out, char **err) {
 }
 
 static void src_release(void *ud, lector_text *t) {
-  (void)ud;
+  ng_lsrc *s = ud;
   if (t->owner_) ng_host->text_release(t);
+  ng_host->progress_add(s->bar, 1);       /* a document done */
+}
+
+void ng_lsrc_progress(ng_lsrc *s, ng_guard *g, const char *fname) {
+  if (s->kind == NG_SRC_CORPUS && !g->bar)
+    s->bar = g->bar = ng_host->progress_begin(fname, s->src.ndocs);
 }
 
 int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s) {
@@ -72,6 +78,8 @@ void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i) {
 static int guard_close(lua_State *L) {
   ng_guard *g = luaL_checkudata(L, 1, NG_GUARD_MT);
   int i;
+  ng_host->progress_end(g->bar);         /* the workers are joined */
+  g->bar = NULL;
   if (ng_tok) {
     ng_tok->opts_free(g->opts);
     ng_tok->opts_free(g->stop_opts);
@@ -117,7 +125,8 @@ int ng_raise(lua_State *L, const char *fname, char *err) {
 
 /* The keys counting reads itself (the tokenizer skips them). */
 static const char *const count_keys[] = {
-  "n", "skip", "min_count", "threads", "by", "stop_mode", "ids", NULL
+  "n", "skip", "min_count", "threads", "by", "stop_mode", "sentences", "ids",
+  NULL
 };
 
 static int in_list(const char *const *list, const char *key) {
@@ -200,6 +209,11 @@ static void read_misc(lua_State *L, int idx, const char *fname,
   t = lua_getfield(L, idx, "stopwords");
   o->has_stop = t != LUA_TNIL && !(t == LUA_TBOOLEAN && !lua_toboolean(L, -1));
   lua_pop(L, 1);
+  t = lua_getfield(L, idx, "sentences");
+  if (t != LUA_TNIL && t != LUA_TBOOLEAN)
+    luaL_error(L, "%s: option 'sentences' must be a boolean", fname);
+  o->sentences = lua_toboolean(L, -1);
+  lua_pop(L, 1);
   if (lua_getfield(L, idx, "ids") != LUA_TNIL)
     luaL_error(L, "%s: option 'ids' cannot be set (grams are counted by "
                "vocabulary id)", fname);
@@ -268,6 +282,7 @@ void ng_copts_tokens(lua_State *L, int idx, const char *fname,
   tok->api = ng_tok;
   tok->opts = g->opts;
   tok->stop_opts = g->stop_opts;
+  tok->sentences = o->sentences;
 }
 
 void ng_copts_no_tokenizer(lua_State *L, int idx, const char *fname,
@@ -279,6 +294,9 @@ void ng_copts_no_tokenizer(lua_State *L, int idx, const char *fname,
     const char *key;
     lua_pop(L, 1);
     key = lua_tostring(L, -1);
+    if (key && strcmp(key, "sentences") == 0)
+      luaL_error(L, "%s: option 'sentences' does not apply to %s", fname,
+                 what);
     if (key && !is_own(extra, key)) {
       if (ng_tok) {                       /* unknown, or a tokenizer key? */
         const char *keys[32];
@@ -349,7 +367,7 @@ static int str_cmp(const void *a, const void *b) {
 void ng_copts_describe(lua_State *L, int idx, const char *const *extra) {
   const char *keys[64];
   size_t n = 0, i;
-  int has_stop = 0;
+  int has_stop = 0, sentences = 0;
   ng_guard *g;
   ng_buf *b;
   if (lua_type(L, idx) != LUA_TTABLE) {
@@ -360,11 +378,13 @@ void ng_copts_describe(lua_State *L, int idx, const char *const *extra) {
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     const char *k = lua_tostring(L, -2);  /* anchored by the table */
+    if (strcmp(k, "sentences") == 0) sentences = lua_toboolean(L, -1);
     lua_pop(L, 1);
     if (strcmp(k, "stopwords") == 0) has_stop = 1;
-    if (!is_own(extra, k) && n < 63) keys[n++] = k;
+    if (!is_own(extra, k) && n < 62) keys[n++] = k;
   }
   if (has_stop) keys[n++] = "stop_mode";
+  if (sentences) keys[n++] = "sentences";         /* false: the default */
   qsort(keys, n, sizeof *keys, str_cmp);
   g = ng_guard_new(L);                  /* owns the buffer if we raise */
   b = &g->buf;

@@ -255,6 +255,7 @@ int ng_l_tfidf(lua_State *L) {
   g->job.interrupted = ng_host->interrupted;
   g->job.doc_fn = tfidf_doc;
   g->job.doc_ud = &x;
+  ng_lsrc_progress(&s, g, fname);
   if (ng_count_run(&g->job, &err) != LECTOR_OK) return ng_raise(L, fname, err);
   lua_createtable(L, (int)s.src.ndocs, 0);
   for (d = 0; d < s.src.ndocs; d++) {

@@ -51,6 +51,8 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
                                const char *fname, const char *const *extra,
                                const ng_copts *o) {
   const ng_spec *sp = &o->spec;
+  ng_table *parts[NG_MAX_N + 1];
+  ng_sink out = {NULL, NULL, NULL, 0};
   ng_guard *g;
   ng_grams gr;
   ng_counts *c;
@@ -58,10 +60,13 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
   lua_Integer i, n = (lua_Integer)lua_rawlen(L, src_idx);
   ng_copts_no_tokenizer(L, opts_idx, fname, extra, "a list of tokens");
   g = ng_guard_new(L);
-  for (k = sp->nmin; k <= sp->nmax; k++)
+  for (k = sp->nmin; k <= sp->nmax; k++) {
+    parts[k - sp->nmin] = &g->tab[k];
     if (ng_table_init(&g->tab[k], k, 1, 0) != 0)
       luaL_error(L, "%s: out of memory", fname);
-  ng_grams_begin(&gr, sp, g->tab, 1);
+  }
+  out.t = g->tab;
+  ng_grams_begin(&gr, sp, &out, 1);
   for (i = 1; i <= n && !gr.failed; i++) {
     size_t len;
     const char *s;
@@ -80,8 +85,8 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
   if (i <= n || ng_grams_end(&gr) != 0)
     luaL_error(L, "%s: out of memory", fname);
   c = ng_lcounts_new(L);
-  if (ng_table_assemble(&c->t, g->tab, sp->nmin, sp->nmax, sp->nmax,
-                        o->min_count, 1) != 0)
+  if (ng_table_assemble(&c->t, parts, (size_t)(sp->nmax - sp->nmin + 1),
+                        sp->nmax, o->min_count, 1) != 0)
     luaL_error(L, "%s: out of memory", fname);
   set_meta(L, c, o, opts_idx, extra, n > 0 ? 1 : 0);
   lua_closeslot(L, -2);                                /* the guard */
@@ -107,6 +112,7 @@ static void run_count(lua_State *L, ng_lsrc *s, int opts_idx,
   g->job.threads = o->threads;
   g->job.min_count = o->min_count;
   g->job.interrupted = ng_host->interrupted;
+  ng_lsrc_progress(s, g, fname);
   if (ng_count_run(&g->job, &err) != LECTOR_OK) ng_raise(L, fname, err);
 }
 

@@ -73,6 +73,7 @@ typedef struct ng_lsrc {
   const char *str;             /* a string source */
   size_t len;
   int kind;                    /* NG_SRC_* */
+  lector_progress *bar;        /* a corpus: documents done, or NULL */
 } ng_lsrc;
 
 enum { NG_SRC_CORPUS = 1, NG_SRC_DOC, NG_SRC_STRING, NG_SRC_TOKENS };
@@ -94,10 +95,16 @@ typedef struct ng_guard {
   lector_text text;            /* a document's text being read */
   int has_text;
   ng_buf buf;                  /* text being built */
+  lector_progress *bar;        /* the call's progress bar, or NULL */
 } ng_guard;
 
 /* Push a new guard, marked to-be-closed.  [-0, +1, m] */
 ng_guard *ng_guard_new(lua_State *L);
+
+/* A progress bar named fname over the documents of a corpus source s,
+** counted as s releases their texts; the guard g ends it.  Call on the
+** Lua thread just before the work. */
+void ng_lsrc_progress(ng_lsrc *s, ng_guard *g, const char *fname);
 
 /* Counting options (ngram.count and the functions that count). */
 typedef struct ng_copts {
@@ -106,6 +113,7 @@ typedef struct ng_copts {
   uint64_t min_count;
   int by;                      /* NG_BY_* */
   int has_stop;                /* the options name stop words */
+  int sentences;               /* grams stay within sentences */
 } ng_copts;
 
 enum { NG_BY_NONE, NG_BY_DATE, NG_BY_MONTH, NG_BY_YEAR, NG_BY_FN };
@@ -123,14 +131,14 @@ void ng_copts_tokens(lua_State *L, int idx, const char *fname,
                      ng_guard *g, ng_tokens *tok);
 
 /* Raise unless the table at idx holds only keys of copts or extra:
-** tokenizer options do not apply to a token list or a count table.
-** [-0, +0, v] */
+** tokenizer options (and sentences) do not apply to a token list or a
+** count table.  [-0, +0, v] */
 void ng_copts_no_tokenizer(lua_State *L, int idx, const char *fname,
                            const char *const *extra, const char *what);
 
 /* Push the canonical string of the options at idx that shape the tokens
-** (tokenizer keys and stop_mode; not n, skip, threads ...).
-** [-0, +1, m] */
+** (tokenizer keys, stop_mode, sentences when true; not n, skip,
+** threads ...).  [-0, +1, m] */
 void ng_copts_describe(lua_State *L, int idx, const char *const *extra);
 
 /* Raise "<fname>: <err>" after freeing err (host memory).  [-0, +0, v] */

@@ -15,6 +15,7 @@ typedef struct shared {
   const int32_t *skip;
   int (*interrupted)(void);
   ng_par_fn fn;
+  ng_par_done_fn done;
   atomic_size_t next;          /* the next document to hand out */
   atomic_int stop;             /* set on the first error */
 } shared;
@@ -54,7 +55,10 @@ static void *work(void *arg) {
     w->rc = one_doc(w, i);
     if (w->rc != LECTOR_OK) break;
   }
+  if (w->rc == NG_PAR_STOPPED) w->rc = LECTOR_OK;     /* not its own error */
   if (w->rc != LECTOR_OK) atomic_store(&sh->stop, 1);
+  if (sh->done)
+    sh->done(w->ctx, w->rc != LECTOR_OK || atomic_load(&sh->stop));
   return NULL;
 }
 
@@ -63,33 +67,17 @@ int ng_par_cores(void) {
   return n < 1 ? 1 : (n > NG_MAX_THREADS ? NG_MAX_THREADS : (int)n);
 }
 
-int ng_par_run(const ng_source *src, void *const *ctx, int nctx,
-               const int32_t *skip, int (*interrupted)(void), ng_par_fn fn,
-               char **err) {
-  worker ws[NG_MAX_THREADS];
-  shared sh;
-  int i, n = nctx < 1 ? 1 : (nctx > NG_MAX_THREADS ? NG_MAX_THREADS : nctx),
-         started = 1, rc = LECTOR_OK;
-  *err = NULL;
-  if ((size_t)n > src->ndocs) n = src->ndocs ? (int)src->ndocs : 1;
-  sh.src = src;
-  sh.skip = skip;
-  sh.interrupted = interrupted;
-  sh.fn = fn;
-  atomic_init(&sh.next, 0);
-  atomic_init(&sh.stop, 0);
-  memset(ws, 0, sizeof ws);
+int ng_par_workers(int threads, size_t ndocs) {
+  int n = threads < 1 ? 1 : (threads > NG_MAX_THREADS ? NG_MAX_THREADS
+                                                      : threads);
+  if ((size_t)n > ndocs) n = ndocs ? (int)ndocs : 1;
+  return n;
+}
+
+/* The first error of the workers into *err (the others' are freed). */
+static int first_error(worker *ws, int n, char **err) {
+  int i, rc = LECTOR_OK;
   for (i = 0; i < n; i++) {
-    ws[i].sh = &sh;
-    ws[i].ctx = ctx[i];
-  }
-  for (i = 1; i < n; i++) {
-    if (pthread_create(&ws[i].thread, NULL, work, &ws[i]) != 0) break;
-    started++;
-  }
-  work(&ws[0]);
-  for (i = 1; i < started; i++) pthread_join(ws[i].thread, NULL);
-  for (i = 0; i < started; i++) {
     if (ws[i].rc != LECTOR_OK && rc == LECTOR_OK) {
       rc = ws[i].rc;
       *err = ws[i].err;
@@ -98,4 +86,39 @@ int ng_par_run(const ng_source *src, void *const *ctx, int nctx,
     }
   }
   return rc;
+}
+
+int ng_par_run(const ng_source *src, void *const *ctx, int nctx,
+               const int32_t *skip, int (*interrupted)(void), ng_par_fn fn,
+               ng_par_done_fn done, char **err) {
+  worker ws[NG_MAX_THREADS];
+  shared sh;
+  int i, started = 1;
+  *err = NULL;
+  sh.src = src;
+  sh.skip = skip;
+  sh.interrupted = interrupted;
+  sh.fn = fn;
+  sh.done = done;
+  atomic_init(&sh.next, 0);
+  atomic_init(&sh.stop, 0);
+  memset(ws, 0, sizeof ws);
+  for (i = 0; i < nctx; i++) {
+    ws[i].sh = &sh;
+    ws[i].ctx = ctx[i];
+  }
+  for (i = 1; i < nctx; i++) {
+    if (pthread_create(&ws[i].thread, NULL, work, &ws[i]) != 0) break;
+    started++;
+  }
+  if (started < nctx) {           /* a worker without a thread: give up */
+    atomic_store(&sh.stop, 1);
+    ws[started].rc = LECTOR_ERR;
+    ws[started].err = NG_ERRORF("cannot start a worker thread");
+    for (i = started; i < nctx; i++)
+      if (done) done(ctx[i], 1);
+  }
+  work(&ws[0]);
+  for (i = 1; i < started; i++) pthread_join(ws[i].thread, NULL);
+  return first_error(ws, nctx, err);
 }

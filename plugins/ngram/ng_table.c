@@ -25,10 +25,7 @@ static uint32_t limit_of(uint32_t cap) {
   return (uint32_t)(l < cap ? l : cap - 1);
 }
 
-/* Ask for transparent huge pages over the page-aligned inside of p[0..n)
-** (Linux, large arrays only): page faults are expensive in VMs and a big
-** table faults in every page once. */
-static void huge_pages(void *p, size_t n) {
+void ng_huge_pages(void *p, size_t n) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
   const uintptr_t page = 4096;
   uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
@@ -51,7 +48,7 @@ static uint32_t *new_slots(uint64_t cap, unsigned stride) {
   bytes = (size_t)cap * stride * sizeof *s;
   s = NG_ALLOC(bytes);
   if (!s) return NULL;
-  huge_pages(s, bytes);
+  ng_huge_pages(s, bytes);
   memset(s, 0, bytes);
   return s;
 }
@@ -110,33 +107,79 @@ uint64_t ng_table_total(const ng_table *t) {
 ** Rehashing
 */
 
-/* Put slot s (stride words of the old layout, of which copy are kept)
-** into the empty slot array dst of cap slots of stride words.  Keys are
-** unique, so only empty slots are looked for. */
-static void place(uint32_t *dst, uint32_t cap, unsigned stride,
-                  const uint32_t *s, unsigned width, unsigned copy) {
-  uint32_t pos = ng_home(ng_hash(s, (int)width), cap);
+/* Puts slots into an empty slot array (keys are unique, so only empty
+** slots are looked for).  A rehash writes all over the array, so each
+** slot's home is prefetched PLACE_AHEAD slots before it is written. */
+#define PLACE_AHEAD 8
+
+typedef struct placer {
+  uint32_t *dst;
+  uint32_t cap;
+  unsigned stride, width, copy;    /* words kept of each slot: copy */
+  unsigned head, n;
+  struct {
+    uint32_t home;
+    uint32_t w[NG_MAX_N + 3];
+  } q[PLACE_AHEAD];
+} placer;
+
+static void placer_init(placer *p, uint32_t *dst, uint32_t cap,
+                        unsigned stride, unsigned width, unsigned copy) {
+  p->dst = dst;
+  p->cap = cap;
+  p->stride = stride;
+  p->width = width;
+  p->copy = copy;
+  p->head = p->n = 0;
+}
+
+/* Write the oldest waiting slot. */
+static void placer_put1(placer *p) {
+  uint32_t pos = p->q[p->head].home;
   for (;;) {
-    uint32_t *d = dst + (size_t)pos * stride;
+    uint32_t *d = p->dst + (size_t)pos * p->stride;
     if (d[0] == 0) {
-      memcpy(d, s, copy * sizeof *s);
-      return;
+      memcpy(d, p->q[p->head].w, p->copy * sizeof *d);
+      break;
     }
-    if (++pos == cap) pos = 0;
+    if (++pos == p->cap) pos = 0;
   }
+  p->head = (p->head + 1) % PLACE_AHEAD;
+  p->n--;
+}
+
+/* Place slot s (its first copy words; a key of width ids). */
+static void placer_add(placer *p, const uint32_t *s) {
+  unsigned at;
+  uint32_t home;
+  if (p->n == PLACE_AHEAD) placer_put1(p);
+  at = (p->head + p->n++) % PLACE_AHEAD;
+  memcpy(p->q[at].w, s, p->copy * sizeof *s);
+  home = ng_home(ng_hash(s, (int)p->width), p->cap);
+  p->q[at].home = home;
+#if defined(__GNUC__)
+  __builtin_prefetch(p->dst + (size_t)home * p->stride, 1);
+#endif
+}
+
+static void placer_flush(placer *p) {
+  while (p->n) placer_put1(p);
 }
 
 int ng_table_grow_(ng_table *t) {
   uint64_t cap = t->cap ? (uint64_t)t->cap * 2 : NG_INITIAL_CAP;
   uint32_t *slots, i;
+  placer p;
   if (cap > UINT32_MAX) cap = UINT32_MAX;
   if (cap <= t->cap) return -1;
   slots = new_slots(cap, t->stride);
   if (!slots) return -1;
+  placer_init(&p, slots, (uint32_t)cap, t->stride, t->width, t->stride);
   for (i = 0; i < t->cap; i++) {
     const uint32_t *s = ng_table_slot(t, i);
-    if (s) place(slots, (uint32_t)cap, t->stride, s, t->width, t->stride);
+    if (s) placer_add(&p, s);
   }
+  placer_flush(&p);
   NG_FREE(t->slots);
   t->slots = slots;
   t->cap = (uint32_t)cap;
@@ -250,6 +293,7 @@ int ng_table_merge(ng_table *dst, const ng_table *src) {
 
 int ng_table_compact(ng_table *t, uint64_t min_count) {
   uint32_t i, kept = 0, *slots;
+  placer p;
   unsigned stride = t->width + 2u;
   uint64_t cap;
   for (i = 0; i < t->cap; i++) {
@@ -260,11 +304,13 @@ int ng_table_compact(ng_table *t, uint64_t min_count) {
   if (cap < 8) cap = 8;
   slots = new_slots(cap, stride);
   if (!slots) return -1;
+  placer_init(&p, slots, (uint32_t)cap, stride, t->width, stride);
   for (i = 0; i < t->cap; i++) {
     const uint32_t *s = ng_table_slot(t, i);
     if (s && (min_count <= 1 || ng_table_count(t, s) >= min_count))
-      place(slots, (uint32_t)cap, stride, s, t->width, stride);
+      placer_add(&p, s);
   }
+  placer_flush(&p);
   NG_FREE(t->slots);
   t->slots = slots;
   t->cap = (uint32_t)cap;
@@ -293,6 +339,8 @@ static int widen_into(ng_table *dst, const ng_table *part,
                       uint64_t min_count) {
   uint32_t tmp[NG_MAX_N + 2], i, j;
   unsigned w = dst->width, pw = part->width;
+  placer p;
+  placer_init(&p, dst->slots, dst->cap, dst->stride, w, dst->stride);
   for (i = 0; i < part->cap; i++) {
     const uint32_t *s = ng_table_slot(part, i);
     uint64_t c;
@@ -303,18 +351,20 @@ static int widen_into(ng_table *dst, const ng_table *part,
     for (j = 0; j < pw; j++) tmp[j] = s[j];
     tmp[w] = s[pw];
     tmp[w + 1] = s[pw + 1];
-    place(dst->slots, dst->cap, dst->stride, tmp, w, dst->stride);
+    placer_add(&p, tmp);
     if (c > UINT32_MAX && ng_table_carry_(dst, tmp, (uint32_t)(c >> 32)) != 0)
       return -1;
   }
+  placer_flush(&p);
   return 0;
 }
 
-int ng_table_assemble(ng_table *dst, ng_table *parts, int nmin, int nmax,
+int ng_table_assemble(ng_table *dst, ng_table *const *parts, size_t nparts,
                       int width, uint64_t min_count, int consume) {
   uint64_t kept = 0, cap;
+  size_t i;
   int k;
-  for (k = nmin; k <= nmax; k++) kept += count_kept(&parts[k], min_count);
+  for (i = 0; i < nparts; i++) kept += count_kept(parts[i], min_count);
   memset(dst, 0, sizeof *dst);
   dst->width = (uint8_t)width;
   dst->stride = (uint8_t)(width + 2);
@@ -327,13 +377,13 @@ int ng_table_assemble(ng_table *dst, ng_table *parts, int nmin, int nmax,
   dst->used = (uint32_t)kept;
   dst->limit = limit_of(dst->cap);
   if (dst->limit < dst->used) dst->limit = dst->used;
-  for (k = nmin; k <= nmax; k++) {
-    dst->total[k] = parts[k].total[k];
-    if (widen_into(dst, &parts[k], min_count) != 0) {
+  for (i = 0; i < nparts; i++) {
+    for (k = 0; k <= NG_MAX_N; k++) dst->total[k] += parts[i]->total[k];
+    if (widen_into(dst, parts[i], min_count) != 0) {
       ng_table_free(dst);
       return -1;
     }
-    if (consume) ng_table_free(&parts[k]);
+    if (consume) ng_table_free(parts[i]);
   }
   return 0;
 }

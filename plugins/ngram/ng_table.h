@@ -10,7 +10,7 @@
 **     count             occurrences, low 32 bits (see "big counts")
 **     df                documents the gram occurs in
 **     stamp             counting tables only: the last document that hit
-**                       the slot, so df grows once per document
+**                       the slot, so df grows once per document (0: none)
 **
 ** The capacity need not be a power of two: a key's home slot is
 ** (hash >> 32) * cap >> 32.  A counting table doubles at NG_LOAD_GROW; a
@@ -141,7 +141,8 @@ int ng_table_carry_(ng_table *t, const uint32_t *s, uint32_t high);
 /* ng_table_hit for a table of width w (a constant where inlined), w + 3
 ** words a slot. */
 NG_INLINE int ng_table_hit_w(ng_table *t, const uint32_t *key, int len,
-                             uint64_t h, uint32_t doc, uint32_t w) {
+                             uint64_t h, uint32_t doc, uint32_t first,
+                             uint32_t w) {
   uint32_t pos, *slots;
   if (t->used >= t->limit && ng_table_grow_(t) != 0) return -1;
   pos = ng_home(h, t->cap);
@@ -153,13 +154,15 @@ NG_INLINE int ng_table_hit_w(ng_table *t, const uint32_t *key, int len,
       uint32_t j;
       for (j = 0; j < w; j++) s[j] = key[j];
       s[w] = 1;
-      s[w + 1] = 1;
+      s[w + 1] = doc ? 1 : first;
       s[w + 2] = doc;
       t->used++;
       return 0;
     }
     if (ng_key_eq(s, key, (int)w)) {
-      if (s[w + 2] != doc) {
+      if (!doc) {
+        s[w + 1] += first;
+      } else if (s[w + 2] != doc) {
         s[w + 2] = doc;
         s[w + 1]++;
       }
@@ -171,16 +174,19 @@ NG_INLINE int ng_table_hit_w(ng_table *t, const uint32_t *key, int len,
 }
 
 /* Count one occurrence of key (length len, padded to t->width with 0s,
-** hash h = ng_hash(key, t->width)) in document doc (a stamped table;
-** doc >= 1, a new value for each document of this table).  0, or -1 on
-** out of memory (the occurrence is lost). */
+** hash h = ng_hash(key, t->width)) in a stamped table.  doc >= 1: the
+** occurrence is in document doc (a new value for each document of this
+** table), and df grows on the document's first hit.  doc == 0: df grows
+** by first (0 or 1) and the stamp is left alone (grams another worker
+** counted for its own document, ng_route.h).  0, or -1 on out of memory
+** (the occurrence is lost). */
 static inline int ng_table_hit(ng_table *t, const uint32_t *key, int len,
-                               uint64_t h, uint32_t doc) {
+                               uint64_t h, uint32_t doc, uint32_t first) {
   switch (t->width) {                 /* constant widths for the compiler */
-    case 1: return ng_table_hit_w(t, key, len, h, doc, 1);
-    case 2: return ng_table_hit_w(t, key, len, h, doc, 2);
-    case 3: return ng_table_hit_w(t, key, len, h, doc, 3);
-    default: return ng_table_hit_w(t, key, len, h, doc, t->width);
+    case 1: return ng_table_hit_w(t, key, len, h, doc, first, 1);
+    case 2: return ng_table_hit_w(t, key, len, h, doc, first, 2);
+    case 3: return ng_table_hit_w(t, key, len, h, doc, first, 3);
+    default: return ng_table_hit_w(t, key, len, h, doc, first, t->width);
   }
 }
 
@@ -211,14 +217,20 @@ int ng_table_merge(ng_table *dst, const ng_table *src);
 ** every occurrence).  0, or -1 on out of memory (t unchanged). */
 int ng_table_compact(ng_table *t, uint64_t min_count);
 
-/* Make dst a finished table of width (>= nmax) holding the grams of
-** parts[k] (a table of width k, for nmin <= k <= nmax; their lengths
-** differ, so no key repeats) counted at least min_count times, with their
-** totals.  With consume, each part is freed as soon as it is copied (the
-** peak memory is dst and one part); else the parts are left as they
-** were.  0, or -1 on out of memory (dst then empty). */
-int ng_table_assemble(ng_table *dst, ng_table *parts, int nmin, int nmax,
+/* Make dst a finished table of width (at least that of every part)
+** holding the grams of parts[0..nparts) counted at least min_count times,
+** with their totals.  No key may be in two parts (parts of different
+** gram lengths, or of different owners: ng_route.h).  With consume, each
+** part is freed as soon as it is copied (the peak memory is dst and the
+** parts left); else the parts are left as they were.  0, or -1 on out of
+** memory (dst then empty). */
+int ng_table_assemble(ng_table *dst, ng_table *const *parts, size_t nparts,
                       int width, uint64_t min_count, int consume);
+
+/* Ask for transparent huge pages over the page-aligned inside of p[0..n)
+** (Linux, arrays of at least NG_HUGE_BYTES): page faults and TLB misses
+** are expensive in VMs, and a big table is probed all over. */
+void ng_huge_pages(void *p, size_t n);
 
 /* Bytes held by t (slots and big counts). */
 size_t ng_table_memory(const ng_table *t);

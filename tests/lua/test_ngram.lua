@@ -335,4 +335,47 @@ T.run {
     T.raises("option 'window'", ngram.kwic, town, "the", {window = -1})
     T.eq(#ngram.kwic(town, "zebra"), 0, "no hit")
   end,
+
+  sentences = function()
+    local text = "The cat sat. The cat ran!"
+    local s = ngram.count(text, {n = {1, 2}, sentences = true})
+    T.eq(grams(s), "cat=2/1 cat ran=1/1 cat sat=1/1 ran=1/1 sat=1/1 " ..
+      "the=2/1 the cat=2/1", "no gram spans a sentence end")
+    T.eq(s:options(), "sentences=true", "an option of the table")
+    T.eq(ngram.count(text, {sentences = false}):options(), "",
+      "false is the default")
+    local plain = ngram.count(town, {n = 2})
+    local within = ngram.count(town, {n = 2, sentences = true})
+    T.ok(within:total(2) < plain:total(2), "fewer bigrams")
+    T.raises("counted differently", plain.merge, plain, within)
+    local dir = T.tmpdir()
+    within:save(dir .. "/s.tsv")
+    plain:save(dir .. "/p.tsv")
+    T.eq(ngram.load(dir .. "/s.tsv"):options(), "sentences=true", "saved")
+    T.raises("counted with other options", ngram.merge_files,
+      {dir .. "/s.tsv", dir .. "/p.tsv"}, dir .. "/x.tsv")
+    local c1 = ngram.collocations(town, {sentences = true, min_count = 2})
+    local c2 = ngram.collocations(ngram.count(town, {n = {1, 2},
+      sentences = true}), {min_count = 2})
+    T.eq(#c1, #c2, "collocations within sentences")
+    for i = 1, #c1 do T.eq(c1[i].gram, c2[i].gram, "collocation " .. i) end
+    local tf = ngram.tfidf(town, {n = 2, sentences = true, top = 50})
+    for _, r in ipairs(tf) do
+      for _, term in ipairs(r.terms) do
+        T.eq(term.df, within:df(term.gram), "tfidf df: " .. term.gram)
+      end
+    end
+    local k = ngram.kwic(town[2], "architect", {window = 4, sentences = true})
+    T.eq(k[1].left, "The", "left context stops at the sentence")
+    T.eq(k[1].right, ", Ms. O’Brien, said the", "right context")
+    T.eq(#ngram.kwic("A b. C d", "b c"), 1, "a phrase across sentences")
+    T.eq(#ngram.kwic("A b. C d", "b c", {sentences = true}), 0,
+      "not within sentences")
+    T.raises("option 'sentences' must be a boolean", ngram.count, "a",
+      {sentences = 1})
+    T.raises("option 'sentences' does not apply to a list of tokens",
+      ngram.count, {"a"}, {sentences = true})
+    T.raises("option 'sentences' does not apply to a count table",
+      ngram.collocations, plain, {sentences = true})
+  end,
 }

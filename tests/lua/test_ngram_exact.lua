@@ -1,37 +1,46 @@
 -- test_ngram_exact.lua: ngram.count against an independent slow reference
--- (plain Lua tables over tokenize.words / tokenize.tokens output): every
--- n-gram count and document frequency identical, for n = 1..3, with one
--- and several threads, on the fixtures and (when present) the shared
--- corpora.
+-- (plain Lua tables over tokenize.words / tokenize.tokens output, per
+-- sentence of tokenize.sentences with sentences = true): every n-gram
+-- count and document frequency identical, for n = 1..3, with one and
+-- several threads, on the fixtures and (when present) the shared corpora.
 local T = require "testlib"
 local ngram = require "lector.ngram"
 local tokenize = require "lector.tokenize"
 
--- The words of every document of corpus c, and in drop mode a stop flag
--- per word (the word is missing from the stop-word-free token stream).
-local function doc_words(c, topts, drop)
+-- The words of text, and in drop mode a stop flag per word (the word is
+-- missing from the stop-word-free token stream).
+local function unit_words(text, topts, drop)
+  if not drop then return {words = tokenize.words(text, topts)} end
+  local o, so, kept = {}, {}, {}
+  for k, v in pairs(topts) do
+    if k ~= "stopwords" then o[k] = v end
+    so[k] = v
+  end
+  o.punct, so.punct = o.punct or false, so.punct or false
+  for _, tk in ipairs(tokenize.tokens(text, so)) do kept[tk.offset] = true end
+  local words, stop = {}, {}
+  for _, tk in ipairs(tokenize.tokens(text, o)) do
+    words[#words + 1] = tk.norm
+    stop[#stop + 1] = not kept[tk.offset]
+  end
+  return {words = words, stop = stop}
+end
+
+-- Every document of corpus c as a list of units that grams may not span:
+-- the whole text, or with sentences each sentence of
+-- tokenize.sentences, tokenized on its own.
+local function doc_units(c, topts, drop, sentences)
   local docs = {}
   for doc in c:each() do
-    local d = {}
-    if drop then
-      local all, kept = {}, {}
-      local o = {}
-      for k, v in pairs(topts) do if k ~= "stopwords" then o[k] = v end end
-      o.punct = o.punct or false
-      local so = {}
-      for k, v in pairs(topts) do so[k] = v end
-      so.punct = so.punct or false
-      for _, tk in ipairs(tokenize.tokens(doc, so)) do kept[tk.offset] = true end
-      local words, stop = {}, {}
-      for _, tk in ipairs(tokenize.tokens(doc, o)) do
-        words[#words + 1] = tk.norm
-        stop[#stop + 1] = not kept[tk.offset]
+    local units = {}
+    if sentences then
+      for _, s in ipairs(tokenize.sentences(doc, topts)) do
+        units[#units + 1] = unit_words(s, topts, drop)
       end
-      d.words, d.stop = words, stop
     else
-      d.words = tokenize.words(doc, topts)
+      units[1] = unit_words(doc, topts, drop)
     end
-    docs[#docs + 1] = d
+    docs[#docs + 1] = units
   end
   return docs
 end
@@ -41,34 +50,36 @@ end
 -- p_j - 1 - g with 0 <= g <= skip.
 local function reference(docs, nmin, nmax, skip)
   local ref, n = {}, 0
-  for _, d in ipairs(docs) do
-    local w, st, seen = d.words, d.stop, {}
-    local pos = {}
-    local function emit(k)
-      local parts = {}
-      for j = 1, k do
-        if st and st[pos[j]] then return end
-        parts[j] = w[pos[j]]
+  for _, units in ipairs(docs) do
+    local seen = {}
+    for _, d in ipairs(units) do
+      local w, st, pos = d.words, d.stop, {}
+      local function emit(k)
+        local parts = {}
+        for j = 1, k do
+          if st and st[pos[j]] then return end
+          parts[j] = w[pos[j]]
+        end
+        local key = table.concat(parts, " ")
+        local e = ref[key]
+        if not e then e = {0, 0}; ref[key] = e; n = n + 1 end
+        e[1] = e[1] + 1
+        if not seen[key] then seen[key] = true; e[2] = e[2] + 1 end
       end
-      local key = table.concat(parts, " ")
-      local e = ref[key]
-      if not e then e = {0, 0}; ref[key] = e; n = n + 1 end
-      e[1] = e[1] + 1
-      if not seen[key] then seen[key] = true; e[2] = e[2] + 1 end
-    end
-    local function rec(j, k)           -- choose pos[j-1] .. pos[1]
-      if j == 1 then return emit(k) end
-      for g = 0, skip do
-        local p = pos[j] - 1 - g
-        if p < 1 then return end
-        pos[j - 1] = p
-        rec(j - 1, k)
+      local function rec(j, k)           -- choose pos[j-1] .. pos[1]
+        if j == 1 then return emit(k) end
+        for g = 0, skip do
+          local p = pos[j] - 1 - g
+          if p < 1 then return end
+          pos[j - 1] = p
+          rec(j - 1, k)
+        end
       end
-    end
-    for last = 1, #w do
-      for k = nmin, nmax do
-        pos[k] = last
-        rec(k, k)
+      for last = 1, #w do
+        for k = nmin, nmax do
+          pos[k] = last
+          rec(k, k)
+        end
       end
     end
   end
@@ -97,13 +108,14 @@ local function opts_with(base, extra)
   return o
 end
 
-local function check(c, topts, nmin, nmax, skip, mode, threads_list, what)
+local function check(c, topts, nmin, nmax, skip, mode, threads_list, what,
+                     sentences)
   local drop = topts.stopwords and mode ~= "remove"
-  local docs = doc_words(c, topts, drop)
+  local docs = doc_units(c, topts, drop, sentences)
   local ref, nref = reference(docs, nmin, nmax, skip)
   for _, th in ipairs(threads_list) do
     local o = opts_with(topts, {n = {nmin, nmax}, skip = skip, threads = th,
-                                stop_mode = mode})
+                                stop_mode = mode, sentences = sentences})
     local t = ngram.count(c, o)
     compare(t, ref, nref, string.format("%s threads=%d", what, th))
     T.eq(t:docs(), #c, what .. ": docs")
@@ -144,10 +156,24 @@ T.run {
     check(fixtures, {standard = true, numbers = false}, 1, 3, 0, nil, {2},
       "standard")
   end,
+  fixtures_sentences = function()
+    check(fixtures, {}, 1, 3, 0, nil, {1, 2, 3}, "sentences", true)
+  end,
+  fixtures_sentences_drop_skip = function()
+    check(fixtures, {stopwords = true}, 2, 3, 1, "drop", {1, 2},
+      "sentences drop skip", true)
+  end,
+  fixtures_sentences_options = function()
+    -- the splitter's own options (abbrev, glued) come from the same table
+    check(fixtures, {abbrev = false, glued = false, punct = true}, 1, 2, 0,
+      nil, {2}, "sentences abbrev glued", true)
+  end,
   shared_state_union = function()
     local dir = T.shared("state_union")
     if not dir then print("skip: no shared corpora"); return end
-    check(lector.load(dir), {}, 1, 3, 0, nil, {1, 2}, "state_union")
+    local c = lector.load(dir)
+    check(c, {}, 1, 3, 0, nil, {1, 2}, "state_union")
+    check(c, {}, 1, 3, 0, nil, {2}, "state_union sentences", true)
   end,
   shared_abc = function()
     local dir = T.shared("abc")
@@ -156,5 +182,6 @@ T.run {
     local c = lector.load(dir):filter(function(d) return d.index % 4 == 0 end)
     check(c, {}, 1, 3, 0, nil, {1, 2}, "abc")
     check(c, {stopwords = true}, 1, 2, 0, "drop", {2}, "abc drop")
+    check(c, {}, 1, 2, 0, nil, {1, 2}, "abc sentences", true)
   end,
 }
