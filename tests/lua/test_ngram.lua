@@ -6,13 +6,6 @@ local tokenize = require "lector.tokenize"
 
 local town = lector.load(T.fixtures("ngram/town"))
 
-local function read(path)
-  local f = assert(io.open(path, "rb"))
-  local s = f:read("a")
-  f:close()
-  return s
-end
-
 local function grams(t)
   local out = {}
   for g, c, d in t:each() do out[#out + 1] = g .. "=" .. c .. "/" .. d end
@@ -148,7 +141,7 @@ T.run {
     local dir = T.tmpdir()
     local t = ngram.count(town, {n = {1, 2}, stopwords = true, min_count = 2})
     t:save(dir .. "/t.tsv")
-    local text = read(dir .. "/t.tsv")
+    local text = T.read(dir .. "/t.tsv")
     local header = text:match("^[^\n]*")
     T.ok(header:find("^#lector%-ngram 1\tn=1..2\tskip=0\tdocs=10\t"),
       "header: " .. header)
@@ -162,7 +155,7 @@ T.run {
     u:merge(t)
     T.eq(u:get("town council"), 2 * t:get("town council"), "loaded merges")
     t:to_csv(dir .. "/t.csv")
-    local csv = read(dir .. "/t.csv")
+    local csv = T.read(dir .. "/t.csv")
     T.ok(csv:find("^gram,n,count,df\nsaid,1,15,7\n"), "csv: " .. csv:sub(1, 40))
     T.raises("ngram.load: " .. dir .. "/none.tsv", ngram.load,
       dir .. "/none.tsv")
