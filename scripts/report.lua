@@ -37,25 +37,17 @@ local CANDIDATES = 25
 local SENTENCES = 5
 local MAX_ROWS = 24
 
-local function fail(fmt, ...)
-  io.stderr:write("report.lua: ", string.format(fmt, ...), "\n")
-  os.exit(1)
-end
+local fail = cli.fail
 
 ------------------------------------------------------------------------
 -- Input and output paths, checked before the work starts.
 
--- The corpus at path (nil: the sample corpus beside this script), and
--- its path.  A missing or empty folder is an error naming it.
+-- The corpus at path (nil: the sample corpus), and its path.  A missing
+-- or empty folder is an error naming it.
 local function load_corpus(path)
-  local ok, corpus = pcall(cli.corpus, path)
-  if not ok then fail("%s", corpus) end
-  if not path then
-    local here = debug.getinfo(1, "S").source:match("^@(.*)/[^/]*$") or "."
-    path = here .. "/corpus"
-  end
-  if #corpus == 0 then fail("no documents in %s", path) end
-  return corpus, path
+  local corpus, where = cli.corpus(path)
+  if #corpus == 0 then fail("no documents in %s", where) end
+  return corpus, where
 end
 
 -- mkdir -p: make dir and its missing parents.
@@ -290,11 +282,6 @@ end
 
 local function percent(share) return math.floor(share * 100 + 0.5) end
 
--- cli.table, or "(none)" when there are no rows.
-local function show_table(rows, columns)
-  if #rows == 0 then print("(none)") else cli.table(rows, columns) end
-end
-
 -- Documents in date order (undated last), all of them when they fit,
 -- else the most positive and the most negative.
 local function documents_to_show(docs)
@@ -340,7 +327,7 @@ local function print_report(r, view)
       p.bar = string.rep("█", math.ceil(20 * p.documents / most))
       p.pos, p.neg = percent(p.pos_share), percent(p.neg_share)
     end
-    show_table(view, {{key = "period", title = view.unit},
+    cli.table(view, {{key = "period", title = view.unit},
       {key = "documents", title = "docs"}, {key = "bar", title = ""},
       {key = "sentences", title = "sentences"},
       {key = "compound", title = "compound", fmt = "%+.3f"},
@@ -349,14 +336,14 @@ local function print_report(r, view)
   end
 
   heading("Top words (stop words left out)")
-  show_table(r.words, {{key = "gram", title = "word", width = 30},
+  cli.table(r.words, {{key = "gram", title = "word", width = 30},
     {key = "count", title = "count"}, {key = "df", title = "documents"}})
   heading("Top bigrams")
-  show_table(r.bigrams, {{key = "gram", title = "bigram", width = 40},
+  cli.table(r.bigrams, {{key = "gram", title = "bigram", width = 40},
     {key = "count", title = "count"}, {key = "df", title = "documents"}})
   heading(string.format("Collocations (log-likelihood, seen %d times or more)",
     r.collocation_min_count))
-  show_table(r.collocations, {{key = "gram", title = "bigram", width = 40},
+  cli.table(r.collocations, {{key = "gram", title = "bigram", width = 40},
     {key = "count", title = "count"},
     {key = "llr", title = "llr", fmt = "%.1f"}})
 
@@ -368,7 +355,7 @@ local function print_report(r, view)
       rows[i] = {date = d.date or "(no date)", compound = d.compound,
         title = d.title}
     end
-    show_table(rows, {{key = "date", title = "date"},
+    cli.table(rows, {{key = "date", title = "date"},
       {key = "compound", title = "compound", fmt = "%+.3f"},
       {key = "title", title = "title", width = 60}})
   end
@@ -404,7 +391,7 @@ local function print_report(r, view)
       .. "rest (%d)", k.month, cli.plural(k.documents, "document"),
       k.reference_documents))
     if k.words then
-      show_table(k.words, {{key = "gram", title = "word", width = 30},
+      cli.table(k.words, {{key = "gram", title = "word", width = 30},
         {key = "count", title = k.month}, {key = "ref_count", title = "rest"},
         {key = "llr", title = "llr", fmt = "%.1f"}})
     else

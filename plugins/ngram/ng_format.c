@@ -409,6 +409,19 @@ static int close_out(FILE *f, const char *path, char **err) {
   return 0;
 }
 
+/* close_out for a file whose lines were built in b (freed here): running
+** out of memory while building one is an error too. */
+static int close_lines(FILE *f, ng_buf *b, const char *path, char **err) {
+  int oom = b->oom;
+  ng_buf_free(b);
+  if (oom) {
+    fclose(f);
+    *err = NG_ERRORF("out of memory");
+    return -1;
+  }
+  return close_out(f, path, err);
+}
+
 int ng_format_save(const char *path, const ng_table *t, const ng_meta *m,
                    char **err) {
   uint32_t *idx;
@@ -437,14 +450,7 @@ int ng_format_save(const char *path, const ng_table *t, const ng_meta *m,
             s[NG_DF(t)]);
   }
   NG_FREE(idx);
-  if (b.oom) {
-    ng_buf_free(&b);
-    fclose(f);
-    *err = NG_ERRORF("out of memory");
-    return -1;
-  }
-  ng_buf_free(&b);
-  return close_out(f, path, err);
+  return close_lines(f, &b, path, err);
 }
 
 /* Check the header totals against the lines and keep them. */
@@ -535,14 +541,7 @@ int ng_format_csv(const char *path, const ng_table *t, char **err) {
             ng_table_count(t, s), s[NG_DF(t)]);
   }
   NG_FREE(idx);
-  if (b.oom) {
-    ng_buf_free(&b);
-    fclose(f);
-    *err = NG_ERRORF("out of memory");
-    return -1;
-  }
-  ng_buf_free(&b);
-  return close_out(f, path, err);
+  return close_lines(f, &b, path, err);
 }
 
 /* ------------------------------------------------------------------------

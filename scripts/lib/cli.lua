@@ -49,6 +49,12 @@ local function misuse(spec, fmt, ...)
 end
 cli.misuse = misuse
 
+-- Exit with status 1 (a failure), naming the script and what failed.
+function cli.fail(fmt, ...)
+  io.stderr:write(script_name(), ": ", string.format(fmt, ...), "\n")
+  os.exit(1)
+end
+
 local function find_option(spec, name)
   for _, list in ipairs({spec.options or {}, common}) do
     for _, o in ipairs(list) do
@@ -138,9 +144,9 @@ function cli.parse(argv, spec)
   return opts, args
 end
 
--- The corpus at path, or the sample corpus bundled with the scripts.
--- A folder that cannot be loaded ends the script with a one-line error
--- naming it (exit status 1).
+-- The corpus at path, or the sample corpus bundled with the scripts, and
+-- the path it was loaded from.  A folder that cannot be loaded ends the
+-- script with a one-line error naming it (cli.fail).
 function cli.corpus(path, opts)
   opts = opts or {}
   if opts.quiet == nil then opts.quiet = true end
@@ -149,16 +155,13 @@ function cli.corpus(path, opts)
     path, opts.ext = (here or ".") .. "/corpus", opts.ext or "txt"
   end
   local ok, corpus = pcall(lector.load, path, opts)
-  if not ok then
-    io.stderr:write(script_name(), ": ", tostring(corpus), "\n")
-    os.exit(1)
-  end
+  if not ok then cli.fail("%s", corpus) end
   if #corpus.warnings > 0 then
     io.stderr:write(string.format("%s: %d file(s) skipped or changed:\n",
       path, #corpus.warnings))
     for _, w in ipairs(corpus.warnings) do io.stderr:write("  ", w, "\n") end
   end
-  return corpus
+  return corpus, path
 end
 
 -- JSON through lua-cjson (Debian's lua-cjson).
@@ -224,9 +227,13 @@ end
 
 -- Print rows (tables) as aligned columns; columns = { {key =, title =,
 -- fmt = "%d" (optional), width = max (optional), align = "left" or
--- "right" (optional)} }.  Numbers are right-aligned, and so are their titles.
+-- "right" (optional)} }.  Numbers are right-aligned, and so are their
+-- titles.  No rows print "(none)".
 function cli.table(rows, columns)
-  if #rows == 0 then return end
+  if #rows == 0 then
+    print("(none)")
+    return
+  end
   local cells, widths, numeric = {}, {}, {}
   for c, col in ipairs(columns) do
     widths[c] = utf8.len(col.title) or #col.title
