@@ -238,9 +238,14 @@ docparse_span docparse_title(const char *s, size_t len, size_t max) {
 ** Dateline: "03rd June, 2020", "07 Apr 2021", "Apr 08, 2021" ...
 */
 
-static const char *const month_names[12] = {
-  "january", "february", "march", "april", "may", "june", "july",
-  "august", "september", "october", "november", "december"};
+/* Month names, lower case, with their lengths. */
+static const struct {
+  char name[10];
+  unsigned char len;
+} months[12] = {
+  {"january", 7}, {"february", 8}, {"march", 5},     {"april", 5},
+  {"may", 3},     {"june", 4},     {"july", 4},      {"august", 6},
+  {"september", 9}, {"october", 7}, {"november", 8}, {"december", 8}};
 
 /* Skip spaces, tabs and no-break spaces from i; the new position. */
 static size_t skip_spaces(const char *s, size_t end, size_t i) {
@@ -262,24 +267,22 @@ static size_t skip_comma(const char *s, size_t end, size_t i) {
 ** "Sept", any case, an optional '.' after a short form): 1..12 with
 ** *after, or 0. */
 static int month_at(const char *s, size_t end, size_t i, size_t *after) {
-  char w[10];
-  size_t n = 0;
-  while (i + n < end && is_alpha(s[i + n])) {
-    if (n == sizeof w) return 0;
-    w[n] = lower(s[i + n]);
-    n++;
-  }
-  if (n < 3) return 0;
-  for (int m = 0; m < 12; m++) {
-    size_t full = strlen(month_names[m]);
-    int abbr = n == 3 || (m == 8 && n == 4 && memcmp(w, "sept", 4) == 0);
-    if ((n == full || abbr) && memcmp(w, month_names[m], n < full ? n : full) == 0) {
-      *after = i + n;
-      if (n < full && *after < end && s[*after] == '.') (*after)++;
-      return m + 1;
-    }
-  }
-  return 0;
+  size_t n = 3, full;
+  int m;
+  if (end - i < 3) return 0;
+  for (m = 0; m < 12; m++)             /* the first three letters first */
+    if (lower(s[i]) == months[m].name[0] &&
+        lower(s[i + 1]) == months[m].name[1] &&
+        lower(s[i + 2]) == months[m].name[2])
+      break;
+  if (m == 12) return 0;
+  full = months[m].len;
+  while (i + n < end && n < full && lower(s[i + n]) == months[m].name[n]) n++;
+  if (i + n < end && is_alpha(s[i + n])) return 0;    /* a longer word */
+  if (n != 3 && n != full && !(m == 8 && n == 4)) return 0;   /* "Sept" */
+  *after = i + n;
+  if (n < full && *after < end && s[*after] == '.') (*after)++;
+  return m + 1;
 }
 
 /* A day of 1-2 digits at s[*i], with an optional st/nd/rd/th. */
@@ -347,13 +350,29 @@ static size_t lines_end(const char *s, size_t len, int max_lines) {
   return i;
 }
 
+/* Can a month's name start with c (any case)? */
+static int month_initial(char c) {
+#define L(x) (1u << ((x) - 'a'))
+  static const unsigned initials = L('j') | L('f') | L('m') | L('a') |
+                                   L('s') | L('o') | L('n') | L('d');
+#undef L
+  unsigned k = (unsigned)(lower(c) - 'a');
+  return k < 26 && (initials >> k & 1u);
+}
+
 int32_t docparse_dateline(const char *s, size_t len, int max_lines) {
-  size_t end = lines_end(s, len, max_lines);
-  for (size_t i = 0; i < end; i++) {
+  size_t end = lines_end(s, len, max_lines), i = 0;
+  while (i < end) {
     char c = s[i];
-    if (!is_alnum(c) || (i > 0 && is_alnum(s[i - 1]))) continue;
-    int32_t d = is_digit(c) ? dmy_at(s, end, i) : mdy_at(s, end, i);
+    if (!is_alnum(c)) {
+      i++;
+      continue;
+    }
+    /* a word starts at i: try it, then skip it */
+    int32_t d = is_digit(c) ? dmy_at(s, end, i)
+                            : month_initial(c) ? mdy_at(s, end, i) : 0;
     if (d) return d;
+    while (i < end && is_alnum(s[i])) i++;
   }
   return 0;
 }
