@@ -27,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -136,33 +135,36 @@ typedef struct worker {
   int started;
 } worker;
 
-/* Read all of fd into b (replacing its contents, NUL-terminated).  0 or
-** an errno value. */
-static int read_fd(int fd, util_buf *b, size_t hint) {
+/* Read all of fd into b (replacing its contents, NUL-terminated).  With
+** expect (the size the file had when loaded; 0 if unknown), b is sized
+** for it and a short read that brings exactly that many bytes is the end
+** of a regular file: no further read(2) is needed to see EOF.  0 or an
+** errno value. */
+static int read_fd(int fd, util_buf *b, size_t expect) {
   b->len = 0;
-  if (util_buf_reserve(b, hint + 2) != 0) return ENOMEM;
+  if (util_buf_reserve(b, (expect ? expect : READ_BUF_MIN) + 2) != 0)
+    return ENOMEM;
   for (;;) {
     if (b->cap - b->len < 2 && util_buf_reserve(b, b->cap) != 0) return ENOMEM;
-    ssize_t r = read(fd, b->data + b->len, b->cap - b->len - 1);
+    size_t want = b->cap - b->len - 1;
+    ssize_t r = read(fd, b->data + b->len, want);
     if (r < 0) {
       if (errno == EINTR) continue;
       return errno;
     }
     if (r == 0) break;
     b->len += (size_t)r;
+    if (expect && b->len == expect && (size_t)r < want) break;
   }
   b->data[b->len] = '\0';
   return 0;
 }
 
-/* Read the file at path into b; with size_hint, fstat first to size b. */
-static int read_file(const char *path, util_buf *b, int size_hint) {
+/* Read the file at path into b; expect as for read_fd. */
+static int read_file(const char *path, util_buf *b, size_t expect) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) return errno;
-  struct stat st;
-  size_t hint = READ_BUF_MIN;
-  if (size_hint && fstat(fd, &st) == 0 && st.st_size > 0) hint = (size_t)st.st_size;
-  int e = read_fd(fd, b, hint);
+  int e = read_fd(fd, b, expect);
   close(fd);
   return e;
 }
@@ -288,6 +290,7 @@ static void load_doc(worker *w, size_t i) {
                 e == ENOMEM ? NULL : util_errorf("%s: %s", d->path, strerror(e)));
     return;
   }
+  d->size = w->rbuf.len;
   int st = decode(w, d->path, d, &text, &len, &pre, &msg);
   if (st == ST_OK || st == ST_WARN) {
     char *msg2 = NULL;
@@ -636,7 +639,7 @@ int corpus_text(const corpus *c, size_t i, lector_text *out, char **err) {
     *err = util_errorf("no document %zu (the corpus has %zu)", i, c->n);
     return 1;
   }
-  int e = read_file(d->path, &raw, 1);
+  int e = read_file(d->path, &raw, d->size);
   if (e) {
     util_buf_free(&raw);
     *err = e == ENOMEM ? NULL : util_errorf("%s: %s", d->path, strerror(e));

@@ -57,6 +57,7 @@ typedef struct corpus_doc {
                             LECTOR_TITLE_MAX bytes; "" if none */
   const char *meta;      /* front matter as "key\0value\0...\0\0", or NULL */
   uint64_t bytes;        /* length of the text after decoding, in bytes */
+  uint64_t size;         /* the file's size when loaded, in bytes */
   uint32_t body_off;     /* file bytes before the body (BOM, header) */
   int32_t date;          /* YYYYMMDD, or 0 when none */
   uint8_t encoding;      /* corpus_encoding */
