@@ -7,6 +7,9 @@
 **   bench_ngram [--lector PATH] [--lua PATH] [--runs N] [--threads N]
 **               [--no-lua] [--replicate K] CORPUS_DIR
 **
+** A job's thread count is that of the whole job: lector.load and
+** ngram.count both get it.
+**
 ** Every job runs as a child process, timed on the wall clock; its peak
 ** RSS comes from wait4().  Each figure is the median of --runs runs (3),
 ** after one warm-up pass that fills the page cache.  Printed: MB/s,
@@ -145,13 +148,14 @@ static double median(char *const argv[], int runs, result *last) {
 
 static const char count_script[] =
   "local ngram = require 'lector.ngram'\n"
-  "local c = lector.load(arg[1])\n"
-  "local t = ngram.count(c, {n = {1, 2}, threads = tonumber(arg[2])})\n"
+  "local threads = tonumber(arg[2])\n"
+  "local c = lector.load(arg[1], {threads = threads})\n"
+  "local t = ngram.count(c, {n = {1, 2}, threads = threads})\n"
   "print(#t, t:total(), t:memory(), c:bytes())\n";
 
 /* Loading alone: the corpus model's share of the peak RSS. */
 static const char load_script[] =
-  "local c = lector.load(arg[1])\n"
+  "local c = lector.load(arg[1], {threads = tonumber(arg[2])})\n"
   "print(#c, c:bytes())\n";
 
 /* The pure-Lua job: read every .txt file, lower-case it, words by
@@ -338,7 +342,7 @@ static int rep_measure(const bench *b, const char *dir, rep_row *row) {
   snprintf(th, sizeof th, "%d", b->threads);
   {
     char *c[] = {(char *)b->lector, count, (char *)dir, th, NULL};
-    char *l[] = {(char *)b->lector, load, (char *)dir, NULL};
+    char *l[] = {(char *)b->lector, load, (char *)dir, th, NULL};
     if (run(l, &rl) != 0) return -1;              /* warm the page cache */
     row->secs = median(c, b->runs, &r);
     median(l, 1, &rl);
