@@ -120,7 +120,7 @@ static uint64_t count_of(const ng_table *t, const char *const *words,
 
 static void hit(ng_table *t, uint32_t a, uint32_t b, uint32_t doc) {
   uint32_t key[2] = {a, b};
-  assert_int_equal(ng_table_hit(t, key, b ? 2 : 1, ng_hash(key, 2), doc, 0),
+  assert_int_equal(ng_table_hit(t, key, b ? 2 : 1, ng_hash(key, 2), doc),
                    0);
 }
 
@@ -144,25 +144,6 @@ static void test_hit_df(void **state) {
   assert_int_equal(t.total[1], 1);
   key[1] = 8;
   assert_null(ng_table_find(&t, key));
-  ng_table_free(&t);
-}
-
-/* Hits counted by another worker (doc 0) carry df themselves and leave
-** the stamp alone. */
-static void test_hit_sent(void **state) {
-  ng_table t;
-  uint32_t key[2] = {5, 6};
-  const uint32_t *s;
-  (void)state;
-  assert_int_equal(ng_table_init(&t, 2, 1, 0), 0);
-  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 0, 1), 0);
-  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 3, 0), 0);
-  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 0, 0), 0);
-  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 0, 1), 0);
-  assert_int_equal(ng_table_hit(&t, key, 2, ng_hash(key, 2), 3, 0), 0);
-  s = ng_table_find(&t, key);
-  assert_int_equal(ng_table_count(&t, s), 5);
-  assert_int_equal(s[NG_DF(&t)], 3);          /* two sent, document 3 */
   ng_table_free(&t);
 }
 
@@ -199,9 +180,9 @@ static void test_grow(void **state) {
     key[1] = i * 7 + 1;
     key[2] = i % 13 + 1;
     assert_int_equal(
-        ng_table_hit(&t, key, 3, ng_hash(key, 3), 1 + i % 3, 0), 0);
+        ng_table_hit(&t, key, 3, ng_hash(key, 3), 1 + i % 3), 0);
     if (i % 3 == 0)
-      assert_int_equal(ng_table_hit(&t, key, 3, ng_hash(key, 3), 9, 0), 0);
+      assert_int_equal(ng_table_hit(&t, key, 3, ng_hash(key, 3), 9), 0);
   }
   assert_int_equal(t.used, 100000);
   for (i = 1; i <= 100000; i++) {
@@ -257,11 +238,11 @@ static void test_assemble_bytes(void **state) {
   for (i = 1; i <= 50000; i++) {
     key[0] = i;
     key[1] = i + 1;
-    assert_int_equal(ng_table_hit(&parts[1], key, 1, ng_hash(key, 1), 1, 0), 0);
-    assert_int_equal(ng_table_hit(&parts[2], key, 2, ng_hash(key, 2), 1, 0), 0);
+    assert_int_equal(ng_table_hit(&parts[1], key, 1, ng_hash(key, 1), 1), 0);
+    assert_int_equal(ng_table_hit(&parts[2], key, 2, ng_hash(key, 2), 1), 0);
   }
   key[0] = 1;
-  assert_int_equal(ng_table_hit(&parts[1], key, 1, ng_hash(key, 1), 2, 0), 0);
+  assert_int_equal(ng_table_hit(&parts[1], key, 1, ng_hash(key, 1), 2), 0);
   assert_int_equal(ng_table_assemble(&t, pp, 2, 2, 1, 0), 0);
   assert_int_equal(t.used, 100000);
   assert_int_equal(t.total[1], 50001);
@@ -289,7 +270,7 @@ static void test_assemble_bytes(void **state) {
 ** word) with spec into parts, then assemble into *out. */
 static void count_words(const ng_spec *sp, const char *text, ng_table *out) {
   ng_table parts[NG_MAX_N + 1], *pp[NG_MAX_N];
-  ng_sink sink = {NULL, NULL, NULL, 0};
+  ng_sink sink = {NULL, NULL, 0, 1, 0};
   ng_grams g;
   char buf[1024], *w, *save = NULL;
   int k;
@@ -782,7 +763,6 @@ static void test_count_errors(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_hit_df),
-    cmocka_unit_test(test_hit_sent),
     cmocka_unit_test(test_uni),
     cmocka_unit_test(test_grow),
     cmocka_unit_test(test_big_counts),

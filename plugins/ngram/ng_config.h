@@ -64,14 +64,14 @@
 #define NG_MAX_THREADS 64
 #endif
 
-/* Sharded counting (ng_route.h): buffers per ring, and about how many
-** bytes of buffers one worker sends into (split among the other
-** workers; each buffer holds 1K..16K words). */
+/* Counting on several threads (ng_route.h): blocks in flight per
+** (sender, receiver) pair, and the words of a block (a longer document
+** gets a block of its own). */
 #ifndef NG_ROUTE_BUFS
 #define NG_ROUTE_BUFS 4
 #endif
-#ifndef NG_ROUTE_BYTES
-#define NG_ROUTE_BYTES (1u << 20)
+#ifndef NG_ROUTE_BLOCK
+#define NG_ROUTE_BLOCK 16384
 #endif
 
 /* Default number of rows of the REPL summary. */

@@ -37,6 +37,24 @@ typedef struct scratch {
   lector_tok_state stop, sent;
 } scratch;
 
+/* A document's token words (ng_route.h): ids, stop bits, sentence ends. */
+typedef struct id_buf {
+  uint32_t *w;
+  size_t n, cap;
+} id_buf;
+
+/* Room for more words in b.  0 or -1. */
+static int ids_reserve(id_buf *b, size_t more) {
+  size_t cap = b->cap ? b->cap : 1024;
+  uint32_t *w;
+  if (b->n + more <= b->cap) return 0;
+  while (cap < b->n + more) cap *= 2;
+  if (!(w = NG_REALLOC(b->w, cap * sizeof *w))) return -1;
+  b->w = w;
+  b->cap = cap;
+  return 0;
+}
+
 /* Tokens wait in a batch before they get their ids, so that the cache
 ** misses of the word lookups overlap (their slots are prefetched when the
 ** token arrives). */
@@ -50,7 +68,7 @@ typedef struct pending_tok {
 } pending_tok;
 
 typedef struct text_ctx {
-  ng_grams *g;
+  id_buf *out;
   ng_lex *lex;
   stop_cursor *sc;
   size_t n, used;              /* tokens and bytes waiting */
@@ -58,22 +76,27 @@ typedef struct text_ctx {
   char bytes[BATCH_BYTES];
 } text_ctx;
 
-/* Give the waiting tokens their ids, then push them (their unigram
-** entries prefetched meanwhile).  0, or a failure: LECTOR_ENOMEM,
-** NG_PAR_STOPPED. */
+/* A token's word: its id (0 on out of memory, or past NG_ID_MAX) and the
+** stop bit. */
+static uint32_t token_word(uint32_t id, int stop) {
+  if (id > NG_ID_MAX) return 0;
+  return id | (stop ? NG_STOP_BIT : 0);
+}
+
+/* Give the waiting tokens their ids, into c->out.  0 or LECTOR_ENOMEM. */
 static int flush(text_ctx *c) {
-  uint32_t ids[BATCH];
-  ng_uni *uni = c->g->out.uni;
+  id_buf *b = c->out;
   size_t i;
+  if (ids_reserve(b, c->n) != 0) return LECTOR_ENOMEM;
   for (i = 0; i < c->n; i++) {
     const pending_tok *p = &c->tok[i];
-    ids[i] = ng_lex_id_h(c->lex, c->bytes + p->at, p->len, p->hash);
-    if (ids[i] == 0) return LECTOR_ENOMEM;
-    if (uni) ng_uni_prefetch(uni, ids[i]);
+    uint32_t w = token_word(
+        ng_lex_id_h(c->lex, c->bytes + p->at, p->len, p->hash), p->stop);
+    if (w == 0) return LECTOR_ENOMEM;
+    b->w[b->n++] = w;
   }
-  for (i = 0; i < c->n; i++) ng_grams_push(c->g, ids[i], c->tok[i].stop);
   c->n = c->used = 0;
-  return c->g->failed;
+  return 0;
 }
 
 /* The tokenizer's callback: one token into the batch. */
@@ -86,10 +109,10 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
       (rc = flush(c)) != 0)
     return rc;
   if (norm_len > BATCH_BYTES) {                 /* a long token: at once */
-    uint32_t id = ng_lex_id(c->lex, norm, norm_len);
-    if (id == 0) return LECTOR_ENOMEM;
-    ng_grams_push(c->g, id, stop);
-    return c->g->failed;
+    uint32_t w = token_word(ng_lex_id(c->lex, norm, norm_len), stop);
+    if (w == 0 || ids_reserve(c->out, 1) != 0) return LECTOR_ENOMEM;
+    c->out->w[c->out->n++] = w;
+    return 0;
   }
   p = &c->tok[c->n++];
   memcpy(c->bytes + c->used, norm, norm_len);
@@ -102,9 +125,10 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
   return 0;
 }
 
-/* Push every token of text[0..len) (a whole text or one sentence). */
-static int count_span(const ng_tokens *tok, text_ctx *c, const char *text,
-                      size_t len, lector_tok_state *stop_st, char **err) {
+/* The words of every token of text[0..len) (a whole text or one
+** sentence) into c->out. */
+static int words_of_span(const ng_tokens *tok, text_ctx *c, const char *text,
+                         size_t len, lector_tok_state *stop_st, char **err) {
   const lector_tokenizer_api *api = tok->api;
   stop_cursor cur;
   int rc;
@@ -124,11 +148,10 @@ static int count_span(const ng_tokens *tok, text_ctx *c, const char *text,
   return rc;
 }
 
-/* Push the tokens of each sentence of text[0..len), breaking the grams
-** between sentences. */
-static int count_sentences(const ng_tokens *tok, text_ctx *c,
-                           const char *text, size_t len, scratch *st,
-                           char **err) {
+/* The words of each sentence of text[0..len), a 0 after each. */
+static int words_of_sentences(const ng_tokens *tok, text_ctx *c,
+                              const char *text, size_t len, scratch *st,
+                              char **err) {
   const lector_tokenizer_api *api = tok->api;
   lector_sent_span sp[NG_SPAN_BATCH];
   size_t got, k;
@@ -137,32 +160,31 @@ static int count_sentences(const ng_tokens *tok, text_ctx *c,
   while (rc == LECTOR_OK &&
          (got = api->sent_next(&st->sent, sp, NG_SPAN_BATCH)) > 0)
     for (k = 0; k < got && rc == LECTOR_OK; k++) {
-      rc = count_span(tok, c, text + sp[k].offset, sp[k].length, &st->stop,
-                      err);
-      ng_grams_break(c->g);
+      rc = words_of_span(tok, c, text + sp[k].offset, sp[k].length,
+                         &st->stop, err);
+      if (rc == LECTOR_OK && ids_reserve(c->out, 1) != 0) rc = LECTOR_ENOMEM;
+      if (rc == LECTOR_OK) c->out->w[c->out->n++] = 0;
     }
   api->end(&st->sent);
   return rc;
 }
 
-/* Tokenize text[0..len) with tok and push every token into g, its id from
-** lex; then end g.  LECTOR_OK, NG_PAR_STOPPED, or a code with *err. */
-static int count_text(const ng_tokens *tok, ng_grams *g, ng_lex *lex,
+/* Tokenize text[0..len) with tok into out (emptied first), each word's id
+** from lex.  LECTOR_OK, or a code with *err. */
+static int text_words(const ng_tokens *tok, id_buf *out, ng_lex *lex,
                       const char *text, size_t len, scratch *st,
                       char **err) {
   text_ctx c;
-  int rc, failed;
-  c.g = g;
+  int rc;
+  out->n = 0;
+  c.out = out;
   c.lex = lex;
   c.n = c.used = 0;
-  rc = tok->sentences ? count_sentences(tok, &c, text, len, st, err)
-                      : count_span(tok, &c, text, len, &st->stop, err);
-  failed = ng_grams_end(g);
-  if (rc == NG_PAR_STOPPED || failed == NG_PAR_STOPPED) return NG_PAR_STOPPED;
-  if (rc == LECTOR_ENOMEM || failed) {
+  rc = tok->sentences ? words_of_sentences(tok, &c, text, len, st, err)
+                      : words_of_span(tok, &c, text, len, &st->stop, err);
+  if (rc == LECTOR_ENOMEM) {
     NG_FREE(*err);
     *err = NG_ERRORF("out of memory");
-    return LECTOR_ENOMEM;
   }
   return rc;
 }
@@ -181,6 +203,7 @@ typedef struct wctx {
   uint32_t stamp;              /* this worker's document counter */
   ng_lex *lex;                 /* words -> ids (shared) */
   scratch st;
+  id_buf ids;                  /* the words of its current document */
   ng_route route;              /* with several workers, not per document */
   int routed;
   ng_uni uni;                  /* unigrams (no groups, not per document) */
@@ -202,10 +225,6 @@ static ng_table *group_tables(wctx *w, uint32_t grp) {
     for (; k <= sp->nmax; k++)
       if (ng_table_init(&t[k], k, 1, expect) != 0) return NULL;
   return t;
-}
-
-static ng_table *route_tables(void *ud, uint32_t grp) {
-  return group_tables(ud, grp);
 }
 
 static void clear_table(ng_table *t) {
@@ -232,27 +251,64 @@ static ng_table *tables_for(wctx *w, size_t i, uint32_t *grp) {
   return t;
 }
 
+/* Count the grams of a document's words ids[0..n) of group grp that are
+** this worker's: all of them on one thread, else the unigrams of its own
+** documents (by id) and the grams whose first word it owns.  0 or -1. */
+static int count_words(wctx *w, uint32_t grp, const uint32_t *ids, size_t n,
+                       int own) {
+  ng_sink out;
+  ng_grams g;
+  size_t k;
+  if (!(out.t = group_tables(w, grp))) return -1;
+  out.uni = own && w->by_id ? &w->uni : NULL;
+  out.uni_elsewhere = !own && w->by_id;
+  out.owners = w->routed ? w->route.r->n : 1;
+  out.self = w->route.self;
+  if (++w->stamp == 0) w->stamp = 1;           /* 0 means "no stamp" */
+  ng_grams_begin(&g, w->job->spec, &out, w->stamp);
+  for (k = 0; k < n; k++) {
+    uint32_t x = ids[k];
+    if (out.uni && k + 16 < n) ng_uni_prefetch(out.uni, ids[k + 16] & NG_ID_MAX);
+    if (x == 0)
+      ng_grams_break(&g);
+    else
+      ng_grams_push(&g, x & NG_ID_MAX, (x & NG_STOP_BIT) != 0);
+  }
+  return ng_grams_end(&g) != 0 ? -1 : 0;
+}
+
+/* ng_route's hook: a document another worker sent. */
+static int count_sent(void *ud, uint32_t grp, const uint32_t *ids,
+                      uint32_t n) {
+  return count_words(ud, grp, ids, n, 0);
+}
+
 static int count_doc(void *ctx, size_t i, const lector_text *text,
                      char **err) {
   wctx *w = ctx;
   ng_job *job = w->job;
-  ng_sink out;
-  ng_grams g;
+  uint32_t grp;
+  ng_table *t = tables_for(w, i, &grp);
   int rc;
-  out.t = tables_for(w, i, &out.group);
-  if (!out.t) {
+  if (!t) {
     *err = NG_ERRORF("out of memory");
     return LECTOR_ENOMEM;
   }
-  out.uni = w->by_id ? &w->uni : NULL;
-  out.route = w->routed ? &w->route : NULL;
-  if (++w->stamp == 0) w->stamp = 1;           /* 0 means "no stamp" */
-  if (w->routed) ng_route_begin_doc(&w->route);
-  ng_grams_begin(&g, job->spec, &out, w->stamp);
-  rc = count_text(job->tok, &g, w->lex, text->data, text->len, &w->st, err);
+  rc = text_words(job->tok, &w->ids, w->lex, text->data, text->len, &w->st,
+                  err);
   if (rc != LECTOR_OK) return rc;
-  w->docs[out.group]++;
-  return job->doc_fn ? job->doc_fn(job->doc_ud, i, out.t, err) : LECTOR_OK;
+  if (count_words(w, grp, w->ids.w, w->ids.n, 1) != 0) {
+    *err = NG_ERRORF("out of memory");
+    return LECTOR_ENOMEM;
+  }
+  w->docs[grp]++;
+  if (job->doc_fn) return job->doc_fn(job->doc_ud, i, t, err);
+  if (w->routed &&
+      (rc = ng_route_send(&w->route, grp, w->ids.w, w->ids.n)) != LECTOR_OK) {
+    if (rc == LECTOR_ENOMEM) *err = NG_ERRORF("out of memory");
+    return rc;
+  }
+  return LECTOR_OK;
 }
 
 /* ng_par's done hook: finish the exchange with the other workers. */
@@ -274,6 +330,7 @@ static void free_workers(wctx *ws, int n, uint32_t ngroups) {
     NG_FREE(ws[i].tables);
     NG_FREE(ws[i].docs);
     ng_route_free(&ws[i].route);
+    NG_FREE(ws[i].ids.w);
     ng_uni_free(&ws[i].uni);
   }
   NG_FREE(ws);
@@ -295,7 +352,7 @@ static wctx *new_workers(ng_job *job, int n, ng_lex *lex, ng_router *router) {
     ws[i].tables = NG_ALLOC(tb);
     ws[i].docs = NG_ALLOC(db);
     ws[i].routed = router != NULL;
-    if (router) ng_route_init(&ws[i].route, router, i, route_tables, &ws[i]);
+    if (router) ng_route_init(&ws[i].route, router, i, count_sent, &ws[i]);
     if (!ws[i].tables || !ws[i].docs) {
       NG_FREE(ws[i].tables);
       ws[i].tables = NULL;
@@ -395,7 +452,7 @@ int ng_count_run(ng_job *job, char **err) {
   memset(&router, 0, sizeof router);
   ng_lex_init(&lex);
   if (n > 1 && !job->doc_fn) rt = &router;    /* per document: no owners */
-  ws = !rt || ng_router_init(rt, n, job->ngroups > 1) == 0
+  ws = !rt || ng_router_init(rt, n) == 0
            ? new_workers(job, n, &lex, rt) : NULL;
   if (!ws) {
     ng_router_free(&router);

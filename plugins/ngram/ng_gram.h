@@ -20,14 +20,16 @@
 ** the break (the caller breaks at every sentence end).
 **
 ** Where grams go (ng_sink): the k-grams into the table of width k, or
-** unigrams into an array by id (ng_uni.h), and with several counting
-** workers, grams another worker owns to that worker (ng_route.h).
+** unigrams into an array by id (ng_uni.h); with several counting
+** workers, only the grams whose first word this worker owns
+** (ng_route.h).
 */
 #ifndef NG_GRAM_H
 #define NG_GRAM_H
 
 #include <stdint.h>
 
+#include "lector/plugin.h"
 #include "ng_config.h"
 #include "ng_route.h"
 #include "ng_table.h"
@@ -53,8 +55,9 @@ typedef struct ng_spec {
 typedef struct ng_sink {
   ng_table *t;                /* t[k]: the k-grams (stamped, width k) */
   ng_uni *uni;                /* unigrams, instead of t[1] (may be NULL) */
-  ng_route *route;            /* grams others own go there (may be NULL) */
-  uint32_t group;             /* the document's group (sent with grams) */
+  int uni_elsewhere;          /* unigrams are another worker's to count */
+  int owners, self;           /* count the grams whose first word worker
+                                 self of owners owns (owners 1: all) */
 } ng_sink;
 
 typedef struct ng_grams {
@@ -63,8 +66,7 @@ typedef struct ng_grams {
   uint32_t doc;               /* the document's stamp in the tables */
   uint64_t pos;               /* tokens pushed since the start or break */
   uint64_t last_stop;         /* 1-based position of the last stop token */
-  int failed;                 /* LECTOR_ENOMEM, or NG_PAR_STOPPED from
-                                 the route; 0 while all is well */
+  int failed;                 /* LECTOR_ENOMEM, or 0 while all is well */
   uint32_t ring[NG_RING];     /* the last tokens, by position % NG_RING */
   uint8_t stop[NG_RING];
   unsigned qhead, qn;         /* grams waiting to be counted */
@@ -92,15 +94,15 @@ void ng_grams_skip_(ng_grams *g);
 /* Count the oldest waiting gram. */
 static inline void ng_grams_drain1_(ng_grams *g) {
   ng_pending *p = &g->queue[g->qhead];
-  if (ng_table_hit(&g->out.t[p->len], p->key, (int)p->len, p->hash, g->doc,
-                   0) != 0)
+  if (ng_table_hit(&g->out.t[p->len], p->key, (int)p->len, p->hash,
+                   g->doc) != 0)
     g->failed = LECTOR_ENOMEM;
   g->qhead = (g->qhead + 1) % NG_QUEUE;
   g->qn--;
 }
 
 /* Queue the gram key (length len; NG_MAX_N words are copied) to be
-** counted. */
+** counted, if it is this sink's. */
 static inline void ng_grams_emit(ng_grams *g, const uint32_t *key, int len) {
   ng_pending *p;
   uint64_t h;
@@ -109,13 +111,10 @@ static inline void ng_grams_emit(ng_grams *g, const uint32_t *key, int len) {
       g->failed = LECTOR_ENOMEM;
     return;
   }
-  h = ng_hash(key, len);
-  if (g->out.route &&
-      ng_route_owner(h, g->out.route->r->n) != g->out.route->self) {
-    int rc = ng_route_send(g->out.route, key, len, h, g->out.group);
-    if (rc != LECTOR_OK && !g->failed) g->failed = rc;
+  if (len == 1 && g->out.uni_elsewhere) return;
+  if (g->out.owners > 1 && ng_owner(key[0], g->out.owners) != g->out.self)
     return;
-  }
+  h = ng_hash(key, len);
   if (g->qn == NG_QUEUE) ng_grams_drain1_(g);
   p = &g->queue[(g->qhead + g->qn) % NG_QUEUE];
   memcpy(p->key, key, sizeof p->key);        /* key has NG_MAX_N words */

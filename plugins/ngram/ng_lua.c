@@ -52,7 +52,7 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
                                const ng_copts *o) {
   const ng_spec *sp = &o->spec;
   ng_table *parts[NG_MAX_N + 1];
-  ng_sink out = {NULL, NULL, NULL, 0};
+  ng_sink out = {NULL, NULL, 0, 1, 0};
   ng_guard *g;
   ng_grams gr;
   ng_counts *c;

@@ -141,8 +141,7 @@ int ng_table_carry_(ng_table *t, const uint32_t *s, uint32_t high);
 /* ng_table_hit for a table of width w (a constant where inlined), w + 3
 ** words a slot. */
 NG_INLINE int ng_table_hit_w(ng_table *t, const uint32_t *key, int len,
-                             uint64_t h, uint32_t doc, uint32_t first,
-                             uint32_t w) {
+                             uint64_t h, uint32_t doc, uint32_t w) {
   uint32_t pos, *slots;
   if (t->used >= t->limit && ng_table_grow_(t) != 0) return -1;
   pos = ng_home(h, t->cap);
@@ -154,15 +153,13 @@ NG_INLINE int ng_table_hit_w(ng_table *t, const uint32_t *key, int len,
       uint32_t j;
       for (j = 0; j < w; j++) s[j] = key[j];
       s[w] = 1;
-      s[w + 1] = doc ? 1 : first;
+      s[w + 1] = 1;
       s[w + 2] = doc;
       t->used++;
       return 0;
     }
     if (ng_key_eq(s, key, (int)w)) {
-      if (!doc) {
-        s[w + 1] += first;
-      } else if (s[w + 2] != doc) {
+      if (s[w + 2] != doc) {
         s[w + 2] = doc;
         s[w + 1]++;
       }
@@ -174,19 +171,16 @@ NG_INLINE int ng_table_hit_w(ng_table *t, const uint32_t *key, int len,
 }
 
 /* Count one occurrence of key (length len, padded to t->width with 0s,
-** hash h = ng_hash(key, t->width)) in a stamped table.  doc >= 1: the
-** occurrence is in document doc (a new value for each document of this
-** table), and df grows on the document's first hit.  doc == 0: df grows
-** by first (0 or 1) and the stamp is left alone (grams another worker
-** counted for its own document, ng_route.h).  0, or -1 on out of memory
-** (the occurrence is lost). */
+** hash h = ng_hash(key, t->width)) in document doc (>= 1, a new value for
+** each document of this stamped table): df grows on the document's first
+** hit.  0, or -1 on out of memory (the occurrence is lost). */
 static inline int ng_table_hit(ng_table *t, const uint32_t *key, int len,
-                               uint64_t h, uint32_t doc, uint32_t first) {
+                               uint64_t h, uint32_t doc) {
   switch (t->width) {                 /* constant widths for the compiler */
-    case 1: return ng_table_hit_w(t, key, len, h, doc, first, 1);
-    case 2: return ng_table_hit_w(t, key, len, h, doc, first, 2);
-    case 3: return ng_table_hit_w(t, key, len, h, doc, first, 3);
-    default: return ng_table_hit_w(t, key, len, h, doc, first, t->width);
+    case 1: return ng_table_hit_w(t, key, len, h, doc, 1);
+    case 2: return ng_table_hit_w(t, key, len, h, doc, 2);
+    case 3: return ng_table_hit_w(t, key, len, h, doc, 3);
+    default: return ng_table_hit_w(t, key, len, h, doc, t->width);
   }
 }
 

@@ -123,6 +123,56 @@ local function check(c, topts, nmin, nmax, skip, mode, threads_list, what,
   end
 end
 
+-- Counted by groups: each group's table against the reference of its
+-- own documents.
+local function check_groups(c, by, nmin, nmax, threads_list, what)
+  local members = {}
+  for doc in c:each() do
+    local g = by(doc)
+    members[g] = members[g] or {}
+    members[g][doc.index] = true
+  end
+  for _, th in ipairs(threads_list) do
+    local res = ngram.count(c, {n = {nmin, nmax}, by = by, threads = th})
+    local ngroups = 0
+    for g, t in pairs(res) do
+      local part = c:filter(function(d) return members[g][d.index] end)
+      local ref, nref = reference(doc_units(part, {}), nmin, nmax, 0)
+      compare(t, ref, nref, string.format("%s group %s threads=%d", what,
+        tostring(g), th))
+      T.eq(t:docs(), #part, what .. ": group docs")
+      ngroups = ngroups + 1
+    end
+    local want = 0
+    for _ in pairs(members) do want = want + 1 end
+    T.eq(ngroups, want, what .. ": groups")
+  end
+end
+
+-- A folder with documents of many more words than one block of token
+-- ids sent between workers (NG_ROUTE_BLOCK, 16384), between short ones.
+local function long_documents()
+  local dir, seed = T.tmpdir(), 12345
+  local function word()
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    local r = seed // 65536 % 400
+    return "w" .. (r < 200 and r % 20 or r)   -- a few frequent words
+  end
+  local function text(nwords)
+    local out = {}
+    for i = 1, nwords do
+      out[i] = word() .. (i % 17 == 0 and "." or "")
+    end
+    return table.concat(out, " ")
+  end
+  T.write(dir .. "/a.txt", text(50))
+  T.write(dir .. "/b.txt", text(40000))
+  T.write(dir .. "/c.txt", text(30))
+  T.write(dir .. "/d.txt", text(20000))
+  T.write(dir .. "/e.txt", text(70))
+  return lector.load(dir)
+end
+
 local fixtures = lector.load(T.fixtures("ngram/town"))
 
 T.run {
@@ -168,6 +218,19 @@ T.run {
     check(fixtures, {abbrev = false, glued = false, punct = true}, 1, 2, 0,
       nil, {2}, "sentences abbrev glued", true)
   end,
+  long_documents = function()
+    local c = long_documents()
+    check(c, {}, 1, 3, 0, nil, {1, 2, 3}, "long documents")
+    check(c, {}, 1, 2, 0, nil, {2, 3}, "long documents sentences", true)
+    check(c, {stopwords = {"w1", "w2"}}, 1, 2, 1, "drop", {3},
+      "long documents drop skip")
+  end,
+  fixtures_groups = function()
+    local by_folder = function(doc) return doc.id:match("^(%w+)/") end
+    check_groups(fixtures, by_folder, 1, 2, {1, 2, 3}, "groups")
+    check_groups(long_documents(), function(doc) return #doc.id % 2 end,
+      1, 3, {2, 3}, "long groups")
+  end,
   shared_state_union = function()
     local dir = T.shared("state_union")
     if not dir then print("skip: no shared corpora"); return end
@@ -183,5 +246,7 @@ T.run {
     check(c, {}, 1, 3, 0, nil, {1, 2}, "abc")
     check(c, {stopwords = true}, 1, 2, 0, "drop", {2}, "abc drop")
     check(c, {}, 1, 2, 0, nil, {1, 2}, "abc sentences", true)
+    check_groups(c, function(doc) return doc.id:match("^(%w+)/") end, 1, 2,
+      {2}, "abc groups")
   end,
 }
