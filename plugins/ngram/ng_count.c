@@ -55,6 +55,13 @@ static int ids_reserve(id_buf *b, size_t more) {
   return 0;
 }
 
+/* Append x to b.  0 or -1. */
+static int ids_put(id_buf *b, uint32_t x) {
+  if (ids_reserve(b, 1) != 0) return -1;
+  b->w[b->n++] = x;
+  return 0;
+}
+
 /* Tokens wait in a batch before they get their ids, so that the cache
 ** misses of the word lookups overlap (their slots are prefetched when the
 ** token arrives). */
@@ -110,9 +117,7 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
     return rc;
   if (norm_len > BATCH_BYTES) {                 /* a long token: at once */
     uint32_t w = token_word(ng_lex_id(c->lex, norm, norm_len), stop);
-    if (w == 0 || ids_reserve(c->out, 1) != 0) return LECTOR_ENOMEM;
-    c->out->w[c->out->n++] = w;
-    return 0;
+    return w == 0 || ids_put(c->out, w) != 0 ? LECTOR_ENOMEM : 0;
   }
   p = &c->tok[c->n++];
   memcpy(c->bytes + c->used, norm, norm_len);
@@ -162,8 +167,7 @@ static int words_of_sentences(const ng_tokens *tok, text_ctx *c,
     for (k = 0; k < got && rc == LECTOR_OK; k++) {
       rc = words_of_span(tok, c, text + sp[k].offset, sp[k].length,
                          &st->stop, err);
-      if (rc == LECTOR_OK && ids_reserve(c->out, 1) != 0) rc = LECTOR_ENOMEM;
-      if (rc == LECTOR_OK) c->out->w[c->out->n++] = 0;
+      if (rc == LECTOR_OK && ids_put(c->out, 0) != 0) rc = LECTOR_ENOMEM;
     }
   api->end(&st->sent);
   return rc;
@@ -251,6 +255,8 @@ static ng_table *tables_for(wctx *w, size_t i, uint32_t *grp) {
   return t;
 }
 
+#define UNI_AHEAD 16     /* unigram entries are prefetched this far ahead */
+
 /* Count the grams of a document's words ids[0..n) of group grp that are
 ** this worker's: all of them on one thread, else the unigrams of its own
 ** documents (by id) and the grams whose first word it owns.  0 or -1. */
@@ -268,7 +274,8 @@ static int count_words(wctx *w, uint32_t grp, const uint32_t *ids, size_t n,
   ng_grams_begin(&g, w->job->spec, &out, w->stamp);
   for (k = 0; k < n; k++) {
     uint32_t x = ids[k];
-    if (out.uni && k + 16 < n) ng_uni_prefetch(out.uni, ids[k + 16] & NG_ID_MAX);
+    if (out.uni && k + UNI_AHEAD < n)
+      ng_uni_prefetch(out.uni, ids[k + UNI_AHEAD] & NG_ID_MAX);
     if (x == 0)
       ng_grams_break(&g);
     else
