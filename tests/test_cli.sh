@@ -47,6 +47,26 @@ check memory_limit 1 "not enough memory" -- "$L" --memory-limit 64M -e \
   "local t = {} for i = 1, 1e8 do t[i] = {} end"
 check lfs 0 "directory" -- "$L" -e "print(require('lfs').attributes('.', 'mode'))"
 
+# A count on three threads stopped by the memory limit or the timeout
+# ends with its error, and nothing leaks (ASan) or hangs: 300 documents
+# of 3,000 words drawn from 30,000.
+mkdir "$T/big"
+"$L" -e "math.randomseed(7)
+  local w = {}
+  for i = 1, 30000 do w[i] = string.format('w%x', i * 7919) end
+  for f = 1, 300 do
+    local t = {}
+    for i = 1, 3000 do t[i] = w[math.random(#w)] end
+    local h = assert(io.open('$T/big/' .. f .. '.txt', 'w'))
+    h:write(table.concat(t, ' '), '\\n')
+    h:close()
+  end"
+count3="local ng = require('lector.ngram') local c = lector.load('$T/big')"
+check ngram_memory_limit 1 "ngram.count: out of memory" -- "$L" \
+  --memory-limit 24M -e "$count3 ng.count(c, {n = {1, 3}, threads = 3})"
+check ngram_timeout 1 "ngram.count: interrupted" -- "$L" --timeout 0.3 -e \
+  "$count3 for i = 1, 1000 do ng.count(c, {n = {1, 3}, threads = 3}) end"
+
 # require finds modules beside the script and in LECTOR_PATH.
 mkdir "$T/lib" "$T/app"
 printf 'return {name = "helper"}\n' > "$T/lib/helper.lua"
