@@ -259,19 +259,23 @@ static void push_subset(lua_State *L, corpus *c, const idx_list *l) {
 }
 
 /* corpus:filter(fn) -> a corpus of the documents for which fn(doc) is
-** true. */
+** true.  A slow fn gets a progress bar. */
 static int corpus_filter(lua_State *L) {
   corpus *c = check_corpus(L, 1);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   size_t n = corpus_count(c);
+  lua_settop(L, 2);
   idx_list *l = new_list(L, n);
+  progress *bar = lector_progress_push(L, "corpus:filter", "docs", n);  /* 4 */
   for (size_t i = 0; i < n; i++) {
     lua_pushvalue(L, 2);
     push_doc(L, c, i);
     lua_call(L, 1, 1);
     if (lua_toboolean(L, -1)) l->idx[l->n++] = i;
     lua_pop(L, 1);
+    progress_add(bar, 1);
   }
+  lector_progress_done(L, 4);
   push_subset(L, c, l);
   return 1;
 }
@@ -353,8 +357,10 @@ static int corpus_group_by(lua_State *L) {
     luaL_typeerror(L, 2, "field name or function");
   size_t n = corpus_count(c);
   lua_settop(L, 2);
-  lua_newtable(L);                     /* 3: key -> index list userdata */
+  progress *bar = lector_progress_push(L, "corpus:group_by", "docs", n); /* 3 */
+  lua_newtable(L);                     /* 4: key -> index list userdata */
   for (size_t i = 0; i < n; i++) {
+    progress_add(bar, 1);
     push_key(L, c, i);
     int t = lua_type(L, -1);
     if (t == LUA_TNIL) {
@@ -365,30 +371,31 @@ static int corpus_group_by(lua_State *L) {
       luaL_error(L, "group_by: the key of %s is a %s (want a string or "
                  "number)", corpus_doc_at(c, i)->id, lua_typename(L, t));
     lua_pushvalue(L, -1);
-    if (lua_rawget(L, 3) == LUA_TNIL) {
+    if (lua_rawget(L, 4) == LUA_TNIL) {
       lua_pop(L, 1);
       new_list(L, n - i);
       lua_pushvalue(L, -2);
       lua_pushvalue(L, -2);
-      lua_rawset(L, 3);
+      lua_rawset(L, 4);
     }
     idx_list *l = lua_touserdata(L, -1);
     l->idx[l->n++] = i;
     lua_pop(L, 2);
   }
-  lua_newtable(L);                     /* 4: key -> corpus */
+  lector_progress_done(L, 3);
+  lua_newtable(L);                     /* 5: key -> corpus */
   lua_pushnil(L);
-  while (lua_next(L, 3)) {
+  while (lua_next(L, 4)) {
     push_subset(L, c, lua_touserdata(L, -1));
     lua_pushvalue(L, -3);
     lua_insert(L, -2);
-    lua_rawset(L, 4);
+    lua_rawset(L, 5);
     lua_pop(L, 1);
   }
   lua_newtable(L);
   lua_pushcfunction(L, groups_pairs);
   lua_setfield(L, -2, "__pairs");
-  lua_setmetatable(L, 4);
+  lua_setmetatable(L, 5);
   return 1;
 }
 

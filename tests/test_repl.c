@@ -564,11 +564,13 @@ static int term_run(term *t, const char *const *args) {
 ** plugin over a corpus, lector.progress), and not with --quiet or lector.show_progress(false). */
 static void test_progress(void **state) {
   term *t = *state;
-  char dir[128], code[512], off[600];
+  char dir[128], code[640], off[720];
   make_corpus(t, 300, dir, sizeof dir);
   snprintf(code, sizeof code,
            "local c = lector.load('%s') local n = 0 "
            "for d in c:each() do n = n + 1 end "
+           "c:filter(function(d) return #d.text > 0 end) "
+           "c:group_by(function(d) return #d.text %% 3 end) "
            "require('lector.sentiment').corpus(c) "
            "require('lector.ngram').count(c, {n = 2}) "
            "local p <close> = lector.progress(50, 'scoring') "
@@ -580,6 +582,8 @@ static void test_progress(void **state) {
   expect(t, "/300 files");
   expect(t, "corpus:each  [");
   expect(t, "/300 docs");
+  expect(t, "corpus:filter  [");
+  expect(t, "corpus:group_by  [");
   expect(t, "sentiment.corpus  [");
   expect(t, "ngram.count  [");
   expect(t, "scoring  [");
@@ -592,6 +596,7 @@ static void test_progress(void **state) {
     expect(t, "shown\tfalse\tdocs\t300");
     if (term_shows(t, 0, "lector.load") || term_shows(t, 0, "corpus:each") ||
         term_shows(t, 0, "scoring") || term_shows(t, 0, "sentiment") ||
+        term_shows(t, 0, "corpus:filter") ||
         term_shows(t, 0, "ngram.count") || term_shows(t, 0, "  [")) {
       term_show(t);
       fail_msg("a progress bar was drawn in run %d", run);
