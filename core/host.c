@@ -139,6 +139,7 @@ static const lector_host host = {
   .progress_begin = host_progress_begin,
   .progress_add = progress_add,
   .progress_end = progress_end,
+  .sorted_pairs = lcorpus_sorted_pairs,
 };
 
 const lector_host *host_table(void) { return &host; }

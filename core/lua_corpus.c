@@ -313,7 +313,7 @@ static int key_less(lua_State *L) {
   return 1;
 }
 
-/* __pairs of a group table: its keys in sorted order. */
+/* The iterator of groups_pairs: upvalues keys, position. */
 static int groups_next(lua_State *L) {
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
   if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 0;
@@ -324,27 +324,40 @@ static int groups_next(lua_State *L) {
   return 2;
 }
 
+/* __pairs of a group table: its keys in sorted order (table.sort from
+** package.loaded, so a script's own global `table` does not matter). */
 static int groups_pairs(lua_State *L) {
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_newtable(L);                                  /* sorted keys */
   lua_Integer n = 0;
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  lua_newtable(L);                                  /* 2: keys */
   lua_pushnil(L);
   while (lua_next(L, 1)) {
     lua_pop(L, 1);
     lua_pushvalue(L, -1);
     lua_rawseti(L, 2, ++n);
   }
-  lua_getglobal(L, "table");
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "table");
   lua_getfield(L, -1, "sort");
   lua_pushvalue(L, 2);
   lua_pushcfunction(L, key_less);
   lua_call(L, 2, 0);
-  lua_pop(L, 1);
+  lua_settop(L, 2);
   lua_pushinteger(L, 0);
   lua_pushcclosure(L, groups_next, 2);
   lua_pushvalue(L, 1);
   lua_pushnil(L);
   return 3;
+}
+
+void lcorpus_sorted_pairs(lua_State *L, int idx) {
+  idx = lua_absindex(L, idx);
+  if (luaL_newmetatable(L, "lector.groups")) {
+    lua_pushcfunction(L, groups_pairs);
+    lua_setfield(L, -2, "__pairs");
+  }
+  lua_setmetatable(L, idx);
 }
 
 /* corpus:group_by(key_or_fn) -> {key = corpus}; pairs() gives the keys in
@@ -392,10 +405,7 @@ static int corpus_group_by(lua_State *L) {
     lua_rawset(L, 5);
     lua_pop(L, 1);
   }
-  lua_newtable(L);
-  lua_pushcfunction(L, groups_pairs);
-  lua_setfield(L, -2, "__pairs");
-  lua_setmetatable(L, 5);
+  lcorpus_sorted_pairs(L, 5);
   return 1;
 }
 

@@ -23,6 +23,9 @@ corpus *ldoc_test(lua_State *L, int idx, size_t *index);
 /* The text of a string or doc at idx (see lector_host.check_text).
 ** [-0, +0, e] */
 void lcorpus_check_text(lua_State *L, int idx, lector_text *out);
+/* Make the table at idx a group table: pairs() walks its keys in order,
+** numbers then strings (see lector_host.sorted_pairs). [-0, +0, m] */
+void lcorpus_sorted_pairs(lua_State *L, int idx);
 /* lector.load(path_or_list, opts). [-2, +1, e] */
 int lcorpus_load(lua_State *L);
 

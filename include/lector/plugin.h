@@ -41,7 +41,7 @@
 #include <lauxlib.h>
 
 #define LECTOR_ABI_MAJOR 1
-#define LECTOR_ABI_MINOR 1
+#define LECTOR_ABI_MINOR 2
 
 /* Name of the exported entry function; the ABI major is part of it. */
 #define LECTOR_ENTRY "lector_plugin_v1"
@@ -238,6 +238,12 @@ struct lector_host {
   ** adds to p is done; call it before raising a Lua error too (a bar left
   ** open is taken off the screen when the top-level call returns). */
   void (*progress_end)(lector_progress *p);
+
+  /* --- tables of groups (ABI 1.2) --------------------------------------- */
+  /* Give the table at idx (keys: numbers or strings) the metatable of
+  ** corpus:group_by's results, whose __pairs walks the keys in order:
+  ** numbers, then strings.  [-0, +0, m] */
+  void (*sorted_pairs)(lua_State *L, int idx);
 };
 
 /* True when the host table has field f (added at some minor version). */

@@ -151,51 +151,6 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
 ** Groups (by = ...)
 */
 
-/* Group keys sort numbers first, then strings.  [-0, +1, -] */
-static int key_less(lua_State *L) {
-  int ta = lua_type(L, 1), tb = lua_type(L, 2);
-  if (ta != tb) lua_pushboolean(L, ta == LUA_TNUMBER);
-  else lua_pushboolean(L, lua_compare(L, 1, 2, LUA_OPLT));
-  return 1;
-}
-
-/* The iterator of groups_pairs: upvalues keys, position.  [-0, +2, -] */
-static int groups_next(lua_State *L) {
-  lua_Integer i = lua_tointeger(L, lua_upvalueindex(2)) + 1;
-  if (lua_rawgeti(L, lua_upvalueindex(1), i) == LUA_TNIL) return 0;
-  lua_pushinteger(L, i);
-  lua_replace(L, lua_upvalueindex(2));
-  lua_pushvalue(L, -1);
-  lua_rawget(L, 1);
-  return 2;
-}
-
-/* __pairs of a group table: its keys in sorted order.  [-0, +3, e] */
-static int groups_pairs(lua_State *L) {
-  lua_Integer n = 0;
-  luaL_checktype(L, 1, LUA_TTABLE);
-  lua_settop(L, 1);
-  lua_newtable(L);                                     /* 2: keys */
-  lua_pushnil(L);
-  while (lua_next(L, 1)) {
-    lua_pop(L, 1);
-    lua_pushvalue(L, -1);
-    lua_rawseti(L, 2, ++n);
-  }
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
-  lua_getfield(L, -1, "table");
-  lua_getfield(L, -1, "sort");
-  lua_pushvalue(L, 2);
-  lua_pushcfunction(L, key_less);
-  lua_call(L, 2, 0);
-  lua_settop(L, 2);
-  lua_pushinteger(L, 0);
-  lua_pushcclosure(L, groups_next, 2);
-  lua_pushvalue(L, 1);
-  lua_pushnil(L);
-  return 3;
-}
-
 /* Push the group key of document i (by date part or by the function at
 ** fn_idx), nil to leave the document out.  [-0, +1, e] */
 static void push_key(lua_State *L, const ng_lsrc *s, size_t i,
@@ -285,10 +240,7 @@ static int count_groups(lua_State *L, ng_lsrc *s, const ng_copts *o,
       lua_rawset(L, res_idx);
     }
   }
-  lua_createtable(L, 0, 1);
-  lua_pushcfunction(L, groups_pairs);
-  lua_setfield(L, -2, "__pairs");
-  lua_setmetatable(L, res_idx);
+  ng_host->sorted_pairs(L, res_idx);       /* pairs() in key order */
   return 1;
 }
 
