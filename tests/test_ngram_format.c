@@ -18,53 +18,13 @@
 #include "ng_format.h"
 #include "ng_order.h"
 #include "ng_table.h"
-
-/* ------------------------------------------------------------------------
-** A small vocabulary (linear search)
-*/
-
-#define VMAX 4096
-static char *vwords[VMAX + 1];
-static size_t vlens[VMAX + 1];
-static uint32_t vcount;
-
-static uint32_t v_lookup(const char *s, size_t len) {
-  uint32_t i;
-  for (i = 1; i <= vcount; i++)
-    if (vlens[i] == len && memcmp(vwords[i], s, len) == 0) return i;
-  return 0;
-}
-
-static uint32_t v_intern(const char *s, size_t len) {
-  uint32_t id = v_lookup(s, len);
-  if (id || vcount == VMAX) return id;
-  id = ++vcount;
-  vwords[id] = malloc(len + 1);
-  memcpy(vwords[id], s, len);
-  vwords[id][len] = '\0';
-  vlens[id] = len;
-  return id;
-}
-
-static const char *v_string(uint32_t id, size_t *len) {
-  if (id == 0 || id > vcount) return NULL;
-  if (len) *len = vlens[id];
-  return vwords[id];
-}
-
-static uint32_t v_size(void) { return vcount; }
+#include "ng_testvocab.h"
 
 static char dir[64];
 
 static int setup(void **state) {
-  ng_env env;
   (void)state;
-  memset(&env, 0, sizeof env);
-  env.vocab_string = v_string;
-  env.vocab_intern = v_intern;
-  env.vocab_lookup = v_lookup;
-  env.vocab_size = v_size;
-  ng_env_set(&env);
+  tv_install();
   snprintf(dir, sizeof dir, "/tmp/ngfmtXXXXXX");
   assert_non_null(mkdtemp(dir));
   return 0;
@@ -72,10 +32,8 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   char cmd[128];
-  uint32_t i;
   (void)state;
-  for (i = 1; i <= vcount; i++) free(vwords[i]);
-  vcount = 0;
+  tv_reset();
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   assert_int_equal(system(cmd), 0);
   return 0;
@@ -116,7 +74,7 @@ static void add(ng_table *t, const char *const *words, uint64_t count,
                 uint32_t df) {
   uint32_t key[NG_MAX_N] = {0};
   int j;
-  for (j = 0; words[j]; j++) key[j] = v_intern(words[j], strlen(words[j]));
+  for (j = 0; words[j]; j++) key[j] = tv_intern(words[j], strlen(words[j]));
   assert_int_equal(ng_table_add(t, key, count, df), 0);
 }
 
@@ -126,7 +84,7 @@ static uint64_t count_of(const ng_table *t, const char *const *words) {
   uint32_t key[NG_MAX_N] = {0};
   const uint32_t *s;
   int j;
-  for (j = 0; words[j]; j++) key[j] = v_lookup(words[j], strlen(words[j]));
+  for (j = 0; words[j]; j++) key[j] = tv_lookup(words[j], strlen(words[j]));
   s = ng_table_find(t, key);
   return s ? ng_table_count(t, s) : 0;
 }

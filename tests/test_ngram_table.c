@@ -10,7 +10,6 @@
 #include <cmocka.h>
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,81 +21,19 @@
 #include "ng_stats.h"
 #include "ng_table.h"
 #include "ng_uni.h"
+#include "ng_testvocab.h"
 
-/* ------------------------------------------------------------------------
-** A small vocabulary (linear search; ids 1, 2, 3 ...)
-*/
-
-#define VMAX 4096
-static char *vwords[VMAX + 1];
-static size_t vlens[VMAX + 1];
-static uint32_t vcount;
-
-static pthread_mutex_t vlock = PTHREAD_MUTEX_INITIALIZER;
-
-static uint32_t find(const char *s, size_t len) {
-  uint32_t i;
-  for (i = 1; i <= vcount; i++)
-    if (vlens[i] == len && memcmp(vwords[i], s, len) == 0) return i;
-  return 0;
-}
-
-static uint32_t v_lookup(const char *s, size_t len) {
-  uint32_t id;
-  pthread_mutex_lock(&vlock);
-  id = find(s, len);
-  pthread_mutex_unlock(&vlock);
-  return id;
-}
-
-/* Thread-safe: the counting workers intern through the fake tokenizer. */
-static uint32_t v_intern(const char *s, size_t len) {
-  uint32_t id;
-  pthread_mutex_lock(&vlock);
-  id = find(s, len);
-  if (!id && vcount < VMAX) {
-    id = vcount + 1;
-    vwords[id] = malloc(len + 1);
-    memcpy(vwords[id], s, len);
-    vwords[id][len] = '\0';
-    vlens[id] = len;
-    vcount = id;
-  }
-  pthread_mutex_unlock(&vlock);
-  return id;
-}
-
-static const char *v_string(uint32_t id, size_t *len) {
-  if (id == 0 || id > vcount) return NULL;
-  if (len) *len = vlens[id];
-  return vwords[id];
-}
-
-static uint32_t v_size(void) { return vcount; }
-
-static uint32_t W(const char *s) { return v_intern(s, strlen(s)); }
-
-static void v_reset(void) {
-  uint32_t i;
-  for (i = 1; i <= vcount; i++) free(vwords[i]);
-  vcount = 0;
-}
+static uint32_t W(const char *s) { return tv_intern(s, strlen(s)); }
 
 static int setup(void **state) {
-  ng_env env;
   (void)state;
-  memset(&env, 0, sizeof env);
-  env.vocab_string = v_string;
-  env.vocab_intern = v_intern;
-  env.vocab_lookup = v_lookup;
-  env.vocab_size = v_size;
-  ng_env_set(&env);
+  tv_install();
   return 0;
 }
 
 static int teardown(void **state) {
   (void)state;
-  v_reset();
+  tv_reset();
   return 0;
 }
 
@@ -106,7 +43,7 @@ static uint64_t count_of(const ng_table *t, const char *const *words,
   uint32_t key[NG_MAX_N] = {0};
   const uint32_t *s;
   int j;
-  for (j = 0; words[j]; j++) key[j] = v_lookup(words[j], strlen(words[j]));
+  for (j = 0; words[j]; j++) key[j] = tv_lookup(words[j], strlen(words[j]));
   s = ng_table_find(t, key);
   if (df) *df = s ? s[NG_DF(t)] : 0;
   return s ? ng_table_count(t, s) : 0;
@@ -412,14 +349,14 @@ static void test_gram_parse(void **state) {
   (void)state;
   W("x");
   W("y");
-  assert_int_equal(ng_gram_parse("x y", 3, key, 3, v_lookup), 2);
-  assert_int_equal(key[0], v_lookup("x", 1));
+  assert_int_equal(ng_gram_parse("x y", 3, key, 3, tv_lookup), 2);
+  assert_int_equal(key[0], tv_lookup("x", 1));
   assert_int_equal(key[2], 0);
-  assert_int_equal(ng_gram_parse("x  y", 4, key, 3, v_lookup), 0);
-  assert_int_equal(ng_gram_parse("x y ", 4, key, 3, v_lookup), 0);
-  assert_int_equal(ng_gram_parse("", 0, key, 3, v_lookup), 0);
-  assert_int_equal(ng_gram_parse("x y x y", 7, key, 3, v_lookup), 0);
-  assert_int_equal(ng_gram_parse("x zz", 4, key, 3, v_lookup), -1);
+  assert_int_equal(ng_gram_parse("x  y", 4, key, 3, tv_lookup), 0);
+  assert_int_equal(ng_gram_parse("x y ", 4, key, 3, tv_lookup), 0);
+  assert_int_equal(ng_gram_parse("", 0, key, 3, tv_lookup), 0);
+  assert_int_equal(ng_gram_parse("x y x y", 7, key, 3, tv_lookup), 0);
+  assert_int_equal(ng_gram_parse("x zz", 4, key, 3, tv_lookup), -1);
 }
 
 /* ------------------------------------------------------------------------
@@ -536,7 +473,7 @@ static size_t fake_next(lector_tok_state *st, lector_tok_span *out,
     out[k].length = (uint32_t)(e - a);
     out[k].kind = LECTOR_TOK_WORD;
     out[k].flags = 0;
-    out[k].id = v_intern(r->s + a, e - a);
+    out[k].id = tv_intern(r->s + a, e - a);
     k++;
   }
   return k;
@@ -568,7 +505,8 @@ static const char *const docs[] = {
 #define NDOCS (sizeof docs / sizeof docs[0])
 
 /* A larger corpus (BIG_DOCS documents of words w0 .. w299, one of them
-** long), so that the workers' rings to each other fill up. */
+** longer than a block of token ids), so that the workers send each other
+** many blocks and wait for room. */
 #define BIG_DOCS 400
 static char *big[BIG_DOCS];
 static const char *const *src_docs = docs;
@@ -688,8 +626,8 @@ static void same_tables(const ng_table *a, const ng_table *b) {
   }
 }
 
-/* Many grams go between the workers (their rings fill and wait), with and
-** without groups; the counts match one thread's. */
+/* Many blocks of token ids go between the workers, with and without
+** groups; the counts match one thread's. */
 static void test_count_sharded(void **state) {
   ng_spec sp = {1, 3, 1, 0};
   int32_t group[BIG_DOCS];

@@ -1,0 +1,20 @@
+/*
+** ng_testvocab.h -- a small vocabulary for the ngram engine's unit tests,
+** standing in for the host's (ids 1, 2, 3 ... in order of first sight;
+** linear search; thread-safe, as counting workers intern through it).
+*/
+#ifndef NG_TESTVOCAB_H
+#define NG_TESTVOCAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Make the engine (ng_env) use this vocabulary, empty. */
+void tv_install(void);
+/* Forget every word (ids start at 1 again). */
+void tv_reset(void);
+
+uint32_t tv_intern(const char *s, size_t len);   /* 0 when full */
+uint32_t tv_lookup(const char *s, size_t len);   /* 0 when unknown */
+
+#endif
