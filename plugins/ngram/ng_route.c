@@ -156,10 +156,11 @@ static ng_block *new_block(uint32_t need) {
 
 int ng_route_send(ng_route *x, uint32_t group, const uint32_t *ids,
                   size_t n) {
-  uint32_t need = (uint32_t)n + 2;
+  uint32_t need;
   int rc;
   if (n == 0) return LECTOR_OK;                    /* no grams to count */
   if (n > UINT32_MAX - 2) return LECTOR_ENOMEM;     /* a block's limit */
+  need = (uint32_t)n + 2;
   if (x->cur && x->cur->cap - x->cur->used < need &&
       (rc = publish(x)) != LECTOR_OK)
     return rc;
