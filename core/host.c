@@ -11,6 +11,7 @@
 #include "corpus.h"
 #include "lua_corpus.h"
 #include "mem.h"
+#include "output.h"
 #include "plugin_loader.h"
 #include "progress.h"
 #include "session.h"
@@ -104,6 +105,26 @@ static lector_progress *host_progress_begin(const char *label, uint64_t total) {
   return progress_begin(label, "docs", total);
 }
 
+/* --- outputs -------------------------------------------------------------- */
+
+static lector_output *host_output_open(const char *path,
+                                       const char *const *inputs,
+                                       size_t ninputs, char **err) {
+  char *msg = NULL;
+  lector_output *o = output_open(path, inputs, ninputs, &msg);
+  if (!o && err) *err = host_errorf("%s", UTIL_MSG(msg));
+  free(msg);
+  return o;
+}
+
+static int host_output_commit(lector_output *o, char **err) {
+  char *msg = NULL;
+  if (output_commit(o, &msg) == 0) return LECTOR_OK;
+  if (err) *err = host_errorf("%s", UTIL_MSG(msg));
+  free(msg);
+  return LECTOR_ERR;
+}
+
 /* --- the table ----------------------------------------------------------- */
 
 static void host_free(void *p) { host_error_free(p); }
@@ -140,6 +161,10 @@ static const lector_host host = {
   .progress_add = progress_add,
   .progress_end = progress_end,
   .sorted_pairs = lcorpus_sorted_pairs,
+  .output_open = host_output_open,
+  .output_file = output_file,
+  .output_commit = host_output_commit,
+  .output_abort = output_abort,
 };
 
 const lector_host *host_table(void) { return &host; }

@@ -36,12 +36,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdarg.h>
+#include <stdio.h>
 
 #include <lua.h>
 #include <lauxlib.h>
 
 #define LECTOR_ABI_MAJOR 1
-#define LECTOR_ABI_MINOR 2
+#define LECTOR_ABI_MINOR 3
 
 /* Name of the exported entry function; the ABI major is part of it. */
 #define LECTOR_ENTRY "lector_plugin_v1"
@@ -59,6 +60,7 @@ typedef struct lector_plugin lector_plugin; /* a plugin's descriptor */
 typedef struct lector_ctx lector_ctx;       /* the host's handle for one loaded plugin */
 typedef struct lector_corpus lector_corpus; /* a loaded corpus (opaque) */
 typedef struct lector_progress lector_progress; /* a progress bar (opaque) */
+typedef struct lector_output lector_output; /* a file being written (opaque) */
 
 /* Return codes.  0 is success; anything else comes with a message. */
 #define LECTOR_OK 0
@@ -244,6 +246,24 @@ struct lector_host {
   ** corpus:group_by's results, whose __pairs walks the keys in order:
   ** numbers, then strings.  [-0, +0, m] */
   void (*sorted_pairs)(lua_State *L, int idx);
+
+  /* --- outputs (ABI 1.3) ------------------------------------------------ */
+  /* Every file a plugin writes goes through these: the bytes go to a
+  ** temporary beside path, and only a commit whose every write, flush,
+  ** fsync and close succeeded renames it over path; on any failure path is
+  ** left as it was.  inputs[0..ninputs) are the files the job reads: a
+  ** path that is one of them (same file) is refused.  NULL with *err when
+  ** path is an input, a folder or a special file, or cannot be created. */
+  lector_output *(*output_open)(const char *path, const char *const *inputs,
+                                size_t ninputs, char **err);
+  /* The stream to write to; write errors are reported by output_commit. */
+  FILE *(*output_file)(lector_output *o);
+  /* Finish and rename; LECTOR_OK, or LECTOR_ERR with *err naming path.
+  ** Frees o either way. */
+  int (*output_commit)(lector_output *o, char **err);
+  /* Give up: remove the temporary, free o (NULL is fine).  Call it on
+  ** every error path between open and commit. */
+  void (*output_abort)(lector_output *o);
 };
 
 /* True when the host table has field f (added at some minor version). */

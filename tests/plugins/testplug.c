@@ -95,7 +95,7 @@ static int plug_ready(lector_ctx *ctx, char **err) {
 
 static const lector_plugin desc = {
 #ifdef VARIANT_WRONG_ABI
-  sizeof(lector_plugin), LECTOR_ABI_MAJOR, LECTOR_ABI_MINOR + 7,
+  sizeof(lector_plugin), LECTOR_ABI_MAJOR, 99,
   LUA_VERSION_NUM, LUAL_NUMSIZES,
 #elif defined(VARIANT_WRONG_LUA)
   sizeof(lector_plugin), LECTOR_ABI_MAJOR, LECTOR_ABI_MINOR, 503,
