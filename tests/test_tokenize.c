@@ -383,6 +383,54 @@ static void test_stemming(void **state) {
   tok_opts_free(o);
 }
 
+static void stem_porter(lector_tok_config *c) {
+  c->stem = "porter";
+  c->punct = 0;
+}
+
+/* Every norm of text under o is non-empty, through the step and the
+** block (tok_run_next) paths; returns how many tokens there were. */
+static size_t all_nonempty(const lector_tok_opts *o, const char *text) {
+  lector_tok_state st;
+  lector_tok_span sp[64];
+  char *err = NULL;
+  const char *norm;
+  size_t nlen, n = 0, k, i;
+  assert_int_equal(tok_run_begin(&st, o, text, strlen(text), TOK_RUN_NORM,
+                                 &err), LECTOR_OK);
+  while (tok_run_step(&st, &sp[0], &norm, &nlen)) {
+    assert_true(nlen > 0);
+    n++;
+  }
+  tok_run_end(&st);
+  assert_int_equal(tok_run_begin(&st, o, text, strlen(text), 0, &err),
+                   LECTOR_OK);
+  while ((k = tok_run_next(&st, sp, 64)) > 0)
+    for (i = 0; i < k; i++) {          /* the id of a non-empty word */
+      assert_true(sp[i].id != 0 && sp[i].id <= vcount);
+      assert_true(vlen[sp[i].id - 1] > 0);
+    }
+  tok_run_end(&st);
+  return n;
+}
+
+/* Issue 12 item 14: porter stems "s" to "": the word is kept unstemmed,
+** never handed out empty (ngram then reported "out of memory"). */
+static void test_empty_stem(void **state) {
+  lector_tok_opts *o = opts_with(stem_porter);
+  char buf[16];
+  (void)state;
+  assert_string_equal(NORMS(o, "s is as running"), "s|i|a|run");
+  assert_int_equal(tok_run_normalize(o, "s", 1, buf, sizeof buf), 1);
+  assert_string_equal(buf, "s");
+  /* Over 64 bytes of ASCII: the block path as well as step(). */
+  assert_int_equal(all_nonempty(o, "s s s s s s s s s s s s s s s s s s s s "
+                                   "s s s s s s s s s s s s s s s s s s s s "
+                                   "s s s s s s s s s s s s s s s s s s s s"),
+                   60);
+  tok_opts_free(o);
+}
+
 static void test_stopwords(void **state) {
   lector_tok_config c;
   lector_tok_opts *o;
@@ -854,6 +902,7 @@ int main(void) {
     cmocka_unit_test(test_case_folding),
     cmocka_unit_test(test_normalization),
     cmocka_unit_test(test_stemming),
+    cmocka_unit_test(test_empty_stem),
     cmocka_unit_test(test_stopwords),
     cmocka_unit_test(test_min_len),
     cmocka_unit_test(test_invalid_utf8),

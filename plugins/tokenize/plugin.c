@@ -447,7 +447,8 @@ static struct sb_stemmer *get_stemmer(lua_State *L, const char *lang) {
 }
 
 /* tokenize.stem(word [, lang]) -> Snowball stem of word (which should be
-** lower case already).  [-0, +1, e] */
+** lower case already); the word itself when the stem would be empty.
+** [-0, +1, e] */
 static int l_stem(lua_State *L) {
   size_t len;
   const char *w = check_word(L, 1, "tokenize.stem", &len), *lang = "english";
@@ -458,7 +459,10 @@ static int l_stem(lua_State *L) {
   st = get_stemmer(L, lang);
   r = sb_stemmer_stem(st, (const sb_symbol *)w, (int)len);
   if (!r) return luaL_error(L, "tokenize.stem: out of memory");
-  lua_pushlstring(L, (const char *)r, (size_t)sb_stemmer_length(st));
+  if (sb_stemmer_length(st) == 0 && len > 0)   /* as the tokenizer does: */
+    lua_pushlstring(L, w, len);                 /* no word becomes empty */
+  else
+    lua_pushlstring(L, (const char *)r, (size_t)sb_stemmer_length(st));
   return 1;
 }
 

@@ -281,6 +281,7 @@ static int finish(tok_run *r, lector_tok_span *sp, const tok_seg *seg,
     if (nlen == (size_t)-1) { out = (const char *)src; nlen = len; }
     end = out == r->buf.p ? r->buf.p + r->buf.cap : (const char *)r->s + r->n;
   }
+  if (nlen == 0) return 0;        /* normalisation left nothing: no token */
   if (word && o->stop && stopped(r, out, nlen)) return 0;
   if (counted && o->cfg.min_len &&
       tok_utf8_count(out, nlen) < o->cfg.min_len)
@@ -288,7 +289,9 @@ static int finish(tok_run *r, lector_tok_span *sp, const tok_seg *seg,
   if (word && r->stemmer) {
     const sb_symbol *st =
         sb_stemmer_stem(r->stemmer, (const sb_symbol *)out, (int)nlen);
-    if (st) {
+    /* An empty stem ("s" in porter) keeps the unstemmed word: no word
+    ** is ever empty. */
+    if (st && sb_stemmer_length(r->stemmer) > 0) {
       out = (const char *)st;
       nlen = (size_t)sb_stemmer_length(r->stemmer);
       end = NULL;
@@ -766,7 +769,7 @@ size_t tok_run_normalize(const lector_tok_opts *o, const char *text,
   if (o->stem[0] && (stemmer = sb_stemmer_new(o->stem, "UTF_8")) != NULL) {
     const sb_symbol *s =
         sb_stemmer_stem(stemmer, (const sb_symbol *)norm, (int)nlen);
-    if (s) {
+    if (s && sb_stemmer_length(stemmer) > 0) {   /* empty: keep the word */
       norm = (const char *)s;
       nlen = (size_t)sb_stemmer_length(stemmer);
     }

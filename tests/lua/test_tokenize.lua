@@ -168,4 +168,21 @@ function tests.stopword_file()
        "want|now", "stop-word file")
 end
 
+-- Issue 12 item 14: no empty word, ever.  porter stems "s" to "": the word
+-- stays unstemmed; ngram.count (the C service) gets no empty word either.
+function tests.no_empty_words()
+  T.eq(join(tok.words("s is as running", {stem = "porter"})), "s|i|a|run",
+       "empty stem keeps the word")
+  T.eq(tok.stem("s", "porter"), "s", "tokenize.stem")
+  for _, t in ipairs(tok.tokens("s \u{301}\u{301} \u{20DD} x\u{300}",
+                                {stem = "porter", accents = false})) do
+    T.ok(#t.norm > 0, "token '" .. t.text .. "' has a norm")
+  end
+  local okn, ngram = pcall(require, "lector.ngram")
+  if okn then
+    local t = ngram.count("s s is", {n = 1, stem = "porter"})
+    T.eq(t:get("s"), 2, "ngram counts the unstemmed word")
+  end
+end
+
 T.run(tests)
