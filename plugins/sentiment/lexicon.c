@@ -245,7 +245,7 @@ static int parse_number(const char *s, size_t len, int integer, double *out) {
   }
   errno = 0;
   *out = strtod(buf, &end);
-  return end == buf + len && isfinite(*out) && !is_blank(buf[0]);
+  return end == buf + len && !is_blank(buf[0]);   /* range: read_line */
 }
 
 /* Split s[0..len) at tabs into at most max fields; returns the count of
@@ -295,11 +295,13 @@ static int vader_shape(const char **f, const size_t *fl, size_t nf,
   return nf <= 4;
 }
 
-/* One stripped, non-empty line.  LECTOR_OK, or ENOMEM with *err. */
+/* One stripped, non-empty line.  LECTOR_OK; ENOMEM with *err; or ERR
+** with *err naming name:LINE when the valence is not finite or out of the
+** format's range (a wrong scale is no line to skip quietly). */
 static int read_line(reader *r, const char *s, size_t len, char **err) {
   const char *f[4];
   size_t fl[4], nf;
-  double v = 0;
+  double v = 0, max;
   int ok;
   if (r->format == LEX_AUTO)
     r->format = afinn_shape(s, len) ? LEX_AFINN : LEX_VADER;
@@ -311,6 +313,15 @@ static int read_line(reader *r, const char *s, size_t len, char **err) {
   if (!ok || fl[0] == 0) {
     bad_line(r, s, len);
     return LECTOR_OK;
+  }
+  max = r->format == LEX_AFINN ? SENT_AFINN_MAX : SENT_VADER_MAX;
+  if (!isfinite(v) || fabs(v) > max) {
+    *err = sent_env_cur.errorf("%s:%zu: the valence of '%.*s' is %.*s, "
+                               "outside %g..%g (%s)", r->name, r->line,
+                               (int)(fl[0] > 60 ? 60 : fl[0]), f[0],
+                               (int)(fl[1] > 40 ? 40 : fl[1]), f[1], -max, max,
+                               r->format == LEX_AFINN ? "AFINN" : "VADER");
+    return LECTOR_ERR;
   }
   if (r->format == LEX_AFINN && memchr(f[0], ' ', fl[0])) r->multi++;
   r->good++;

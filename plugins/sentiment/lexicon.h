@@ -145,8 +145,10 @@ int lex_each(const lex_table *t,
 ** reported through warn (may be NULL) as "path:LINE: ..."; so are
 ** AFINN's multi-word entries, which no single word can match.  Returns
 ** LECTOR_OK and adds the number of words read to *loaded (may be NULL);
-** or an error code with *err when the file cannot be read, or has lines
-** but not one valid entry. */
+** or an error code with *err when the file cannot be read, has lines
+** but not one valid entry, or has a valence that is not finite or is
+** outside the format's range (SENT_VADER_MAX, SENT_AFINN_MAX): that
+** message names "path:LINE", the word and the value. */
 int lex_load_file(lex_table *t, const char *path, int format,
                   lex_warn_fn warn, void *ud, size_t *loaded, char **err);
 

@@ -31,6 +31,20 @@
 #define SENT_WARN_MAX 20
 #endif
 
+/* The valences a lexicon may hold, |v| <= these: VADER rates words on
+** -4..4 (its file's means stay inside), AFINN on the integers -5..5, and
+** `extra` accepts either scale.  A value outside, or not finite, is an
+** error: bounded valences keep every sum finite (never NaN). */
+#ifndef SENT_VADER_MAX
+#define SENT_VADER_MAX 4.0
+#endif
+#ifndef SENT_AFINN_MAX
+#define SENT_AFINN_MAX 5.0
+#endif
+#ifndef SENT_EXTRA_MAX
+#define SENT_EXTRA_MAX 5.0
+#endif
+
 /* A sentence counts as positive when its compound is >= this, negative
 ** when <= minus this (VADER's documented thresholds). */
 #ifndef SENT_THRESHOLD

@@ -336,8 +336,11 @@ static void scorer_extra(lua_State *L, scorer *s, int sidx, int tidx,
     if (memchr(low, ' ', k)) warn_multiword(L, sidx, w, fname);
     if (lua_type(L, -1) == LUA_TNUMBER) {
       lua_Number v = lua_tonumber(L, -1);
-      if (v != v || v - v != 0)
-        luaL_error(L, "%s: extra['%s'] must be a finite number", fname, w);
+      if (!(v >= -SENT_EXTRA_MAX && v <= SENT_EXTRA_MAX))   /* NaN too */
+        luaL_error(L, "%s: extra['%s'] = %s is not a valence: it must be a "
+                   "finite number within %d..%d", fname, w,
+                   lua_tostring(L, -1), -(int)SENT_EXTRA_MAX,
+                   (int)SENT_EXTRA_MAX);
       if (lex_set(s->lex, low, k, v, &err) != LECTOR_OK) raise(L, fname, err);
     } else if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
       lex_unset(s->lex, low, k);

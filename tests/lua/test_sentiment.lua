@@ -107,14 +107,58 @@ function tests.bad_lexicons_are_errors()
   T.raises("format must be", sentiment.new, {lexicon = mini, format = "csv"})
   T.raises("extra['x'] must be a number or false", sentiment.new,
     {lexicon = mini, extra = {x = "1"}})
-  T.raises("extra['x'] must be a finite number", sentiment.new,
+  T.raises("extra['x'] = ", sentiment.new,
     {lexicon = mini, extra = {x = 0 / 0}})
-  T.raises("extra['x'] must be a finite number", sentiment.new,
+  T.raises("extra['x'] = inf is not a valence", sentiment.new,
     {lexicon = mini, extra = {x = math.huge}})
   T.raises("extra: keys must be words", sentiment.new,
     {lexicon = mini, extra = {[1] = 2}})
   T.raises("lexicon must be a path", sentiment.new, {lexicon = 42})
   T.raises("lexicon[2] must be a path", sentiment.new, {lexicon = {mini, 1}})
+end
+
+-- Issue 12 item 17: valences are finite and within the documented range
+-- (files: VADER -4..4, AFINN -5..5; extra: -5..5), or an error naming the
+-- word and value (and file:line); no score is ever NaN.
+function tests.valences_are_bounded()
+  T.raises("sentiment.new: extra['good'] = 1e+308 is not a valence: it must "
+    .. "be a finite number within -5..5", sentiment.new,
+    {lexicon = false, extra = {good = 1e308}})
+  T.raises("extra['bad'] = -5.5 is not a valence", sentiment.new,
+    {lexicon = false, extra = {bad = -5.5}})
+  local s = sentiment.new{lexicon = false, extra = {good = 5, bad = -5}}
+  for _, text in ipairs{("good "):rep(5000), ("bad "):rep(5000),
+                        ("GOOD!!! "):rep(3000) .. ("not bad "):rep(3000)} do
+    local r = s:score(text)
+    for _, k in ipairs{"compound", "pos", "neu", "neg"} do
+      T.ok(r[k] == r[k] and r[k] >= -1 and r[k] <= 1, k .. " " .. r[k])
+    end
+  end
+  local tmp = T.tmpdir()
+  local cases = {
+    {"big.txt", "fine\t1.0\t0.5\t[1]\ngood\t1e308\t0.5\t[1]\n", "vader",
+     "big.txt:2: the valence of 'good' is 1e308, outside -4..4 (VADER)"},
+    {"inf.txt", "fine\t1.0\t0.5\t[1]\n\nwow\tinf\t0.5\t[1]\n", "auto",
+     "inf.txt:3: the valence of 'wow' is inf, outside -4..4 (VADER)"},
+    {"nan.txt", "meh\tnan\n", "vader",
+     "nan.txt:1: the valence of 'meh' is nan, outside -4..4 (VADER)"},
+    {"vader5.txt", "great\t4.5\t0.5\t[4, 5]\n", "auto",
+     "vader5.txt:1: the valence of 'great' is 4.5, outside -4..4"},
+    {"afinn.txt", "nice\t3\nsuperb\t6\n", "auto",
+     "afinn.txt:2: the valence of 'superb' is 6, outside -5..5 (AFINN)"},
+    {"afinn2.txt", "awful\t-99999999999999999999\n", "afinn",
+     "afinn2.txt:1: the valence of 'awful' is -99999999999999999999"},
+  }
+  for _, c in ipairs(cases) do
+    T.write(tmp .. "/" .. c[1], c[2])
+    T.raises(c[4], sentiment.new, {lexicon = tmp .. "/" .. c[1],
+                                    format = c[3]})
+  end
+  -- the ends of each range are valid
+  T.write(tmp .. "/ends.txt", "a\t-4\t0\t[]\nb\t4.0\t0\t[]\n")
+  T.eq(sentiment.new{lexicon = tmp .. "/ends.txt"}.size, 2, "VADER ends")
+  T.write(tmp .. "/aends.txt", "a\t-5\nb\t5\n")
+  T.eq(sentiment.new{lexicon = tmp .. "/aends.txt"}.size, 2, "AFINN ends")
 end
 
 function tests.documents_are_scored_like_their_text()
