@@ -503,6 +503,9 @@ static int l_lookup(lua_State *L) {
 }
 static int l_corpus(lua_State *L) {
   vader_model m;
+  if (!sent_g.host->corpus_test(L, 1))   /* before the default lexicon: a */
+    return luaL_error(L, "sentiment.corpus: argument 1 must be a corpus "
+                      "(got %s)", luaL_typename(L, 1));   /* clear message */
   model(L, default_scorer(L, "sentiment.corpus"), "sentiment.corpus", &m);
   return sent_lua_corpus(L, &m, 1, 2, "sentiment.corpus");
 }

@@ -114,9 +114,11 @@ function tests.sample_terminal()
   has(out, "Dates: 2026-05-03 to 2026-08-27 (1 undated)")
   -- Documents and sentiment per month: documents, sentences, compound.
   local months = section(out, "Documents and sentiment per month")
-  T.ok(months:find("\n2026%-05%s+5%s+%S+%s+73%s+%-0%.016%s+21%%%s+36%%"),
+  -- (scores from tests/fixtures/sentiment/news_lexicon.txt, which ctest
+  -- names in LECTOR_VADER_LEXICON)
+  T.ok(months:find("\n2026%-05%s+5%s+%S+%s+73%s+%-0%.017%s+15%%%s+21%%"),
     "May row")
-  T.ok(months:find("\n2026%-06%s+4%s+%S+%s+63%s+%-0%.186"), "June row")
+  T.ok(months:find("\n2026%-06%s+4%s+%S+%s+63%s+%-0%.111"), "June row")
   T.ok(months:find("\n2026%-08%s+4%s"), "August row")
 
   -- "said" and "tram line", counted here with patterns on the raw text.
@@ -142,9 +144,9 @@ function tests.sample_terminal()
 
   -- Sentiment per document, in date order, the undated one last.
   local docs = section(out, "Sentiment per document")
-  T.ok(docs:find("\n2026%-06%-25%s+%-0%.274%s+Farmers drive tractors"),
+  T.ok(docs:find("\n2026%-06%-25%s+%-0%.180%s+Farmers drive tractors"),
     "a document row")
-  T.ok(docs:find("\n%(no date%)%s+%+0%.048%s+The tram line: what you need to "
+  T.ok(docs:find("\n%(no date%)%s+%+0%.026%s+The tram line: what you need to "
     .. "know"), "the undated article")
   T.ok(docs:find("2026-05-03", 1, true) < docs:find("2026-08-27", 1, true),
     "date order")
