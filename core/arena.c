@@ -3,12 +3,16 @@
 **
 ** Strings are cut from chunks of ARENA_CHUNK bytes; a string bigger than
 ** a quarter of that gets a chunk of its own, linked behind the one being
-** filled so that the space left there is not lost.
+** filled so that the space left there is not lost.  Chunks come from
+** the session's counting allocator (mem.h), so what a corpus holds counts
+** against --memory-limit.
 */
 #include "arena.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include "mem.h"
 
 #define ARENA_CHUNK (64 * 1024)   /* bytes per string-arena chunk */
 
@@ -27,7 +31,7 @@ char *arena_alloc(arena *a, size_t n) {
     return p;
   }
   size_t cap = n > ARENA_CHUNK / 4 ? n : ARENA_CHUNK;
-  arena_chunk *c = malloc(sizeof *c + cap);
+  arena_chunk *c = mem_alloc(sizeof *c + cap);
   if (!c) return NULL;
   c->used = n;
   c->cap = cap;
@@ -68,7 +72,7 @@ void arena_move(arena *to, arena *from) {
 void arena_free(arena *a) {
   for (arena_chunk *c = a->head, *next; c; c = next) {
     next = c->next;
-    free(c);
+    mem_free(c);
   }
   a->head = NULL;
   a->bytes = 0;

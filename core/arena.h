@@ -21,7 +21,7 @@ typedef struct arena {
 } arena;
 
 /* n bytes (unaligned, uninitialised) owned by a, or NULL when out of
-** memory. */
+** memory or past the session's memory limit (chunks are counted, mem.h). */
 char *arena_alloc(arena *a, size_t n);
 
 /* A copy of s[0..n) with a final NUL, owned by a; NULL when out of

@@ -22,11 +22,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -34,7 +36,9 @@
 #include "corpus_walk.h"
 #include "docparse.h"
 #include "encoding.h"
+#include "mem.h"
 #include "progress.h"
+#include "session.h"
 #include "util.h"
 
 _Static_assert((int)DOCPARSE_DATE_HEADER == (int)CORPUS_DATE_HEADER &&
@@ -43,7 +47,6 @@ _Static_assert((int)DOCPARSE_DATE_HEADER == (int)CORPUS_DATE_HEADER &&
                "docparse and corpus date sources differ");
 
 #define LOAD_CHUNK 32             /* documents a worker takes at a time */
-#define READ_BUF_MIN (64 * 1024)  /* first size of a worker's read buffer */
 #define MAX_THREADS 64
 
 /* ---------------------------------------------------------------------
@@ -62,7 +65,7 @@ static void store_release(corpus_store *st) {
     return;
   for (size_t i = 0; i < st->n_warnings; i++) free(st->warnings[i]);
   free(st->warnings);
-  free(st->docs);
+  mem_free(st->docs);
   arena_free(&st->strings);
   free(st->iconv_name);
   free(st);
@@ -91,7 +94,7 @@ int corpus_store_warn(corpus_store *st, char *msg) {
 int corpus_store_push(corpus_store *st, const char *path, const char *id) {
   if (st->n == st->cap) {
     size_t cap = st->cap ? 2 * st->cap : 256;
-    corpus_doc *d = realloc(st->docs, cap * sizeof *d);
+    corpus_doc *d = mem_realloc(st->docs, cap * sizeof *d);
     if (!d) return -1;
     st->docs = d;
     st->cap = cap;
@@ -106,12 +109,135 @@ static size_t store_index(const corpus *c, size_t i) {
 }
 
 /* ---------------------------------------------------------------------
-** Loading one document
+** Shared helpers: opening inputs, messages naming files
 */
+
+/* See corpus_internal.h. */
+int corpus_open_input(const char *path, int *fd, struct stat *sb) {
+  int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (f < 0) return errno;
+  int e = fstat(f, sb) != 0 ? errno : !S_ISREG(sb->st_mode) ? CORPUS_NOT_REGULAR : 0;
+  int fl = e ? 0 : fcntl(f, F_GETFL);
+  if (!e && (fl < 0 || fcntl(f, F_SETFL, fl & ~O_NONBLOCK) != 0)) e = errno;
+  if (e) {
+    close(f);
+    return e;
+  }
+  *fd = f;
+  return 0;
+}
+
+/* See corpus_internal.h. */
+const char *corpus_file_kind(unsigned mode) {
+  switch (mode & S_IFMT) {
+  case S_IFIFO: return "a FIFO";
+  case S_IFCHR: return "a character device";
+  case S_IFBLK: return "a block device";
+  case S_IFSOCK: return "a socket";
+  case S_IFDIR: return "a folder";
+  default: return "a special file";
+  }
+}
+
+/* See corpus_internal.h. */
+const char *corpus_skip_tail(const corpus_opts *o) {
+  return o->strict ? "; the load failed on this file (strict)" : ", skipped";
+}
+
+/* Length of the valid UTF-8 character at s[0..n), or 0 when it is not
+** one. */
+static size_t utf8_char(const unsigned char *s, size_t n) {
+  size_t k = s[0] < 0x80 ? 1 : s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : 2;
+  if (k > n || enc_utf8_check((const char *)s, k) != k) return 0;
+  return k;
+}
+
+/* 1 when the character at s (k bytes) is shown escaped. */
+static int is_control(const unsigned char *s, size_t k) {
+  return (k == 1 && (s[0] < 0x20 || s[0] == 0x7F)) ||
+         (k == 2 && s[0] == 0xC2 && s[1] < 0xA0);        /* C1: U+0080..9F */
+}
+
+/* 1 when s[0..n) must be escaped for display. */
+static int needs_escape(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  for (size_t i = 0, k; i < n; i += k) {
+    if (u[i] >= 0x20 && u[i] < 0x7F) {
+      k = 1;
+      continue;
+    }
+    if (!(k = utf8_char(u + i, n - i)) || is_control(u + i, k)) return 1;
+  }
+  return 0;
+}
+
+/* See corpus.h: C0 controls, DEL and invalid bytes as \xHH, C1 controls
+** as \u00HH. */
+char *corpus_escape(const char *s, size_t n) {
+  const unsigned char *u = (const unsigned char *)s;
+  char *out = malloc(6 * n + 1), *o = out;
+  if (!out) return NULL;
+  for (size_t i = 0, k; i < n; i += k) {
+    k = utf8_char(u + i, n - i);
+    if (k == 0) {
+      o += sprintf(o, "\\x%02X", u[i]);
+      k = 1;
+    } else if (is_control(u + i, k)) {
+      o += k == 1 ? sprintf(o, "\\x%02X", u[i]) : sprintf(o, "\\u%04X", u[i + 1]);
+    } else {
+      memcpy(o, u + i, k);
+      o += k;
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+/* See corpus_internal.h. */
+const char *corpus_display(arena *a, const char *s, size_t n, int *oom) {
+  if (!needs_escape(s, n)) return s;
+  char *e = corpus_escape(s, n);
+  const char *p = e ? arena_strndup(a, e, strlen(e)) : NULL;
+  free(e);
+  if (!p) *oom = 1;
+  return p;
+}
+
+/* See corpus_internal.h. */
+char *corpus_pathf(const char *path, const char *fmt, ...) {
+  char *shown = corpus_escape(path, strlen(path)), *rest, *msg = NULL;
+  va_list ap;
+  va_start(ap, fmt);
+  rest = util_verrorf(fmt, ap);
+  va_end(ap);
+  if (shown && rest) msg = util_errorf("%s: %s", shown, rest);
+  free(shown);
+  free(rest);
+  return msg;
+}
+
+/* ---------------------------------------------------------------------
+** Loading one document
+**
+** A file is read in chunks of CHUNK bytes: its first LECTOR_HEAD_MAX
+** bytes (of text, for iconv) are kept for docparse, and every chunk is
+** checked for NUL bytes and invalid UTF-8 and counted, so that no file is
+** ever held whole.  A file found not to be UTF-8 is read a second time
+** as Windows-1252, to count its decoded bytes.
+*/
+
+#ifndef LECTOR_HEAD_MAX
+#define LECTOR_HEAD_MAX (64 * 1024) /* bytes kept for header, title, dateline */
+#endif
+#define CHUNK (64 * 1024)           /* bytes read at a time */
+#define NO_OFFSET UINT64_MAX
+
+_Static_assert(LECTOR_HEAD_MAX > LECTOR_FRONT_MATTER_MAX + 4 * LECTOR_TITLE_MAX,
+               "the head must hold the front matter and a title");
 
 typedef enum { MODE_AUTO, MODE_RAW, MODE_ICONV } load_mode;
 
-enum { ST_OK, ST_WARN, ST_SKIP, ST_OOM };
+enum { ST_OK, ST_WARN, ST_SKIP, ST_OOM, ST_STOP };
 
 /* The state of one corpus_load, shared by its workers. */
 typedef struct loader {
@@ -121,62 +247,101 @@ typedef struct loader {
   uint8_t *status;      /* per document, ST_* */
   char **warn;          /* per document, a malloc'd warning or NULL */
   atomic_size_t next;   /* next document a worker takes */
-  atomic_int stop;      /* strict failure or out of memory: stop early */
+  atomic_size_t done;   /* documents finished */
+  atomic_int stop;      /* strict failure, out of memory, interrupt */
   progress *bar;        /* files parsed (NULL: none drawn) */
 } loader;
 
 typedef struct worker {
   loader *L;
-  util_buf rbuf;        /* the file's bytes, reused from file to file */
-  util_buf dbuf;        /* decoded text (Windows-1252, iconv) */
+  char *chunk;          /* CHUNK bytes read, behind up to 4 carried over */
+  char *obuf;           /* CHUNK bytes of iconv output */
+  util_buf head;        /* the first LECTOR_HEAD_MAX bytes (of text: iconv) */
+  util_buf dbuf;        /* the head decoded from Windows-1252 */
   arena strings;        /* titles and front matter, merged at the end */
   iconv_t cd;
   pthread_t thread;
   int started;
 } worker;
 
-/* Read all of fd into b (replacing its contents, NUL-terminated).  With
-** expect (the size the file had when loaded; 0 if unknown), b is sized
-** for it and a short read that brings exactly that many bytes is the end
-** of a regular file: no further read(2) is needed to see EOF.  0 or an
-** errno value. */
-static int read_fd(int fd, util_buf *b, size_t expect) {
-  b->len = 0;
-  if (util_buf_reserve(b, (expect ? expect : READ_BUF_MIN) + 2) != 0)
-    return ENOMEM;
+/* What streaming a file found. */
+typedef struct scan {
+  uint64_t total;       /* bytes of text: file bytes, or decoded bytes */
+  uint64_t bad;         /* first invalid UTF-8 byte (auto), or NO_OFFSET */
+  int whole;            /* the head holds all of it */
+} scan;
+
+/* 1 when the workers must stop: a failure, Ctrl-C or the timeout (which
+** collect reports). */
+static int stopped(loader *L) {
+  if (session_interrupted()) atomic_store(&L->stop, 1);
+  return atomic_load_explicit(&L->stop, memory_order_relaxed);
+}
+
+/* read(2) again after EINTR; -1 with errno. */
+static ssize_t read_retry(int fd, char *buf, size_t n) {
+  ssize_t r;
+  do r = read(fd, buf, n);
+  while (r < 0 && errno == EINTR);
+  return r;
+}
+
+static void head_add(worker *w, const char *p, size_t n) {
+  size_t room = LECTOR_HEAD_MAX - w->head.len;
+  if (n > room) n = room;
+  memcpy(w->head.data + w->head.len, p, n);
+  w->head.len += n;
+}
+
+static uint64_t cp1252_len(const char *s, size_t n) {
+  uint64_t k = 0;
+  for (size_t i = 0; i < n; i++) k += enc_cp1252_char_len((unsigned char)s[i]);
+  return k;
+}
+
+static char *binary(const loader *L, const char *path, uint64_t off) {
+  return corpus_pathf(path, "binary file (NUL byte at offset %llu)%s",
+                      (unsigned long long)off, corpus_skip_tail(L->o));
+}
+
+static char *read_error(const loader *L, const char *path, int e) {
+  return corpus_pathf(path, "%s%s", strerror(e), corpus_skip_tail(L->o));
+}
+
+/* Stream fd's bytes: check = 1 checks UTF-8 (and stops at the first
+** invalid byte, sc->bad), cp = 1 counts decoded Windows-1252 bytes.
+** ST_OK, ST_SKIP (*msg), ST_STOP. */
+static int scan_bytes(worker *w, int fd, const char *path, int check, int cp,
+                      scan *sc, char **msg) {
+  size_t carry = 0;
+  uint64_t base = 0, raw = 0;          /* file offset of w->chunk[0] */
+  *sc = (scan){.bad = NO_OFFSET};
+  w->head.len = 0;
+  if (cp && lseek(fd, 0, SEEK_SET) != 0)
+    return *msg = read_error(w->L, path, errno), ST_SKIP;
   for (;;) {
-    if (b->cap - b->len < 2 && util_buf_reserve(b, b->cap) != 0) return ENOMEM;
-    size_t want = b->cap - b->len - 1;
-    ssize_t r = read(fd, b->data + b->len, want);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      return errno;
-    }
+    if (stopped(w->L)) return ST_STOP;
+    ssize_t r = read_retry(fd, w->chunk + carry, CHUNK);
+    if (r < 0) return *msg = read_error(w->L, path, errno), ST_SKIP;
     if (r == 0) break;
-    b->len += (size_t)r;
-    if (expect && b->len == expect && (size_t)r < want) break;
+    const char *p = w->chunk + carry, *nul = memchr(p, '\0', (size_t)r);
+    if (nul) return *msg = binary(w->L, path, raw + (uint64_t)(nul - p)), ST_SKIP;
+    head_add(w, p, (size_t)r);
+    raw += (uint64_t)r;
+    sc->total += cp ? cp1252_len(p, (size_t)r) : (uint64_t)r;
+    if (!check) continue;
+    size_t n = carry + (size_t)r, v = enc_utf8_check(w->chunk, n);
+    carry = 0;
+    if (v < n) {
+      if (n - v >= 4) return sc->bad = base + v, ST_OK;   /* not a cut */
+      carry = n - v;                      /* perhaps cut: read on */
+      memmove(w->chunk, w->chunk + v, carry);
+    }
+    base += n - carry;
   }
-  b->data[b->len] = '\0';
-  return 0;
-}
-
-/* Read the file at path into b; expect as for read_fd. */
-static int read_file(const char *path, util_buf *b, size_t expect) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return errno;
-  int e = read_fd(fd, b, expect);
-  close(fd);
-  return e;
-}
-
-/* Record the outcome of document i: status and a malloc'd warning. */
-static void doc_outcome(worker *w, size_t i, int status, char *msg) {
-  loader *L = w->L;
-  if (!msg && status != ST_OK) status = ST_OOM;
-  L->status[i] = (uint8_t)status;
-  L->warn[i] = msg;
-  if (status == ST_OOM || (status == ST_SKIP && L->o->strict))
-    atomic_store(&L->stop, 1);
+  if (carry) sc->bad = base;              /* cut by the end of the file */
+  sc->whole = w->head.len == raw;
+  return ST_OK;
 }
 
 static const char *iconv_problem(int e) {
@@ -184,48 +349,59 @@ static const char *iconv_problem(int e) {
                                                      : strerror(e);
 }
 
-/* Decoded text of the file bytes in w->rbuf (*text, *len), and *pre, the
-** bytes dropped in front (a BOM), in body_off's units.  Returns ST_*,
-** with *msg for a warning. */
-static int decode(worker *w, const char *path, corpus_doc *d, const char **text,
-                  size_t *len, size_t *pre, char **msg) {
-  const char *s = w->rbuf.data;
-  size_t n = w->rbuf.len;
-  const char *nul;
-  if (w->L->mode == MODE_ICONV) {
-    size_t bad;
-    int e;
-    int r = enc_iconv_convert(w->cd, s, n, &w->dbuf, &bad, &e);
-    if (r == -2) return ST_OOM;
-    if (r != 0) {
-      *msg = util_errorf("%s: cannot convert from %s (%s at byte %zu), skipped",
-                         path, w->L->o->encoding, iconv_problem(e), bad);
+/* iconv output out[0..n): kept in the head, checked, counted. */
+static int iconv_emit(worker *w, const char *path, const char *out, size_t n,
+                      scan *sc, char **msg) {
+  const char *nul = memchr(out, '\0', n);
+  if (nul) return *msg = binary(w->L, path, sc->total + (uint64_t)(nul - out)), ST_SKIP;
+  head_add(w, out, n);
+  sc->total += n;
+  return ST_OK;
+}
+
+/* Stream fd through iconv (opts->encoding), as scan_bytes. */
+static int scan_iconv(worker *w, int fd, const char *path, scan *sc, char **msg) {
+  size_t carry = 0, left, room;
+  uint64_t base = 0;
+  char *in, *out;
+  int st = ST_OK;
+  *sc = (scan){.bad = NO_OFFSET, .whole = 1};
+  w->head.len = 0;
+  iconv(w->cd, NULL, NULL, NULL, NULL);
+  for (;;) {
+    if (stopped(w->L)) return ST_STOP;
+    ssize_t r = read_retry(fd, w->chunk + carry, CHUNK);
+    if (r < 0) return *msg = read_error(w->L, path, errno), ST_SKIP;
+    int eof = r == 0;
+    size_t n = carry + (size_t)r;
+    in = w->chunk;
+    left = n;
+    while (left > 0) {
+      out = w->obuf;
+      room = CHUNK;
+      size_t k = iconv(w->cd, &in, &left, &out, &room);
+      int e = errno;
+      if ((st = iconv_emit(w, path, w->obuf, (size_t)(out - w->obuf), sc, msg)))
+        return st;
+      if (k != (size_t)-1 || e == E2BIG) continue;
+      if (e == EINVAL && !eof) break;     /* a character cut by the chunk */
+      *msg = corpus_pathf(path, "cannot convert from %s (%s at byte %llu)%s",
+                          w->L->o->encoding, iconv_problem(e),
+                          (unsigned long long)(base + (uint64_t)(in - w->chunk)),
+                          corpus_skip_tail(w->L->o));
       return ST_SKIP;
     }
-    s = w->dbuf.data;
-    n = w->dbuf.len;
+    if (eof) break;
+    carry = left;
+    memmove(w->chunk, in, carry);
+    base += n - carry;
   }
-  if ((nul = memchr(s, '\0', n)) != NULL) {
-    *msg = util_errorf("%s: binary file (NUL byte at offset %zu), skipped",
-                       path, (size_t)(nul - s));
-    return ST_SKIP;
-  }
-  *pre = enc_bom_len(s, n);
-  *text = s + *pre;
-  *len = n - *pre;
-  d->encoding = w->L->mode == MODE_ICONV ? CORPUS_ENC_ICONV
-              : w->L->mode == MODE_RAW ? CORPUS_ENC_RAW : CORPUS_ENC_UTF8;
-  if (w->L->mode != MODE_AUTO) return ST_OK;
-  size_t bad = enc_utf8_check(*text, *len);
-  if (bad == *len) return ST_OK;
-  if (util_buf_reserve(&w->dbuf, 3 * *len + 1) != 0) return ST_OOM;
-  w->dbuf.len = enc_cp1252_decode(*text, *len, w->dbuf.data);
-  *text = w->dbuf.data;
-  *len = w->dbuf.len;
-  d->encoding = CORPUS_ENC_CP1252;
-  *msg = util_errorf("%s: not valid UTF-8 (first bad byte at offset %zu); "
-                     "decoded as Windows-1252", path, *pre + bad);
-  return ST_WARN;
+  out = w->obuf;
+  room = CHUNK;
+  iconv(w->cd, NULL, NULL, &out, &room);  /* a final shift sequence */
+  st = iconv_emit(w, path, w->obuf, (size_t)(out - w->obuf), sc, msg);
+  sc->whole = sc->total == w->head.len;
+  return st;
 }
 
 /* The front matter pairs of r as "key\0value\0...\0\0" in the arena;
@@ -254,53 +430,111 @@ static const char *meta_copy(arena *a, const char *s, const docparse_result *r,
   return out;
 }
 
-/* Fill d's metadata from its decoded text. */
-static int describe(worker *w, corpus_doc *d, const char *text, size_t len,
-                    size_t pre, char **msg) {
+/* Fill d's metadata from the head (w->head) and what the scan found. */
+static int describe(worker *w, corpus_doc *d, const scan *sc) {
+  const char *h = w->head.data, *text;
+  size_t hn = w->head.len, len;
   docparse_result r;
   int oom = 0;
+  if (!sc->whole && d->encoding == CORPUS_ENC_UTF8) {
+    size_t v = enc_utf8_check(h, hn);     /* a character cut by the head */
+    if (hn - v < 4) hn = v;
+  }
+  size_t pre = enc_bom_len(h, hn);
+  uint64_t total = sc->total - pre;
+  if (d->encoding == CORPUS_ENC_CP1252) {
+    w->dbuf.len = enc_cp1252_decode(h + pre, hn - pre, w->dbuf.data);
+    text = w->dbuf.data;
+    len = w->dbuf.len;
+    total = sc->total - cp1252_len(h, pre);
+  } else {
+    text = h + pre;
+    len = hn - pre;
+  }
   docparse_parse(text, len, &r);
   size_t off = r.body_off;
   if (d->encoding == CORPUS_ENC_CP1252)
-    off = enc_cp1252_src_offset(w->rbuf.data + pre, w->rbuf.len - pre, off);
-  if (pre + off > UINT32_MAX) {
-    *msg = util_errorf("%s: header longer than 4 GB, skipped", d->path);
-    return ST_SKIP;
-  }
+    off = enc_cp1252_src_offset(h + pre, hn - pre, off);
   d->body_off = (uint32_t)(pre + off);
-  d->bytes = len - r.body_off;
+  d->bytes = total - r.body_off;
   d->date = r.date;
   d->date_source = (uint8_t)r.date_source;
   if (r.title.len) {
-    d->title = arena_strndup(&w->strings, text + r.title.off, r.title.len);
+    const char *t = arena_strndup(&w->strings, text + r.title.off, r.title.len);
+    d->title = !t || d->encoding == CORPUS_ENC_RAW
+             ? t : corpus_display(&w->strings, t, r.title.len, &oom);
     if (!d->title) return ST_OOM;
   }
   d->meta = r.has_front_matter ? meta_copy(&w->strings, text, &r, &oom) : NULL;
   return oom ? ST_OOM : ST_OK;
 }
 
-static void load_doc(worker *w, size_t i) {
-  corpus_doc *d = &w->L->st->docs[i];
-  const char *text = NULL;
-  size_t len = 0, pre = 0;
-  char *msg = NULL;
-  int e = read_file(d->path, &w->rbuf, 0);
-  if (e) {
-    doc_outcome(w, i, e == ENOMEM ? ST_OOM : ST_SKIP,
-                e == ENOMEM ? NULL : util_errorf("%s: %s", d->path, strerror(e)));
-    return;
-  }
-  d->size = w->rbuf.len;
-  int st = decode(w, d->path, d, &text, &len, &pre, &msg);
-  if (st == ST_OK || st == ST_WARN) {
-    char *msg2 = NULL;
-    int st2 = describe(w, d, text, len, pre, &msg2);
-    if (st2 != ST_OK) {                /* its problem replaces a warning */
-      free(msg);
-      msg = msg2;
-      st = st2;
+/* Stream the open file fd of d: ST_OK, ST_WARN (*msg) or a failure. */
+static int scan_doc(worker *w, int fd, corpus_doc *d, char **msg) {
+  loader *L = w->L;
+  scan sc;
+  int st, warn = 0;
+  if (L->mode == MODE_ICONV) {
+    d->encoding = CORPUS_ENC_ICONV;
+    st = scan_iconv(w, fd, d->path, &sc, msg);
+  } else {
+    d->encoding = L->mode == MODE_RAW ? CORPUS_ENC_RAW : CORPUS_ENC_UTF8;
+    st = scan_bytes(w, fd, d->path, L->mode == MODE_AUTO, 0, &sc, msg);
+    if (st == ST_OK && sc.bad != NO_OFFSET) {
+      uint64_t bad = sc.bad;
+      d->encoding = CORPUS_ENC_CP1252;
+      st = scan_bytes(w, fd, d->path, 0, 1, &sc, msg);
+      if (st == ST_OK) {
+        *msg = corpus_pathf(d->path, "not valid UTF-8 (first bad byte at offset "
+                            "%llu); decoded as Windows-1252",
+                            (unsigned long long)bad);
+        if (!*msg) return ST_OOM;
+        warn = 1;
+      }
     }
   }
+  if (st != ST_OK) return st;
+  if ((st = describe(w, d, &sc)) != ST_OK) {   /* its problem replaces a warning */
+    free(*msg);
+    *msg = NULL;
+    return st;
+  }
+  return warn ? ST_WARN : ST_OK;
+}
+
+/* Record the outcome of document i: status and a malloc'd warning. */
+static void doc_outcome(worker *w, size_t i, int status, char *msg) {
+  loader *L = w->L;
+  if (!msg && (status == ST_WARN || status == ST_SKIP)) status = ST_OOM;
+  L->status[i] = (uint8_t)status;
+  L->warn[i] = msg;
+  if (status == ST_OOM || status == ST_STOP || (status == ST_SKIP && L->o->strict))
+    atomic_store(&L->stop, 1);
+}
+
+static void load_doc(worker *w, size_t i) {
+  corpus_doc *d = &w->L->st->docs[i];
+  struct stat sb;
+  char *msg = NULL;
+  int fd, st;
+  int e = corpus_open_input(d->path, &fd, &sb);
+  if (e == CORPUS_NOT_REGULAR) {
+    doc_outcome(w, i, ST_SKIP, corpus_pathf(d->path, "not a regular file (%s)%s",
+                                            corpus_file_kind(sb.st_mode),
+                                            corpus_skip_tail(w->L->o)));
+    return;
+  }
+  if (e) {
+    doc_outcome(w, i, e == ENOMEM ? ST_OOM : ST_SKIP,
+                e == ENOMEM ? NULL : read_error(w->L, d->path, e));
+    return;
+  }
+  d->size = (uint64_t)sb.st_size;
+  d->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+  d->dev = (uint64_t)sb.st_dev;
+  d->ino = (uint64_t)sb.st_ino;
+  st = scan_doc(w, fd, d, &msg);
+  close(fd);
   doc_outcome(w, i, st, msg);
 }
 
@@ -312,11 +546,12 @@ static void *worker_main(void *arg) {
   worker *w = arg;
   loader *L = w->L;
   size_t n = L->st->n;
-  while (!atomic_load_explicit(&L->stop, memory_order_relaxed)) {
+  while (!stopped(L)) {
     size_t i = atomic_fetch_add(&L->next, LOAD_CHUNK);
     if (i >= n) break;
     size_t end = i + LOAD_CHUNK < n ? i + LOAD_CHUNK : n;
     for (size_t j = i; j < end; j++) load_doc(w, j);   /* finish the chunk */
+    atomic_fetch_add(&L->done, end - i);
     progress_add(L->bar, end - i);
   }
   return NULL;
@@ -331,9 +566,23 @@ static int thread_count(const corpus_opts *o, size_t n) {
   return t < 1 ? 1 : (int)t;
 }
 
+/* A worker's buffers, all of fixed size. 0, or -1 when out of memory. */
+static int worker_init(worker *w, loader *L) {
+  w->L = L;
+  w->chunk = malloc(CHUNK + 4);
+  w->obuf = L->mode == MODE_ICONV ? malloc(CHUNK) : NULL;
+  if (!w->chunk || (L->mode == MODE_ICONV && !w->obuf) ||
+      util_buf_reserve(&w->head, LECTOR_HEAD_MAX + 1) != 0 ||
+      (L->mode == MODE_AUTO && util_buf_reserve(&w->dbuf, 3 * LECTOR_HEAD_MAX + 1) != 0))
+    return -1;
+  return 0;
+}
+
 static void worker_done(worker *w, arena *into) {
   arena_move(into, &w->strings);
-  util_buf_free(&w->rbuf);
+  free(w->chunk);
+  free(w->obuf);
+  util_buf_free(&w->head);
   util_buf_free(&w->dbuf);
   if (w->cd != (iconv_t)-1) iconv_close(w->cd);
 }
@@ -345,8 +594,8 @@ static int run_workers(loader *L, char **err) {
   worker *ws = calloc((size_t)nt, sizeof *ws);
   if (!ws) return *err = NULL, 1;
   for (int t = 0; t < nt; t++) {
-    ws[t].L = L;
     ws[t].cd = (iconv_t)-1;
+    if (rc == 0 && worker_init(&ws[t], L) != 0) rc = 1, *err = NULL;
     if (rc == 0 && L->mode == MODE_ICONV &&
         enc_iconv_open(L->o->encoding, &ws[t].cd, err) != 0)
       rc = 1;
@@ -362,8 +611,9 @@ static int run_workers(loader *L, char **err) {
   return rc;
 }
 
-/* After the workers: the first failure (strict or out of memory) becomes
-** the error; else warnings go to the store and skipped documents go. */
+/* After the workers: the first failure (strict or out of memory), else an
+** interrupt, becomes the error; else warnings go to the store and skipped
+** documents go. */
 static int collect(loader *L, char **err) {
   corpus_store *st = L->st;
   size_t i, k = 0;
@@ -373,6 +623,11 @@ static int collect(loader *L, char **err) {
       L->warn[i] = NULL;
       return 1;
     }
+  }
+  if (atomic_load(&L->stop)) {        /* no failure: so an interrupt */
+    *err = util_errorf("interrupted (Ctrl-C or the timeout) after reading %zu "
+                       "of %zu files", atomic_load(&L->done), st->n);
+    return 1;
   }
   for (i = 0; i < st->n; i++) {
     if (L->warn[i]) {
@@ -384,9 +639,9 @@ static int collect(loader *L, char **err) {
   }
   st->n = k;
   if (k < st->cap) {
-    corpus_doc *d = k ? realloc(st->docs, k * sizeof *d) : NULL;
+    corpus_doc *d = k ? mem_realloc(st->docs, k * sizeof *d) : NULL;
     if (d || !k) {
-      if (!k) free(st->docs);
+      if (!k) mem_free(st->docs);
       st->docs = d;
       st->cap = k;
     }
@@ -439,6 +694,17 @@ static void print_warnings(const corpus_store *st) {
 ** Public API
 */
 
+/* Out of memory under a memory limit: say which limit, and what to do. */
+static char *limit_error(const corpus_store *st) {
+  size_t lim = mem_limit(), kb = 1024, mb = kb * kb;
+  int in_mb = lim % mb == 0 || lim > 64 * mb;
+  return util_errorf("out of memory: the memory limit (%zu %s, --memory-limit) "
+                     "was reached while loading (%zu files found, %zu KB in "
+                     "use); raise the limit or load fewer files",
+                     in_mb ? (lim + mb - 1) / mb : (lim + kb - 1) / kb,
+                     in_mb ? "MB" : "KB", st ? st->n : 0, mem_used() / kb);
+}
+
 /* See corpus.h.  *out is the caller's (corpus_release); *err is malloc'd
 ** (free it). */
 int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
@@ -469,6 +735,7 @@ int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
   *out = c;
   rc = 0;
 cleanup:
+  if (rc != 0 && !*err && mem_limit()) *err = limit_error(st);
   store_release(st);
   return rc;
 }
@@ -577,8 +844,75 @@ size_t corpus_memory(const corpus *c) {
 
 /* An error for a file that no longer matches what was loaded. */
 static char *changed(const corpus_doc *d, const char *why) {
-  return util_errorf("%s: file changed since the corpus was loaded (%s); "
-                     "load it again", d->path, why);
+  return corpus_pathf(d->path, "changed since it was loaded (%s); load it again",
+                      why);
+}
+
+/* Read all of the regular file fd into b (replacing its contents,
+** NUL-terminated), expecting expect bytes: a short read that brings
+** exactly that many is the end.  0 or an errno value. */
+static int read_fd(int fd, util_buf *b, size_t expect) {
+  b->len = 0;
+  if (util_buf_reserve(b, expect + 2) != 0) return ENOMEM;
+  for (;;) {
+    if (b->cap - b->len < 2 && util_buf_reserve(b, b->cap) != 0) return ENOMEM;
+    size_t want = b->cap - b->len - 1;
+    ssize_t r = read_retry(fd, b->data + b->len, want);
+    if (r < 0) return errno;
+    if (r == 0) break;
+    b->len += (size_t)r;
+    if (b->len == expect && (size_t)r < want) break;
+  }
+  b->data[b->len] = '\0';
+  return 0;
+}
+
+/* 0 when sb is the file as loaded, else 1 and *err saying what changed:
+** size, mtime, device or inode (replaced). */
+static int identity_changed(const corpus_doc *d, const struct stat *sb,
+                            char **err) {
+  char why[160];
+  int64_t mt = (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+  if ((uint64_t)sb->st_size != d->size)
+    snprintf(why, sizeof why, "size %llu bytes, was %llu",
+             (unsigned long long)sb->st_size, (unsigned long long)d->size);
+  else if (mt != d->mtime_ns)
+    snprintf(why, sizeof why, "mtime %lld.%09lld, was %lld.%09lld",
+             (long long)(mt / 1000000000), (long long)(mt % 1000000000),
+             (long long)(d->mtime_ns / 1000000000),
+             (long long)(d->mtime_ns % 1000000000));
+  else if ((uint64_t)sb->st_dev != d->dev || (uint64_t)sb->st_ino != d->ino)
+    snprintf(why, sizeof why, "another file now has its name: inode %llu, was %llu",
+             (unsigned long long)sb->st_ino, (unsigned long long)d->ino);
+  else
+    return 0;
+  *err = changed(d, why);
+  return 1;
+}
+
+/* Read d's file whole into raw, unless it is no longer the file loaded. */
+static int text_read(const corpus_doc *d, util_buf *raw, char **err) {
+  struct stat sb;
+  int fd, e = corpus_open_input(d->path, &fd, &sb);
+  if (e == CORPUS_NOT_REGULAR) {
+    char why[64];
+    snprintf(why, sizeof why, "now %s, not a regular file",
+             corpus_file_kind(sb.st_mode));
+    *err = changed(d, why);
+    return 1;
+  }
+  if (e) {
+    *err = e == ENOMEM ? NULL : corpus_pathf(d->path, "%s", strerror(e));
+    return 1;
+  }
+  if (identity_changed(d, &sb, err)) {
+    close(fd);
+    return 1;
+  }
+  e = read_fd(fd, raw, (size_t)d->size);
+  close(fd);
+  if (e) *err = e == ENOMEM ? NULL : corpus_pathf(d->path, "%s", strerror(e));
+  return e != 0;
 }
 
 /* Decode d's bytes in raw (taken over) into *base, the body at *off. */
@@ -639,10 +973,8 @@ int corpus_text(const corpus *c, size_t i, lector_text *out, char **err) {
     *err = util_errorf("no document %zu (the corpus has %zu)", i, c->n);
     return 1;
   }
-  int e = read_file(d->path, &raw, d->size);
-  if (e) {
+  if (text_read(d, &raw, err) != 0) {
     util_buf_free(&raw);
-    *err = e == ENOMEM ? NULL : util_errorf("%s: %s", d->path, strerror(e));
     return 1;
   }
   if (text_decode(c, d, &raw, &base, &off, &len, err) != 0) {

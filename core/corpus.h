@@ -38,9 +38,11 @@ typedef enum corpus_date_source {
 
 typedef struct corpus_opts {
   const char *const *exts; /* keep files with these extensions ("txt" or
-                              ".txt"); NULL or n_exts == 0: all files */
+                              ".txt"; "" is an error); NULL or n_exts == 0:
+                              all files */
   size_t n_exts;
-  const char *glob;      /* fnmatch(3) pattern on the id, or NULL */
+  const char *glob;      /* fnmatch(3) pattern on the id, or NULL; an
+                            unclosed bracket expression is an error */
   const char *encoding;  /* "auto" (NULL), "raw", or an iconv name */
   int strict;            /* unreadable/binary files are errors, not warnings */
   int quiet;             /* do not print warnings to stderr (still kept) */
@@ -50,14 +52,21 @@ typedef struct corpus_opts {
 
 /* One document's metadata (what stays in memory). */
 typedef struct corpus_doc {
-  const char *path;      /* as opened: root joined with the id */
-  const char *id;        /* path relative to its root (points into path,
-                            or the file name for a single-file root) */
+  const char *path;      /* as opened: root joined with the id (raw bytes) */
+  const char *id;        /* path relative to its root (or the file name for
+                            a single-file root), for display: valid UTF-8,
+                            with invalid bytes and control characters
+                            written \xHH (corpus_escape) */
   const char *title;     /* first non-empty body line, at most
-                            LECTOR_TITLE_MAX bytes; "" if none */
+                            LECTOR_TITLE_MAX bytes, escaped as the id
+                            (except with encoding "raw": raw bytes);
+                            "" if none */
   const char *meta;      /* front matter as "key\0value\0...\0\0", or NULL */
   uint64_t bytes;        /* length of the text after decoding, in bytes */
   uint64_t size;         /* the file's size when loaded, in bytes */
+  int64_t mtime_ns;      /* its modification time when loaded (ns) */
+  uint64_t dev, ino;     /* and its identity: corpus_text refuses a file
+                            that changed in any of size, mtime, dev, ino */
   uint32_t body_off;     /* file bytes before the body (BOM, header) */
   int32_t date;          /* YYYYMMDD, or 0 when none */
   uint8_t encoding;      /* corpus_encoding */
@@ -67,10 +76,18 @@ typedef struct corpus_doc {
 /* Load the files under paths[0..n-1] (directories are walked recursively,
 ** following symbolic links without looping; files are taken as they are).
 ** Documents come sorted by path within each root, roots in the order given.
-** Files that cannot be read, binary files (NUL bytes) and undecodable
-** files are skipped with a warning (an error when opts->strict).  opts may
-** be NULL for defaults.  On success *out holds a new corpus (release it);
-** on error returns nonzero and sets *err. */
+** Files that cannot be read, that are not regular files (FIFOs, devices,
+** sockets: never opened in a way that blocks), binary files (NUL bytes)
+** and undecodable files are skipped with a warning (an error when
+** opts->strict); a root that is not a folder or a regular file is an
+** error.  Each file is read in bounded chunks: its first LECTOR_HEAD_MAX
+** bytes are kept for the header and title, the rest is only checked and
+** counted.  The load polls session_interrupted() and stops with an
+** "interrupted" error; what it holds counts against the session's memory
+** limit (mem.h), past which it stops with an error naming the limit.
+** opts may be NULL for defaults.  On success *out holds a new corpus
+** (release it); on error returns nonzero and sets *err (NULL when out of
+** memory). */
 int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
                 corpus **out, char **err);
 
@@ -91,7 +108,8 @@ const char *corpus_warning(const corpus *c, size_t i);
 
 /* Read the text of document i, decoded as at load time, into out
 ** (NUL-terminated); release with corpus_text_release.  Nonzero and *err
-** when the file can no longer be read. */
+** when the file can no longer be read, is no longer a regular file, or
+** changed since it was loaded (size, mtime, device or inode). */
 int corpus_text(const corpus *c, size_t i, lector_text *out, char **err);
 void corpus_text_release(lector_text *t);
 
@@ -100,6 +118,12 @@ int corpus_doc_date(const corpus_doc *d, char buf[11]);
 /* Names for the enums, for doc.meta. */
 const char *corpus_encoding_name(const corpus *c, const corpus_doc *d);
 const char *corpus_date_source_name(int source);
+
+/* A copy of s[0..n) for display: valid UTF-8 is kept, except control
+** characters (below 0x20, and 0x7F); those and every byte of an invalid
+** sequence are written \xHH.  malloc'd (free it), NULL when out of
+** memory. */
+char *corpus_escape(const char *s, size_t n);
 
 /* Bytes of memory the corpus accounts for: its document store (document
 ** structs, paths, titles, front matter, warnings) and its own index. */

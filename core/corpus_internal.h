@@ -35,4 +35,32 @@ int corpus_store_warn(corpus_store *st, char *msg);
 ** out of memory. */
 int corpus_store_push(corpus_store *st, const char *path, const char *id);
 
+struct stat;
+
+/* corpus_open_input's answer for a file that is not a regular file. */
+#define CORPUS_NOT_REGULAR (-1)
+
+/* Open path for reading without ever blocking on it (O_NONBLOCK, so a
+** FIFO or a device cannot hang the load), fstat it into *sb and require
+** a regular file, then clear O_NONBLOCK.  0 with *fd (close it);
+** CORPUS_NOT_REGULAR (sb set, nothing open); or an errno value. */
+int corpus_open_input(const char *path, int *fd, struct stat *sb);
+
+/* What a file of st_mode mode is, for messages: "a FIFO", "a socket"... */
+const char *corpus_file_kind(unsigned mode);
+
+/* How a message about a file that is not loaded ends: ", skipped", or
+** with opts->strict a phrase saying the load failed on it. */
+const char *corpus_skip_tail(const corpus_opts *o);
+
+/* "<path>: <fmt...>" with path escaped as corpus_escape does (a message
+** naming a file never prints control characters).  malloc'd, NULL when
+** out of memory. */
+char *corpus_pathf(const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* s[0..n) (NUL-terminated) itself when it shows as it is, else its
+** escaped copy in the arena a; NULL and *oom when out of memory. */
+const char *corpus_display(arena *a, const char *s, size_t n, int *oom);
+
 #endif

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "corpus_internal.h"
+#include "session.h"
 #include "util.h"
 
 /* ---------------------------------------------------------------------
@@ -237,11 +238,29 @@ static void free_deferred(walker *w) {
 
 static int walk_dir(walker *w, size_t root_len, int depth, char **err);
 
+/* A document for the file path[0..len), its id from id_off on (shown
+** escaped when it holds invalid UTF-8 or control characters).  0, or -1
+** when out of memory. */
+static int add_file(walker *w, const char *path, size_t len, size_t id_off) {
+  int oom = 0;
+  char *p = arena_strndup(&w->st->strings, path, len);
+  const char *id = p ? corpus_display(&w->st->strings, p + id_off, len - id_off, &oom)
+                     : NULL;
+  return id && corpus_store_push(w->st, p, id) == 0 ? 0 : -1;
+}
+
+/* The error for Ctrl-C or the timeout during the walk. */
+static char *interrupted(const walker *w) {
+  return util_errorf("interrupted (Ctrl-C or the timeout) while looking for "
+                     "files (%zu found)", w->st->n);
+}
+
 /* Handle one entry of the directory in w->path. */
 static int walk_entry_add(walker *w, size_t root_len, const walk_entry *e,
                           char **err) {
   size_t dlen = w->path.len;
   int rc = 0;
+  if (session_interrupted()) return *err = interrupted(w), 1;
   if (util_buf_add(&w->path, e->name, strlen(e->name)) != 0) goto oom;
   if (e->kind == K_DIR || e->kind == K_LINKDIR) {
     if (util_buf_add(&w->path, "/", 1) != 0) goto oom;
@@ -252,11 +271,13 @@ static int walk_entry_add(walker *w, size_t root_len, const walk_entry *e,
     }
   } else if (wanted(w->o, e->name, w->path.data + root_len)) {
     if (e->kind == K_OTHER) {
-      rc = walk_problem(w, err, util_errorf("%s: not a regular file, skipped",
-                                            w->path.data));
-    } else {
-      char *p = arena_strndup(&w->st->strings, w->path.data, w->path.len);
-      if (!p || corpus_store_push(w->st, p, p + root_len) != 0) goto oom;
+      struct stat sb;
+      const char *kind = stat(w->path.data, &sb) == 0 ? corpus_file_kind(sb.st_mode)
+                                                       : "a special file";
+      rc = walk_problem(w, err, corpus_pathf(w->path.data, "not a regular file (%s)%s",
+                                             kind, corpus_skip_tail(w->o)));
+    } else if (add_file(w, w->path.data, w->path.len, root_len) != 0) {
+      goto oom;
     }
   }
   w->path.len = dlen;
@@ -280,7 +301,11 @@ static int walk_dir(walker *w, size_t root_len, int depth, char **err) {
     int e = errno;
     if (fd >= 0) close(fd);
     size_t n_show = w->path.len > 1 ? w->path.len - 1 : 1;   /* no '/' */
-    char *msg = util_errorf("%.*s: %s", (int)n_show, w->path.data, strerror(e));
+    char c = w->path.data[n_show];
+    w->path.data[n_show] = '\0';
+    char *msg = corpus_pathf(w->path.data, "%s%s", strerror(e),
+                             depth > 0 ? corpus_skip_tail(w->o) : "");
+    w->path.data[n_show] = c;
     if (depth > 0) return walk_problem(w, err, msg);
     *err = msg;
     return 1;
@@ -295,7 +320,8 @@ static int walk_dir(walker *w, size_t root_len, int depth, char **err) {
   DIR *d = fdopendir(fd);
   if (!d) {
     close(fd);
-    return walk_problem(w, err, util_errorf("%s: %s", w->path.data, strerror(errno)));
+    return walk_problem(w, err, corpus_pathf(w->path.data, "%s%s", strerror(errno),
+                                             corpus_skip_tail(w->o)));
   }
   rc = read_entries(w, d, &names, &ents, &n);
   closedir(d);
@@ -330,14 +356,18 @@ static void sort_root(corpus_store *st, size_t first) {
 static int walk_root(walker *w, const char *root, char **err) {
   struct stat st;
   if (stat(root, &st) != 0) {
-    *err = util_errorf("%s: %s", root, strerror(errno));
+    *err = corpus_pathf(root, "%s", strerror(errno));
     return 1;
   }
   size_t len = strlen(root);
+  if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+    *err = corpus_pathf(root, "not a regular file or a folder (%s)",
+                        corpus_file_kind(st.st_mode));
+    return 1;
+  }
   if (!S_ISDIR(st.st_mode)) {
-    char *p = arena_strndup(&w->st->strings, root, len);
-    const char *slash = p ? strrchr(p, '/') : NULL;
-    if (!p || corpus_store_push(w->st, p, slash ? slash + 1 : p) != 0) {
+    const char *slash = strrchr(root, '/');
+    if (add_file(w, root, len, slash ? (size_t)(slash + 1 - root) : 0) != 0) {
       *err = NULL;
       return 1;
     }
@@ -364,14 +394,90 @@ static int walk_root(walker *w, const char *root, char **err) {
   return rc;
 }
 
-/* See corpus_walk.h.  A NULL path is an error, in its turn. */
+/* ---------------------------------------------------------------------
+** Checking the options
+*/
+
+static int class_known(const char *s, size_t n) {
+  static const char *const names[] = {"alnum", "alpha", "blank", "cntrl",
+    "digit", "graph", "lower", "print", "punct", "space", "upper", "xdigit"};
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+    if (strlen(names[i]) == n && memcmp(names[i], s, n) == 0) return 1;
+  return 0;
+}
+
+/* The end (the ']') of the bracket expression opening at g[0] == '[',
+** or NULL and *why. */
+static const char *bracket_end(const char *g, const char **why) {
+  const char *q = g + 1;
+  if (*q == '!' || *q == '^') q++;
+  if (*q == ']') q++;                     /* a first ']' is itself */
+  for (; *q != ']'; q++) {
+    if (!*q) return *why = "a '[' without its closing ']'", NULL;
+    if (*q == '\\' && q[1]) {
+      q++;
+    } else if (*q == '[' && (q[1] == ':' || q[1] == '=' || q[1] == '.')) {
+      char kind = q[1];
+      const char *e = q + 2;
+      while (*e && !(e[0] == kind && e[1] == ']')) e++;
+      if (!*e) return *why = "a '[:', '[=' or '[.' without its end", NULL;
+      if (kind == ':' && !class_known(q + 2, (size_t)(e - q - 2)))
+        return *why = "an unknown character class", NULL;
+      q = e + 1;
+    }
+  }
+  return q;
+}
+
+/* NULL when fnmatch(3) reads g as the pattern it looks like, else what is
+** wrong (fnmatch itself reports nothing: a bad pattern matches nothing). */
+static const char *glob_problem(const char *g) {
+  const char *why = NULL;
+  for (const char *p = g; *p; p++) {
+    if (*p == '\\') {
+      if (!*++p) return "it ends in a lone backslash";
+    } else if (*p == '[') {
+      if (!(p = bracket_end(p, &why))) return why;
+    }
+  }
+  return NULL;
+}
+
+/* ext and glob are checked once, before any walk. */
+static int check_opts(const corpus_opts *o, char **err) {
+  const char *why;
+  for (size_t i = 0; o->exts && i < o->n_exts; i++) {
+    const char *e = o->exts[i];
+    if (e && (!*e || (e[0] == '.' && !e[1]))) {
+      *err = util_errorf("ext \"%s\" is empty: give extensions such as \"txt\"", e);
+      return 1;
+    }
+  }
+  if (o->glob && (why = glob_problem(o->glob)) != NULL) {
+    char *shown = corpus_escape(o->glob, strlen(o->glob));
+    *err = shown ? util_errorf("glob \"%s\" is not a valid pattern: %s", shown, why)
+                 : NULL;
+    free(shown);
+    return 1;
+  }
+  return 0;
+}
+
+/* See corpus_walk.h.  A NULL or empty path is an error, in its turn. */
 int corpus_walk_roots(const corpus_opts *opts, const char *const *paths,
                       size_t n, corpus_store *st, char **err) {
   walker w = {.o = opts, .st = st};
-  int rc = 0;
+  int rc = check_opts(opts, err);
   for (size_t i = 0; rc == 0 && i < n; i++) {
     if (!paths[i]) {
       *err = util_errorf("corpus_load: path %zu is NULL", i + 1);
+      rc = 1;
+    } else if (!*paths[i]) {
+      *err = n == 1 ? util_errorf("empty path")
+                    : util_errorf("empty path (item %zu of the list)", i + 1);
+      rc = 1;
+    } else if (session_interrupted()) {
+      *err = interrupted(&w);
       rc = 1;
     } else {
       rc = walk_root(&w, paths[i], err);

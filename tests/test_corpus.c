@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "corpus.h"
+#include "mem.h"
+#include "session.h"
 
 #ifndef LECTOR_FIXTURES_DIR
 #define LECTOR_FIXTURES_DIR "tests/fixtures"
@@ -34,6 +36,9 @@
 */
 
 static const char *fail_suffix;
+/* open() of a path ending in interrupt_suffix sets the interrupt flag, as
+** Ctrl-C would in the middle of a load. */
+static const char *interrupt_suffix;
 
 int __real_open(const char *path, int flags, ...);
 int __wrap_open(const char *path, int flags, ...);
@@ -47,12 +52,33 @@ int __wrap_open(const char *path, int flags, ...) {
     va_end(ap);
   }
   size_t n = strlen(path), k = fail_suffix ? strlen(fail_suffix) : 0;
+  size_t ki = interrupt_suffix ? strlen(interrupt_suffix) : 0;
+  if (interrupt_suffix && n >= ki && strcmp(path + n - ki, interrupt_suffix) == 0)
+    session_interrupt();
   if (fail_suffix && n >= k && strcmp(path + n - k, fail_suffix) == 0) {
     errno = EACCES;
     return -1;
   }
   return __real_open(path, flags, mode);
 }
+
+/* ---------------------------------------------------------------------
+** read() wrapper (-Wl,--wrap=read): the largest request and the bytes
+** read, to check that loading reads in bounded chunks.
+*/
+
+static size_t max_read_request, bytes_read;
+
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+
+ssize_t __wrap_read(int fd, void *buf, size_t n) {
+  if (n > max_read_request) max_read_request = n;
+  ssize_t r = __real_read(fd, buf, n);
+  if (r > 0) bytes_read += (size_t)r;
+  return r;
+}
+
 
 /* ---------------------------------------------------------------------
 ** Helpers: a temporary folder per test, files, loading
@@ -65,6 +91,7 @@ static int setup_tmp(void **state) {
   const char *base = getenv("TMPDIR");
   snprintf(tmp, sizeof tmp, "%s/lector-corpus-XXXXXX", base ? base : "/tmp");
   fail_suffix = NULL;
+  interrupt_suffix = NULL;
   return mkdtemp(tmp) ? 0 : -1;
 }
 
@@ -79,6 +106,9 @@ static int rm_entry(const char *p, const struct stat *sb, int flag,
 static int teardown_tmp(void **state) {
   (void)state;
   fail_suffix = NULL;
+  interrupt_suffix = NULL;
+  session_clear_interrupt();
+  mem_set_limit(0);
   return nftw(tmp, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -140,7 +170,8 @@ static char *load_error(const char *path, const corpus_opts *o) {
 }
 
 static void assert_contains(const char *s, const char *part) {
-  if (!s || !strstr(s, part)) fail_msg("\"%s\" does not contain \"%s\"", s, part);
+  if (!s) fail_msg("NULL does not contain \"%s\"", part);
+  else if (!strstr(s, part)) fail_msg("\"%s\" does not contain \"%s\"", s, part);
 }
 
 static const corpus_doc *doc_by_id(const corpus *c, const char *id) {
@@ -373,12 +404,15 @@ static void dangling_symlink(void **state) {
   assert_int_equal(corpus_count(c), 1);
   assert_int_equal(corpus_warning_count(c), 1);
   char want[PATH_MAX + 64];
-  snprintf(want, sizeof want, "%s: No such file or directory", tp("d/gone.txt"));
+  snprintf(want, sizeof want, "%s: No such file or directory, skipped",
+           tp("d/gone.txt"));
   assert_string_equal(corpus_warning(c, 0), want);
   assert_null(corpus_warning(c, 1));
   corpus_release(c);
   corpus_opts strict = {.quiet = 1, .strict = 1};
   char *err = load_error(tp("d"), &strict);
+  snprintf(want, sizeof want, "%s: No such file or directory; the load failed "
+           "on this file (strict)", tp("d/gone.txt"));
   assert_string_equal(err, want);
   free(err);
 }
@@ -394,12 +428,14 @@ static void unreadable_file(void **state) {
   const char *const want[] = {"a.txt", "z.txt"};
   assert_ids(c, want, 2);
   char msg[PATH_MAX + 64];
-  snprintf(msg, sizeof msg, "%s: Permission denied", tp("d/secret.txt"));
+  snprintf(msg, sizeof msg, "%s: Permission denied, skipped", tp("d/secret.txt"));
   assert_int_equal(corpus_warning_count(c), 1);
   assert_string_equal(corpus_warning(c, 0), msg);
   corpus_release(c);
   corpus_opts strict = {.quiet = 1, .strict = 1};
   char *err = load_error(tp("d"), &strict);
+  snprintf(msg, sizeof msg, "%s: Permission denied; the load failed on this "
+           "file (strict)", tp("d/secret.txt"));
   assert_string_equal(err, msg);
   free(err);
 }
@@ -414,7 +450,7 @@ static void unreadable_subdir(void **state) {
   corpus *c = load(tp("d"), NULL);
   assert_int_equal(corpus_count(c), 1);
   char msg[PATH_MAX + 64];
-  snprintf(msg, sizeof msg, "%s: Permission denied", tp("d/locked"));
+  snprintf(msg, sizeof msg, "%s: Permission denied, skipped", tp("d/locked"));
   assert_string_equal(corpus_warning(c, 0), msg);
   corpus_release(c);
   /* an unreadable root is an error */
@@ -454,7 +490,10 @@ static void binary_file(void **state) {
   corpus_release(c);
   corpus_opts strict = {.quiet = 1, .strict = 1};
   char *err = load_error(tp("d"), &strict);
+  snprintf(msg, sizeof msg, "%s: binary file (NUL byte at offset 3); the load "
+           "failed on this file (strict)", tp("d/blob.txt"));
   assert_string_equal(err, msg);
+  assert_null(strstr(err, "skipped"));
   free(err);
 }
 
@@ -465,7 +504,71 @@ static void special_file(void **state) {
   assert_int_equal(mkfifo(tp("d/pipe.txt"), 0644), 0);
   corpus *c = load(tp("d"), NULL);                  /* must not block */
   assert_int_equal(corpus_count(c), 1);
-  assert_contains(corpus_warning(c, 0), "pipe.txt: not a regular file");
+  assert_contains(corpus_warning(c, 0), "pipe.txt: not a regular file (a FIFO), skipped");
+  corpus_release(c);
+  corpus_opts strict = {.quiet = 1, .strict = 1};
+  char *err = load_error(tp("d"), &strict);
+  assert_contains(err, "pipe.txt: not a regular file (a FIFO); the load failed");
+  free(err);
+  /* a FIFO or a device as a root: an error naming it, at once */
+  err = load_error(tp("d/pipe.txt"), &quiet_opts);
+  assert_contains(err, "pipe.txt: not a regular file or a folder (a FIFO)");
+  free(err);
+  err = load_error("/dev/zero", &quiet_opts);
+  assert_string_equal(err, "/dev/zero: not a regular file or a folder "
+                      "(a character device)");
+  free(err);
+}
+
+/* A document replaced by a FIFO (nobody writing to it) before its text is
+** read: an error, not a hang. */
+static void text_of_fifo(void **state) {
+  (void)state;
+  WRITE_LIT(tp("a.txt"), "Title\nBody\n");
+  corpus *c = load(tp("a.txt"), NULL);
+  assert_int_equal(unlink(tp("a.txt")), 0);
+  assert_int_equal(mkfifo(tp("a.txt"), 0644), 0);
+  lector_text t;
+  char *err = NULL;
+  assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
+  assert_contains(err, "a.txt: changed since it was loaded (now a FIFO, not a "
+                  "regular file)");
+  free(err);
+  corpus_release(c);
+}
+
+/* A file replaced by one of the same length: its size, mtime or inode tell
+** (issue 12 item 15). */
+static void same_length_replacement(void **state) {
+  (void)state;
+  WRITE_LIT(tp("a.txt"), "Old title\nold body\n");
+  corpus *c = load(tp("a.txt"), NULL);
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  struct stat sb;
+  assert_int_equal(stat(tp("a.txt"), &sb), 0);
+  assert_int_equal(d->size, 19);
+  assert_int_equal(d->ino, sb.st_ino);
+  assert_true(d->mtime_ns == (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec);
+  /* same length, same inode, the mtime set one second apart */
+  WRITE_LIT(tp("a.txt"), "New title\nnew body\n");
+  struct timespec ts[2] = {sb.st_atim, sb.st_mtim};
+  ts[1].tv_sec += 1;
+  assert_int_equal(utimensat(AT_FDCWD, tp("a.txt"), ts, 0), 0);
+  lector_text t;
+  char *err = NULL;
+  assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
+  assert_contains(err, tp("a.txt"));
+  assert_contains(err, ": changed since it was loaded (mtime ");
+  free(err);
+  /* another file renamed over it, with the old mtime: the inode tells */
+  WRITE_LIT(tp("b.txt"), "New title\nnew body\n");
+  ts[1] = sb.st_mtim;
+  assert_int_equal(utimensat(AT_FDCWD, tp("b.txt"), ts, 0), 0);
+  assert_int_equal(rename(tp("b.txt"), tp("a.txt")), 0);
+  assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
+  assert_contains(err, "changed since it was loaded (another file now has its "
+                  "name: inode");
+  free(err);
   corpus_release(c);
 }
 
@@ -501,6 +604,151 @@ static void very_long_line(void **state) {
   corpus_text_release(&t);
   corpus_release(c);
   free(s);
+}
+
+/* Loading reads in bounded chunks and keeps only a bounded head: a long
+** one-line file is never held whole (issue 12 item 9). */
+static void bounded_reads(void **state) {
+  (void)state;
+  size_t n = 4 << 20;
+  char *s = malloc(n);
+  assert_non_null(s);
+  memset(s, 'a', n);
+  memcpy(s, "Title ", 6);
+  write_bytes(tp("one-line.txt"), s, n);
+  free(s);
+  max_read_request = 0;
+  corpus *c = load(tp("one-line.txt"), NULL);
+  assert_true(max_read_request <= 64 * 1024);
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_int_equal(d->bytes, n);
+  assert_int_equal(strlen(d->title), 200);
+  assert_int_equal(corpus_memory(c) < 256 * 1024, 1);
+  corpus_release(c);
+  /* a 1 GB sparse file of NUL bytes: binary, seen in its first chunk */
+  int fd = open(tp("zeros.txt"), O_WRONLY | O_CREAT, 0644);
+  assert_true(fd >= 0);
+  assert_int_equal(ftruncate(fd, (off_t)1 << 30), 0);
+  close(fd);
+  bytes_read = 0;
+  c = load(tp("zeros.txt"), NULL);
+  assert_int_equal(corpus_count(c), 0);
+  assert_contains(corpus_warning(c, 0), "binary file (NUL byte at offset 0)");
+  assert_true(bytes_read <= 64 * 1024);
+  corpus_release(c);
+}
+
+/* Ctrl-C (or the timeout) in the middle of a load: a clear error, nothing
+** leaked; before the load, the walk stops. */
+static void interrupted_load(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  for (int i = 0; i < 300; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "d/f%03d.txt", i);
+    write_bytes(tp("%s", name), "Title\nbody\n", 11);
+  }
+  interrupt_suffix = "/f150.txt";
+  corpus_opts one = {.quiet = 1, .threads = 1};
+  char *err = load_error(tp("d"), &one);
+  assert_contains(err, "interrupted (Ctrl-C or the timeout) after reading ");
+  assert_contains(err, " of 300 files");
+  free(err);
+  interrupt_suffix = NULL;
+  err = load_error(tp("d"), &one);           /* the flag is still set */
+  assert_contains(err, "interrupted (Ctrl-C or the timeout) while looking for files");
+  free(err);
+  session_clear_interrupt();
+  corpus *c = load(tp("d"), &one);
+  assert_int_equal(corpus_count(c), 300);
+  corpus_release(c);
+}
+
+/* What a load holds counts against the memory limit (mem.h). */
+static void memory_limit(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  char title[256];
+  memset(title, 'x', 220);
+  memcpy(title + 220, "\nbody\n", 7);
+  for (int i = 0; i < 2000; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "d/a-rather-long-file-name-%04d.txt", i);
+    write_bytes(tp("%s", name), title, 226);
+  }
+  assert_int_equal(mem_used(), 0);
+  mem_set_limit(256 * 1024);
+  char *err = load_error(tp("d"), &quiet_opts);
+  assert_contains(err, "out of memory: the memory limit (256 KB, --memory-limit)");
+  free(err);
+  mem_set_limit(0);
+  size_t before = mem_used();
+  corpus *c = load(tp("d"), &quiet_opts);
+  assert_int_equal(corpus_count(c), 2000);
+  assert_true(mem_used() - before > 2000 * 200);     /* titles are counted */
+  corpus_release(c);
+  assert_int_equal(mem_used(), before);
+}
+
+/* Names that are not valid UTF-8 or hold control characters: ids and
+** warnings show them escaped, the path stays the raw bytes (item 16). */
+static void escaped_names(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/caf\xE9 \x1B[31m.txt"), "Title \x07 bell\nbody\n");
+  WRITE_LIT(tp("d/ok-\xC3\xA9.txt"), "Fine\n");
+  WRITE_LIT(tp("d/nul\x0A.txt"), "a\0b");
+  corpus *c = load(tp("d"), NULL);
+  assert_int_equal(corpus_count(c), 2);
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_string_equal(d->id, "caf\\xE9 \\x1B[31m.txt");
+  assert_string_equal(d->path, tp("d/caf\xE9 \x1B[31m.txt"));
+  assert_string_equal(d->title, "Title \\x07 bell");
+  assert_text(c, 0, "Title \x07 bell\nbody\n");
+  assert_string_equal(corpus_doc_at(c, 1)->id, "ok-\xC3\xA9.txt");
+  assert_contains(corpus_warning(c, 0), "/d/nul\\x0A.txt: binary file");
+  assert_null(strchr(corpus_warning(c, 0), '\n'));
+  corpus_release(c);
+  char *e = corpus_escape("a\xC2\x9B\x7F\xF0\x9F\x98\x80\xED\xA0\x80", 11);
+  assert_string_equal(e, "a\\u009B\\x7F\xF0\x9F\x98\x80\\xED\\xA0\\x80");
+  free(e);
+}
+
+/* Option values that would silently match nothing are errors (item 22). */
+static void bad_options(void **state) {
+  (void)state;
+  const char *root = fixture("walk");
+  char *err = load_error("", &quiet_opts);
+  assert_string_equal(err, "empty path");
+  free(err);
+  const char *two[] = {root, ""};
+  corpus *c = NULL;
+  assert_int_not_equal(corpus_load(two, 2, &quiet_opts, &c, &err), 0);
+  assert_string_equal(err, "empty path (item 2 of the list)");
+  free(err);
+  static const char *const bad[] = {"[", "*.[tx", "[[:bogus:]]", "a\\", "[[:alpha:]"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    corpus_opts o = {.quiet = 1, .glob = bad[i]};
+    err = load_error(root, &o);
+    assert_contains(err, "is not a valid pattern");
+    assert_contains(err, bad[i]);
+    free(err);
+  }
+  static const char *const good[] = {"[]]*", "*.[tT]xt", "[!a]*", "[[:alpha:]]*", "\\a*"};
+  for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+    corpus_opts o = {.quiet = 1, .glob = good[i]};
+    corpus_release(load(root, &o));
+  }
+  const char *empty[] = {"txt", ""}, *dot[] = {"."};
+  corpus_opts o = {.quiet = 1, .exts = empty, .n_exts = 2};
+  err = load_error(root, &o);
+  assert_string_equal(err, "ext \"\" is empty: give extensions such as \"txt\"");
+  free(err);
+  o.exts = dot;
+  o.n_exts = 1;
+  err = load_error(root, &o);
+  assert_contains(err, "ext \".\" is empty");
+  free(err);
 }
 
 /* ---------------------------------------------------------------------
@@ -613,6 +861,8 @@ static void iconv_unknown_and_unconvertible(void **state) {
   corpus_release(c);
   o.strict = 1;
   err = load_error(tp("d"), &o);
+  snprintf(msg, sizeof msg, "%s: cannot convert from UTF-8 (invalid input at "
+           "byte 2); the load failed on this file (strict)", tp("d/bad.txt"));
   assert_string_equal(err, msg);
   free(err);
 }
@@ -705,7 +955,11 @@ static void text_after_change(void **state) {
   lector_text t;
   char *err = NULL;
   assert_text(c, 0, "Title\nBody\n");
+  struct stat sb;
+  assert_int_equal(stat(tp("a.txt"), &sb), 0);
   WRITE_LIT(tp("a.txt"), " date 2020-06-03 Title\nBo\0y\n");
+  struct timespec ts[2] = {sb.st_atim, sb.st_mtim};      /* mtime kept */
+  assert_int_equal(utimensat(AT_FDCWD, tp("a.txt"), ts, 0), 0);
   assert_int_not_equal(corpus_text(c, 0, &t, &err), 0);
   assert_contains(err, tp("a.txt"));
   assert_contains(err, "NUL");
@@ -991,6 +1245,13 @@ int main(void) {
     T(unreadable_text),
     T(binary_file),
     T(special_file),
+    T(text_of_fifo),
+    T(same_length_replacement),
+    T(bounded_reads),
+    T(interrupted_load),
+    T(memory_limit),
+    T(escaped_names),
+    T(bad_options),
     T(empty_and_blank_files),
     T(very_long_line),
     T(latin1_file),
