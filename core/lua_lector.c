@@ -5,15 +5,21 @@
 */
 #include "lua_lector.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
 
 #include "lua_corpus.h"
+#include "output.h"
 #include "pretty.h"
+#include "util.h"
 
 #define PROGRESS_MT "lector.progress"
+#define OUTPUT_MT "lector.output"
 
 static plugin_loader *get_loader(lua_State *L) {
   return lua_touserdata(L, lua_upvalueindex(1));
@@ -195,6 +201,142 @@ static void lprogress_open(lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* --- lector.output: checked, atomic writes (core/output.h) --------------- */
+
+typedef struct loutput {
+  output *o;           /* NULL once committed or aborted */
+} loutput;
+
+static loutput *check_open_output(lua_State *L) {
+  loutput *u = luaL_checkudata(L, 1, OUTPUT_MT);
+  if (!u->o) luaL_error(L, "lector.output: already committed or aborted");
+  return u;
+}
+
+/* The inputs {...} of the options table at idx as a C array in a new
+** userdata; the inputs table stays pushed below it, keeping the strings.
+** [-0, +1|+2, e] */
+static const char **output_inputs(lua_State *L, int idx, size_t *n) {
+  *n = 0;
+  if (lua_isnoneornil(L, idx)) {
+    lua_pushnil(L);
+    return NULL;
+  }
+  luaL_checktype(L, idx, LUA_TTABLE);
+  if (lua_getfield(L, idx, "inputs") == LUA_TNIL) return NULL;
+  if (!lua_istable(L, -1))
+    luaL_error(L, "lector.output: inputs must be a table of paths, got %s",
+               luaL_typename(L, -1));
+  int t = lua_gettop(L);
+  size_t len = lua_rawlen(L, t);
+  const char **v = lua_newuserdatauv(L, (len ? len : 1) * sizeof *v, 0);
+  for (size_t i = 0; i < len; i++) {
+    if (lua_rawgeti(L, t, (lua_Integer)i + 1) != LUA_TSTRING)
+      luaL_error(L, "lector.output: inputs[%d] must be a path, got %s",
+                 (int)i + 1, luaL_typename(L, -1));
+    v[i] = lua_tostring(L, -1);      /* kept alive by the inputs table */
+    lua_pop(L, 1);
+  }
+  *n = len;                          /* the inputs table stays below */
+  return v;
+}
+
+/* lector.output(path [, {inputs = {...}}]) -> an output object writing
+** to a temporary beside path, renamed over it by f:commit(). */
+static int l_output(lua_State *L) {
+  const char *path = luaL_checkstring(L, 1);
+  size_t n;
+  const char **inputs = output_inputs(L, 2, &n);
+  loutput *u = lua_newuserdatauv(L, sizeof *u, 0);
+  u->o = NULL;
+  luaL_setmetatable(L, OUTPUT_MT);
+  char *err = NULL;
+  u->o = output_open(path, inputs, n, &err);
+  if (!u->o) {
+    lua_pushfstring(L, "lector.output: %s", UTIL_MSG(err));
+    free(err);
+    return lua_error(L);
+  }
+  return 1;
+}
+
+/* f:write(...) -> f, as file:write (strings and numbers); raises on an
+** error naming the path. */
+static int loutput_write(lua_State *L) {
+  loutput *u = check_open_output(L);
+  FILE *f = output_file(u->o);
+  int n = lua_gettop(L);
+  for (int i = 2; i <= n; i++) {
+    int ok;
+    if (lua_type(L, i) == LUA_TNUMBER)
+      ok = (lua_isinteger(L, i)
+                ? fprintf(f, LUA_INTEGER_FMT, lua_tointeger(L, i))
+                : fprintf(f, LUA_NUMBER_FMT, lua_tonumber(L, i))) > 0;
+    else {
+      size_t len;
+      const char *s = luaL_checklstring(L, i, &len);
+      ok = fwrite(s, 1, len, f) == len;
+    }
+    if (!ok || ferror(f)) {
+      int e = errno;
+      return luaL_error(L, "lector.output: %s: could not write (%s)",
+                        output_path(u->o), strerror(e));
+    }
+  }
+  lua_settop(L, 1);
+  return 1;
+}
+
+/* f:commit() -> true; raises naming the path (the target untouched). */
+static int loutput_commit(lua_State *L) {
+  loutput *u = check_open_output(L);
+  output *o = u->o;
+  u->o = NULL;
+  char *err = NULL;
+  if (output_commit(o, &err) != 0) {
+    lua_pushfstring(L, "lector.output: %s", UTIL_MSG(err));
+    free(err);
+    return lua_error(L);
+  }
+  lua_pushboolean(L, 1);
+  return 1;
+}
+
+/* f:abort(), __close and __gc: remove the temporary unless committed. */
+static int loutput_abort(lua_State *L) {
+  loutput *u = luaL_checkudata(L, 1, OUTPUT_MT);
+  output_abort(u->o);
+  u->o = NULL;
+  return 0;
+}
+
+static int loutput_tostring(lua_State *L) {
+  loutput *u = luaL_checkudata(L, 1, OUTPUT_MT);
+  if (u->o) lua_pushfstring(L, "lector.output (%s)", output_path(u->o));
+  else lua_pushliteral(L, "lector.output (closed)");
+  return 1;
+}
+
+static void loutput_open(lua_State *L) {
+  static const luaL_Reg meta[] = {
+    {"__close", loutput_abort},
+    {"__gc", loutput_abort},
+    {"__tostring", loutput_tostring},
+    {NULL, NULL}
+  };
+  static const luaL_Reg methods[] = {
+    {"write", loutput_write},
+    {"commit", loutput_commit},
+    {"abort", loutput_abort},
+    {NULL, NULL}
+  };
+  luaL_newmetatable(L, OUTPUT_MT);
+  luaL_setfuncs(L, meta, 0);
+  luaL_newlib(L, methods);
+  lua_setfield(L, -2, "__index");
+  lua_pop(L, 1);
+}
+
 /* --- the module ------------------------------------------------------------ */
 
 void lector_lua_open(lua_State *L, plugin_loader *pl) {
@@ -208,10 +350,12 @@ void lector_lua_open(lua_State *L, plugin_loader *pl) {
     {"show", pretty_lua_show},
     {"progress", l_progress},
     {"show_progress", l_show_progress},
+    {"output", l_output},
     {NULL, NULL}
   };
   lcorpus_open(L);
   lprogress_open(L);
+  loutput_open(L);
   lua_newtable(L);
   lua_pushlightuserdata(L, pl);
   luaL_setfuncs(L, funcs, 1);
