@@ -160,4 +160,54 @@ function tests.text_read_on_demand()
   T.raises("x.txt", function() return c[1].text end)
 end
 
+-- Issue 12 item 15: a file replaced by one of the same length.
+function tests.same_length_change_is_an_error()
+  local dir = T.tmpdir()
+  T.write(dir .. "/x.txt", "First title\nfirst body\n")
+  local c = lector.load(dir)
+  local mtime = lfs.attributes(dir .. "/x.txt", "modification")
+  T.write(dir .. "/x.txt", "Fresh title\nfresh body\n")
+  assert(lfs.touch(dir .. "/x.txt", mtime + 5, mtime + 5))
+  T.raises("x.txt: changed since it was loaded (mtime",
+    function() return c[1].text end)
+end
+
+-- Issue 12 items 8 and 9: FIFOs and devices never block a load.
+function tests.fifo_and_devices()
+  T.raises("lector.load: /dev/zero: not a regular file or a folder "
+    .. "(a character device)", lector.load, "/dev/zero")
+  local dir = T.tmpdir()
+  T.write(dir .. "/a.txt", "A title\nbody\n")
+  if not os.execute("mkfifo '" .. dir .. "/pipe.txt' 2>/dev/null") then
+    return                                    -- no mkfifo here
+  end
+  T.raises("pipe.txt: not a regular file or a folder (a FIFO)", lector.load,
+    dir .. "/pipe.txt")
+  local c = lector.load(dir, {quiet = true})
+  T.eq(#c, 1, "the FIFO is skipped")
+  T.ok(c.warnings[1]:find("pipe.txt: not a regular file (a FIFO), skipped", 1,
+    true), "warning: " .. tostring(c.warnings[1]))
+end
+
+-- Issue 12 item 22: values that would silently load nothing.
+function tests.unclear_options_are_errors()
+  T.raises("lector.load: empty path", lector.load, "")
+  T.raises('glob "[" is not a valid pattern', lector.load, articles,
+    {glob = "["})
+  T.raises('ext "" is empty', lector.load, articles, {ext = ""})
+  T.raises('ext "" is empty', lector.load, articles, {ext = {"txt", ""}})
+end
+
+-- Issue 12 item 16: names that are not UTF-8 show escaped; path is raw.
+function tests.escaped_ids()
+  local dir = T.tmpdir()
+  local name = "caf\233\27.txt"
+  T.write(dir .. "/" .. name, "Title\nbody\n")
+  local d = lector.load(dir)[1]
+  T.eq(d.id, "caf\\xE9\\x1B.txt", "id escaped")
+  T.ok(utf8.len(d.id), "id is valid UTF-8")
+  T.eq(d.path, dir .. "/" .. name, "path raw")
+  T.eq(d.text, "Title\nbody\n", "text read through the raw path")
+end
+
 T.run(tests)
