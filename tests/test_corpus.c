@@ -638,6 +638,63 @@ static void bounded_reads(void **state) {
   corpus_release(c);
 }
 
+/* Characters cut by the 64 KB chunks: a valid one is read on, an invalid
+** one found with its file offset, an iconv one converted whole. */
+static void chunk_boundaries(void **state) {
+  (void)state;
+  size_t c = 64 * 1024, n = 3 * c;
+  char *s = malloc(n);
+  assert_non_null(s);
+  memset(s, 'a', n);
+  s[0] = 'T';
+  s[100] = '\n';
+  memcpy(s + c - 1, "\xE2\x82\xAC", 3);          /* a euro sign across */
+  memcpy(s + 2 * c - 2, "\xF0\x9F\x98\x80", 4);  /* an emoji across */
+  write_bytes(tp("valid.txt"), s, n);
+  corpus *co = load(tp("valid.txt"), NULL);
+  assert_int_equal(corpus_doc_at(co, 0)->encoding, CORPUS_ENC_UTF8);
+  assert_int_equal(corpus_warning_count(co), 0);
+  assert_int_equal(corpus_doc_at(co, 0)->bytes, n);
+  corpus_release(co);
+  s[c] = 'x';                                     /* euro cut: invalid */
+  write_bytes(tp("cut.txt"), s, n);
+  co = load(tp("cut.txt"), NULL);
+  const corpus_doc *d = corpus_doc_at(co, 0);
+  assert_int_equal(d->encoding, CORPUS_ENC_CP1252);
+  char want[64];
+  snprintf(want, sizeof want, "(first bad byte at offset %zu)", c - 1);
+  assert_contains(corpus_warning(co, 0), want);
+  lector_text t = text_of(co, 0);                 /* bytes agree with it */
+  corpus_text_release(&t);
+  corpus_release(co);
+  s[c] = '\x82';
+  s[n - 1] = '\xE2';                              /* cut by the end */
+  write_bytes(tp("end.txt"), s, n);
+  co = load(tp("end.txt"), NULL);
+  snprintf(want, sizeof want, "(first bad byte at offset %zu)", n - 1);
+  assert_contains(corpus_warning(co, 0), want);
+  corpus_release(co);
+  /* UTF-16LE with a surrogate pair across the first chunk boundary */
+  size_t units = c;                               /* 2 * c bytes */
+  char *u = calloc(2 * units + 2, 1);
+  assert_non_null(u);
+  u[0] = '\xFF';
+  u[1] = '\xFE';
+  for (size_t i = 1; i < units; i++) u[2 * i] = 'b';
+  memcpy(u + c - 2, "\x3D\xD8\x00\xDE", 4);      /* U+1F600 */
+  write_bytes(tp("u16.txt"), u, 2 * units);
+  corpus_opts o = {.quiet = 1, .encoding = "UTF-16"};
+  co = load(tp("u16.txt"), &o);
+  assert_int_equal(corpus_count(co), 1);
+  assert_int_equal(corpus_doc_at(co, 0)->bytes, (units - 3) + 4);
+  t = text_of(co, 0);
+  assert_memory_equal(t.data + (c - 2) / 2 - 1, "\xF0\x9F\x98\x80", 4);
+  corpus_text_release(&t);
+  corpus_release(co);
+  free(u);
+  free(s);
+}
+
 /* Ctrl-C (or the timeout) in the middle of a load: a clear error, nothing
 ** leaked; before the load, the walk stops. */
 static void interrupted_load(void **state) {
@@ -1248,6 +1305,7 @@ int main(void) {
     T(text_of_fifo),
     T(same_length_replacement),
     T(bounded_reads),
+    T(chunk_boundaries),
     T(interrupted_load),
     T(memory_limit),
     T(escaped_names),
