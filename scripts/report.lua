@@ -65,12 +65,28 @@ local function make_dir(dir)
   end
 end
 
--- Open path for writing once, so a bad path fails now (it is left empty
--- until the end).
+-- Check now that path can be written (a temporary made beside it and
+-- removed), so a bad path fails before the work; the file itself is not
+-- touched until the report is ready.
 local function check_writable(path)
-  local f, err = io.open(path, "w")
-  if not f then fail("cannot write %s", err) end
-  f:close()
+  local ok, err = pcall(function() cli.output(path):abort() end)
+  if not ok then fail("%s", err) end
+end
+
+-- Sentiment needs the default VADER lexicon (fetched by the build with
+-- npm).  Without it the report leaves its sentiment parts out and says
+-- why in one line: nil when sentiment works.
+local function sentiment_unavailable()
+  local path, exists = sentiment.default_lexicon()
+  if not exists then
+    return string.format("Sentiment left out: the default VADER lexicon is "
+      .. "missing (no file %s); see the README's sentiment section to get "
+      .. "it, or set LECTOR_VADER_LEXICON", tostring(path))
+  end
+  local ok, err = pcall(sentiment.default)
+  if not ok then
+    return "Sentiment left out: " .. tostring(err):match("^[^\n]*")
+  end
 end
 
 ------------------------------------------------------------------------
@@ -94,6 +110,26 @@ local function sentiment_rows(corpus)
       compound = g.compound or 0, pos_share = g.pos, neu_share = g.neu,
       neg_share = g.neg}
   end
+  return docs, months
+end
+
+-- The same rows without sentiment: documents and months from the corpus.
+local function plain_rows(corpus)
+  local docs, months, by_month = {}, {}, {}
+  for i = 1, #corpus do
+    local doc = corpus[i]
+    docs[i] = {index = i, id = doc.id, path = doc.path, date = doc.date,
+      title = doc.title, bytes = doc.bytes}
+    local m = doc.month
+    if m then
+      if not by_month[m] then
+        by_month[m] = {month = m, documents = 0}
+        months[#months + 1] = by_month[m]
+      end
+      by_month[m].documents = by_month[m].documents + 1
+    end
+  end
+  table.sort(months, function(a, b) return a.month < b.month end)
   return docs, months
 end
 
@@ -234,6 +270,7 @@ end
 -- screen: the documents and sentences added up, the means weighted.
 -- The list's unit is "month", "year" or "decade".
 local function periods(months)
+  local scored = months[1] and months[1].sentences ~= nil
   local function merge(key_len, suffix)
     local out, by_key = {}, {}
     for _, m in ipairs(months) do
@@ -245,14 +282,20 @@ local function periods(months)
         by_key[key], out[#out + 1] = p, p
       end
       p.documents = p.documents + m.documents
-      p.sentences = p.sentences + m.sentences
-      for _, f in ipairs({"compound", "pos_share", "neg_share"}) do
-        p[f] = p[f] + m[f] * m.sentences
+      if scored then
+        p.sentences = p.sentences + m.sentences
+        for _, f in ipairs({"compound", "pos_share", "neg_share"}) do
+          p[f] = p[f] + m[f] * m.sentences
+        end
       end
     end
     for _, p in ipairs(out) do
-      for _, f in ipairs({"compound", "pos_share", "neg_share"}) do
-        p[f] = p.sentences > 0 and p[f] / p.sentences or 0
+      for _, f in ipairs({"sentences", "compound", "pos_share", "neg_share"}) do
+        if not scored then
+          p[f] = nil
+        elseif f ~= "sentences" then
+          p[f] = p.sentences > 0 and p[f] / p.sentences or 0
+        end
       end
     end
     return out
@@ -303,6 +346,8 @@ local function documents_to_show(docs)
   return table.move(order, 1, o.top, 1, {}), negative
 end
 
+local print_sentiment, print_rest
+
 local function print_report(r, view)
   local c = r.corpus
   print("Corpus: " .. c.path .. (c.sample and " (the sample corpus)" or ""))
@@ -318,8 +363,9 @@ local function print_report(r, view)
     print(string.format("%d files had problems (listed on stderr)",
       #c.warnings))
   end
+  if r.sentiment_missing then print(r.sentiment_missing) end
 
-  if view then
+  if view and r.sentences then
     heading("Documents and sentiment per " .. view.unit)
     local most = 0
     for _, p in ipairs(view) do most = math.max(most, p.documents) end
@@ -333,6 +379,15 @@ local function print_report(r, view)
       {key = "compound", title = "compound", fmt = "%+.3f"},
       {key = "pos", title = "positive", fmt = "%d%%"},
       {key = "neg", title = "negative", fmt = "%d%%"}})
+  elseif view then
+    heading("Documents per " .. view.unit)
+    local most = 0
+    for _, p in ipairs(view) do most = math.max(most, p.documents) end
+    for _, p in ipairs(view) do
+      p.bar = string.rep("█", math.ceil(20 * p.documents / most))
+    end
+    cli.table(view, {{key = "period", title = view.unit},
+      {key = "documents", title = "docs"}, {key = "bar", title = ""}})
   end
 
   heading("Top words (stop words left out)")
@@ -347,6 +402,12 @@ local function print_report(r, view)
     {key = "count", title = "count"},
     {key = "llr", title = "llr", fmt = "%.1f"}})
 
+  if r.sentences then print_sentiment(r) end
+  print_rest(r)
+end
+
+-- The terminal report's sentiment per document and extreme sentences.
+function print_sentiment(r)
   heading("Sentiment per document (mean compound of its sentences)")
   local shown, negative = documents_to_show(r.documents)
   local function show(list)
@@ -384,6 +445,10 @@ local function print_report(r, view)
     print(string.format("\n(sentences searched in the %d documents with the "
       .. "highest and lowest mean compound)", s.documents_searched))
   end
+end
+
+-- The terminal report's keyness and concordance.
+function print_rest(r)
 
   local k = r.keyness
   if k then
@@ -456,6 +521,8 @@ local function share(key)
   return function(row) return string.format("%.0f%%", 100 * row[key]) end
 end
 
+local html_sentiment, html_rest
+
 local function html_report(r, view)
   local c = r.corpus
   local out = {}
@@ -477,8 +544,13 @@ local function html_report(r, view)
     for _, w in ipairs(c.warnings) do add("<li>" .. H(w) .. "</li>") end
     add("</ul>")
   end
+  if r.sentiment_missing then note(r.sentiment_missing) end
 
-  if view then
+  if view and not r.sentences then
+    section("Documents per " .. view.unit)
+    add(html.bars(view, {label = "period", value = "documents",
+      title = "Documents per " .. view.unit}))
+  elseif view then
     section("Documents and sentiment per " .. view.unit)
     add(html.bars(view, {label = "period", value = "documents",
       title = "Documents per " .. view.unit}))
@@ -505,6 +577,14 @@ local function html_report(r, view)
     {key = "count", title = "count"},
     {key = "llr", title = "llr", fmt = "%.1f"}}))
 
+  if r.sentences then html_sentiment(r, add, section, note) end
+  html_rest(r, add, section, note)
+  add("<footer>Made by Lector's scripts/report.lua.</footer>")
+  return html.page("Corpus report: " .. c.path, out)
+end
+
+-- The page's sentiment per document and extreme sentences.
+function html_sentiment(r, add, section, note)
   section("Sentiment per document")
   local shown, negative = documents_to_show(r.documents)
   local columns = {{key = "date", title = "date", class = "doc",
@@ -527,7 +607,10 @@ local function html_report(r, view)
       cell = signed("compound")}, {key = "text", title = "sentence"},
       {key = "doc", title = "document", class = "doc"}}))
   end
+end
 
+-- The page's keyness and concordance.
+function html_rest(r, add, section, note)
   if r.keyness then
     local k = r.keyness
     section(string.format("What is distinctive about %s (%s) against the "
@@ -558,25 +641,32 @@ local function html_report(r, view)
       note("No match.")
     end
   end
-  add("<footer>Made by Lector's scripts/report.lua.</footer>")
-  return html.page("Corpus report: " .. c.path, out)
 end
 
 ------------------------------------------------------------------------
--- Tidy CSV files.
+-- Tidy CSV files, each written whole or not at all (cli.csv); without
+-- sentiment, its columns and sentences.csv are left out.
 
 local function write_csv(dir, r, corpus, all, keyness_rows)
-  local w = cli.csv(dir .. "/documents.csv", {"id", "path", "date", "title",
-    "bytes", "sentences", "compound", "pos_share", "neu_share", "neg_share"})
-  for _, d in ipairs(r.documents) do
-    w:row{d.id, d.path, d.date, d.title, d.bytes, d.sentences, d.compound,
-      d.pos_share, d.neu_share, d.neg_share}
+  local scored = r.sentences ~= nil
+  local cols = {"id", "path", "date", "title", "bytes"}
+  if scored then
+    table.move({"sentences", "compound", "pos_share", "neu_share",
+      "neg_share"}, 1, 5, 6, cols)
   end
-  w:close()
+  do
+    local w <close> = cli.csv(dir .. "/documents.csv", cols)
+    for _, d in ipairs(r.documents) do
+      w:row{d.id, d.path, d.date, d.title, d.bytes, d.sentences, d.compound,
+        d.pos_share, d.neu_share, d.neg_share}
+    end
+    w:close()
+  end
 
   if r.months then
-    w = cli.csv(dir .. "/months.csv", {"month", "documents", "sentences",
-      "compound", "pos_share", "neu_share", "neg_share"})
+    local w <close> = cli.csv(dir .. "/months.csv", scored and {"month",
+      "documents", "sentences", "compound", "pos_share", "neu_share",
+      "neg_share"} or {"month", "documents"})
     for _, m in ipairs(r.months) do
       w:row{m.month, m.documents, m.sentences, m.compound, m.pos_share,
         m.neu_share, m.neg_share}
@@ -587,23 +677,31 @@ local function write_csv(dir, r, corpus, all, keyness_rows)
   all:to_csv(dir .. "/ngrams.csv")          -- gram,n,count,df (in C)
 
   if keyness_rows then
-    w = cli.csv(dir .. "/keyness.csv", {"word", "count", "ref_count", "llr",
-      "log_ratio"})
+    local w <close> = cli.csv(dir .. "/keyness.csv", {"word", "count",
+      "ref_count", "llr", "log_ratio"})
     for _, k in ipairs(keyness_rows) do
       w:row{k.gram, k.count, k.ref_count, k.llr, k.log_ratio}
     end
     w:close()
   end
 
+  if not scored then return end
   -- Every sentence's scores: one document's sentences in memory at a time.
-  w = cli.csv(dir .. "/sentences.csv", {"doc", "sentence", "offset",
-    "compound", "pos", "neu", "neg", "text"})
+  local w <close> = cli.csv(dir .. "/sentences.csv", {"doc", "sentence",
+    "offset", "compound", "pos", "neu", "neg", "text"})
   for doc in corpus:each() do
     for i, s in ipairs(sentiment.sentences(doc)) do
       w:row{doc.id, i, s.offset, s.compound, s.pos, s.neu, s.neg, s.text}
     end
   end
   w:close()
+end
+
+-- Write the HTML page at path whole or not at all.
+local function write_html(path, r, view)
+  local f <close> = cli.output(path)
+  f:write(html_report(r, view))
+  f:commit()
 end
 
 ------------------------------------------------------------------------
@@ -617,7 +715,17 @@ if o.csv then
 end
 
 local r = {}
-local docs, months = sentiment_rows(corpus)
+r.sentiment_missing = sentiment_unavailable()
+local docs, months
+if r.sentiment_missing then
+  docs, months = plain_rows(corpus)
+  -- the terminal report has the line; other outputs also say it on stderr
+  if o.json or o.html or o.csv then
+    io.stderr:write("report.lua: ", r.sentiment_missing, "\n")
+  end
+else
+  docs, months = sentiment_rows(corpus)
+end
 r.corpus = describe(corpus, path, args[1] == nil, docs)
 r.documents = docs
 r.months = #months > 0 and months or nil
@@ -629,7 +737,7 @@ r.collocations, r.collocation_min_count = collocations(all)
 if keyness_rows then
   r.keyness = keyness_summary(keyness_rows, months, #corpus)
 end
-r.sentences = extreme_sentences(corpus, docs)
+if not r.sentiment_missing then r.sentences = extreme_sentences(corpus, docs) end
 
 local term = o.term or default_term(all, #corpus)
 if term then
@@ -642,9 +750,10 @@ if o.json then
 else
   print_report(r, view)
 end
-if o.html then
-  local f = assert(io.open(o.html, "w"))
-  f:write(html_report(r, view))
-  f:close()
-end
-if o.csv then write_csv(o.csv, r, corpus, all, keyness_rows) end
+-- A failed write (a full disk) ends the script with status 1 naming the
+-- file; the file that was there before is left as it was.
+local ok, err = pcall(function()
+  if o.html then write_html(o.html, r, view) end
+  if o.csv then write_csv(o.csv, r, corpus, all, keyness_rows) end
+end)
+if not ok then fail("%s", err) end

@@ -379,6 +379,81 @@ function tests.errors()
   has(out, "--term")
 end
 
+-- Issue 12 item 23: without the default lexicon the report prints
+-- everything but sentiment, with one line saying why; --json, --csv and
+-- --html leave their sentiment parts out.  LECTOR_VADER_LEXICON naming a
+-- missing file stands for a build without npm.
+function tests.without_the_default_lexicon()
+  local dir = T.tmpdir()
+  local function run_without(args)
+    local words = {}
+    for i, a in ipairs(args) do words[i] = quote(a) end
+    local p = assert(io.popen("LECTOR_VADER_LEXICON=" .. quote(dir ..
+      "/none.txt") .. " " .. bin .. " scripts/report.lua "
+      .. table.concat(words, " ") .. " 2>" .. quote(dir .. "/err")))
+    local out = p:read("a")
+    local ok, _, code = p:close()
+    return out, ok and 0 or code, T.read(dir .. "/err")
+  end
+  local why = "Sentiment left out: the default VADER lexicon is missing (no "
+    .. "file " .. dir .. "/none.txt)"
+  local out, code, err = run_without({})
+  T.eq(code, 0, "exit status: " .. out .. err)
+  has(out, why)
+  local n = 0
+  for _ in out:gmatch("Sentiment left out") do n = n + 1 end
+  T.eq(n, 1, "one line")
+  T.eq(err, "", "nothing on stderr")
+  has(out, "19 documents, 29.1 KB of text")
+  local may = out:match("\n(2026%-05[^\n]*)")
+  T.ok(may and may:find("^2026%-05%s+5%s+█") and not may:find("%d%%"),
+    "May row without sentiment: " .. tostring(may))
+  has(out, "Top bigrams")
+  has(out, "What is distinctive about 2026-08")
+  has(out, '"tram" in context')
+  for _, gone in ipairs({"compound", "Most positive", "Sentiment per"}) do
+    T.ok(not out:find(gone, 1, true), gone .. " left out:\n" .. out)
+  end
+
+  out, code, err = run_without({"--json", "--csv", dir .. "/csv", "--html",
+    dir .. "/r.html"})
+  T.eq(code, 0, "exit status: " .. err)
+  has(err, why, "stderr says why")
+  local r = cjson.decode(out)
+  T.ok(r.sentiment_missing:find(why, 1, true), "json says why")
+  T.eq(r.sentences, nil, "no extreme sentences")
+  T.eq(r.documents[1].compound, nil, "no compound")
+  T.eq(r.months[1].documents, 5, "months still counted")
+  T.eq(r.words[1].gram, "said", "words")
+  local header, docs = read_csv(dir .. "/csv/documents.csv")
+  T.eq(table.concat(header, ","), "id,path,date,title,bytes", "documents.csv")
+  T.eq(#docs, 19, "documents.csv rows")
+  header = read_csv(dir .. "/csv/months.csv")
+  T.eq(table.concat(header, ","), "month,documents", "months.csv")
+  T.ok(lfs.attributes(dir .. "/csv/ngrams.csv"), "ngrams.csv")
+  T.ok(lfs.attributes(dir .. "/csv/keyness.csv"), "keyness.csv")
+  T.eq(lfs.attributes(dir .. "/csv/sentences.csv"), nil, "no sentences.csv")
+  local page = T.read(dir .. "/r.html")
+  T.ok(page:find("Sentiment left out", 1, true), "the page says why")
+  T.ok(not page:find("<polyline", 1, true), "no sentiment line")
+  T.ok(page:find(">tram line</text>", 1, true), "bigrams charted")
+end
+
+-- An output path is checked before the work without touching the file
+-- there; a report that fails leaves it as it was.
+function tests.previous_output_kept_on_failure()
+  local dir = T.tmpdir()
+  T.write(dir .. "/r.html", "OLD")
+  local out, code = run({"--html", dir .. "/r.html", "--term", "!!!"})
+  T.eq(code, 1, "failing report: " .. out)
+  T.eq(T.read(dir .. "/r.html"), "OLD", "previous page intact")
+  local left = {}
+  for f in lfs.dir(dir) do
+    if f ~= "." and f ~= ".." then left[#left + 1] = f end
+  end
+  T.eq(table.concat(left, " "), "r.html", "no temporary left behind")
+end
+
 -- The shared corpora: real sizes, warnings, many months, few dates.
 -- Without them this test passes empty (T.skip would hide the others).
 function tests.shared_corpora()
