@@ -13,6 +13,7 @@
 #include "mem.h"
 #include "output.h"
 #include "plugin_loader.h"
+#include "pool.h"
 #include "progress.h"
 #include "session.h"
 #include "util.h"
@@ -64,6 +65,8 @@ static void host_log(lector_ctx *ctx, int level, const char *fmt, ...) {
 static int host_interrupted(void) { return session_interrupted(); }
 
 /* --- corpora ------------------------------------------------------------- */
+
+static void host_free_msg(void *p) { host_error_free(p); }
 
 static lector_corpus *host_corpus_test(lua_State *L, int idx) {
   return lcorpus_test(L, idx);
@@ -125,9 +128,77 @@ static int host_output_commit(lector_output *o, char **err) {
   return LECTOR_ERR;
 }
 
-/* --- the table ----------------------------------------------------------- */
+/* --- the document pool ------------------------------------------------------ */
 
-static void host_free(void *p) { host_error_free(p); }
+/* One worker of a doc_pool run: the job and the plugin's context. */
+typedef struct doc_worker {
+  const lector_pool *job;
+  lector_progress *bar;
+  void *ctx;
+} doc_worker;
+
+/* pool_run's fn: read document i, hand it to the plugin, release it. */
+static int pool_doc(void *arg, size_t i, char **err) {
+  doc_worker *w = arg;
+  const lector_pool *job = w->job;
+  lector_text t;
+  if (job->skip && job->skip[i] < 0) return LECTOR_OK;
+  if (host_doc_text(job->corpus, i, &t, err) != LECTOR_OK) {
+    if (!job->unreadable) return LECTOR_ERR;
+    char *msg = *err;
+    *err = NULL;
+    return job->unreadable(w->ctx, i, msg, err);
+  }
+  int rc = job->fn(w->ctx, i, &t, err);
+  host_text_release(&t);
+  progress_add(w->bar, 1);
+  return rc == LECTOR_POOL_STOPPED ? POOL_STOPPED : rc;
+}
+
+static void pool_done(void *arg, int failed) {
+  doc_worker *w = arg;
+  if (w->job->done) w->job->done(w->ctx, failed);
+}
+
+static int host_pool_workers(int threads, size_t ndocs) {
+  return pool_workers(threads, ndocs);
+}
+
+static int host_doc_pool(const lector_pool *job, char **err) {
+  doc_worker ws[LECTOR_MAX_THREADS];
+  void *ctx[LECTOR_MAX_THREADS];
+  if (!job || job->struct_size < sizeof *job || !job->corpus || !job->fn ||
+      job->nworkers < 1 || job->nworkers > LECTOR_MAX_THREADS) {
+    if (err) *err = host_errorf("doc_pool: malformed job (struct size, "
+                                "corpus, fn or nworkers 1..%d)",
+                                LECTOR_MAX_THREADS);
+    return LECTOR_ERR;
+  }
+  lector_corpus *c = corpus_retain(job->corpus);
+  size_t n = corpus_count(c), todo = n;
+  if (job->skip)
+    for (size_t i = 0; i < n; i++) todo -= job->skip[i] < 0;
+  lector_progress *bar = job->label ? host_progress_begin(job->label, todo)
+                                    : NULL;
+  for (int w = 0; w < job->nworkers; w++) {
+    ws[w] = (doc_worker){job, bar, job->ctx ? job->ctx[w] : NULL};
+    ctx[w] = &ws[w];
+  }
+  pool_job pj = {
+    .n = n, .chunk = 1, .ctx = ctx, .nworkers = job->nworkers,
+    .fn = pool_doc, .done = pool_done, .interrupted = session_interrupted,
+    .errorf = host_errorf, .free = host_free_msg,
+  };
+  char *msg = NULL;
+  int rc = pool_run(&pj, &msg);
+  progress_end(bar);
+  corpus_release(c);
+  if (rc != LECTOR_OK && err) *err = msg;
+  else host_error_free(msg);
+  return rc;
+}
+
+/* --- the table ----------------------------------------------------------- */
 
 static const lector_host host = {
   .struct_size = sizeof(lector_host),
@@ -136,7 +207,7 @@ static const lector_host host = {
   .version = LECTOR_VERSION,
   .alloc = mem_alloc,
   .realloc = mem_realloc,
-  .free = host_free,
+  .free = host_free_msg,
   .log = host_log,
   .errorf = host_errorf,
   .register_module = loader_register_module,
@@ -165,6 +236,12 @@ static const lector_host host = {
   .output_file = output_file,
   .output_commit = host_output_commit,
   .output_abort = output_abort,
+  .corpus_check = lcorpus_check,
+  .doc_meta_push = lcorpus_push_meta,
+  .doc_meta = lcorpus_meta,
+  .group_keys = lcorpus_groups,
+  .pool_workers = host_pool_workers,
+  .doc_pool = host_doc_pool,
 };
 
 const lector_host *host_table(void) { return &host; }

@@ -4,12 +4,15 @@
 */
 #include "lua_corpus.h"
 
+#include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <lauxlib.h>
 
 #include "lua_lector.h"
+#include "mem.h"
 #include "util.h"
 
 #define CORPUS_MT "lector.corpus"
@@ -21,9 +24,12 @@ typedef struct lcorpus {
 
 typedef struct ldoc {
   corpus *c;           /* a reference of its own: a doc outlives its corpus
-                          userdata */
+                          userdata; NULL once finalised (__gc) */
   size_t i;
 } ldoc;
+
+#define DOC_GONE "a document was used after it was garbage-collected " \
+  "(from a __gc metamethod?)"
 
 /* --- access ---------------------------------------------------------------- */
 
@@ -32,21 +38,39 @@ corpus *lcorpus_test(lua_State *L, int idx) {
   return u ? u->c : NULL;
 }
 
+/* The open corpus at idx; errors say "corpus is closed" for a closed one
+** (not "corpus expected, got userdata").  fname NULL: an argument error
+** of the running function.  [-0, +0, v] */
+static corpus *check_open(lua_State *L, int idx, const char *fname) {
+  lcorpus *u = luaL_testudata(L, idx, CORPUS_MT);
+  if (u && u->c) return u->c;
+  if (fname)
+    luaL_error(L, u ? "%s: corpus is closed" : "%s: expected a corpus, got %s",
+               fname, luaL_typename(L, idx));
+  if (u) luaL_argerror(L, idx, "corpus is closed");
+  luaL_typeerror(L, idx, "corpus");
+  return NULL;
+}
+
 static corpus *check_corpus(lua_State *L, int idx) {
-  lcorpus *u = luaL_checkudata(L, idx, CORPUS_MT);
-  if (!u->c) luaL_argerror(L, idx, "corpus is closed");
-  return u->c;
+  return check_open(L, idx, NULL);
+}
+
+lector_corpus *lcorpus_check(lua_State *L, int idx, const char *fname) {
+  return check_open(L, idx, fname);
 }
 
 corpus *ldoc_test(lua_State *L, int idx, size_t *index) {
   ldoc *d = luaL_testudata(L, idx, DOC_MT);
   if (!d) return NULL;
+  if (!d->c) luaL_error(L, DOC_GONE);
   if (index) *index = d->i;
   return d->c;
 }
 
 static const corpus_doc *check_doc(lua_State *L, int idx, ldoc **out) {
   ldoc *d = luaL_checkudata(L, idx, DOC_MT);
+  if (!d->c) luaL_error(L, DOC_GONE);
   if (out) *out = d;
   return corpus_doc_at(d->c, d->i);
 }
@@ -95,7 +119,7 @@ static void push_date_part(lua_State *L, const corpus_doc *d, size_t n) {
   else lua_pushnil(L);
 }
 
-static void push_meta(lua_State *L, corpus *c, const corpus_doc *d) {
+static void push_meta(lua_State *L, const corpus *c, const corpus_doc *d) {
   lua_newtable(L);
   for (const char *p = d->meta; p && *p;) {
     const char *v = p + strlen(p) + 1;
@@ -111,6 +135,22 @@ static void push_meta(lua_State *L, corpus *c, const corpus_doc *d) {
     lua_pushstring(L, corpus_date_source_name(d->date_source));
     lua_setfield(L, -2, "date_source");
   }
+}
+
+void lcorpus_push_meta(lua_State *L, const corpus *c, size_t i) {
+  const corpus_doc *d = corpus_doc_at(c, i);
+  if (d) push_meta(L, c, d);
+  else lua_pushnil(L);
+}
+
+const char *lcorpus_meta(const corpus *c, size_t i, const char *key) {
+  const corpus_doc *d = corpus_doc_at(c, i);
+  for (const char *p = d ? d->meta : NULL; p && *p;) {
+    const char *v = p + strlen(p) + 1;
+    if (strcmp(p, key) == 0) return v;
+    p = v + strlen(v) + 1;
+  }
+  return NULL;
 }
 
 static const char *const doc_fields[] = {
@@ -181,6 +221,7 @@ static int doc_summary(lua_State *L) {
 
 static int doc_eq(lua_State *L) {
   ldoc *a = luaL_checkudata(L, 1, DOC_MT), *b = luaL_checkudata(L, 2, DOC_MT);
+  if (!a->c || !b->c) luaL_error(L, DOC_GONE);
   lua_pushboolean(L, corpus_doc_at(a->c, a->i) == corpus_doc_at(b->c, b->i));
   return 1;
 }
@@ -202,7 +243,7 @@ static int corpus_len(lua_State *L) {
 /* Upvalues: the corpus, the next index, the progress bar.  A step
 ** counts the previous document done; the last one ends the bar. */
 static int corpus_each_step(lua_State *L) {
-  corpus *c = check_corpus(L, lua_upvalueindex(1));
+  corpus *c = check_open(L, lua_upvalueindex(1), "corpus:each");
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
   if (i > 0) progress_add(lector_progress_at(L, lua_upvalueindex(3)), 1);
   if ((size_t)i >= corpus_count(c)) {
@@ -258,8 +299,18 @@ static void push_subset(lua_State *L, corpus *c, const idx_list *l) {
   lcorpus_push(L, sub);
 }
 
+/* The corpus userdata at idx, for checking after a script's function ran
+** that it was not closed meanwhile.  [-0, +0, v] */
+static corpus *still_open(lua_State *L, int idx, const char *fname,
+                          const char *what) {
+  lcorpus *u = lua_touserdata(L, idx);
+  if (!u->c) luaL_error(L, "%s: corpus was closed during %s", fname, what);
+  return u->c;
+}
+
 /* corpus:filter(fn) -> a corpus of the documents for which fn(doc) is
-** true.  A slow fn gets a progress bar. */
+** true.  A slow fn gets a progress bar.  The corpus value stays at 1, and
+** is checked after every call of fn: fn may close it. */
 static int corpus_filter(lua_State *L) {
   corpus *c = check_corpus(L, 1);
   luaL_checktype(L, 2, LUA_TFUNCTION);
@@ -271,6 +322,7 @@ static int corpus_filter(lua_State *L) {
     lua_pushvalue(L, 2);
     push_doc(L, c, i);
     lua_call(L, 1, 1);
+    c = still_open(L, 1, "corpus:filter", "filter");
     if (lua_toboolean(L, -1)) l->idx[l->n++] = i;
     lua_pop(L, 1);
     progress_add(bar, 1);
@@ -280,29 +332,230 @@ static int corpus_filter(lua_State *L) {
   return 1;
 }
 
-/* Push the group key of document i by field name or function at 2. */
-static void push_key(lua_State *L, corpus *c, size_t i) {
-  if (lua_type(L, 2) == LUA_TFUNCTION) {
-    lua_pushvalue(L, 2);
+/* --- group keys: one implementation for corpus:group_by and plugins ------ */
+
+/* Fields of a document that make no sense as group keys: the text, the
+** metadata table, the length.  (A function can still bucket them.) */
+static const char *const not_keys[] = {"text", "meta", "bytes", NULL};
+
+/* Raise unless the value at idx is a usable `by`.  [-0, +0, v] */
+static void check_by(lua_State *L, int idx, const char *fname) {
+  int t = lua_type(L, idx);
+  if (t == LUA_TFUNCTION) return;
+  if (t != LUA_TSTRING)
+    luaL_error(L, "%s: 'by' must be a field name, a front-matter key or a "
+               "function, got %s", fname, luaL_typename(L, idx));
+  const char *k = lua_tostring(L, idx);
+  if (!*k) luaL_error(L, "%s: 'by' is an empty string", fname);
+  for (int i = 0; not_keys[i]; i++)
+    if (strcmp(k, not_keys[i]) == 0)
+      luaL_error(L, "%s: cannot group by '%s' (keys: date, month, year, id, "
+                 "path, title, index, a front-matter key, or a function of "
+                 "the document)", fname, k);
+}
+
+/* Push the key of document i by the field name or function at by; a
+** function's result is checked by the caller.  [-0, +1, e] */
+static void push_key(lua_State *L, corpus *c, size_t i, int by) {
+  if (lua_type(L, by) == LUA_TFUNCTION) {
+    lua_pushvalue(L, by);
     push_doc(L, c, i);
     lua_call(L, 1, 1);
     return;
   }
-  const char *k = lua_tostring(L, 2);
+  const char *k = lua_tostring(L, by);
   const corpus_doc *d = corpus_doc_at(c, i);
   ldoc u = {c, i};
-  if (strcmp(k, "text") != 0 && strcmp(k, "meta") != 0 &&
-      push_field(L, &u, d, k))
-    return;
-  for (const char *p = d->meta; p && *p;) {        /* a front-matter key */
-    const char *v = p + strlen(p) + 1;
-    if (strcmp(p, k) == 0) {
-      lua_pushstring(L, v);
-      return;
-    }
-    p = v + strlen(v) + 1;
+  if (push_field(L, &u, d, k)) return;
+  const char *v = lcorpus_meta(c, i, k);            /* a front-matter key */
+  if (v) lua_pushstring(L, v);
+  else lua_pushnil(L);
+}
+
+/* The result of lcorpus_groups, in counted memory freed by __gc. */
+typedef struct groups_data {
+  lector_groups g;
+  int32_t *group, *member;
+  size_t *first;
+  size_t cap;          /* of member */
+} groups_data;
+
+static int groups_data_gc(lua_State *L) {
+  groups_data *gd = lua_touserdata(L, 1);
+  mem_free(gd->group);
+  mem_free(gd->member);
+  mem_free(gd->first);
+  memset(gd, 0, sizeof *gd);
+  return 0;
+}
+
+static groups_data *new_groups_data(lua_State *L, size_t n) {
+  groups_data *gd = lua_newuserdatauv(L, sizeof *gd, 0);
+  memset(gd, 0, sizeof *gd);
+  if (luaL_newmetatable(L, "lector.groups_data")) {
+    lua_pushcfunction(L, groups_data_gc);
+    lua_setfield(L, -2, "__gc");
   }
-  lua_pushnil(L);
+  lua_setmetatable(L, -2);
+  if (n >= INT32_MAX || n + 1 > SIZE_MAX / sizeof(size_t))
+    luaL_error(L, "too many documents to group (%I)", (lua_Integer)n);
+  gd->group = mem_alloc((n ? n : 1) * sizeof *gd->group);
+  gd->first = mem_alloc((n + 1) * sizeof *gd->first);
+  if (!gd->group || !gd->first) luaL_error(L, "out of memory");
+  gd->g.ndocs = n;
+  return gd;
+}
+
+/* Append group id m (1-based, provisional) to gd's members. */
+static void add_member(lua_State *L, groups_data *gd, size_t *nm, int32_t m) {
+  if (*nm == gd->cap) {
+    size_t cap = gd->cap ? gd->cap * 2 : 64;
+    if (cap < gd->cap || cap > SIZE_MAX / sizeof *gd->member)
+      luaL_error(L, "out of memory");
+    int32_t *p = mem_realloc(gd->member, cap * sizeof *p);
+    if (!p) luaL_error(L, "out of memory");
+    gd->member = p;
+    gd->cap = cap;
+  }
+  gd->member[(*nm)++] = m;
+}
+
+/* One key at -1 for document i: its provisional id (1-based, in order of
+** first appearance) from the table at ids, adding it to the list at keys.
+** Pops the key.  [-1, +0, e] */
+static int32_t key_id(lua_State *L, int ids, int keys, corpus *c, size_t i,
+                      const char *fname) {
+  int t = lua_type(L, -1);
+  if (t != LUA_TSTRING && t != LUA_TNUMBER)
+    luaL_error(L, "%s: the key of %s is a %s (want a string, a number or a "
+               "list of them)", fname, corpus_doc_at(c, i)->id,
+               lua_typename(L, t));
+  if (t == LUA_TNUMBER && isnan(lua_tonumber(L, -1)))
+    luaL_error(L, "%s: the key of %s is NaN", fname, corpus_doc_at(c, i)->id);
+  lua_pushvalue(L, -1);
+  if (lua_rawget(L, ids) == LUA_TNIL) {
+    lua_Unsigned k = lua_rawlen(L, keys) + 1;
+    if (k >= INT32_MAX) luaL_error(L, "%s: too many groups", fname);
+    lua_pop(L, 1);
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, keys, (lua_Integer)k);
+    lua_pushinteger(L, (lua_Integer)k);
+    lua_rawset(L, ids);                      /* pops the key too */
+    return (int32_t)k;
+  }
+  int32_t k = (int32_t)lua_tointeger(L, -1);
+  lua_pop(L, 2);
+  return k;
+}
+
+/* The keys of document i (the value at -1: nil, a key, or a list) into
+** gd's members.  Pops the value.  [-1, +0, e] */
+static void doc_keys(lua_State *L, groups_data *gd, size_t *nm, int ids,
+                     int keys, corpus *c, size_t i, const char *fname) {
+  size_t start = *nm;
+  if (lua_type(L, -1) == LUA_TTABLE) {
+    lua_Unsigned len = lua_rawlen(L, -1);
+    if (len == 0)
+      luaL_error(L, "%s: the key of %s is an empty list (return nil to "
+                 "leave a document out)", fname, corpus_doc_at(c, i)->id);
+    for (lua_Unsigned j = 1; j <= len; j++) {
+      lua_rawgeti(L, -1, (lua_Integer)j);
+      int32_t m = key_id(L, ids, keys, c, i, fname);
+      int seen = 0;
+      for (size_t x = start; x < *nm; x++) seen |= gd->member[x] == m;
+      if (!seen) add_member(L, gd, nm, m);
+    }
+  } else if (!lua_isnil(L, -1)) {
+    lua_pushvalue(L, -1);
+    add_member(L, gd, nm, key_id(L, ids, keys, c, i, fname));
+  }
+  lua_pop(L, 1);
+}
+
+static int key_less(lua_State *L);
+
+/* Sort the list at keys as pairs() walks a group table.  [-0, +0, e] */
+static void sort_keys(lua_State *L, int keys) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  lua_getfield(L, -1, "table");
+  lua_getfield(L, -1, "sort");
+  lua_pushvalue(L, keys);
+  lua_pushcfunction(L, key_less);
+  lua_call(L, 2, 0);
+  lua_pop(L, 2);
+}
+
+const lector_groups *lcorpus_groups(lua_State *L, int cidx, int by,
+                                    const char *fname) {
+  cidx = lua_absindex(L, cidx);
+  by = lua_absindex(L, by);
+  corpus *c = check_open(L, cidx, fname);
+  check_by(L, by, fname);
+  int fn = lua_type(L, by) == LUA_TFUNCTION;
+  size_t n = corpus_count(c), nm = 0;
+  groups_data *gd = new_groups_data(L, n);         /* result 1 */
+  int top = lua_gettop(L);
+  lua_newtable(L);                                 /* top+1: keys */
+  lua_newtable(L);                                 /* top+2: key -> id */
+  progress *bar = lector_progress_push(L, fname, "docs", n);    /* top+3 */
+  for (size_t i = 0; i < n; i++) {
+    push_key(L, c, i, by);
+    if (fn) c = still_open(L, cidx, fname, "the 'by' function");
+    gd->first[i] = nm;
+    doc_keys(L, gd, &nm, top + 2, top + 1, c, i, fname);
+    progress_add(bar, 1);
+  }
+  gd->first[n] = nm;
+  lector_progress_done(L, top + 3);
+  size_t ng = lua_rawlen(L, top + 1);
+  /* provisional id -> rank in sorted order */
+  int32_t *rank = lua_newuserdatauv(L, (ng ? ng : 1) * sizeof *rank, 0);
+  sort_keys(L, top + 1);
+  for (size_t g = 0; g < ng; g++) {
+    lua_rawgeti(L, top + 1, (lua_Integer)g + 1);
+    lua_rawget(L, top + 2);
+    rank[lua_tointeger(L, -1) - 1] = (int32_t)g;
+    lua_pop(L, 1);
+  }
+  for (size_t x = 0; x < nm; x++) gd->member[x] = rank[gd->member[x] - 1];
+  for (size_t i = 0; i < n; i++) {
+    gd->group[i] = gd->first[i] < gd->first[i + 1]
+                       ? gd->member[gd->first[i]] : -1;
+    gd->g.multi |= gd->first[i + 1] - gd->first[i] > 1;
+  }
+  gd->g.ngroups = ng;
+  gd->g.group = gd->group;
+  gd->g.first = gd->first;
+  gd->g.member = gd->member;
+  lua_settop(L, top + 1);                          /* holder, keys */
+  return &gd->g;
+}
+
+/* corpus:group_by(key_or_fn) -> {key = corpus}; pairs() gives the keys in
+** order.  The keys are lcorpus_groups's (plugin.h: group_keys); documents
+** whose key is nil are left out, a list puts a document in each group. */
+static int corpus_group_by(lua_State *L) {
+  lua_settop(L, 2);
+  const lector_groups *g = lcorpus_groups(L, 1, 2, "corpus:group_by");
+  corpus *c = check_corpus(L, 1);                  /* 3: holder, 4: keys */
+  size_t ng = g->ngroups ? g->ngroups : 1;
+  lua_createtable(L, 0, g->ngroups < INT32_MAX ? (int)g->ngroups : 0); /* 5 */
+  size_t *count = lua_newuserdatauv(L, ng * sizeof *count, 0);      /* 6 */
+  memset(count, 0, ng * sizeof *count);
+  for (size_t x = 0; x < g->first[g->ndocs]; x++) count[g->member[x]]++;
+  for (size_t k = 0; k < g->ngroups; k++) {
+    idx_list *l = new_list(L, count[k]);
+    for (size_t i = 0; i < g->ndocs; i++)
+      for (size_t x = g->first[i]; x < g->first[i + 1]; x++)
+        if ((size_t)g->member[x] == k) l->idx[l->n++] = i;
+    lua_rawgeti(L, 4, (lua_Integer)k + 1);
+    push_subset(L, c, l);
+    lua_rawset(L, 5);
+    lua_pop(L, 1);
+  }
+  lua_settop(L, 5);
+  lcorpus_sorted_pairs(L, 5);
+  return 1;
 }
 
 /* Keys sort numbers first, then strings, each in their natural order. */
@@ -360,55 +613,6 @@ void lcorpus_sorted_pairs(lua_State *L, int idx) {
   lua_setmetatable(L, idx);
 }
 
-/* corpus:group_by(key_or_fn) -> {key = corpus}; pairs() gives the keys in
-** order.  key is a field (date, month, year, id, title, bytes) or a
-** front-matter key; fn(doc) returns a string or number.  Documents whose
-** key is nil are left out. */
-static int corpus_group_by(lua_State *L) {
-  corpus *c = check_corpus(L, 1);
-  if (lua_type(L, 2) != LUA_TFUNCTION && lua_type(L, 2) != LUA_TSTRING)
-    luaL_typeerror(L, 2, "field name or function");
-  size_t n = corpus_count(c);
-  lua_settop(L, 2);
-  progress *bar = lector_progress_push(L, "corpus:group_by", "docs", n); /* 3 */
-  lua_newtable(L);                     /* 4: key -> index list userdata */
-  for (size_t i = 0; i < n; i++) {
-    progress_add(bar, 1);
-    push_key(L, c, i);
-    int t = lua_type(L, -1);
-    if (t == LUA_TNIL) {
-      lua_pop(L, 1);
-      continue;
-    }
-    if (t != LUA_TSTRING && t != LUA_TNUMBER)
-      luaL_error(L, "group_by: the key of %s is a %s (want a string or "
-                 "number)", corpus_doc_at(c, i)->id, lua_typename(L, t));
-    lua_pushvalue(L, -1);
-    if (lua_rawget(L, 4) == LUA_TNIL) {
-      lua_pop(L, 1);
-      new_list(L, n - i);
-      lua_pushvalue(L, -2);
-      lua_pushvalue(L, -2);
-      lua_rawset(L, 4);
-    }
-    idx_list *l = lua_touserdata(L, -1);
-    l->idx[l->n++] = i;
-    lua_pop(L, 2);
-  }
-  lector_progress_done(L, 3);
-  lua_newtable(L);                     /* 5: key -> corpus */
-  lua_pushnil(L);
-  while (lua_next(L, 4)) {
-    push_subset(L, c, lua_touserdata(L, -1));
-    lua_pushvalue(L, -3);
-    lua_insert(L, -2);
-    lua_rawset(L, 5);
-    lua_pop(L, 1);
-  }
-  lcorpus_sorted_pairs(L, 5);
-  return 1;
-}
-
 /* The first and last dates, into buf (""). */
 static void date_range(corpus *c, char lo[11], char hi[11]) {
   int32_t min = 0, max = 0;
@@ -456,6 +660,11 @@ static void push_warnings(lua_State *L, corpus *c) {
 }
 
 static int corpus_index(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TSTRING) {      /* methods, even when closed: */
+    luaL_getmetafield(L, 1, "__methods");   /* they say "corpus is closed" */
+    if (lua_getfield(L, -1, lua_tostring(L, 2)) != LUA_TNIL) return 1;
+    lua_pop(L, 2);
+  }
   corpus *c = check_corpus(L, 1);
   if (lua_type(L, 2) == LUA_TNUMBER) {
     lua_Integer i = luaL_checkinteger(L, 2);
@@ -519,7 +728,14 @@ static const char **check_strings(lua_State *L, int idx, const char *what,
   if (lua_type(L, idx) != LUA_TTABLE)
     luaL_error(L, "lector.load: %s must be a string or a list of strings",
                what);
-  *n = (size_t)luaL_len(L, idx);
+  lua_Integer len = luaL_len(L, idx);
+  /* __len is the script's: check it against the memory it would take and
+  ** against the table itself before allocating for it. */
+  if (len < 0 || (lua_Unsigned)len > SIZE_MAX / sizeof(char *) ||
+      (lua_Unsigned)len > lua_rawlen(L, idx))
+    luaL_error(L, "lector.load: %s has a length of %I, but holds %I items",
+               what, len, (lua_Integer)lua_rawlen(L, idx));
+  *n = (size_t)len;
   const char **v = lua_newuserdatauv(L, (*n ? *n : 1) * sizeof *v, 0);
   for (size_t i = 0; i < *n; i++) {
     lua_rawgeti(L, idx, (lua_Integer)i + 1);
@@ -560,9 +776,16 @@ static void parse_opts(lua_State *L, int t, corpus_opts *o) {
   if (lua_getfield(L, t, "encoding") != LUA_TNIL)
     o->encoding = luaL_checkstring(L, -1);
   if (lua_getfield(L, t, "threads") != LUA_TNIL) {
-    lua_Integer n = luaL_checkinteger(L, -1);
-    if (n < 0 || n > 256)
-      luaL_error(L, "lector.load: opts.threads must be 0..256, not %I", n);
+    int isint = 0;
+    lua_Integer n = lua_tointegerx(L, -1, &isint);
+    if (lua_type(L, -1) != LUA_TNUMBER || !isint)
+      luaL_error(L, "lector.load: opts.threads: expected an integer, got %s",
+                 lua_type(L, -1) == LUA_TNUMBER
+                     ? lua_pushfstring(L, "%f", lua_tonumber(L, -1))
+                     : luaL_typename(L, -1));
+    if (n < 0 || n > LECTOR_MAX_THREADS)
+      luaL_error(L, "lector.load: opts.threads: expected 0 (all cores) to %d, "
+                 "got %I", LECTOR_MAX_THREADS, n);
     o->threads = (int)n;
   }
   o->strict = opt_bool(L, t, "strict");

@@ -26,6 +26,19 @@ void lcorpus_check_text(lua_State *L, int idx, lector_text *out);
 /* Make the table at idx a group table: pairs() walks its keys in order,
 ** numbers then strings (see lector_host.sorted_pairs). [-0, +0, m] */
 void lcorpus_sorted_pairs(lua_State *L, int idx);
+/* The open corpus at idx, or an error "<fname>: corpus is closed" /
+** "<fname>: expected a corpus, got X".  [-0, +0, v] */
+corpus *lcorpus_check(lua_State *L, int idx, const char *fname);
+/* Push doc.meta of document i of c (nil past the end). [-0, +1, m] */
+void lcorpus_push_meta(lua_State *L, const corpus *c, size_t i);
+/* The front-matter value of key in document i, or NULL. */
+const char *lcorpus_meta(const corpus *c, size_t i, const char *key);
+/* The groups of the corpus at cidx by the `by` value at by, with
+** corpus:group_by's semantics and messages prefixed with fname (see
+** lector_host.group_keys).  Pushes the userdata owning the result, then
+** the sorted list of keys.  [-0, +2, e] */
+const lector_groups *lcorpus_groups(lua_State *L, int cidx, int by,
+                                    const char *fname);
 /* lector.load(path_or_list, opts). [-2, +1, e] */
 int lcorpus_load(lua_State *L);
 

@@ -44,6 +44,11 @@
 #define LECTOR_ABI_MAJOR 1
 #define LECTOR_ABI_MINOR 3
 
+/* The most worker threads any call uses.  Everywhere a function takes a
+** `threads` option, 0 means one per online core (at most this), 1..this
+** is that many, and anything else is an error, never clamped. */
+#define LECTOR_MAX_THREADS 64
+
 /* Name of the exported entry function; the ABI major is part of it. */
 #define LECTOR_ENTRY "lector_plugin_v1"
 
@@ -131,6 +136,67 @@ typedef struct lector_text {
   void *owner_;         /* host-private: release with host->text_release
                            (NULL: borrowed from a Lua string, nothing to do) */
 } lector_text;
+
+/* ------------------------------------------------------------------------
+** Groups of documents (ABI 1.3): what host->group_keys derives from a
+** `by` option, with corpus:group_by's semantics.  Groups are numbered
+** 0 .. ngroups-1 in the order pairs() visits corpus:group_by's result
+** (numbers, then strings, each ascending).
+*/
+typedef struct lector_groups {
+  size_t ndocs;          /* documents of the corpus */
+  size_t ngroups;        /* distinct keys */
+  /* group[i]: the group of document i, -1 when its key is nil (the
+  ** document is left out); for a document in several groups, its first. */
+  const int32_t *group;
+  /* Every group of document i: member[first[i] .. first[i + 1]) (one
+  ** entry for most documents, none when left out, several when a `by`
+  ** function returned a list).  first has ndocs + 1 entries. */
+  const size_t *first;
+  const int32_t *member;
+  int multi;             /* some document is in more than one group */
+} lector_groups;
+
+/* ------------------------------------------------------------------------
+** The document pool (ABI 1.3): host->doc_pool runs a function over the
+** documents of a corpus on several threads.  The host owns the threads,
+** hands out documents one at a time from a shared counter, reads each
+** document's text and releases it after fn, polls the interrupt flag
+** between documents, stops every worker at the first error, and counts
+** the documents on one progress bar.
+*/
+
+/* Document i with its text (valid during the call), on a worker thread,
+** with that worker's ctx.  LECTOR_OK, LECTOR_POOL_STOPPED (this worker
+** gave up because another one failed: not an error of its own), or a
+** code with *err (host->errorf). */
+typedef int (*lector_doc_fn)(void *ctx, size_t i, const lector_text *text,
+                             char **err);
+#define LECTOR_POOL_STOPPED (-1)
+
+typedef struct lector_pool {
+  size_t struct_size;    /* sizeof(lector_pool) as the plugin saw it */
+  lector_corpus *corpus; /* retained by the pool for the run */
+  int nworkers;          /* from host->pool_workers; worker 0 is the
+                            calling thread */
+  void *const *ctx;      /* ctx[w] for worker w (NULL: all NULL) */
+  lector_doc_fn fn;
+  /* Optional: once per worker after its last document, failed set when
+  ** the run is stopping on an error (then it must not wait for other
+  ** workers).  On the worker's thread, or the caller's for a worker whose
+  ** thread could not be started. */
+  void (*done)(void *ctx, int failed);
+  /* Optional: a document whose text cannot be read (it changed, it is
+  ** gone).  Given the message (the callee frees it with host->free), it
+  ** returns LECTOR_OK to go on with the others or an error code to stop
+  ** (then *err).  NULL: the read error stops the run. */
+  int (*unreadable)(void *ctx, size_t i, char *msg, char **err);
+  /* Optional: documents with skip[i] < 0 are not read (a group array with
+  ** -1 for left-out documents fits). */
+  const int32_t *skip;
+  /* Progress bar label ("ngram.count"), or NULL for no bar. */
+  const char *label;
+} lector_pool;
 
 /* ------------------------------------------------------------------------
 ** The host table.  Append-only: new fields go at the end and raise
@@ -264,6 +330,40 @@ struct lector_host {
   /* Give up: remove the temporary, free o (NULL is fine).  Call it on
   ** every error path between open and commit. */
   void (*output_abort)(lector_output *o);
+
+  /* --- metadata, group keys, the document pool (ABI 1.3) ------------------ */
+  /* The open corpus at idx; otherwise raises "<fname>: corpus is closed"
+  ** or "<fname>: bad argument ... (corpus expected, got X)".  [-0, +0, v] */
+  lector_corpus *(*corpus_check)(lua_State *L, int idx, const char *fname);
+  /* Push doc.meta of document i of c: a new table, exactly as a script
+  ** sees it (front-matter keys, encoding, utf8, date_source).
+  ** [-0, +1, m] */
+  void (*doc_meta_push)(lua_State *L, const lector_corpus *c, size_t i);
+  /* The front-matter value of key in document i, or NULL (no such key or
+  ** document).  Owned by the corpus.  Any thread. */
+  const char *(*doc_meta)(const lector_corpus *c, size_t i, const char *key);
+  /* Derive the groups of the corpus at corpus_idx by the `by` value at
+  ** by_idx, exactly as corpus:group_by(by) does: a field ("date",
+  ** "month", "year", "id", "path", "title", "index"), else a front-matter
+  ** key, or a function of the document returning a string, a number, nil
+  ** (left out) or a list of strings/numbers (one group each).  Errors name
+  ** fname, with corpus:group_by's wording: a bad `by` ("text", "meta",
+  ** "bytes", "", not a string or function), a bad key, a NaN key, the
+  ** corpus closed by the function.  Pushes a userdata owning the result
+  ** (keep it on the stack while using the struct), then the list of keys
+  ** (keys[g + 1] is group g's key).  [-0, +2, e] */
+  const lector_groups *(*group_keys)(lua_State *L, int corpus_idx,
+                                     int by_idx, const char *fname);
+  /* Workers the pool uses for `threads` (0: all cores; 1 ..
+  ** LECTOR_MAX_THREADS) over ndocs documents: never more than ndocs,
+  ** at least 1.  Size ctx arrays with it. */
+  int (*pool_workers)(int threads, size_t ndocs);
+  /* Run job (see lector_pool) and return when every worker is done.  The
+  ** Lua thread only; it does not touch the Lua state, so fn must not
+  ** either.  LECTOR_OK, or the first error with *err: LECTOR_EINTERRUPT,
+  ** a text that cannot be read (without `unreadable`), fn's, LECTOR_ERR
+  ** (a thread could not start; job malformed). */
+  int (*doc_pool)(const lector_pool *job, char **err);
 };
 
 /* True when the host table has field f (added at some minor version). */
