@@ -354,6 +354,14 @@ static int iconv_emit(worker *w, const char *path, const char *out, size_t n,
                       scan *sc, char **msg) {
   const char *nul = memchr(out, '\0', n);
   if (nul) return *msg = binary(w->L, path, sc->total + (uint64_t)(nul - out)), ST_SKIP;
+  size_t v = enc_utf8_check(out, n);     /* iconv emits whole characters */
+  if (v != n) {                          /* glibc: UTF-8 past U+10FFFF */
+    *msg = corpus_pathf(path, "cannot convert from %s (iconv gave invalid "
+                        "UTF-8 at byte %llu of the text)%s", w->L->o->encoding,
+                        (unsigned long long)(sc->total + v),
+                        corpus_skip_tail(w->L->o));
+    return ST_SKIP;
+  }
   head_add(w, out, n);
   sc->total += n;
   return ST_OK;

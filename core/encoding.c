@@ -162,5 +162,11 @@ int enc_iconv_convert(iconv_t cd, const char *s, size_t len, util_buf *out,
     return -1;
   }
   out->data[out->len] = '\0';
+  size_t v = enc_utf8_check(out->data, out->len);
+  if (v != out->len) {               /* glibc lets UTF-8 past U+10FFFF through */
+    *bad_off = v < len ? v : len;
+    *err_no = EILSEQ;
+    return -1;
+  }
   return 0;
 }

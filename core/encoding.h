@@ -41,9 +41,12 @@ size_t enc_cp1252_src_offset(const char *s, size_t len, size_t dec_off);
 int enc_iconv_open(const char *name, iconv_t *cd, char **err);
 
 /* Convert s[0..len) with cd (reset first) into out, replacing out's
-** contents; out->data[out->len] is '\0'.  Returns 0; -1 when the input
-** cannot be converted (*bad_off = input offset, *err_no = EILSEQ or
-** EINVAL); -2 when out of memory. */
+** contents; out->data[out->len] is '\0' and on success it is valid UTF-8.
+** Returns 0; -1 when the input cannot be converted (*bad_off = input
+** offset, *err_no = EILSEQ or EINVAL) or iconv's output is not valid
+** UTF-8 (glibc passes UTF-8 beyond U+10FFFF through: *bad_off = the
+** output offset, which is the input offset for UTF-8 input, *err_no =
+** EILSEQ); -2 when out of memory. */
 int enc_iconv_convert(iconv_t cd, const char *s, size_t len, util_buf *out,
                       size_t *bad_off, int *err_no);
 

@@ -879,6 +879,19 @@ static void iconv_encoding(void **state) {
   corpus_release(c);
 }
 
+/* encoding = "UTF-8" through iconv: glibc lets code points past U+10FFFF
+** through, so the text is checked (found by fuzz_encoding). */
+static void iconv_invalid_output(void **state) {
+  (void)state;
+  WRITE_LIT(tp("big.txt"), "ok \xF5\x84\x8E\x8E\n");
+  corpus_opts o = {.quiet = 1, .encoding = "UTF-8"};
+  corpus *c = load(tp("big.txt"), &o);
+  assert_int_equal(corpus_count(c), 0);
+  assert_contains(corpus_warning(c, 0), "big.txt: cannot convert from UTF-8 "
+                  "(iconv gave invalid UTF-8 at byte 3 of the text), skipped");
+  corpus_release(c);
+}
+
 static void iconv_utf16(void **state) {
   (void)state;
   const char *s = " date 2020-06-03 Title\nBody\n";
@@ -1317,6 +1330,7 @@ int main(void) {
     T(raw_encoding),
     T(iconv_encoding),
     T(iconv_utf16),
+    T(iconv_invalid_output),
     T(iconv_unknown_and_unconvertible),
     T(bom_and_crlf),
     T(fixture_articles),

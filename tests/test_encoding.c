@@ -225,6 +225,25 @@ static void iconv_invalid_input(void **state) {
   util_buf_free(&out);
 }
 
+/* glibc converts UTF-8 beyond U+10FFFF to itself: the result must still
+** be valid UTF-8, so that is an error (found by fuzz_encoding). */
+static void iconv_output_checked(void **state) {
+  (void)state;
+  iconv_t cd;
+  char *err = NULL;
+  util_buf out = {0};
+  size_t bad = 99;
+  int e = 0;
+  assert_int_equal(enc_iconv_open("UTF-8", &cd, &err), 0);
+  assert_int_equal(enc_iconv_convert(cd, "a\xF5\x84\x8E\x8E" "b", 6, &out, &bad, &e), -1);
+  assert_int_equal(bad, 1);
+  assert_int_equal(e, EILSEQ);
+  assert_int_equal(enc_iconv_convert(cd, "a\xF4\x8F\xBF\xBF" "b", 6, &out, &bad, &e), 0);
+  assert_int_equal(out.len, 6);
+  iconv_close(cd);
+  util_buf_free(&out);
+}
+
 static void iconv_unknown_name(void **state) {
   (void)state;
   iconv_t cd;
@@ -272,6 +291,7 @@ int main(void) {
     cmocka_unit_test(iconv_latin1),
     cmocka_unit_test(iconv_utf16),
     cmocka_unit_test(iconv_invalid_input),
+    cmocka_unit_test(iconv_output_checked),
     cmocka_unit_test(iconv_unknown_name),
     cmocka_unit_test(iconv_grows_output),
   };
