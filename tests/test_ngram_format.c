@@ -16,15 +16,28 @@
 
 #include "ng_env.h"
 #include "ng_format.h"
+#include "output.h"
 #include "ng_order.h"
 #include "ng_table.h"
 #include "ng_testvocab.h"
 
 static char dir[64];
 
+/* The host's output helper (core/output.c) stands in for host->output_*. */
+static void install_output(void) {
+  ng_env e;
+  memset(&e, 0, sizeof e);
+  e.output_open = output_open;
+  e.output_file = output_file;
+  e.output_commit = output_commit;
+  e.output_abort = output_abort;
+  ng_env_set(&e);
+}
+
 static int setup(void **state) {
   (void)state;
   tv_install();
+  install_output();
   snprintf(dir, sizeof dir, "/tmp/ngfmtXXXXXX");
   assert_non_null(mkdtemp(dir));
   return 0;
@@ -115,8 +128,12 @@ static void test_escape_roundtrip(void **state) {
   assert_int_equal(ng_unescape_word("\\x4", 3, &u), -1);
   assert_int_equal(ng_unescape_word("a b", 3, &u), -1);
   assert_int_equal(ng_unescape_word("\\x41\\X", 6, &u), -1);
-  assert_int_equal(ng_unescape_word("\\x41", 4, &u), 0);
-  assert_string_equal(u.p, "A");
+  /* one spelling per word: \x only for what ng_esc writes so */
+  assert_int_equal(ng_unescape_word("\\x41", 4, &u), -1);
+  assert_int_equal(ng_unescape_word("\\x09", 4, &u), -1);
+  assert_int_equal(ng_unescape_word("\\x1F", 4, &u), -1);
+  assert_int_equal(ng_unescape_word("\\x1f", 4, &u), 0);
+  assert_string_equal(u.p, "\x1f");
   ng_buf_free(&e);
   ng_buf_free(&u);
 }
@@ -138,14 +155,15 @@ static void test_save_load(void **state) {
   assert_int_equal(ng_format_save(path_of("t.tsv"), &t, &m, &err), 0);
   text = read_file(path_of("t.tsv"));
   assert_string_equal(text,
-    "#lector-ngram 1\tn=1..2\tskip=0\tdocs=7\tmin_count=1\t"
+    "#lector-ngram 2\tn=1..2\tskip=0\tdocs=7\tmin_count=1\t"
     "total=1:8589934601,2:3\toptions=lower=false\n"
     "a\t2\t2\n"
     "a b\t2\t1\n"
     "b\t5\t3\n"
     "back\\\\slash\t8589934593\t4\n"
     "new\\nline sp\\sace\t1\t1\n"
-    "tab\\there\t1\t1\n");
+    "tab\\there\t1\t1\n"
+    "#end 6 8589934604\n");
   free(text);
   assert_int_equal(ng_format_load(path_of("t.tsv"), &u, &m2, &err), 0);
   assert_int_equal(u.used, t.used);
@@ -177,6 +195,8 @@ static void bad(const char *text, const char *want) {
 }
 
 #define HDR "#lector-ngram 1\tn=1..2\tdocs=1\n"
+#define V2 "#lector-ngram 2\tn=1..2\tskip=0\tdocs=3\tmin_count=1\t" \
+           "total=1:30,2:30\toptions=\n"
 
 static void test_load_errors(void **state) {
   ng_table t;
@@ -185,11 +205,11 @@ static void test_load_errors(void **state) {
   (void)state;
   bad("", "bad.tsv:1: empty file");
   bad("gram\t1\t1\n", "bad.tsv:1: not a saved ngram table");
-  bad("#lector-ngram 2\tn=1\n", ":1: unsupported format version");
+  bad("#lector-ngram 3\tn=1\n", ":1: unsupported format version");
   bad("#lector-ngram 1\tdocs=3\n", ":1: the header has no n");
-  bad("#lector-ngram 1\tn=0\n", ":1: bad n");
-  bad("#lector-ngram 1\tn=1..6\n", ":1: bad n");
-  bad("#lector-ngram 1\tn=2..1\n", ":1: bad n");
+  bad("#lector-ngram 1\tn=0\n", ":1: bad header field 'n=0'");
+  bad("#lector-ngram 1\tn=1..6\n", ":1: bad header field 'n=1..6'");
+  bad("#lector-ngram 1\tn=2..1\n", ":1: bad header field 'n=2..1'");
   bad(HDR "a\t1\n", "bad.tsv:2: expected gram<TAB>count<TAB>df");
   bad(HDR "a\t1\t1\t1\n", ":2: expected gram");
   bad(HDR "a\t1\t1\nb\tx\t1\n", "bad.tsv:3: bad count");
@@ -203,16 +223,163 @@ static void test_load_errors(void **state) {
   bad(HDR "a\\q\t1\t1\n", ":2: bad escape");
   bad(HDR "a  b\t1\t1\n", ":2: empty word");
   bad(HDR "\n", ":2: expected gram");
-  bad("#lector-ngram 1\tn=1\ttotal=1:1\na\t2\t1\n", "less than the counts");
+  bad("#lector-ngram 1\tn=1\ttotal=1:1\na\t2\t1\n",
+      ":2: the counts add up to more than the header's total");
   assert_int_equal(ng_format_load(path_of("missing.tsv"), &t, &m, &err), -1);
   assert_non_null(strstr(err, "missing.tsv: No such file"));
   free(err);
-  /* no final newline, unknown header fields: fine */
-  write_file("ok.tsv", "#lector-ngram 1\tn=1\tfuture=x\na\t3\t1\nb\t1\t1");
+  /* version 1: unknown header fields are fine; a last line without its
+  ** LF is not (the file was cut) */
+  write_file("ok.tsv", "#lector-ngram 1\tn=1\tfuture=x\na\t3\t1\nb\t1\t1\n");
   assert_int_equal(ng_format_load(path_of("ok.tsv"), &t, &m, &err), 0);
   assert_int_equal(t.total[1], 4);
   ng_table_free(&t);
   ng_meta_free(&m);
+  bad("#lector-ngram 1\tn=1\na\t3\t1\nb\t1\t1", ":3: the last line has no end");
+}
+
+/* Issue 12 item 18: version 2 is strict, and every error names file:line
+** and what is wrong. */
+static void test_load_strict(void **state) {
+  (void)state;
+  /* the header: fields known, once, in order; total within n */
+  bad("#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\ttotal=2:5\t"
+      "options=\n#end 0 0\n", "bad.tsv:1: bad header field 'total=2:5'");
+  bad("#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\ttotal=1:5:7\t"
+      "options=\n#end 0 0\n", ":1: bad header field 'total=1:5:7'");
+  bad("#lector-ngram 2\tn=1..2\tskip=0\tdocs=1\tmin_count=1\ttotal=1:5\t"
+      "options=\n#end 0 0\n", ":1: bad header field 'total=1:5': its "
+      "lengths are not those of n");
+  bad("#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\ttotal=1:5\t"
+      "options=\tfuture=1\n#end 0 0\n", "bad header field 'future=1': "
+      "unknown field");
+  bad("#lector-ngram 2\tn=1\tskip=0\tskip=0\tdocs=1\tmin_count=1\t"
+      "total=1:5\toptions=\n#end 0 0\n", "'skip=0': given twice");
+  bad("#lector-ngram 2\tn=1\tdocs=1\tskip=0\tmin_count=1\ttotal=1:5\t"
+      "options=\n#end 0 0\n", "'docs=1': out of place");
+  bad("#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\ttotal=1:5\n"
+      "#end 0 0\n", ":1: the header has no options");
+  bad("#lector-ngram 2\tn=1\tskip=0\tdocs=01\tmin_count=1\ttotal=1:5\t"
+      "options=\n#end 0 0\n", "'docs=01'");
+  bad("#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=0\ttotal=1:5\t"
+      "options=\n#end 0 0\n", "'min_count=0'");
+  bad("#lector-ngram 2\tn=1\tskip=0\tdocs=9223372036854775808\t"
+      "min_count=1\ttotal=1:5\toptions=\n#end 0 0\n", "'docs=92233");
+  /* one spelling per word: "\x61" is not "a" */
+  bad(V2 "\\x61\t1\t1\na\t1\t1\n#end 2 2\n", "bad.tsv:2: bad escape");
+  /* df within docs, counts within a Lua integer and canonical */
+  bad(V2 "a\t4\t4\n#end 1 4\n", ":2: df greater than the header's docs");
+  bad(V2 "a\t9223372036854775808\t1\n#end 1 1\n", ":2: bad count");
+  bad(V2 "a\t18446744073709551615\t1\n#end 1 1\n", ":2: bad count");
+  bad(V2 "a\t01\t1\n#end 1 1\n", ":2: bad count");
+  bad(V2 "a\t1\t+1\n#end 1 1\n", ":2: bad df");
+  /* order, duplicates */
+  bad(V2 "b\t1\t1\na\t1\t1\n#end 2 2\n", ":3: grams out of order");
+  bad(V2 "a b\t1\t1\na b\t1\t1\n#end 2 2\n", ":3: duplicate gram");
+  /* the trailer */
+  bad(V2 "a\t1\t1\n", "bad.tsv: the file is cut short");
+  bad(V2, "bad.tsv: the file is cut short");
+  bad(V2 "a\t1\t1\n#end 2 1\n", ":3: the end line says 2 grams");
+  bad(V2 "a\t1\t1\n#end 1 2\n", "the file is damaged");
+  bad(V2 "a\t1\t1\n#end 1 1\nb\t1\t1\n", ":4: text after the end line");
+  bad(V2 "a\t1\t1\n#end 1\n", ":3: bad end line");
+  bad(V2 "a\t1\t1\n#end 1 1", ":3: the last line has no end");
+}
+
+/* Issue 12 items 11 and 13: a saved file cut anywhere, even at a line
+** end, fails to load and names the file; a word longer than 64 KiB (and
+** than a read block) saves and loads. */
+static void test_truncated_and_long(void **state) {
+  ng_table t, u;
+  ng_meta m = {1, 2, 0, 3, 1, NULL}, m2;
+  char *text, *err = NULL, *word;
+  size_t len, cut, wl = 200000;
+  FILE *f;
+  (void)state;
+  assert_int_equal(ng_table_init(&t, 2, 0, 0), 0);
+  add(&t, GRAM("alpha"), 3, 2);
+  add(&t, GRAM("alpha", "beta"), 2, 2);
+  add(&t, GRAM("gamma"), 1, 1);
+  assert_int_equal(ng_format_save(path_of("t.tsv"), &t, &m, &err), 0);
+  text = read_file(path_of("t.tsv"));
+  len = strlen(text);
+  for (cut = 0; cut < len; cut++) {
+    ng_table x;
+    ng_meta mx;
+    f = fopen(path_of("cut.tsv"), "wb");
+    assert_non_null(f);
+    fwrite(text, 1, cut, f);
+    fclose(f);
+    if (ng_format_load(path_of("cut.tsv"), &x, &mx, &err) == 0)
+      fail_msg("a file cut at byte %zu of %zu loads", cut, len);
+    assert_non_null(strstr(err, "cut.tsv"));
+    free(err);
+    err = NULL;
+  }
+  free(text);
+  ng_table_free(&t);
+  word = malloc(wl);
+  memset(word, 'w', wl);
+  word[wl - 1] = 'z';
+  assert_int_equal(ng_table_init(&t, 2, 0, 0), 0);
+  {
+    uint32_t key[NG_MAX_N] = {0};
+    key[0] = tv_intern(word, wl);
+    key[1] = tv_intern("b", 1);
+    assert_int_equal(ng_table_add(&t, key, 4, 1), 0);
+  }
+  assert_int_equal(ng_format_save(path_of("long.tsv"), &t, &m, &err), 0);
+  if (ng_format_load(path_of("long.tsv"), &u, &m2, &err) != 0)
+    fail_msg("%s", err);
+  assert_int_equal(u.used, 1);
+  assert_int_equal(u.total[2], 4);
+  ng_table_free(&u);
+  ng_meta_free(&m2);
+  ng_table_free(&t);
+  free(word);
+}
+
+static int always(void) { return 1; }
+
+/* Issue 12 item 9: load, save, to_csv and merge stop when interrupted; the
+** old file stays. */
+static void test_interrupted(void **state) {
+  ng_table t, u;
+  ng_meta m = {1, 1, 0, 1, 1, NULL}, m2;
+  ng_env e;
+  char *err = NULL, *before, *after;
+  const char *in[1];
+  char p[128];
+  (void)state;
+  assert_int_equal(ng_table_init(&t, 1, 0, 0), 0);
+  add(&t, GRAM("x"), 1, 1);
+  assert_int_equal(ng_format_save(path_of("i.tsv"), &t, &m, &err), 0);
+  before = read_file(path_of("i.tsv"));
+  memset(&e, 0, sizeof e);
+  e.interrupted = always;
+  ng_env_set(&e);
+  assert_int_equal(ng_format_load(path_of("i.tsv"), &u, &m2, &err), -1);
+  assert_string_equal(err, "interrupted");
+  free(err);
+  add(&t, GRAM("y"), 1, 1);
+  assert_int_equal(ng_format_save(path_of("i.tsv"), &t, &m, &err), -1);
+  assert_string_equal(err, "interrupted");
+  free(err);
+  assert_int_equal(ng_format_csv(path_of("i.csv"), &t, &err), -1);
+  assert_string_equal(err, "interrupted");
+  free(err);
+  assert_int_equal(access(path_of("i.csv"), F_OK), -1);
+  snprintf(p, sizeof p, "%s", path_of("i.tsv"));
+  in[0] = p;
+  assert_int_equal(ng_format_merge(path_of("j.tsv"), in, 1, &err), -1);
+  assert_string_equal(err, "interrupted");
+  free(err);
+  ng_env_cur.interrupted = NULL;
+  after = read_file(path_of("i.tsv"));
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+  ng_table_free(&t);
 }
 
 static void test_csv(void **state) {
@@ -289,7 +456,7 @@ static void test_merge(void **state) {
   assert_int_equal(ng_format_merge(path_of("m2.tsv"), in, 2, &err), -1);
   assert_non_null(strstr(err, "c.tsv: counted with other options"));
   free(err);
-  write_file("d.tsv", "#lector-ngram 1\tn=1..2\ttotal=1:2\nz\t1\t1\na\t1\t1\n");
+  write_file("d.tsv", "#lector-ngram 1\tn=1..2\ttotal=1:2,2:0\nz\t1\t1\na\t1\t1\n");
   in[1] = d_path;
   assert_int_equal(ng_format_merge(path_of("m3.tsv"), in, 2, &err), -1);
   assert_non_null(strstr(err, "d.tsv:3: grams out of order"));
@@ -299,13 +466,52 @@ static void test_merge(void **state) {
   ng_table_free(&b);
 }
 
+/* Issue 12 items 10 and 18: an output that is an input is refused (the
+** input intact); sums past 2^63-1 are a "count overflow", not a wrap. */
+static void test_merge_refusals(void **state) {
+  char a_path[128], b_path[128], *before, *after, *err = NULL;
+  const char *in[2];
+  (void)state;
+  write_file("a.tsv", "#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\t"
+             "total=1:9223372036854775807\toptions=\n"
+             "a\t9223372036854775807\t1\n#end 1 9223372036854775807\n");
+  write_file("b.tsv", "#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\t"
+             "total=1:1\toptions=\na\t1\t1\n#end 1 1\n");
+  snprintf(a_path, sizeof a_path, "%s", path_of("a.tsv"));
+  snprintf(b_path, sizeof b_path, "%s", path_of("b.tsv"));
+  in[0] = a_path;
+  in[1] = b_path;
+  before = read_file(a_path);
+  assert_int_equal(ng_format_merge(a_path, in, 2, &err), -1);
+  if (!strstr(err, "a.tsv")) fail_msg("%s", err);
+  free(err);
+  after = read_file(a_path);
+  assert_string_equal(before, after);
+  free(before);
+  free(after);
+  assert_int_equal(ng_format_merge(path_of("m.tsv"), in, 2, &err), -1);
+  if (!strstr(err, "count overflow")) fail_msg("%s", err);
+  free(err);
+  assert_int_equal(access(path_of("m.tsv"), F_OK), -1);
+  /* counts that fit, totals that do not */
+  write_file("b.tsv", "#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\t"
+             "total=1:1\toptions=\nb\t1\t1\n#end 1 1\n");
+  assert_int_equal(ng_format_merge(path_of("m.tsv"), in, 2, &err), -1);
+  if (!strstr(err, "count overflow")) fail_msg("%s", err);
+  free(err);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_escape_roundtrip, setup, teardown),
     cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
     cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_load_strict, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_truncated_and_long, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
     cmocka_unit_test_setup_teardown(test_csv, setup, teardown),
     cmocka_unit_test_setup_teardown(test_merge, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_merge_refusals, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,9 +89,15 @@
 #define NG_KWIC_MAX 100
 #endif
 
-/* Longest line accepted by ngram.load, in bytes. */
-#ifndef NG_LINE_MAX
-#define NG_LINE_MAX 65536
+/* Bytes ngram.load and merge_files read at a time (a longer line grows
+** a buffer of its own: there is no line limit but memory). */
+#ifndef NG_READ_BLOCK
+#define NG_READ_BLOCK 65536
+#endif
+
+/* Grams written or pushed between two polls of the interrupt flag. */
+#ifndef NG_POLL_EVERY
+#define NG_POLL_EVERY 4096
 #endif
 
 #endif

@@ -25,7 +25,7 @@ static char *default_errorf(const char *fmt, ...) {
 }
 
 ng_env ng_env_cur = { malloc, realloc, free, NULL, NULL, NULL, NULL,
-                      default_errorf };
+                      default_errorf, NULL, NULL, NULL, NULL, NULL };
 
 void ng_env_set(const ng_env *e) {
   if (e->alloc) ng_env_cur.alloc = e->alloc;
@@ -36,4 +36,9 @@ void ng_env_set(const ng_env *e) {
   if (e->vocab_lookup) ng_env_cur.vocab_lookup = e->vocab_lookup;
   if (e->vocab_size) ng_env_cur.vocab_size = e->vocab_size;
   if (e->errorf) ng_env_cur.errorf = e->errorf;
+  if (e->interrupted) ng_env_cur.interrupted = e->interrupted;
+  if (e->output_open) ng_env_cur.output_open = e->output_open;
+  if (e->output_file) ng_env_cur.output_file = e->output_file;
+  if (e->output_commit) ng_env_cur.output_commit = e->output_commit;
+  if (e->output_abort) ng_env_cur.output_abort = e->output_abort;
 }

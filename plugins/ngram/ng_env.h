@@ -11,6 +11,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+/* A file being written (the host's output helper, core/output.h). */
+typedef struct lector_output lector_output;
 
 typedef struct ng_env {
   void *(*alloc)(size_t n);                 /* NULL on failure */
@@ -30,6 +34,19 @@ typedef struct ng_env {
       __attribute__((format(printf, 1, 2)))
 #endif
       ;
+  /* Nonzero once the work should stop (Ctrl-C, a timeout); NULL: never.
+  ** Long loops poll it and fail with "interrupted". */
+  int (*interrupted)(void);
+  /* Every file the engine writes goes through these (lector_host's
+  ** output_open/file/commit/abort: a temporary beside path, renamed at a
+  ** commit whose every write succeeded; a path that is one of inputs is
+  ** refused).  NULL until set: writing then fails with a message.
+  ** commit returns 0 or nonzero with *err; both free o. */
+  lector_output *(*output_open)(const char *path, const char *const *inputs,
+                                size_t ninputs, char **err);
+  FILE *(*output_file)(lector_output *o);
+  int (*output_commit)(lector_output *o, char **err);
+  void (*output_abort)(lector_output *o);
 } ng_env;
 
 /* The current environment (malloc/realloc/free and no vocabulary until
@@ -43,5 +60,9 @@ void ng_env_set(const ng_env *e);
 #define NG_REALLOC(p, n) (ng_env_cur.realloc((p), (n)))
 #define NG_FREE(p) (ng_env_cur.free(p))
 #define NG_ERRORF ng_env_cur.errorf
+
+/* Should the work stop now? */
+#define NG_INTERRUPTED() \
+  (ng_env_cur.interrupted != NULL && ng_env_cur.interrupted() != 0)
 
 #endif

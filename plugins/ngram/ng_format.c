@@ -3,10 +3,13 @@
 ** ng_format.h).
 */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ng_env.h"
 #include "ng_escape.h"
@@ -60,10 +63,10 @@ void ng_escape_gram(const uint32_t *key, int width, ng_buf *b) {
   }
 }
 
+/* A lower-case hex digit's value, or -1 (upper case is not canonical). */
 static int hexval(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
 }
 
@@ -88,7 +91,10 @@ int ng_unescape_word(const char *s, size_t n, ng_buf *b) {
         hi = hexval(s[i + 1]);
         lo = hexval(s[i + 2]);
         if (hi < 0 || lo < 0) return -1;
-        ng_buf_addc(b, (char)(hi * 16 + lo));
+        c = (unsigned char)(hi * 16 + lo);
+        /* only the bytes ng_esc writes as \xHH: one spelling per word */
+        if (c >= 0x20 || c == '\t' || c == '\n' || c == '\r') return -1;
+        ng_buf_addc(b, (char)c);
         i += 2;
         break;
       }
@@ -102,19 +108,30 @@ int ng_unescape_word(const char *s, size_t n, ng_buf *b) {
 ** Numbers
 */
 
-/* Parse s[0..n) as a decimal uint64 (digits only).  0 or -1. */
+#define NG_STR_(x) #x
+#define NG_STR(x) NG_STR_(x)
+
+/* Parse s[0..n) as a canonical decimal (digits, no leading zero) of at
+** most NG_COUNT_MAX.  0 or -1. */
 static int parse_u64(const char *s, size_t n, uint64_t *out) {
   uint64_t v = 0;
   size_t i;
-  if (n == 0 || n > 20) return -1;
+  if (n == 0 || n > 19 || (n > 1 && s[0] == '0')) return -1;
   for (i = 0; i < n; i++) {
     unsigned d;
     if (s[i] < '0' || s[i] > '9') return -1;
     d = (unsigned)(s[i] - '0');
-    if (v > (UINT64_MAX - d) / 10) return -1;
+    if (v > (NG_COUNT_MAX - d) / 10) return -1;
     v = v * 10 + d;
   }
   *out = v;
+  return 0;
+}
+
+/* *acc += x, or -1 when the sum passes NG_COUNT_MAX (*acc unchanged). */
+static int add_count(uint64_t *acc, uint64_t x) {
+  if (x > NG_COUNT_MAX || *acc > NG_COUNT_MAX - x) return -1;
+  *acc += x;
   return 0;
 }
 
@@ -136,7 +153,23 @@ static void write_header(FILE *f, const ng_meta *m, const uint64_t *total) {
   fprintf(f, "\toptions=%s\n", opts_of(m));
 }
 
-/* Parse "n=" values: "K" or "A..B".  0 or -1. */
+/* The header's fields, in the order version 2 requires. */
+enum { F_N, F_SKIP, F_DOCS, F_MIN, F_TOTAL, F_OPTIONS, NFIELDS };
+static const char *const field_name[NFIELDS] = {
+  "n", "skip", "docs", "min_count", "total", "options"
+};
+
+/* What a header said beyond ng_meta. */
+typedef struct header {
+  uint64_t version;
+  unsigned seen;               /* bit per field */
+  unsigned lens;               /* bit per gram length listed in total */
+  const char *tf;              /* the total field, for messages */
+  size_t tfl;
+  uint64_t total[NG_MAX_N + 1];
+} header;
+
+/* Parse "n=" values: "K" or "A..B" with A < B.  0 or -1. */
 static int parse_n(const char *v, size_t n, ng_meta *m) {
   const char *dots = NULL;
   uint64_t a, b;
@@ -145,7 +178,7 @@ static int parse_n(const char *v, size_t n, ng_meta *m) {
     if (v[i] == '.' && v[i + 1] == '.') { dots = v + i; break; }
   if (dots) {
     if (parse_u64(v, (size_t)(dots - v), &a) != 0 ||
-        parse_u64(dots + 2, n - (size_t)(dots - v) - 2, &b) != 0)
+        parse_u64(dots + 2, n - (size_t)(dots - v) - 2, &b) != 0 || a == b)
       return -1;
   } else {
     if (parse_u64(v, n, &a) != 0) return -1;
@@ -157,101 +190,155 @@ static int parse_n(const char *v, size_t n, ng_meta *m) {
   return 0;
 }
 
-/* Parse "total=" values "len:count,...".  0 or -1. */
-static int parse_total(const char *v, size_t n, uint64_t *total) {
+/* Parse "total=" values "len:count,..." (lengths ascending, each once)
+** into h.  0 or -1. */
+static int parse_total(const char *v, size_t n, header *h) {
   size_t i = 0;
-  while (i < n) {
+  uint64_t last = 0;
+  if (n == 0) return -1;
+  while (i <= n) {
     const char *comma = memchr(v + i, ',', n - i);
     size_t e = comma ? (size_t)(comma - v) : n;
     const char *colon = memchr(v + i, ':', e - i);
     uint64_t len, c;
     if (!colon || parse_u64(v + i, (size_t)(colon - v) - i, &len) != 0 ||
-        len < 1 || len > NG_MAX_N ||
+        len < 1 || len > NG_MAX_N || len <= last ||
         parse_u64(colon + 1, e - (size_t)(colon - v) - 1, &c) != 0)
       return -1;
-    total[len] = c;
+    h->total[len] = c;
+    h->lens |= 1u << len;
+    last = len;
+    if (!comma) break;
     i = e + 1;
   }
   return 0;
 }
 
-/* One "key=value" header field into m / total.  NULL, or what is wrong. */
-static const char *header_field(const char *f, size_t n, ng_meta *m,
-                                uint64_t *total, int *has_n,
-                                int *has_total) {
-  const char *eq = memchr(f, '=', n);
-  size_t kl, vl;
-  const char *v;
+/* The value of field k, v[0..n), into m / h.  NULL, or what is wrong. */
+static const char *field_value(int k, const char *v, size_t n, ng_meta *m,
+                               header *h) {
   uint64_t x;
-  if (!eq) return "header field without '='";
-  kl = (size_t)(eq - f);
-  v = eq + 1;
-  vl = n - kl - 1;
-#define KEY(s) (kl == sizeof(s) - 1 && memcmp(f, s, kl) == 0)
-  if (KEY("n")) {
-    if (parse_n(v, vl, m) != 0) return "bad n in the header";
-    *has_n = 1;
-  } else if (KEY("skip")) {
-    if (parse_u64(v, vl, &x) != 0 || x > NG_MAX_SKIP)
-      return "bad skip in the header";
-    m->skip = (int)x;
-  } else if (KEY("docs")) {
-    if (parse_u64(v, vl, &m->docs) != 0) return "bad docs in the header";
-  } else if (KEY("min_count")) {
-    if (parse_u64(v, vl, &m->min_count) != 0)
-      return "bad min_count in the header";
-  } else if (KEY("total")) {
-    if (parse_total(v, vl, total) != 0) return "bad total in the header";
-    *has_total = 1;
-  } else if (KEY("options")) {
-    NG_FREE(m->options);
-    m->options = NG_ALLOC(vl + 1);
-    if (!m->options) return "out of memory";
-    memcpy(m->options, v, vl);
-    m->options[vl] = '\0';
+  switch (k) {
+    case F_N:
+      return parse_n(v, n, m) ? "not a length 1.." NG_STR(NG_MAX_N)
+                                " or a range A..B within it" : NULL;
+    case F_SKIP:
+      if (parse_u64(v, n, &x) != 0 || x > NG_MAX_SKIP)
+        return "not a number 0.." NG_STR(NG_MAX_SKIP);
+      m->skip = (int)x;
+      return NULL;
+    case F_DOCS:
+      return parse_u64(v, n, &m->docs) ? "not a number 0..2^63-1" : NULL;
+    case F_MIN:
+      if (parse_u64(v, n, &m->min_count) != 0 || m->min_count < 1)
+        return "not a number 1..2^63-1";
+      return NULL;
+    case F_TOTAL:
+      return parse_total(v, n, h) ? "not len:count pairs, lengths ascending"
+                                  : NULL;
+    default:
+      NG_FREE(m->options);
+      m->options = NG_ALLOC(n + 1);
+      if (!m->options) return "out of memory";
+      memcpy(m->options, v, n);
+      m->options[n] = '\0';
+      return NULL;
   }
-#undef KEY
-  return NULL;
 }
 
-/* Parse the header line s[0..n).  NULL, or what is wrong. */
+/* One "key=value" header field f[0..n), the pos-th, into m / h.  NULL, or
+** what is wrong (*bad: the field is to be quoted). */
+static const char *header_field(const char *f, size_t n, int pos, ng_meta *m,
+                                header *h) {
+  const char *eq = memchr(f, '=', n);
+  int k;
+  if (!eq) return "no '='";
+  for (k = 0; k < NFIELDS; k++)
+    if ((size_t)(eq - f) == strlen(field_name[k]) &&
+        memcmp(f, field_name[k], (size_t)(eq - f)) == 0)
+      break;
+  if (k == NFIELDS) {
+    if (h->version == 1) return NULL;   /* version 1 ignored them */
+    return "unknown field";
+  }
+  if (h->seen & (1u << k)) return "given twice";
+  if (h->version >= 2 && k != pos)
+    return "out of place (the fields are n, skip, docs, min_count, total, "
+           "options)";
+  h->seen |= 1u << k;
+  if (k == F_TOTAL) {
+    h->tf = f;
+    h->tfl = n;
+  }
+  return field_value(k, eq + 1, n - (size_t)(eq - f) - 1, m, h);
+}
+
+/* The lengths total must list: those of m. */
+static unsigned lens_of(const ng_meta *m) {
+  unsigned want = 0;
+  int k;
+  for (k = m->nmin; k <= m->nmax; k++) want |= 1u << k;
+  return want;
+}
+
+/* Parse the header line s[0..n).  NULL, or what is wrong (in why, a
+** buffer of wn bytes). */
 static const char *parse_header(const char *s, size_t n, ng_meta *m,
-                                uint64_t *total, int *has_total) {
+                                header *h, char *why, size_t wn) {
   size_t ml = sizeof NG_FORMAT_MAGIC - 1, i;
   const char *tab;
-  uint64_t version;
-  int has_n = 0;
+  int pos = 0;
   memset(m, 0, sizeof *m);
-  memset(total, 0, (NG_MAX_N + 1) * sizeof *total);
+  memset(h, 0, sizeof *h);
   m->min_count = 1;
-  *has_total = 0;
   if (n < ml + 2 || memcmp(s, NG_FORMAT_MAGIC, ml) != 0 || s[ml] != ' ')
     return "not a saved ngram table (no '" NG_FORMAT_MAGIC "' header)";
   tab = memchr(s, '\t', n);
   i = tab ? (size_t)(tab - s) : n;
-  if (parse_u64(s + ml + 1, i - ml - 1, &version) != 0)
+  if (parse_u64(s + ml + 1, i - ml - 1, &h->version) != 0)
     return "bad version in the header";
-  if (version != NG_FORMAT_VERSION) return "unsupported format version";
+  if (h->version < 1 || h->version > NG_FORMAT_VERSION)
+    return "unsupported format version (this Lector reads 1 and 2)";
   while (i < n) {
     const char *f = s + i + 1, *e = memchr(f, '\t', n - i - 1);
     size_t fl = e ? (size_t)(e - f) : n - i - 1;
-    const char *why = header_field(f, fl, m, total, &has_n, has_total);
-    if (why) return why;
+    const char *what = header_field(f, fl, pos++, m, h);
+    if (what) {
+      snprintf(why, wn, "bad header field '%.*s': %s",
+               (int)(fl > 60 ? 60 : fl), f, what);
+      return why;
+    }
     i += fl + 1;
   }
-  return has_n ? NULL : "the header has no n";
+  if (!(h->seen & (1u << F_N))) return "the header has no n";
+  if (h->version >= 2)
+    for (pos = 0; pos < NFIELDS; pos++)
+      if (!(h->seen & (1u << pos))) {
+        snprintf(why, wn, "the header has no %s", field_name[pos]);
+        return why;
+      }
+  if ((h->seen & (1u << F_TOTAL)) && h->lens != lens_of(m)) {
+    snprintf(why, wn, "bad header field '%.*s': its lengths are not those "
+             "of n", (int)(h->tfl > 60 ? 60 : h->tfl), h->tf);
+    return why;
+  }
+  return NULL;
 }
 
 /* ------------------------------------------------------------------------
-** Reading lines
+** Reading lines: read(2) in blocks of ng_env memory, no line limit
 */
 
 typedef struct reader {
-  FILE *f;
+  int fd;
   const char *path;
-  uint64_t line;               /* number of the line in buf */
-  char *buf;                   /* getline's buffer (malloc) */
-  size_t cap;
+  uint64_t line;               /* number of the current line */
+  char *blk;                   /* NG_READ_BLOCK bytes */
+  size_t pos, end;
+  ng_buf big;                  /* a line that spans blocks */
+  const char *s;               /* the current line, without its LF */
+  size_t n;
+  header h;
   ng_buf prev;                 /* the previous gram field */
   ng_buf word;                 /* scratch */
   /* the current gram line */
@@ -259,49 +346,45 @@ typedef struct reader {
   size_t gram_len;
   uint64_t count, df;
   int words;
+  /* what the trailer checks */
+  uint64_t nlines, sum;        /* gram lines, their counts (mod 2^64) */
+  uint64_t lensum[NG_MAX_N + 1];
+  int ended;                   /* the trailer was read */
 } reader;
 
 static int reader_open(reader *r, const char *path, char **err) {
+  struct stat st;
   memset(r, 0, sizeof *r);
+  r->fd = -1;
   ng_buf_init(&r->prev);
   ng_buf_init(&r->word);
+  ng_buf_init(&r->big);
   r->path = path;
-  r->f = fopen(path, "rb");
-  if (!r->f) {
+  r->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (r->fd < 0) {
     *err = NG_ERRORF("%s: %s", path, strerror(errno));
+    return -1;
+  }
+  if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    *err = NG_ERRORF("%s: not a regular file", path);
+    return -1;
+  }
+  r->blk = NG_ALLOC(NG_READ_BLOCK);
+  if (!r->blk) {
+    *err = NG_ERRORF("%s: out of memory", path);
     return -1;
   }
   return 0;
 }
 
 static void reader_close(reader *r) {
-  if (r->f) fclose(r->f);
-  free(r->buf);
+  if (r->fd >= 0) close(r->fd);
+  NG_FREE(r->blk);
+  ng_buf_free(&r->big);
   ng_buf_free(&r->prev);
   ng_buf_free(&r->word);
-  r->f = NULL;
-  r->buf = NULL;
-}
-
-/* The next line (without its LF) in r->buf; its length, -1 at the end of
-** the file, -2 on an error (*err set). */
-static long read_line(reader *r, char **err) {
-  ssize_t n = getline(&r->buf, &r->cap, r->f);
-  if (n < 0) {
-    if (ferror(r->f)) {
-      *err = NG_ERRORF("%s: %s", r->path, strerror(errno));
-      return -2;
-    }
-    return -1;
-  }
-  r->line++;
-  if (n > 0 && r->buf[n - 1] == '\n') r->buf[--n] = '\0';
-  if (n > NG_LINE_MAX) {
-    *err = NG_ERRORF("%s:%" PRIu64 ": line longer than %d bytes", r->path,
-                     r->line, NG_LINE_MAX);
-    return -2;
-  }
-  return (long)n;
+  r->fd = -1;
+  r->blk = NULL;
 }
 
 static int line_error(reader *r, const char *what, char **err) {
@@ -309,28 +392,81 @@ static int line_error(reader *r, const char *what, char **err) {
   return -1;
 }
 
+/* Refill r's block.  1, 0 at the end of the file, -1 on an error. */
+static int refill(reader *r, char **err) {
+  ssize_t got;
+  if (NG_INTERRUPTED()) {
+    *err = NG_ERRORF("interrupted");
+    return -1;
+  }
+  do got = read(r->fd, r->blk, NG_READ_BLOCK);
+  while (got < 0 && errno == EINTR);
+  if (got < 0) {
+    *err = NG_ERRORF("%s: %s", r->path, strerror(errno));
+    return -1;
+  }
+  r->pos = 0;
+  r->end = (size_t)got;
+  return got > 0;
+}
+
+/* The next line into r->s / r->n (without its LF).  1, 0 at the end of
+** the file, -1 on an error (a last line without its LF is one: the file
+** was cut). */
+static int read_line(reader *r, char **err) {
+  int spans = 0, rc;
+  for (;;) {
+    const char *nl;
+    size_t k;
+    if (r->pos == r->end && (rc = refill(r, err)) <= 0) {
+      if (rc < 0) return -1;
+      if (!spans) return 0;
+      r->line++;
+      return line_error(r, "the last line has no end (the file is cut "
+                        "short)", err);
+    }
+    nl = memchr(r->blk + r->pos, '\n', r->end - r->pos);
+    k = nl ? (size_t)(nl - (r->blk + r->pos)) : r->end - r->pos;
+    if (!nl || spans) {
+      if (!spans) r->big.n = 0;
+      ng_buf_add(&r->big, r->blk + r->pos, k);
+      spans = 1;
+      if (r->big.oom) {
+        r->line++;
+        return line_error(r, "out of memory (a very long line)", err);
+      }
+    }
+    r->pos += k + (nl != NULL);
+    if (!nl) continue;
+    r->line++;
+    r->s = spans ? r->big.p : nl - k;
+    r->n = spans ? r->big.n : k;
+    return 1;
+  }
+}
+
 /* Read and parse the header of r into m. */
-static int read_header(reader *r, ng_meta *m, uint64_t *total,
-                       int *has_total, char **err) {
-  long n = read_line(r, err);
-  const char *why;
-  if (n == -2) return -1;
-  if (n == -1) {
+static int read_header(reader *r, ng_meta *m, char **err) {
+  char why[160];
+  const char *what;
+  int rc = read_line(r, err);
+  if (rc < 0) return -1;
+  if (rc == 0) {
     r->line = 1;
     return line_error(r, "empty file (no '" NG_FORMAT_MAGIC "' header)",
                       err);
   }
-  why = parse_header(r->buf, (size_t)n, m, total, has_total);
-  if (why) {
+  what = parse_header(r->s, r->n, m, &r->h, why, sizeof why);
+  if (what) {
     ng_meta_free(m);
-    return line_error(r, why, err);
+    return line_error(r, what, err);
   }
   return 0;
 }
 
-/* Check the gram field g[0..n): words, escapes, and each word (unescaped)
-** through fn (may be NULL).  Returns the number of words or -1 with
-** *what. */
+/* Check the gram field g[0..n): words, escapes, each word (unescaped)
+** interned into key when key is not NULL.  Returns the number of words
+** or -1 with *what. */
 static int check_gram(reader *r, const char *g, size_t n, int nmax,
                       uint32_t *key, const char **what) {
   size_t i = 0;
@@ -341,7 +477,8 @@ static int check_gram(reader *r, const char *g, size_t n, int nmax,
     if (e == i) { *what = "empty word in the gram"; return -1; }
     if (k == nmax) { *what = "gram longer than n"; return -1; }
     if (ng_unescape_word(g + i, e - i, &r->word) != 0) {
-      *what = r->word.oom ? "out of memory" : "bad escape in the gram";
+      *what = r->word.oom ? "out of memory"
+                          : "bad escape in the gram (not as Lector writes it)";
       return -1;
     }
     if (key) {
@@ -355,36 +492,95 @@ static int check_gram(reader *r, const char *g, size_t n, int nmax,
   return k;
 }
 
+/* The trailer "#end LINES SUM" in r->s: check it against what was read. */
+static int check_trailer(reader *r, char **err) {
+  const char *s = r->s + 5, *sp = memchr(s, ' ', r->n - 5);
+  uint64_t lines, sum;
+  const char *tail;
+  int rc;
+  if (!sp || parse_u64(s, (size_t)(sp - s), &lines) != 0)
+    return line_error(r, "bad end line (want '#end LINES SUM')", err);
+  /* the sum is modulo 2^64: any 64-bit decimal */
+  if (sp + 1 >= r->s + r->n || sp[1] < '0' || sp[1] > '9' ||
+      (sp[1] == '0' && sp + 2 < r->s + r->n))
+    return line_error(r, "bad end line (want '#end LINES SUM')", err);
+  sum = 0;
+  for (tail = sp + 1; tail < r->s + r->n; tail++) {
+    unsigned d = (unsigned)(*tail - '0');
+    if (*tail < '0' || *tail > '9' || sum > (UINT64_MAX - d) / 10)
+      return line_error(r, "bad end line (want '#end LINES SUM')", err);
+    sum = sum * 10 + d;
+  }
+  if (lines != r->nlines || sum != r->sum) {
+    *err = NG_ERRORF("%s:%" PRIu64 ": the end line says %" PRIu64 " grams "
+                     "(count sum %" PRIu64 "), the file has %" PRIu64
+                     " (%" PRIu64 "): the file is damaged", r->path, r->line,
+                     lines, sum, r->nlines, r->sum);
+    return -1;
+  }
+  r->ended = 1;
+  rc = read_line(r, err);
+  if (rc > 0) return line_error(r, "text after the end line", err);
+  return rc;
+}
+
+/* Parse count and df of the gram line s[0..n) with tabs t1, t2. */
+static int line_numbers(reader *r, const ng_meta *m, const char *t1,
+                        const char *t2, char **err) {
+  const char *s = r->s;
+  size_t n = r->n;
+  if (parse_u64(t1 + 1, (size_t)(t2 - t1 - 1), &r->count) != 0 ||
+      r->count == 0)
+    return line_error(r, "bad count (want a number 1..2^63-1)", err);
+  if (parse_u64(t2 + 1, (size_t)(n - (size_t)(t2 + 1 - s)), &r->df) != 0 ||
+      r->df > r->count || r->df > UINT32_MAX)
+    return line_error(r, "bad df (want a number 0..count)", err);
+  if ((r->h.seen & (1u << F_DOCS)) && r->df > m->docs)
+    return line_error(r, "df greater than the header's docs", err);
+  return 0;
+}
+
 /* Read the next gram line of r (of a table of meta m): r->gram, count,
 ** df, words; key (m->nmax ids) interned when key is not NULL.  1 for a
 ** line, 0 at the end, -1 on an error. */
 static int next_gram(reader *r, const ng_meta *m, uint32_t *key,
                      char **err) {
-  long n = read_line(r, err);
+  int rc = read_line(r, err);
   const char *s, *t1, *t2, *what = NULL;
-  size_t gl, pl;
+  uint64_t limit;
+  size_t n, gl, pl;
   int c;
-  if (n == -1) return 0;
-  if (n == -2) return -1;
-  s = r->buf;
-  t1 = memchr(s, '\t', (size_t)n);
-  t2 = t1 ? memchr(t1 + 1, '\t', (size_t)n - (size_t)(t1 + 1 - s)) : NULL;
-  if (!t1 || !t2 || memchr(t2 + 1, '\t', (size_t)n - (size_t)(t2 + 1 - s)))
+  if (rc < 0) return -1;
+  if (rc == 0) {
+    if (r->h.version < 2) return 0;
+    *err = NG_ERRORF("%s: the file is cut short (no '#end' line after %"
+                     PRIu64 " lines)", r->path, r->line);
+    return -1;
+  }
+  s = r->s;
+  n = r->n;
+  if (r->h.version >= 2 && n >= 5 && memcmp(s, "#end ", 5) == 0 &&
+      !memchr(s, '\t', n))
+    return check_trailer(r, err);
+  t1 = memchr(s, '\t', n);
+  t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - s)) : NULL;
+  if (!t1 || !t2 || memchr(t2 + 1, '\t', n - (size_t)(t2 + 1 - s)))
     return line_error(r, "expected gram<TAB>count<TAB>df", err);
   gl = (size_t)(t1 - s);
-  if (parse_u64(t1 + 1, (size_t)(t2 - t1 - 1), &r->count) != 0 ||
-      r->count == 0)
-    return line_error(r, "bad count", err);
-  if (parse_u64(t2 + 1, (size_t)(n - (t2 + 1 - s)), &r->df) != 0 ||
-      r->df > r->count || r->df > UINT32_MAX)
-    return line_error(r, "bad df", err);
+  if (line_numbers(r, m, t1, t2, err) != 0) return -1;
   if (key) memset(key, 0, (size_t)m->nmax * sizeof *key);
   r->words = check_gram(r, s, gl, m->nmax, key, &what);
   if (r->words < 0) return line_error(r, what, err);
   if (r->words < m->nmin) return line_error(r, "gram shorter than n", err);
+  limit = (r->h.seen & (1u << F_TOTAL)) ? r->h.total[r->words]
+                                        : NG_COUNT_MAX;
+  if (add_count(&r->lensum[r->words], r->count) != 0 ||
+      r->lensum[r->words] > limit)
+    return line_error(r, "the counts add up to more than the header's "
+                      "total", err);
   pl = r->prev.n;
   c = memcmp(r->prev.p ? r->prev.p : "", s, pl < gl ? pl : gl);
-  if (r->line > 2 && (c > 0 || (c == 0 && pl >= gl)))
+  if (r->nlines > 0 && (c > 0 || (c == 0 && pl >= gl)))
     return line_error(r, c == 0 && pl == gl ? "duplicate gram"
                                             : "grams out of order", err);
   r->prev.n = 0;
@@ -392,98 +588,112 @@ static int next_gram(reader *r, const ng_meta *m, uint32_t *key,
   if (r->prev.oom) return line_error(r, "out of memory", err);
   r->gram = r->prev.p;
   r->gram_len = gl;
+  r->nlines++;
+  r->sum += r->count;
   return 1;
+}
+
+/* ------------------------------------------------------------------------
+** Writing: through the host's output helper
+*/
+
+/* Start writing path (inputs: the files the job reads).  NULL with *err. */
+static lector_output *out_open(const char *path, const char *const *in,
+                               size_t nin, FILE **f, char **err) {
+  lector_output *o;
+  if (!ng_env_cur.output_open) {
+    *err = NG_ERRORF("%s: cannot write files here (no output helper)", path);
+    return NULL;
+  }
+  o = ng_env_cur.output_open(path, in, nin, err);
+  if (o) *f = ng_env_cur.output_file(o);
+  return o;
+}
+
+/* Commit o, or abort it when failed (*err already set).  0 or -1. */
+static int out_close(lector_output *o, int failed, char **err) {
+  if (failed) {
+    ng_env_cur.output_abort(o);
+    return -1;
+  }
+  return ng_env_cur.output_commit(o, err) == 0 ? 0 : -1;
+}
+
+/* Every NG_POLL_EVERY steps: should a writing loop stop?  Sets *err. */
+static int stop_now(size_t i, char **err) {
+  if (i % NG_POLL_EVERY != 0 || !NG_INTERRUPTED()) return 0;
+  *err = NG_ERRORF("interrupted");
+  return 1;
+}
+
+static void write_trailer(FILE *f, uint64_t lines, uint64_t sum) {
+  fprintf(f, "#end %" PRIu64 " %" PRIu64 "\n", lines, sum);
 }
 
 /* ------------------------------------------------------------------------
 ** Save and load
 */
 
-static int close_out(FILE *f, const char *path, char **err) {
-  int bad = ferror(f);
-  if (fclose(f) != 0) bad = 1;
-  if (bad) {
-    *err = NG_ERRORF("%s: write failed: %s", path, strerror(errno));
-    return -1;
-  }
-  return 0;
-}
-
-/* close_out for a file whose lines were built in b (freed here): running
-** out of memory while building one is an error too. */
-static int close_lines(FILE *f, ng_buf *b, const char *path, char **err) {
-  int oom = b->oom;
-  ng_buf_free(b);
-  if (oom) {
-    fclose(f);
-    *err = NG_ERRORF("out of memory");
-    return -1;
-  }
-  return close_out(f, path, err);
-}
-
 int ng_format_save(const char *path, const ng_table *t, const ng_meta *m,
                    char **err) {
   uint32_t *idx;
+  uint64_t sum = 0;
   size_t n, i;
+  lector_output *o;
+  FILE *f = NULL;
   ng_buf b;
-  FILE *f;
+  int failed = 0;
   if (ng_order_sorted(t, 0, &idx, &n) != 0) {
-    *err = NG_ERRORF("out of memory");
+    *err = NG_ERRORF("%s: out of memory", path);
     return -1;
   }
-  f = fopen(path, "wb");
-  if (!f) {
+  if (!(o = out_open(path, NULL, 0, &f, err))) {
     NG_FREE(idx);
-    *err = NG_ERRORF("%s: %s", path, strerror(errno));
     return -1;
   }
   write_header(f, m, t->total);
   ng_buf_init(&b);
-  for (i = 0; i < n; i++) {
+  for (i = 0; i < n && !failed; i++) {
     const uint32_t *s = t->slots + (size_t)idx[i] * t->stride;
+    uint64_t c = ng_table_count(t, s);
+    if ((failed = stop_now(i, err))) break;
     b.n = 0;
     ng_escape_gram(s, t->width, &b);
-    if (b.oom) break;
+    if (b.oom) {
+      *err = NG_ERRORF("%s: out of memory", path);
+      failed = 1;
+      break;
+    }
     fwrite(b.p, 1, b.n, f);
-    fprintf(f, "\t%" PRIu64 "\t%" PRIu32 "\n", ng_table_count(t, s),
-            s[NG_DF(t)]);
+    fprintf(f, "\t%" PRIu64 "\t%" PRIu32 "\n", c, s[NG_DF(t)]);
+    sum += c;
   }
+  if (!failed) write_trailer(f, n, sum);
   NG_FREE(idx);
-  return close_lines(f, &b, path, err);
+  ng_buf_free(&b);
+  return out_close(o, failed, err);
 }
 
-/* Check the header totals against the lines and keep them. */
-static int settle_totals(reader *r, ng_table *t, const uint64_t *total,
-                         int has_total, char **err) {
+/* Keep the header totals (the lines were checked against them). */
+static void settle_totals(const reader *r, ng_table *t) {
   int k;
-  if (!has_total) return 0;
-  for (k = 1; k <= NG_MAX_N; k++) {
-    if (total[k] < t->total[k]) {
-      *err = NG_ERRORF("%s: header total for length %d (%" PRIu64
-                       ") is less than the counts (%" PRIu64 ")",
-                       r->path, k, total[k], t->total[k]);
-      return -1;
-    }
-    t->total[k] = total[k];
-  }
-  return 0;
+  if (!(r->h.seen & (1u << F_TOTAL))) return;
+  for (k = 1; k <= NG_MAX_N; k++) t->total[k] = r->h.total[k];
 }
 
 int ng_format_load(const char *path, ng_table *t, ng_meta *m, char **err) {
   reader r;
-  uint64_t total[NG_MAX_N + 1];
   uint32_t key[NG_MAX_N];
-  int has_total = 0, rc;
+  int rc;
   memset(m, 0, sizeof *m);
   memset(t, 0, sizeof *t);
-  if (reader_open(&r, path, err) != 0) return -1;
-  if (read_header(&r, m, total, &has_total, err) != 0) goto fail;
+  if (reader_open(&r, path, err) != 0) goto fail;
+  if (read_header(&r, m, err) != 0) goto fail;
   if (ng_table_init(t, m->nmax, 0, 0) != 0) goto oom;
   while ((rc = next_gram(&r, m, key, err)) == 1)
     if (ng_table_add(t, key, r.count, (uint32_t)r.df) != 0) goto oom;
   if (rc < 0) goto fail;
-  if (settle_totals(&r, t, total, has_total, err) != 0) goto fail;
+  settle_totals(&r, t);
   if (ng_table_compact(t, 1) != 0) goto oom;
   reader_close(&r);
   return 0;
@@ -518,30 +728,37 @@ static void csv_field(FILE *f, const char *s, size_t n) {
 int ng_format_csv(const char *path, const ng_table *t, char **err) {
   uint32_t *idx;
   size_t n, i;
+  lector_output *o;
+  FILE *f = NULL;
   ng_buf b;
-  FILE *f;
+  int failed = 0;
   if (ng_order_top(t, t->used, 0, &idx, &n) != 0) {
-    *err = NG_ERRORF("out of memory");
+    *err = NG_ERRORF("%s: out of memory", path);
     return -1;
   }
-  f = fopen(path, "wb");
-  if (!f) {
+  if (!(o = out_open(path, NULL, 0, &f, err))) {
     NG_FREE(idx);
-    *err = NG_ERRORF("%s: %s", path, strerror(errno));
     return -1;
   }
   fputs("gram,n,count,df\n", f);
   ng_buf_init(&b);
-  for (i = 0; i < n && !b.oom; i++) {
+  for (i = 0; i < n; i++) {
     const uint32_t *s = t->slots + (size_t)idx[i] * t->stride;
+    if ((failed = stop_now(i, err))) break;
     b.n = 0;
     ng_gram_string(s, t->width, &b);
+    if (b.oom) {
+      *err = NG_ERRORF("%s: out of memory", path);
+      failed = 1;
+      break;
+    }
     csv_field(f, b.p ? b.p : "", b.n);
     fprintf(f, ",%d,%" PRIu64 ",%" PRIu32 "\n", ng_key_len(s, t->width),
             ng_table_count(t, s), s[NG_DF(t)]);
   }
   NG_FREE(idx);
-  return close_lines(f, &b, path, err);
+  ng_buf_free(&b);
+  return out_close(o, failed, err);
 }
 
 /* ------------------------------------------------------------------------
@@ -551,7 +768,6 @@ int ng_format_csv(const char *path, const ng_table *t, char **err) {
 typedef struct merge_in {
   reader r;
   ng_meta m;
-  uint64_t total[NG_MAX_N + 1];
   int live;                    /* holds a gram line */
 } merge_in;
 
@@ -569,12 +785,12 @@ static void merge_close(merge_in *in, size_t n) {
 static int merge_open(merge_in *in, const char *const *path, size_t n,
                       ng_meta *m, uint64_t *total, char **err) {
   size_t i;
-  int k, has_total;
+  int k;
   for (i = 0; i < n; i++) {
     if (reader_open(&in[i].r, path[i], err) != 0 ||
-        read_header(&in[i].r, &in[i].m, in[i].total, &has_total, err) != 0)
+        read_header(&in[i].r, &in[i].m, err) != 0)
       return -1;
-    if (!has_total) {
+    if (!(in[i].r.h.seen & (1u << F_TOTAL))) {
       *err = NG_ERRORF("%s: the header has no total", path[i]);
       return -1;
     }
@@ -583,9 +799,18 @@ static int merge_open(merge_in *in, const char *const *path, size_t n,
                        "or options differ)", path[i], path[0]);
       return -1;
     }
-    m->docs += in[i].m.docs;
+    if (add_count(&m->docs, in[i].m.docs) != 0) {
+      *err = NG_ERRORF("%s: count overflow (the documents add up to more "
+                       "than 2^63-1)", path[i]);
+      return -1;
+    }
     if (in[i].m.min_count > m->min_count) m->min_count = in[i].m.min_count;
-    for (k = 0; k <= NG_MAX_N; k++) total[k] += in[i].total[k];
+    for (k = 1; k <= NG_MAX_N; k++)
+      if (add_count(&total[k], in[i].r.h.total[k]) != 0) {
+        *err = NG_ERRORF("%s: count overflow (the totals of length %d add "
+                         "up to more than 2^63-1)", path[i], k);
+        return -1;
+      }
   }
   m->nmin = in[0].m.nmin;
   m->nmax = in[0].m.nmax;
@@ -609,8 +834,22 @@ static int gram_cmp(const merge_in *a, const merge_in *b) {
   return a->r.gram_len < b->r.gram_len ? -1 : a->r.gram_len > b->r.gram_len;
 }
 
-/* Write every gram, adding up equal ones. */
+/* The sum of x's count and df into *count / *df; -1 with *err when it
+** does not fit. */
+static int merge_add(const merge_in *x, uint64_t *count, uint64_t *df,
+                     char **err) {
+  if (add_count(count, x->r.count) == 0 && (*df += x->r.df) <= UINT32_MAX)
+    return 0;
+  *err = NG_ERRORF("%s:%" PRIu64 ": count overflow: the gram '%.*s' adds "
+                   "up to more than %s", x->r.path, x->r.line,
+                   (int)(x->r.gram_len > 80 ? 80 : x->r.gram_len), x->r.gram,
+                   *df > UINT32_MAX ? "2^32-1 documents" : "2^63-1");
+  return -1;
+}
+
+/* Write every gram, adding up equal ones; the trailer at the end. */
 static int merge_lines(merge_in *in, size_t n, FILE *f, char **err) {
+  uint64_t lines = 0, sum = 0;
   size_t i;
   for (i = 0; i < n; i++)
     if (merge_advance(&in[i], err) != 0) return -1;
@@ -619,20 +858,23 @@ static int merge_lines(merge_in *in, size_t n, FILE *f, char **err) {
     uint64_t count = 0, df = 0;
     for (i = 0; i < n; i++)
       if (in[i].live && (!lo || gram_cmp(&in[i], lo) < 0)) lo = &in[i];
-    if (!lo) return 0;
+    if (!lo) break;
+    if (stop_now((size_t)lines, err)) return -1;
     fwrite(lo->r.gram, 1, lo->r.gram_len, f);
     for (i = 0; i < n; i++)
       if (in[i].live && &in[i] != lo && gram_cmp(&in[i], lo) == 0) {
-        count += in[i].r.count;
-        df += in[i].r.df;
-        if (merge_advance(&in[i], err) != 0) return -1;
+        if (merge_add(&in[i], &count, &df, err) != 0 ||
+            merge_advance(&in[i], err) != 0)
+          return -1;
       }
-    count += lo->r.count;
-    df += lo->r.df;
-    fprintf(f, "\t%" PRIu64 "\t%" PRIu64 "\n", count,
-            df > UINT32_MAX ? (uint64_t)UINT32_MAX : df);
+    if (merge_add(lo, &count, &df, err) != 0) return -1;
+    fprintf(f, "\t%" PRIu64 "\t%" PRIu64 "\n", count, df);
+    lines++;
+    sum += count;
     if (merge_advance(lo, err) != 0) return -1;
   }
+  write_trailer(f, lines, sum);
+  return 0;
 }
 
 int ng_format_merge(const char *out, const char *const *path, size_t n,
@@ -640,7 +882,10 @@ int ng_format_merge(const char *out, const char *const *path, size_t n,
   merge_in *in;
   ng_meta m;
   uint64_t total[NG_MAX_N + 1];
-  FILE *f;
+  lector_output *o;
+  FILE *f = NULL;
+  int failed;
+  size_t i;
   if (n == 0) {
     *err = NG_ERRORF("no input files");
     return -1;
@@ -651,23 +896,19 @@ int ng_format_merge(const char *out, const char *const *path, size_t n,
     return -1;
   }
   memset(in, 0, n * sizeof *in);
+  for (i = 0; i < n; i++) in[i].r.fd = -1;
   memset(&m, 0, sizeof m);
   memset(total, 0, sizeof total);
-  if (merge_open(in, path, n, &m, total, err) != 0) goto fail;
-  f = fopen(out, "wb");
-  if (!f) {
-    *err = NG_ERRORF("%s: %s", out, strerror(errno));
-    goto fail;
+  if (!(o = out_open(out, path, n, &f, err))) {      /* refused first */
+    merge_close(in, n);
+    return -1;
+  }
+  if (merge_open(in, path, n, &m, total, err) != 0) {
+    merge_close(in, n);
+    return out_close(o, 1, err);
   }
   write_header(f, &m, total);
-  if (merge_lines(in, n, f, err) != 0) {
-    fclose(f);
-    remove(out);
-    goto fail;
-  }
+  failed = merge_lines(in, n, f, err) != 0;
   merge_close(in, n);
-  return close_out(f, out, err);
-fail:
-  merge_close(in, n);
-  return -1;
+  return out_close(o, failed, err);
 }

@@ -2,12 +2,13 @@
 ** ng_format.h -- count tables on disk: the saved line format, CSV, and a
 ** streaming merge of saved files.
 **
-** The saved format (UTF-8 text, LF line ends):
+** The saved format, version 2 (UTF-8 text, LF line ends):
 **
-**   #lector-ngram 1<TAB>n=1..2<TAB>skip=0<TAB>docs=120<TAB>min_count=1
+**   #lector-ngram 2<TAB>n=1..2<TAB>skip=0<TAB>docs=120<TAB>min_count=1
 **       <TAB>total=1:5321,2:5201<TAB>options=<canonical options>
 **   gram<TAB>count<TAB>df
 **   ...
+**   #end <gram lines> <sum of their counts modulo 2^64>
 **
 ** The first line is the header: the magic "#lector-ngram", the format
 ** version, then TAB-separated key=value fields: n ("2" or "1..3"), skip,
@@ -15,14 +16,26 @@
 ** out), total (occurrences by gram length, "len:count" joined by commas:
 ** what relative frequencies divide by) and options (how the tokens were
 ** made: the tokenizer options and stop_mode, canonical, as ngram.count
-** wrote them; "" for a token list).  Unknown fields are ignored.
+** wrote them; "" for a token list).  Version 2 wants every field, once,
+** in that order; total lists exactly the lengths of n, ascending.
 **
 ** Every other line is one gram: its words joined by single spaces, each
-** word escaped (ng_escape.h), then its count (>= 1) and its document
-** frequency (0 <= df <= count) in decimal.  Lines are sorted by the gram
-** field in byte order and each gram appears once, so shards of a corpus
-** merge with a streaming merge (ng_format_merge, or ngram.merge_files):
-** equal grams add their counts and dfs; docs and totals add up.
+** word escaped (ng_escape.h, the one canonical spelling), then its count
+** (1 .. 2^63-1) and its document frequency (0 <= df <= count, df <= docs)
+** in canonical decimal.  Lines are sorted by the gram field in byte order
+** and each gram appears once, so shards of a corpus merge with a streaming
+** merge (ng_format_merge, or ngram.merge_files): equal grams add their
+** counts and dfs; docs and totals add up; a sum past 2^63-1 is an error.
+** The counts of each length add up to no more than the header's total.
+**
+** The last line, "#end", says how many gram lines came before it and the
+** sum of their counts: a file cut anywhere (even at a line end) fails to
+** load.  Version 1 files (no trailer, fields in any order, unknown fields
+** ignored) still load; every file written is version 2.
+**
+** Files are read with read(2) in blocks (no line limit: a long line grows
+** a buffer of ng_env memory); every loop polls ng_env's interrupted().
+** Files are written through ng_env's output helper (temporary + rename).
 **
 ** Errors are messages "PATH:LINE: what" (or "PATH: what"), from NG_ERRORF,
 ** freed by the caller with NG_FREE.  Functions return 0 or -1.
@@ -38,7 +51,10 @@
 #include "ng_table.h"
 
 #define NG_FORMAT_MAGIC "#lector-ngram"
-#define NG_FORMAT_VERSION 1
+#define NG_FORMAT_VERSION 2
+
+/* The largest count, total or docs a file may hold (a Lua integer). */
+#define NG_COUNT_MAX ((uint64_t)INT64_MAX)
 
 /* What a table was counted with. */
 typedef struct ng_meta {
@@ -78,7 +94,7 @@ int ng_format_csv(const char *path, const ng_table *t, char **err);
 
 /* Merge the saved files in[0..nin) into out with one streaming pass
 ** (memory independent of the files' size).  The inputs must have
-** compatible headers. */
+** compatible headers; out may not be one of them. */
 int ng_format_merge(const char *out, const char *const *in, size_t nin,
                     char **err);
 

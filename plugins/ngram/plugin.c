@@ -29,6 +29,13 @@ static int ngram_open(lector_ctx *ctx, const lector_host *h, char **err) {
   env.vocab_lookup = h->vocab_lookup;
   env.vocab_size = h->vocab_size;
   env.errorf = h->errorf;
+  env.interrupted = h->interrupted;
+  if (LECTOR_HOST_HAS(h, output_abort)) {
+    env.output_open = h->output_open;
+    env.output_file = h->output_file;
+    env.output_commit = h->output_commit;
+    env.output_abort = h->output_abort;
+  }
   ng_env_set(&env);
   return h->register_module(ctx, "ngram", ng_lua_open, err);
 }

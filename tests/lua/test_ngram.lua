@@ -143,7 +143,7 @@ T.run {
     t:save(dir .. "/t.tsv")
     local text = T.read(dir .. "/t.tsv")
     local header = text:match("^[^\n]*")
-    T.ok(header:find("^#lector%-ngram 1\tn=1..2\tskip=0\tdocs=10\t"),
+    T.ok(header:find("^#lector%-ngram 2\tn=1..2\tskip=0\tdocs=10\t"),
       "header: " .. header)
     T.ok(header:find("options=stop_mode=drop;stopwords=true", 1, true),
       "options in the header")
