@@ -107,6 +107,7 @@ static void check_tokens(const lector_tok_opts *o, const char *s, size_t n,
   for (i = 0; i < nb; i++) {
     lector_tok_span sp;
     CHECK(tok_run_step(&st, &sp, &norm, &nlen) == 1);
+    CHECK(nlen > 0);                              /* never an empty word */
     CHECK(same_span(&sp, &batch[i]) && sp.id == batch[i].id);
   }
   tok_run_end(&st);
