@@ -1,0 +1,215 @@
+/*
+** test_pool.c -- core/pool.c (the generic parallel loop) and the host's
+** document pool built on it (host->doc_pool, host->pool_workers).
+*/
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "corpus.h"
+#include "host.h"
+#include "pool.h"
+#include "util.h"
+
+#define N 10000
+
+typedef struct wctx {
+  unsigned char *seen;      /* shared: seen[i] counts visits of item i */
+  size_t items;             /* this worker's */
+  int done, failed;
+  size_t fail_at;           /* SIZE_MAX: never */
+} wctx;
+
+static _Atomic int interrupt_flag;
+static int interrupted(void) { return atomic_load(&interrupt_flag); }
+
+static int item(void *arg, size_t i, char **err) {
+  wctx *w = arg;
+  __atomic_fetch_add(&w->seen[i], 1, __ATOMIC_RELAXED);
+  w->items++;
+  if (i == w->fail_at) {
+    *err = util_errorf("item %zu failed", i);
+    return LECTOR_ERR;
+  }
+  if (i == N / 2 && w->fail_at == SIZE_MAX - 1) atomic_store(&interrupt_flag, 1);
+  return LECTOR_OK;
+}
+
+static void done(void *arg, int failed) {
+  wctx *w = arg;
+  w->done++;
+  w->failed = failed;
+}
+
+static char *pool_errorf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = util_verrorf(fmt, ap);
+  va_end(ap);
+  return s;
+}
+
+/* Run n items on nw workers with fail_at in each context. */
+static int run(int nw, size_t chunk, size_t fail_at, wctx *w,
+               unsigned char *seen, char **err) {
+  void *ctx[LECTOR_MAX_THREADS];
+  memset(seen, 0, N);
+  for (int i = 0; i < nw; i++) {
+    w[i] = (wctx){.seen = seen, .fail_at = fail_at};
+    ctx[i] = &w[i];
+  }
+  pool_job job = {.n = N, .chunk = chunk, .ctx = ctx, .nworkers = nw,
+                  .fn = item, .done = done, .interrupted = interrupted,
+                  .errorf = pool_errorf, .free = free};
+  return pool_run(&job, err);
+}
+
+static void test_every_item_once(void **state) {
+  (void)state;
+  static unsigned char seen[N];
+  wctx w[LECTOR_MAX_THREADS];
+  for (int nw = 1; nw <= 8; nw *= 2)
+    for (size_t chunk = 0; chunk <= 64; chunk += 7) {
+      char *err = NULL;
+      assert_int_equal(run(nw, chunk, SIZE_MAX, w, seen, &err), LECTOR_OK);
+      assert_null(err);
+      size_t total = 0;
+      for (int i = 0; i < nw; i++) {
+        assert_int_equal(w[i].done, 1);
+        assert_int_equal(w[i].failed, 0);
+        total += w[i].items;
+      }
+      assert_int_equal(total, N);
+      for (size_t i = 0; i < N; i++) assert_int_equal(seen[i], 1);
+    }
+}
+
+static void test_first_error_stops(void **state) {
+  (void)state;
+  static unsigned char seen[N];
+  wctx w[4];
+  char *err = NULL;
+  assert_int_equal(run(4, 1, 100, w, seen, &err), LECTOR_ERR);
+  assert_string_equal(err, "item 100 failed");
+  free(err);
+  size_t total = 0;
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(w[i].done, 1);
+    total += w[i].items;
+  }
+  assert_true(total < N);                       /* the others stopped */
+}
+
+static void test_interrupt(void **state) {
+  (void)state;
+  static unsigned char seen[N];
+  wctx w[2];
+  char *err = NULL;
+  atomic_store(&interrupt_flag, 0);
+  assert_int_equal(run(2, 1, SIZE_MAX - 1, w, seen, &err), LECTOR_EINTERRUPT);
+  assert_string_equal(err, "interrupted");
+  free(err);
+  assert_true(w[0].failed && w[1].failed);
+  atomic_store(&interrupt_flag, 0);
+}
+
+static void test_workers(void **state) {
+  (void)state;
+  int cores = pool_cores();
+  assert_true(cores >= 1 && cores <= LECTOR_MAX_THREADS);
+  assert_int_equal(pool_workers(0, 1000), cores);
+  assert_int_equal(pool_workers(3, 1000), 3);
+  assert_int_equal(pool_workers(8, 2), 2);
+  assert_int_equal(pool_workers(8, 0), 1);
+  assert_int_equal(pool_workers(LECTOR_MAX_THREADS, 1000), LECTOR_MAX_THREADS);
+}
+
+/* --- the host's document pool over the fixture articles ----------------- */
+
+typedef struct dctx {
+  size_t docs, bytes;
+  int done;
+} dctx;
+
+static int doc_fn(void *arg, size_t i, const lector_text *t, char **err) {
+  dctx *d = arg;
+  (void)i, (void)err;
+  assert_int_equal(t->data[t->len], '\0');
+  d->docs++;
+  d->bytes += t->len;
+  return LECTOR_OK;
+}
+
+static void doc_done(void *arg, int failed) {
+  dctx *d = arg;
+  assert_false(failed);
+  d->done++;
+}
+
+static void test_doc_pool(void **state) {
+  (void)state;
+  const char *dir = getenv("LECTOR_FIXTURES");
+  if (!dir) skip();
+  char path[4096];
+  snprintf(path, sizeof path, "%s/articles", dir);
+  const char *paths[] = {path};
+  corpus_opts o = {.quiet = 1};
+  corpus *c;
+  char *msg = NULL;
+  assert_int_equal(corpus_load(paths, 1, &o, &c, &msg), 0);
+  const lector_host *h = host_table();
+  size_t n = h->corpus_count(c), want = 0;
+  for (size_t i = 0; i < n; i++) {
+    lector_doc_info info;
+    assert_int_equal(h->doc_info(c, i, &info), LECTOR_OK);
+    want += i % 2 ? 0 : info.bytes;
+  }
+  int32_t *skip = calloc(n, sizeof *skip);
+  for (size_t i = 1; i < n; i += 2) skip[i] = -1;
+  for (int threads = 0; threads <= 3; threads++) {
+    dctx d[LECTOR_MAX_THREADS] = {{0}};
+    void *ctx[LECTOR_MAX_THREADS];
+    int nw = h->pool_workers(threads, n);
+    for (int w = 0; w < nw; w++) ctx[w] = &d[w];
+    lector_pool job = {.struct_size = sizeof job, .corpus = c,
+                       .nworkers = nw, .ctx = ctx, .fn = doc_fn,
+                       .done = doc_done, .skip = skip, .label = "test"};
+    char *err = NULL;
+    assert_int_equal(h->doc_pool(&job, &err), LECTOR_OK);
+    size_t docs = 0, bytes = 0;
+    for (int w = 0; w < nw; w++) {
+      assert_int_equal(d[w].done, 1);
+      docs += d[w].docs;
+      bytes += d[w].bytes;
+    }
+    assert_int_equal(docs, (n + 1) / 2);
+    assert_int_equal(bytes, want);
+  }
+  lector_pool bad = {.struct_size = sizeof bad, .corpus = c, .nworkers = 0,
+                     .fn = doc_fn};
+  char *err = NULL;
+  assert_int_equal(h->doc_pool(&bad, &err), LECTOR_ERR);
+  assert_non_null(strstr(err, "malformed"));
+  h->free(err);
+  free(skip);
+  corpus_release(c);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+    cmocka_unit_test(test_every_item_once),
+    cmocka_unit_test(test_first_error_stops),
+    cmocka_unit_test(test_interrupt),
+    cmocka_unit_test(test_workers),
+    cmocka_unit_test(test_doc_pool),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
