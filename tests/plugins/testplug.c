@@ -2,6 +2,7 @@
 ** testplug.c -- fixture plugins for the loader tests, one per variant
 ** (chosen with -DVARIANT_...): good ones and deliberately broken ones.
 */
+#include <stdlib.h>
 #include <string.h>
 
 #include <lector/plugin.h>
@@ -74,6 +75,19 @@ static int plug_open(lector_ctx *ctx, const lector_host *h, char **err) {
   return LECTOR_ERR;
 #endif
   if (h->register_module(ctx, PLUGIN_NAME, luaopen_plug, err)) return 1;
+#ifdef VARIANT_FAIL_OPEN_OTHER
+  /* a second module under another name, then a failure */
+  if (h->register_module(ctx, "fail_other_extra", luaopen_plug, err))
+    return 1;
+  *err = h->errorf("failing after registering two modules");
+  return LECTOR_ERR;
+#endif
+#ifdef VARIANT_RAISE_OPEN
+  if (h->register_module(ctx, "raise_open_extra", luaopen_plug, err))
+    return 1;
+  if (h->provide(ctx, "raiser", 1, &api, err)) return 1;
+  luaL_error(h->lua(ctx), "open raised on purpose");
+#endif
 #ifdef VARIANT_PROVIDER
   if (h->provide(ctx, "counter", 2, &api, err)) return 1;
 #endif
@@ -87,6 +101,9 @@ static int plug_ready(lector_ctx *ctx, char **err) {
 #endif
 #ifdef VARIANT_FAIL_READY
   return host->require(ctx, "no-such-service", 1, err) ? 0 : LECTOR_ERR;
+#endif
+#ifdef VARIANT_RAISE_READY
+  luaL_error(host->lua(ctx), "ready raised on purpose");
 #endif
   (void)ctx;
   (void)err;
@@ -110,6 +127,10 @@ static const lector_plugin desc = {
 #ifdef VARIANT_NO_ENTRY
 LECTOR_EXPORT const lector_plugin *lector_plugin_v0(void);
 LECTOR_EXPORT const lector_plugin *lector_plugin_v0(void) { return &desc; }
+/* Not a plugin: its constructor must never run (it is not dlopen'ed). */
+__attribute__((constructor)) static void no_entry_ctor(void) {
+  setenv("LECTOR_TESTPLUG_CTOR_RAN", "1", 1);
+}
 #else
 LECTOR_PLUGIN_ENTRY(desc)
 #endif
