@@ -14,6 +14,7 @@
 #include <lauxlib.h>
 
 #include "lua_corpus.h"
+#include "mem.h"
 #include "output.h"
 #include "pretty.h"
 #include "util.h"
@@ -71,6 +72,21 @@ static int l_plugins(lua_State *L) {
     else lua_rawseti(L, -3, ++nok);
   }
   return 2;
+}
+
+/* lector.memory() -> {used =, peak =, limit =, allocations =} in bytes
+** (limit 0: none), as counted for Lua and plugins. */
+static int l_memory(lua_State *L) {
+  lua_createtable(L, 0, 4);
+  lua_pushinteger(L, (lua_Integer)mem_used());
+  lua_setfield(L, -2, "used");
+  lua_pushinteger(L, (lua_Integer)mem_peak());
+  lua_setfield(L, -2, "peak");
+  lua_pushinteger(L, (lua_Integer)mem_limit());
+  lua_setfield(L, -2, "limit");
+  lua_pushinteger(L, (lua_Integer)mem_alloc_count());
+  lua_setfield(L, -2, "allocations");
+  return 1;
 }
 
 /* --- progress bars ------------------------------------------------------- */
@@ -351,6 +367,7 @@ void lector_lua_open(lua_State *L, plugin_loader *pl) {
     {"progress", l_progress},
     {"show_progress", l_show_progress},
     {"output", l_output},
+    {"memory", l_memory},
     {NULL, NULL}
   };
   lcorpus_open(L);

@@ -2,6 +2,7 @@
 ** main.c -- the `lector` command: options, scripts, -e, stdin, the REPL.
 ** Exit status: 0 on success, 1 on a script error, 2 on misuse.
 */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,10 +20,15 @@
 
 #define EXIT_SCRIPT 1
 #define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130   /* as a shell reports a SIGINT death */
 
 static const char *progname = "lector";
 
 static void usage(FILE *f) {
+  const char *why;
+  char size[32];
+  size_t def = mem_default_limit(&why);
+  mem_format_size(def, size, sizeof size);
   fprintf(f,
     "usage: %s [options] [script [args...]]\n"
     "Runs a Lua analysis script with the lector module and its plugins.\n"
@@ -31,14 +37,16 @@ static void usage(FILE *f) {
     "  -                   read the script from standard input\n"
     "  --plugins           list plugins found, and those that failed\n"
     "  --timeout SECONDS   stop a run that takes longer\n"
-    "  --memory-limit SIZE cap memory used by Lua and plugins (e.g. 2G)\n"
+    "  --memory-limit SIZE cap memory used by Lua and plugins (e.g. 2G);\n"
+    "                      0 or none: no cap; here %s by default (%s)\n"
     "  --no-plugins        do not load plugins\n"
     "  -q, --quiet         no progress bars or informational messages\n"
     "  -v, --version       print the version\n"
     "  -h, --help          print this help\n"
     "  --                  stop handling options\n"
-    "With no script: the REPL on a terminal, else a script read from stdin.\n",
-    progname);
+    "With no script: the REPL on a terminal, else a script read from stdin.\n"
+    "Exit status: 0 ok, 1 error, 2 misuse, 130 interrupted (Ctrl-C).\n",
+    progname, def ? size : "none", why);
 }
 
 static int misuse(const char *fmt, const char *what) {
@@ -56,6 +64,7 @@ typedef struct cmdline {
   int list_plugins;
   int version;
   int help;
+  int memory_set;        /* --memory-limit given */
   int quiet;             /* -q, --quiet */
   char **code;           /* the -e arguments, in order (argv entries) */
   int ncode;
@@ -91,8 +100,9 @@ static int parse_args(int argc, char **argv, cmdline *cl) {
     } else if (strcmp(a, "--memory-limit") == 0) {
       if (++i >= argc) return misuse("'%s' needs an argument", a);
       if (mem_parse_size(argv[i], &cl->so.memory_limit) != 0)
-        return misuse("--memory-limit wants a size like 512M or 2G, not '%s'",
-                      argv[i]);
+        return misuse("--memory-limit wants a size like 512M or 2G (or "
+                      "none), not '%s'", argv[i]);
+      cl->memory_set = 1;
     } else return misuse("unknown option '%s'", a);
   }
   if (i < argc) cl->script = i;
@@ -180,6 +190,20 @@ static int list_plugins(session *s) {
   return 0;
 }
 
+/* What print and io.write left in stdout's buffer is written now: a
+** failure (a full disk, a closed pipe) is an error, never exit 0. */
+static int finish_output(int rc) {
+  int failed = ferror(stdout);
+  errno = 0;
+  if (fflush(stdout) != 0) failed = 1;
+  if (failed) {
+    fprintf(stderr, "%s: cannot write the output to standard output%s%s\n",
+            progname, errno ? ": " : "", errno ? strerror(errno) : "");
+    return rc ? rc : EXIT_SCRIPT;
+  }
+  return rc;
+}
+
 int main(int argc, char **argv) {
   char *code[argc > 0 ? argc : 1];   /* at most one -e per argument */
   cmdline cl = {.code = code};
@@ -192,6 +216,11 @@ int main(int argc, char **argv) {
     printf("lector %s (%s, plugin ABI %d.%d)\n", LECTOR_VERSION, LUA_RELEASE,
            LECTOR_ABI_MAJOR, LECTOR_ABI_MINOR);
     return 0;
+  }
+  if (!cl.memory_set) {
+    const char *why;
+    cl.so.memory_limit = mem_default_limit(&why);
+    mem_set_limit_source(why);
   }
   cl.so.quiet_plugins = cl.list_plugins;
   /* bars only on a terminal: piped stderr stays clean for logs */
@@ -219,6 +248,7 @@ int main(int argc, char **argv) {
       }
     }
   }
+  if (rc && session_interrupted()) rc = EXIT_INTERRUPTED;
   session_close(s);
-  return rc;
+  return finish_output(rc);
 }

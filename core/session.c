@@ -64,11 +64,16 @@ void session_clear_interrupt(void) {
   atomic_store(&interrupt_flag, 0);
 }
 
-/* The hook: raise an error at the next instruction count check. */
+/* The hook: raise an error at the next instruction count check, and keep
+** raising at every instruction after it: an interruption is sticky, so a
+** script (or a plugin call) that pcall's the work cannot swallow it; only
+** the end of the top-level call (session_pcall) clears it.  Counting only
+** from then on: a call or return hook would fire in the message handler
+** and turn the error into an "error in error handling". */
 static void stop_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   if (!session_interrupted()) return;
-  lua_sethook(L, NULL, 0, 0);
+  lua_sethook(L, stop_hook, LUA_MASKCOUNT, 1);
   if (atomic_load(&interrupt_flag))
     luaL_error(L, "interrupted");
   luaL_error(L, "timeout: the call ran longer than %f seconds",
@@ -95,9 +100,36 @@ static int msghandler(lua_State *L) {
   return 1;
 }
 
+/* Runs protected: append to the message (index 1) which limit was hit
+** and how to raise it. */
+static int add_limit_note(lua_State *L) {
+  char size[32];
+  mem_format_size(mem_limit(), size, sizeof size);
+  const char *msg = lua_tostring(L, 1);
+  lua_pushfstring(L, "%s\n(the memory limit of %s was reached, set by %s; "
+                  "raise it with --memory-limit SIZE, e.g. --memory-limit "
+                  "8G, or lift it with --memory-limit none)",
+                  msg ? msg : "not enough memory", size, mem_limit_source());
+  return 1;
+}
+
+/* After a failed call: when the memory limit refused an allocation during
+** it, say so in the message on top.  [-1, +1, -] */
+static void note_memory_limit(lua_State *L, size_t refused_before) {
+  const char *msg = lua_tostring(L, -1);
+  if (!mem_limit() || mem_refused() == refused_before || !msg ||
+      !strstr(msg, "memory") || !lua_checkstack(L, 3))
+    return;
+  lua_pushcfunction(L, add_limit_note);
+  lua_pushvalue(L, -2);
+  if (lua_pcall(L, 1, 1, 0) == LUA_OK) lua_replace(L, -2);
+  else lua_pop(L, 1);               /* keep the plain message */
+}
+
 int session_pcall(session *s, int nargs, int nresults) {
   lua_State *L = s->L;
   int base = lua_gettop(L) - nargs;
+  size_t refused = mem_refused();
   lua_pushcfunction(L, msghandler);
   lua_insert(L, base);
   session_clear_interrupt();
@@ -112,6 +144,7 @@ int session_pcall(session *s, int nargs, int nresults) {
   lua_sethook(L, NULL, 0, 0);
   atomic_store(&deadline, 0.0);
   lua_remove(L, base);
+  if (status != LUA_OK) note_memory_limit(L, refused);
   return status;
 }
 

@@ -87,7 +87,7 @@ export LECTOR_PLUGIN_PATH="$TP"
 check plugins_list 0 "^good " -- "$L" --plugins
 check plugins_uses 0 "uses: counter" -- "$L" --plugins
 check plugins_failed 0 "failed: .*wrong_abi.so: built for plugin ABI 1.99, this lector has ABI 1.3" -- "$L" --plugins
-check plugins_not_elf 0 "failed: .*not_elf.so: cannot load" -- "$L" --plugins
+check plugins_not_elf 0 "failed: .*not_elf.so: not a shared object for this machine (no ELF header)" -- "$L" --plugins
 check plugins_dup 0 "good_dup.so: a plugin named 'good' is already loaded" -- "$L" --plugins
 check plugins_open 0 "fail_open.so: open() failed: the database file" -- "$L" --plugins
 check plugins_stderr 0 "lector: plugin .*own_lua.so: carries its own copy of Lua" -- "$L" -e ""
@@ -123,6 +123,57 @@ else echo "ok   progress_stderr"; pass=$((pass + 1)); fi
 check quiet 0 "^false$" -- "$L" --quiet -e "print(lector.show_progress())"
 check quiet_short 0 "^ok$" -- "$L" -q -e "print('ok')"
 check help_quiet 0 "^  -q, --quiet" -- "$L" --help
+
+# Issue 12 item 4 and 8: a truncated .so and a FIFO named *.so in a plugin
+# folder are reported and skipped, never dlopen'ed (SIGBUS, a hang).
+mkdir "$T/badplug"
+head -c 3000 "$TP/good.so" > "$T/badplug/cut.so"
+mkfifo "$T/badplug/fifo.so"
+check plugins_truncated 0 "cut.so: not a shared object for this machine (truncated" -- \
+  timeout 20 env LECTOR_PLUGIN_PATH="$T/badplug" "$L" --plugins
+check plugins_fifo 0 "fifo.so: not a regular file" -- \
+  timeout 20 env LECTOR_PLUGIN_PATH="$T/badplug" "$L" -e ""
+# item 20: a relative entry is skipped, with a warning naming it.
+check plugins_relative 0 "LECTOR_PLUGIN_PATH entry 'some/rel' is not an absolute path" -- \
+  env LECTOR_PLUGIN_PATH="some/rel:$T/badplug" "$L" -e ""
+
+# Item 12: output that cannot be written is an error, not exit 0.
+if [ -w /dev/full ]; then
+  check stdout_full 1 "cannot write the output to standard output" -- \
+    sh -c "\"$L\" -e 'print(1)' > /dev/full"
+  check stdout_full_iowrite 1 "cannot write the output" -- \
+    sh -c "\"$L\" -e 'io.write((\"x\"):rep(100000)) print(\"done\")' > /dev/full"
+fi
+
+# Item 21: an interrupt stays an interrupt, even when the script pcall's
+# the work (Lua code, and a plugin call that sees the flag).
+check timeout_pcall 1 "timeout" -- "$L" --timeout 0.3 -e \
+  "for i = 1, 5 do pcall(function() while true do end end) end print('escaped')"
+check timeout_pcall_plugin 1 "timeout" -- "$L" --timeout 0.3 -e \
+  "$count3 for i = 1, 1000 do pcall(ng.count, c, {n = {1, 3}, threads = 2}) end print('escaped')"
+"$L" -e "io.stdout:setvbuf('no') print('started')
+  while true do pcall(function() while true do end end) end" >"$T/int.out" 2>&1 &
+pid=$!
+i=0
+while [ "$i" -lt 50 ] && ! grep -q started "$T/int.out"; do sleep 0.1; i=$((i + 1)); done
+kill -INT "$pid"
+wait "$pid"
+rc=$?
+if [ "$rc" -eq 130 ] && grep -q interrupted "$T/int.out"; then
+  echo "ok   sigint_pcall"; pass=$((pass + 1))
+else
+  echo "FAIL sigint_pcall: exit $rc"; sed 's/^/  | /' "$T/int.out"
+  fail=$((fail + 1))
+fi
+
+# Item 24: a default memory limit, shown by --help and lifted by none; the
+# error names the limit and how to raise it.
+check help_memory 0 "% of physical memory\|memory cgroup" -- "$L" --help
+check memory_default 0 "^true$" -- "$L" -e "print(lector.memory().limit > 0)"
+check memory_none 0 "^0$" -- "$L" --memory-limit none -e "print(lector.memory().limit)"
+check memory_zero 0 "^0$" -- "$L" --memory-limit 0 -e "print(lector.memory().limit)"
+check memory_note 1 "memory limit of 64.0M was reached, set by --memory-limit; raise it" -- \
+  "$L" --memory-limit 64M -e "local t = {} for i = 1, 1e8 do t[i] = {} end"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
