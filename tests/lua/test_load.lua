@@ -189,6 +189,25 @@ function tests.fifo_and_devices()
     true), "warning: " .. tostring(c.warnings[1]))
 end
 
+-- Issue 12 item 9: what a load holds counts against --memory-limit.
+function tests.memory_limit_stops_a_load()
+  local bin = os.getenv("LECTOR_BIN")
+  if not bin then return end
+  local dir = T.tmpdir()
+  local title = string.rep("t", 190)
+  for i = 1, 3000 do
+    T.write(string.format("%s/a-long-enough-file-name-%04d.txt", dir, i),
+      title .. "\nbody\n")
+  end
+  local p = assert(io.popen(string.format(
+    "'%s' --memory-limit 1M -e 'lector.load(%q)' 2>&1", bin, dir)))
+  local out = p:read("a")
+  local ok = p:close()
+  T.ok(not ok, "exit status")
+  T.ok(out:find("lector.load: out of memory: the memory limit (1 MB, "
+    .. "--memory-limit) was reached while loading", 1, true), out)
+end
+
 -- Issue 12 item 22: values that would silently load nothing.
 function tests.unclear_options_are_errors()
   T.raises("lector.load: empty path", lector.load, "")
