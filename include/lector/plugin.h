@@ -366,6 +366,25 @@ struct lector_host {
   int (*doc_pool)(const lector_pool *job, char **err);
 };
 
+/* ------------------------------------------------------------------------
+** Userdata in the REPL.  A value a plugin returns (a userdata with a
+** metatable) can take part in the REPL through three metafields, read raw
+** from its metatable; all are optional:
+**   __summary  function(value) -> string: the long, multi-line form shown
+**              when the value is the result of a line at the prompt
+**              (trailing newlines dropped; it must return a string, and may
+**              raise: the REPL reports the error and goes on).  Inside a
+**              table the one-line __tostring is preferred.
+**   __methods  a table name -> function: when __index is a function (so
+**              the REPL cannot look without running code), these names are
+**              completed after `value:` and `value.`, and looked up to
+**              complete further.  __index should serve the same methods.
+**   __fields   a list {"name", ...} of the fields __index gives: completed
+**              after `value.`.
+** The REPL never calls __index to complete.  lector.corpus and lector.doc
+** use all three; so should every userdata type of a plugin.
+*/
+
 /* True when the host table has field f (added at some minor version). */
 #define LECTOR_HOST_HAS(host, f) \
   ((host)->struct_size >= offsetof(lector_host, f) + sizeof((host)->f))
