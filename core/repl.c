@@ -16,6 +16,8 @@
 */
 #include "repl.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -692,6 +694,22 @@ static void repl_banner(repl *r, const char *script) {
   printf(":help for help, Tab completes, Ctrl-D quits.\n");
 }
 
+/* 1 when the history file can be used: missing (made at the first
+** entry) or a regular file.  A FIFO or a device would block readline's
+** open(2) forever, so it is checked with a non-blocking open; otherwise a
+** warning and the REPL runs without history. */
+static int repl_history_usable(const char *path) {
+  struct stat st;
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return errno == ENOENT;
+  int ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  close(fd);
+  if (!ok)
+    fprintf(stderr, "lector: warning: the history file %s is not a regular "
+            "file; running without history\n", path);
+  return ok;
+}
+
 static void repl_init_readline(repl *r) {
   rl_readline_name = "lector";
   rl_attempted_completion_function = repl_complete;
@@ -702,6 +720,10 @@ static void repl_init_readline(repl *r) {
   using_history();
   stifle_history(REPL_HISTORY_MAX);
   r->history = repl_history_path();
+  if (r->history != NULL && !repl_history_usable(r->history)) {
+    free(r->history);
+    r->history = NULL;
+  }
   if (r->history != NULL) read_history(r->history);
 }
 

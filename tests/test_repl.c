@@ -453,7 +453,7 @@ static void test_commands(void **state) {
   term_line(t, ":plugins");
   expect(t, "broken");                 /* a failure, with its reason */
   expect(t, "FAILED");
-  expect(t, "broken.so");
+  expect(t, "not a shared object");
   expect(t, "broken.so");              /* and its path below */
   expect(t, "\n> ");
   term_line(t, ":time 6 * 7");
@@ -502,6 +502,19 @@ static void test_pretty(void **state) {
   expect(t, "\n{1, 2, name = \"x\", self = <cycle>, sub = {ok = true}}\n> ");
   term_line(t, "'tab\\there'");
   expect(t, "\n\"tab\\there\"\n> ");
+  assert_int_equal(term_quit(t), 0);
+}
+
+/* Issue 12 item 8: LECTOR_HISTORY naming a FIFO does not block the REPL:
+** a warning, then a working REPL without history. */
+static void test_history_fifo(void **state) {
+  term *t = *state;
+  assert_int_equal(mkfifo(t->history, 0600), 0);
+  term_start(t);
+  assert_non_null(strstr(t->screen, "is not a regular file; running "
+                                    "without history"));
+  term_line(t, "print(6 * 7)");
+  expect(t, "42");
   assert_int_equal(term_quit(t), 0);
 }
 
@@ -615,6 +628,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_load, setup, teardown),
     cmocka_unit_test_setup_teardown(test_pretty, setup, teardown),
     cmocka_unit_test_setup_teardown(test_history, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_history_fifo, setup, teardown),
     cmocka_unit_test_setup_teardown(test_progress, setup, teardown),
   };
   signal(SIGPIPE, SIG_IGN);
