@@ -17,6 +17,7 @@
 #include "ng_count.h"
 #include "ng_env.h"
 #include "ng_gram.h"
+#include "ng_kwic.h"
 #include "ng_order.h"
 #include "ng_stats.h"
 #include "ng_table.h"
@@ -490,9 +491,12 @@ static int fake_each(const lector_tok_opts *o, const char *text, size_t len,
   *err = NULL;
   fake_begin(&st, o, text, len, err);
   while ((n = fake_next(&st, sp, 4)) > 0)
-    for (i = 0; i < n; i++)
-      if ((rc = fn(ud, &sp[i], text + sp[i].offset, sp[i].length)) != 0)
-        return rc;
+    for (i = 0; i < n; i++) {
+      /* "~" stands for a word a stemmer makes empty */
+      size_t nl = sp[i].length == 1 && text[sp[i].offset] == '~'
+                      ? 0 : sp[i].length;
+      if ((rc = fn(ud, &sp[i], text + sp[i].offset, nl)) != 0) return rc;
+    }
   return LECTOR_OK;
 }
 
@@ -510,6 +514,7 @@ static const char *const docs[] = {
 #define BIG_DOCS 400
 static char *big[BIG_DOCS];
 static const char *const *src_docs = docs;
+static size_t src_ndocs;               /* of src_docs when set */
 
 static void big_make(void) {
   uint32_t x = 12345;
@@ -564,7 +569,7 @@ static int run(const ng_spec *sp, int threads, int drop, const int32_t *group,
   fake_api.next = fake_next;
   fake_api.end = fake_end;
   fake_api.each = fake_each;
-  src.ndocs = src_docs == docs ? NDOCS : BIG_DOCS;
+  src.ndocs = src_ndocs ? src_ndocs : src_docs == docs ? NDOCS : BIG_DOCS;
   src.text = src_text;
   src.release = src_release;
   tok.api = &fake_api;
@@ -698,6 +703,48 @@ static void test_count_errors(void **state) {
   free(err);
 }
 
+/* Issue 12 item 14: an empty word (an empty stem) is left out, never
+** "out of memory"; in counting and in the concordance. */
+static void test_empty_word(void **state) {
+  static const char *const edocs[] = {"a ~ b", "~", "b ~ ~ a b"};
+  ng_spec sp = {1, 2, 0, 0};
+  ng_job j;
+  ng_kwic_spec ks;
+  ng_hits hits;
+  static ng_source src;
+  static ng_tokens tok;
+  uint32_t phrase[1];
+  char *err = NULL;
+  int th;
+  (void)state;
+  src_docs = edocs;
+  src_ndocs = 3;
+  for (th = 1; th <= 2; th++) {
+    int rc = run(&sp, th, 0, NULL, 1, NULL, &j, &err);
+    if (rc != LECTOR_OK) fail_msg("%d threads: %s", th, err);
+    assert_int_equal(count_of(&j.tables[0], GRAM("a", "b"), NULL), 2);
+    assert_int_equal(count_of(&j.tables[0], GRAM("b", "a"), NULL), 1);
+    assert_int_equal(count_of(&j.tables[0], GRAM("b"), NULL), 3);
+    assert_int_equal(j.tables[0].total[1], 5);
+    ng_count_free_results(&j);
+  }
+  src.ndocs = 3;
+  src.text = src_text;
+  src.release = src_release;
+  tok.api = &fake_api;
+  tok.opts = (const lector_tok_opts *)(const void *)&fake_opts_all;
+  ks.tok = &tok;
+  phrase[0] = W("b");
+  ks.phrase = phrase;
+  ks.plen = 1;
+  ks.window = 1;
+  assert_int_equal(ng_kwic_run(&ks, &src, 2, NULL, &hits, &err), LECTOR_OK);
+  assert_int_equal(hits.n, 3);
+  ng_kwic_hits_free(&hits);
+  src_docs = docs;
+  src_ndocs = 0;
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_hit_df),
@@ -719,6 +766,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_count_sharded, setup, teardown),
     cmocka_unit_test_setup_teardown(test_count_groups_drop, setup, teardown),
     cmocka_unit_test_setup_teardown(test_count_errors, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_empty_word, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,8 @@
 /*
 ** ng_count.c -- threaded counting (see ng_count.h).
 */
+#include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ng_count.h"
@@ -112,6 +114,9 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
   text_ctx *c = ud;
   int stop = c->sc ? is_stop(c->sc, sp->offset) : 0, rc;
   pending_tok *p;
+  /* an empty word (a stemmer may make one) is no word; counting it would
+  ** fail as if memory ran out (ng_lex_id is 0 for it) */
+  if (norm_len == 0) return 0;
   if ((c->n == BATCH || c->used + norm_len > BATCH_BYTES) &&
       (rc = flush(c)) != 0)
     return rc;
@@ -442,6 +447,40 @@ static int run_workers(ng_job *job, wctx *ws, int n, char **err) {
   return rc;
 }
 
+/* The out-of-memory message of a job: what grew, and what to change.
+** (min_count trims the result only: every gram is kept while counting.) */
+static char *oom_message(const ng_job *job, const wctx *ws, int n) {
+  const ng_spec *sp = job->spec;
+  uint64_t grams = 0, docs = 0;
+  size_t bytes = 0, j;
+  uint32_t g, id;
+  int i, k;
+  char nbuf[16];
+  for (i = 0; ws && i < n; i++) {
+    for (g = 0; g < job->ngroups; g++) {
+      docs += ws[i].docs[g];
+      for (k = 0; k < NT && ws[i].tables; k++) {
+        const ng_table *t = &ws[i].tables[(size_t)g * NT + (size_t)k];
+        grams += t->used;
+        bytes += ng_table_memory(t);
+      }
+    }
+    for (id = 0; id < ws[i].uni.cap; id++) grams += ws[i].uni.e[id].count > 0;
+    bytes += (size_t)ws[i].uni.cap * sizeof(ng_uni_e);
+  }
+  j = (size_t)snprintf(nbuf, sizeof nbuf, "%d", sp->nmin);
+  if (sp->nmax != sp->nmin)
+    snprintf(nbuf + j, sizeof nbuf - j, "..%d", sp->nmax);
+  return NG_ERRORF("out of memory counting n=%s, skip=%d: %" PRIu64
+                   " distinct grams so far (%zu MB of tables, not counting "
+                   "the vocabulary) after %" PRIu64 " of %zu documents; "
+                   "count with a smaller n or skip, raise --memory-limit, "
+                   "or count parts of the corpus and join them with "
+                   "ngram.merge_files (min_count only trims the result)",
+                   nbuf, sp->skip, grams, bytes >> 20, docs,
+                   job->src->ndocs);
+}
+
 int ng_count_run(ng_job *job, char **err) {
   int n = ng_par_workers(job->threads, job->src->ndocs), rc;
   ng_router router;
@@ -468,9 +507,11 @@ int ng_count_run(ng_job *job, char **err) {
     return LECTOR_ENOMEM;
   }
   rc = run_workers(job, ws, n, err);
-  if (rc == LECTOR_OK && !job->doc_fn && assemble_all(job, ws, n) != 0) {
-    *err = NG_ERRORF("out of memory");
+  if (rc == LECTOR_OK && !job->doc_fn && assemble_all(job, ws, n) != 0)
     rc = LECTOR_ENOMEM;
+  if (rc == LECTOR_ENOMEM) {            /* say what grew */
+    NG_FREE(*err);
+    *err = oom_message(job, ws, n);
   }
   free_workers(ws, n, job->ngroups);
   ng_router_free(&router);

@@ -61,7 +61,9 @@ static int push_tok(kctx *k, const lector_tok_span *sp, uint32_t id) {
 static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
                     size_t norm_len) {
   kctx *k = ud;
-  uint32_t id = ng_lex_id(k->lex, norm, norm_len);
+  uint32_t id;
+  if (norm_len == 0) return 0;          /* an empty word is no word */
+  id = ng_lex_id(k->lex, norm, norm_len);
   return id == 0 || push_tok(k, sp, id) != 0 ? LECTOR_ENOMEM : 0;
 }
 

@@ -164,6 +164,8 @@ static int c_top(lua_State *L) {
   g->mem[0] = idx;
   lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
   for (i = 0; i < n; i++) {
+    if (i % NG_POLL_EVERY == 0 && ng_host->interrupted())
+      return luaL_error(L, "top: interrupted");
     push_row(L, c, c->t.slots + (size_t)idx[i] * c->t.stride);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
@@ -215,6 +217,8 @@ static int c_each(lua_State *L) {
   luaL_setmetatable(L, NG_ITER_MT);
   if (ng_order_sorted(&c->t, len, &it->idx, &it->n) != 0)
     return luaL_error(L, "each: out of memory");
+  if (ng_host->interrupted())          /* the sort is the long part */
+    return luaL_error(L, "each: interrupted");
   it->version = c->version;
   lua_pushcclosure(L, iter_step, 2);
   return 1;
@@ -251,6 +255,11 @@ static int c_merge(lua_State *L) {
                       a, c->m.skip, c->m.options ? c->m.options : "", b,
                       o->m.skip, o->m.options ? o->m.options : "");
   }
+  if (!ng_table_merge_fits(&c->t, &o->t, NG_COUNT_MAX) ||
+      o->m.docs > NG_COUNT_MAX - c->m.docs)
+    return luaL_error(L, "merge: count overflow (a count, total or df "
+                      "would pass what a table holds: 2^63-1, df 2^32-1); "
+                      "the table is unchanged");
   c->version++;
   if (ng_table_merge(&c->t, &o->t) != 0 || ng_table_compact(&c->t, 1) != 0)
     return luaL_error(L, "merge: out of memory (the table holds part of "

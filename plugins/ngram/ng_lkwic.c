@@ -23,6 +23,7 @@ static int on_word(void *ud, const lector_tok_span *sp, const char *norm,
                    size_t norm_len) {
   word_ids *w = ud;
   (void)sp;
+  if (norm_len == 0) return 0;          /* an empty word is no word */
   if (w->k >= NG_KWIC_MAX) {
     w->full = 1;
     return 1;
@@ -56,9 +57,22 @@ static int pattern_word(lua_State *L, const char *w, size_t n,
     if (!err) err = NG_ERRORF("out of memory");
     ng_raise(L, fname, err);
   }
-  if (x.k == k)
-    luaL_error(L, "%s: '%s' gives no token with these options", fname, w);
+  if (x.k == k) {
+    ng_buf e;                           /* shown escaped: it may hold NULs */
+    ng_buf_init(&e);
+    ng_escape_word(w, n, &e);
+    lua_pushlstring(L, e.p ? e.p : "", e.n);
+    ng_buf_free(&e);
+    luaL_error(L, "%s: '%s' gives no token with these options", fname,
+               lua_tostring(L, -1));
+  }
   return x.k;
+}
+
+/* Does c separate the words of a pattern?  (Not strchr: it finds the
+** terminator of its set, and a Lua string may hold a NUL.) */
+static int is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
 /* The pattern at idx (a string: words split at white space; or an array
@@ -71,8 +85,8 @@ static int pattern_ids(lua_State *L, int idx, const lector_tok_opts *opts,
     const char *s = lua_tolstring(L, idx, &n);
     while (i < n) {
       size_t e;
-      while (i < n && strchr(" \t\r\n", s[i]) && s[i]) i++;
-      for (e = i; e < n && !strchr(" \t\r\n", s[e]); e++) {}
+      while (i < n && is_blank(s[i])) i++;
+      for (e = i; e < n && !is_blank(s[e]); e++) {}
       if (e > i) {
         lua_pushlstring(L, s + i, e - i);
         k = pattern_word(L, lua_tostring(L, -1), e - i, opts, ids, k, fname);
@@ -174,6 +188,7 @@ int ng_l_kwic(lua_State *L) {
   spec.window = (int)ng_opt_int(L, 3, fname, "window", NG_KWIC_WINDOW, 0,
                                 NG_KWIC_MAX);
   g = ng_guard_new(L);                                  /* 4 */
+  ng_lsrc_hold(L, 1, &s, g, fname);    /* its texts are read below */
   ng_copts_tokens(L, 3, fname, extra, &o, g, &tok);
   spec.tok = &tok;
   spec.plen = pattern_ids(L, 2, g->opts, ids, fname);

@@ -60,6 +60,33 @@ int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s) {
   return 0;
 }
 
+/* The corpus of the value at idx as a source of kind (a corpus or a
+** document), or NULL.  [-0, +0, -] */
+static lector_corpus *corpus_at(lua_State *L, int idx, int kind) {
+  size_t first;
+  if (kind == NG_SRC_CORPUS) return ng_host->corpus_test(L, idx);
+  if (kind == NG_SRC_DOC) return ng_host->doc_test(L, idx, &first);
+  return NULL;
+}
+
+void ng_lsrc_hold(lua_State *L, int idx, ng_lsrc *s, ng_guard *g,
+                  const char *fname) {
+  lector_corpus *c;
+  if (s->kind != NG_SRC_CORPUS && s->kind != NG_SRC_DOC) return;
+  c = corpus_at(L, idx, s->kind);
+  if (!c || c != s->corpus)
+    luaL_error(L, "%s: the corpus is closed", fname);
+  if (g->corpus) ng_host->corpus_release(g->corpus);
+  g->corpus = ng_host->corpus_retain(c);
+}
+
+void ng_lsrc_check_open(lua_State *L, int idx, const ng_lsrc *s,
+                        const char *fname, const char *during) {
+  if (s->kind != NG_SRC_CORPUS && s->kind != NG_SRC_DOC) return;
+  if (corpus_at(L, idx, s->kind) != s->corpus)
+    luaL_error(L, "%s: the corpus was closed %s", fname, during);
+}
+
 void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i) {
   lector_doc_info info;
   if (s->corpus &&
@@ -95,6 +122,8 @@ static int guard_close(lua_State *L) {
   if (g->has_text && g->text.owner_) ng_host->text_release(&g->text);
   g->has_text = 0;
   ng_buf_free(&g->buf);
+  if (g->corpus) ng_host->corpus_release(g->corpus);  /* after its text */
+  g->corpus = NULL;
   return 0;
 }
 
@@ -181,16 +210,25 @@ static void read_n(lua_State *L, int idx, const char *fname, ng_spec *sp) {
   sp->nmax = (int)b;
 }
 
+/* Is the value at idx the string lit, exactly?  (Not strcmp: a Lua
+** string may hold a NUL, and "date\0x" is not "date".)  [-0, +0, -] */
+static int is_lit(lua_State *L, int idx, const char *lit) {
+  size_t n;
+  const char *v;
+  if (lua_type(L, idx) != LUA_TSTRING) return 0;
+  v = lua_tolstring(L, idx, &n);
+  return n == strlen(lit) && memcmp(v, lit, n) == 0;
+}
+
 /* by, stop_mode, stopwords; option names must be strings.  [-0, +0, v] */
 static void read_misc(lua_State *L, int idx, const char *fname,
                       const char *const *extra, ng_copts *o) {
   int t = lua_getfield(L, idx, "by");
   if (t == LUA_TFUNCTION) o->by = NG_BY_FN;
   else if (t == LUA_TSTRING) {
-    const char *v = lua_tostring(L, -1);
-    if (strcmp(v, "date") == 0) o->by = NG_BY_DATE;
-    else if (strcmp(v, "month") == 0) o->by = NG_BY_MONTH;
-    else if (strcmp(v, "year") == 0) o->by = NG_BY_YEAR;
+    if (is_lit(L, -1, "date")) o->by = NG_BY_DATE;
+    else if (is_lit(L, -1, "month")) o->by = NG_BY_MONTH;
+    else if (is_lit(L, -1, "year")) o->by = NG_BY_YEAR;
     else t = LUA_TNONE;
   }
   if (t != LUA_TNIL && o->by == NG_BY_NONE)
@@ -199,9 +237,8 @@ static void read_misc(lua_State *L, int idx, const char *fname,
   lua_pop(L, 1);
   t = lua_getfield(L, idx, "stop_mode");
   if (t != LUA_TNIL) {
-    const char *v = t == LUA_TSTRING ? lua_tostring(L, -1) : "";
-    if (strcmp(v, "remove") == 0) o->spec.drop_stop = 0;
-    else if (strcmp(v, "drop") != 0)
+    if (is_lit(L, -1, "remove")) o->spec.drop_stop = 0;
+    else if (!is_lit(L, -1, "drop"))
       luaL_error(L, "%s: option 'stop_mode' must be \"drop\" or \"remove\"",
                  fname);
   }
@@ -220,9 +257,12 @@ static void read_misc(lua_State *L, int idx, const char *fname,
   lua_pop(L, 1);
   lua_pushnil(L);
   while (lua_next(L, idx)) {
+    size_t n;
     lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING)
-      luaL_error(L, "%s: option names must be strings", fname);
+    if (lua_type(L, -1) != LUA_TSTRING ||
+        strlen(lua_tolstring(L, -1, &n)) != n)    /* the C code uses strcmp */
+      luaL_error(L, "%s: option names must be strings (without NUL bytes)",
+                 fname);
   }
 }
 

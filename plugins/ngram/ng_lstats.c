@@ -26,9 +26,11 @@ static int opt_enum(lua_State *L, int idx, const char *fname, const char *key,
   int i, r = dflt;
   if (lua_type(L, idx) != LUA_TTABLE) return dflt;
   if (lua_getfield(L, idx, key) != LUA_TNIL) {
-    const char *v = lua_tostring(L, -1);
-    for (i = 0, r = -1; names[i]; i++)
-      if (v && lua_type(L, -1) == LUA_TSTRING && strcmp(v, names[i]) == 0)
+    size_t vn = 0;
+    const char *v = lua_type(L, -1) == LUA_TSTRING
+                        ? lua_tolstring(L, -1, &vn) : NULL;
+    for (i = 0, r = -1; names[i]; i++)      /* not strcmp: v may hold NUL */
+      if (v && vn == strlen(names[i]) && memcmp(v, names[i], vn) == 0)
         r = i;
     if (r < 0) {
       luaL_Buffer b;
@@ -236,6 +238,7 @@ int ng_l_tfidf(lua_State *L) {
                       "string", fname);
   df = ng_count_source(L, 1, 2, fname, extra, &o);     /* 3 */
   g = ng_guard_new(L);                                  /* 4 */
+  ng_lsrc_hold(L, 1, &s, g, fname);
   x.spec = &o.spec;
   x.df = &df->t;
   x.ndocs = df->m.docs;

@@ -140,6 +140,7 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
   if (kind == NG_SRC_TOKENS)
     return count_tokens(L, src_idx, opts_idx, fname, extra, o);
   g = ng_guard_new(L);
+  ng_lsrc_hold(L, src_idx, &s, g, fname);
   run_count(L, &s, opts_idx, fname, extra, o, g, NULL, 1);
   c = take_table(L, g, 0, o, opts_idx, extra);
   lua_closeslot(L, -2);                                /* the guard */
@@ -159,6 +160,7 @@ static void push_key(lua_State *L, const ng_lsrc *s, size_t i,
   size_t n = o->by == NG_BY_DATE ? 10 : o->by == NG_BY_MONTH ? 7 : 4;
   int t;
   if (o->by == NG_BY_FN) {
+    ng_lsrc_check_open(L, 1, s, fname, "by the 'by' function");
     lua_pushvalue(L, fn_idx);
     lua_geti(L, 1, (lua_Integer)i + 1);                /* the document */
     lua_call(L, 1, 1);
@@ -224,12 +226,14 @@ static int count_groups(lua_State *L, ng_lsrc *s, const ng_copts *o,
   if (s->kind != NG_SRC_CORPUS)
     return luaL_error(L, "%s: option 'by' needs a corpus", fname);
   g = ng_guard_new(L);
+  ng_lsrc_hold(L, 1, s, g, fname);     /* the 'by' function runs Lua */
   lua_newtable(L);
   keys_idx = lua_gettop(L);
   group = NG_ALLOC((s->src.ndocs ? s->src.ndocs : 1) * sizeof *group);
   if (!group) return luaL_error(L, "%s: out of memory", fname);
   g->mem[0] = group;
   ngroups = assign_groups(L, s, o, 2, keys_idx, group, fname);
+  ng_lsrc_check_open(L, 1, s, fname, "by the 'by' function");
   lua_newtable(L);
   res_idx = lua_gettop(L);
   if (ngroups > 0) {
@@ -276,7 +280,7 @@ static int l_load(lua_State *L) {
 }
 
 /* ngram.merge_files({path, ...}, out): merge saved tables into out with
-** one streaming pass.  [-0, +0, v] */
+** one streaming pass; out may not be one of the inputs.  [-0, +0, v] */
 static int l_merge_files(lua_State *L) {
   const char *out = luaL_checkstring(L, 2);
   lua_Integer i, n;
@@ -284,14 +288,18 @@ static int l_merge_files(lua_State *L) {
   char *err = NULL;
   luaL_checktype(L, 1, LUA_TTABLE);
   n = (lua_Integer)lua_rawlen(L, 1);
+  if (n < 0 || (lua_Unsigned)n > (size_t)-1 / sizeof *paths / 2)
+    return luaL_error(L, "ngram.merge_files: too many paths");
   paths = lua_newuserdatauv(L, (size_t)(n > 0 ? n : 1) * sizeof *paths, 0);
+  lua_createtable(L, n > 0 && n < 1000000 ? (int)n : 0, 0);  /* anchors */
   for (i = 1; i <= n; i++) {
-    lua_rawgeti(L, 1, i);
-    paths[i - 1] = lua_tostring(L, -1);          /* anchored by the list */
-    lua_pop(L, 1);
-    if (!paths[i - 1])
-      return luaL_error(L, "ngram.merge_files: item %I is not a path",
-                        (LUAI_UACINT)i);
+    int t = lua_rawgeti(L, 1, i);
+    if (t != LUA_TSTRING && t != LUA_TNUMBER)
+      return luaL_error(L, "ngram.merge_files: item %I is not a path (got "
+                        "%s)", (LUAI_UACINT)i, lua_typename(L, t));
+    /* a number becomes a new string: keep it where the GC sees it */
+    paths[i - 1] = lua_tostring(L, -1);
+    lua_rawseti(L, -2, i);
   }
   if (ng_format_merge(out, paths, (size_t)n, &err) != 0)
     return ng_raise(L, "ngram.merge_files", err);

@@ -96,10 +96,27 @@ typedef struct ng_guard {
   int has_text;
   ng_buf buf;                  /* text being built */
   lector_progress *bar;        /* the call's progress bar, or NULL */
+  lector_corpus *corpus;       /* a reference held for the call (the
+                                  source's corpus), or NULL */
 } ng_guard;
 
 /* Push a new guard, marked to-be-closed.  [-0, +1, m] */
 ng_guard *ng_guard_new(lua_State *L);
+
+/* Hold the corpus of the source s (taken from the value at idx) for the
+** whole call: a reference of g's (released when g closes, error or not),
+** so that Lua code run meanwhile (a 'by' function, a finalizer closing
+** the corpus) cannot free it under the workers.  Looks the corpus up
+** again, as an allocation since ng_lsrc_get may have run a finalizer;
+** raises "the corpus is closed" then.  Strings and token lists: nothing
+** to hold.  [-0, +0, v] */
+void ng_lsrc_hold(lua_State *L, int idx, ng_lsrc *s, ng_guard *g,
+                  const char *fname);
+
+/* Raise unless the corpus at idx is still the one s holds (not closed by
+** Lua code run since ng_lsrc_hold).  [-0, +0, v] */
+void ng_lsrc_check_open(lua_State *L, int idx, const ng_lsrc *s,
+                        const char *fname, const char *during);
 
 /* A progress bar named fname over the documents of a corpus source s,
 ** counted as s releases their texts; the guard g ends it.  Call on the

@@ -275,6 +275,25 @@ int ng_table_add(ng_table *t, const uint32_t *key, uint64_t count,
   return add_to_slot(t, s, count, df);
 }
 
+int ng_table_merge_fits(const ng_table *dst, const ng_table *src,
+                        uint64_t max) {
+  uint32_t i;
+  int k;
+  for (k = 0; k <= NG_MAX_N; k++)
+    if (src->total[k] > max || dst->total[k] > max - src->total[k]) return 0;
+  for (i = 0; i < src->cap; i++) {
+    const uint32_t *s = ng_table_slot(src, i), *d;
+    uint64_t c, dc;
+    if (!s) continue;
+    c = ng_table_count(src, s);
+    d = ng_table_find(dst, s);
+    dc = d ? ng_table_count(dst, d) : 0;
+    if (c > max || dc > max - c) return 0;
+    if (d && (uint64_t)d[NG_DF(dst)] + s[NG_DF(src)] > UINT32_MAX) return 0;
+  }
+  return 1;
+}
+
 int ng_table_merge(ng_table *dst, const ng_table *src) {
   uint32_t i;
   int k;

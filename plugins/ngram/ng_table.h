@@ -202,6 +202,12 @@ int ng_table_add(ng_table *t, const uint32_t *key, uint64_t count,
 /* The full count of slot s of t. */
 uint64_t ng_table_count(const ng_table *t, const uint32_t *s);
 
+/* Would ng_table_merge(dst, src) keep every count and total within max
+** and every df within 2^32-1?  1 or 0.  (Checked before merging, so that
+** an overflow leaves dst as it was.) */
+int ng_table_merge_fits(const ng_table *dst, const ng_table *src,
+                        uint64_t max);
+
 /* Add every gram and total of src to dst (same width).  0 or -1 (dst
 ** then holds part of src). */
 int ng_table_merge(ng_table *dst, const ng_table *src);
