@@ -14,13 +14,6 @@
 
 local cli = {}
 
--- The kind of file at path ("file", "directory" ...), or nil.
-local function lfs_mode(path)
-  local ok, lfs = pcall(require, "lfs")
-  if not ok then return io.open(path, "rb") and "file" or nil end
-  return lfs.attributes(path, "mode")
-end
-
 local function script_name()
   return (arg and arg[0] or "script"):match("[^/]*$")
 end
@@ -196,76 +189,13 @@ local function csv_cell(v)
   return s
 end
 
--- An output file written whole or not at all, the interface of the host's
--- lector.output: f:write(...) raises on error, f:commit() checks the
--- flush and the close and renames the temporary over path (raising with
--- path named), f:abort() removes the temporary; as a to-be-closed
--- variable it is aborted unless committed.  Until the host offers
--- lector.output, the same in Lua: a temporary beside path, every write,
--- the flush and the close checked, then os.rename (no fsync from Lua).
-local LuaOutput = {}
-LuaOutput.__index = LuaOutput
-
-local function lua_output(path)
-  local mode = lfs_mode(path)
-  if mode and mode ~= "file" then
-    error(string.format("cannot write %s: it is a %s, not a file", path,
-      mode), 0)
-  end
-  local dir, base = path:match("^(.-)([^/]*)$")
-  local tmp, f, err
-  for _ = 1, 20 do
-    tmp = string.format("%s.%s.%d%05d.tmp", dir, base, os.time() % 100000,
-      math.random(0, 99999))
-    if not lfs_mode(tmp) then
-      f, err = io.open(tmp, "wb")
-      break
-    end
-  end
-  if not f then error("cannot write " .. path .. ": " .. tostring(err), 0) end
-  return setmetatable({f = f, tmp = tmp, path = path}, LuaOutput)
-end
-
-function LuaOutput:fail(err)
-  self:abort()
-  error(string.format("cannot write %s: %s", self.path, tostring(err)), 0)
-end
-
-function LuaOutput:write(...)
-  if not self.f then error("write to a finished output " .. self.path, 2) end
-  local ok, err = self.f:write(...)
-  if not ok then self:fail(err) end
-  return self
-end
-
-function LuaOutput:commit()
-  local f = self.f
-  if not f then error("commit of a finished output " .. self.path, 2) end
-  local ok, err = f:flush()
-  if ok then
-    self.f = nil
-    ok, err = f:close()
-    if not ok then
-      os.remove(self.tmp)
-      error(string.format("cannot write %s: %s", self.path, tostring(err)), 0)
-    end
-    ok, err = os.rename(self.tmp, self.path)
-  end
-  if not ok then self:fail(err) end
-  self.done = true
-end
-
-function LuaOutput:abort()
-  if self.f then pcall(self.f.close, self.f) end
-  if not self.done then os.remove(self.tmp) end
-  self.f, self.done = nil, true
-end
-LuaOutput.__close = LuaOutput.abort
-
--- cli.output(path): see above.  Raises an error naming path.
+-- An output file written whole or not at all: the host's lector.output
+-- (a temporary file beside path; f:write(...) raises on error; f:commit()
+-- checks the flush, fsync and close and renames it over path, raising
+-- with path named; f:abort() removes it; a to-be-closed output is aborted
+-- unless committed).  Errors name path.
 function cli.output(path)
-  if lector and lector.output then return lector.output(path) end
-  return lua_output(path)
+  return lector.output(path)
 end
 
 -- A CSV file with a header row: w:row{...} in the header's order, then
