@@ -684,13 +684,19 @@ static int corpus_index(lua_State *L) {
 }
 
 static int corpus_tostring(lua_State *L) {
-  corpus *c = check_corpus(L, 1);
+  lcorpus *u = luaL_checkudata(L, 1, CORPUS_MT);
+  if (!u->c) {
+    lua_pushliteral(L, "corpus (closed)");
+    return 1;
+  }
+  corpus *c = u->c;
   lua_pushfstring(L, "corpus (%I documents)", (lua_Integer)corpus_count(c));
   return 1;
 }
 
 /* Multi-line summary for the REPL. */
 static int corpus_summary(lua_State *L) {
+  if (!lcorpus_test(L, 1)) return corpus_tostring(L);
   corpus *c = check_corpus(L, 1);
   char lo[11], hi[11];
   date_range(c, lo, hi);

@@ -158,9 +158,9 @@ static void test_options(void **state) {
   raises(L, "{threads = 0.5}",
                       "kit.f: opts.threads: expected an integer, got 0.5");
   raises(L, "{threads = 65}",
-                      "kit.f: opts.threads: expected 0 to 64, got 65");
+                      "kit.f: opts.threads: expected 0 (all cores) to 64, got 65");
   raises(L, "{threads = -1}",
-                      "kit.f: opts.threads: expected 0 to 64, got -1");
+                      "kit.f: opts.threads: expected 0 (all cores) to 64, got -1");
   raises(L, "{n = '3'}",
                       "kit.f: opts.n: expected an integer, got \"3\"");
   raises(L, "{flag = 1}",

@@ -230,7 +230,9 @@ static LK_UNUSED void lk_opt_check(lua_State *L, int idx, const char *fname,
          lk__in(extra, lua_tostring(L, -1))))
       continue;
     luaL_Buffer b;
-    const char *what = lk_describe(L, -1);
+    const char *what = lua_type(L, -1) == LUA_TSTRING
+                           ? lua_pushfstring(L, "'%s'", lua_tostring(L, -1))
+                           : lk_describe(L, -1);
     luaL_buffinit(L, &b);
     for (int l = 0; l < 2; l++) {
       const char *const *list = l ? extra : known;
@@ -328,8 +330,12 @@ static LK_UNUSED int lk_opt_choice(lua_State *L, int idx, const char *fname,
 ** LECTOR_MAX_THREADS; anything else is an error, never clamped.  Returns
 ** 0..LECTOR_MAX_THREADS, as host->doc_pool takes it.  [-0, +0, v] */
 static LK_UNUSED int lk_opt_threads(lua_State *L, int idx, const char *fname) {
-  return (int)lk_opt_integer(L, idx, fname, "threads", 0, 0,
-                             LECTOR_MAX_THREADS);
+  lua_Integer n = lk_opt_integer(L, idx, fname, "threads", 0, LUA_MININTEGER,
+                                 LUA_MAXINTEGER);
+  if (n < 0 || n > LECTOR_MAX_THREADS)
+    luaL_error(L, "%s: opts.threads: expected 0 (all cores) to %d, got %I",
+               fname, LECTOR_MAX_THREADS, n);
+  return (int)n;
 }
 
 /* ------------------------------------------------------------------------

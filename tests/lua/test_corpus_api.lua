@@ -66,6 +66,7 @@ function tests.closed_corpus()
   T.raises("corpus is closed", c.filter, c, function() return true end)
   T.raises("corpus is closed", function() return #c end)
   T.raises("corpus is closed", c.group_by, c, "month")
+  T.eq(tostring(c), "corpus (closed)", "tostring of a closed corpus")
   T.raises("wordcount.count: corpus is closed",
     lector.plugin("wordcount").count, c)
   T.raises("wordcount.count: expected a corpus, got number",
@@ -98,7 +99,7 @@ function tests.bad_group_keys()
   end
   T.raises("corpus:group_by: 'by' is an empty string", c.group_by, c, "")
   T.raises("corpus:group_by: 'by' must be a field name", c.group_by, c, 42)
-  T.raises("lector.load:", lector.load, sample, {ext = ""})
+  T.raises('lector.load: ext "" is empty', lector.load, sample, {ext = ""})
 end
 
 function tests.multi_valued_keys()
@@ -145,7 +146,7 @@ function tests.plugin_group_keys_and_pool()
     wc.count, c, {thread = 2})
   T.raises("wordcount.count: opts.threads: expected an integer, got 0.5",
     wc.count, c, {threads = 0.5})
-  T.raises("wordcount.count: opts.threads: expected 0 to 64, got 65",
+  T.raises("wordcount.count: opts.threads: expected 0 (all cores) to 64, got 65",
     wc.count, c, {threads = 65})
   T.raises("wordcount.count: cannot group by 'text'", wc.count, c,
     {by = "text"})
