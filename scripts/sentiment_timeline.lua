@@ -25,7 +25,10 @@ local spec = {
 local o, args = cli.parse(arg, spec)
 local corpus = cli.corpus(args[1])
 
-local r = sentiment.corpus(corpus, {by = o.by})
+-- Without the default VADER lexicon (no npm at build time) there is
+-- nothing to show: one line says why, with no traceback.
+local ok, r = pcall(sentiment.corpus, corpus, {by = o.by})
+if not ok then cli.fail("%s", r) end
 local dated = 0
 for _, g in ipairs(r.groups) do dated = dated + g.docs end
 

@@ -8,12 +8,13 @@ local lfs = require "lfs"
 
 local bin = os.getenv("LECTOR_BIN") or "build/lector"
 
--- Run scripts/NAME.lua with args (shell words); returns standard output,
--- the exit status and standard error.
-local function run(name, args)
+-- Run scripts/NAME.lua with args (shell words), after env (shell
+-- assignments) if given; returns standard output, the exit status and
+-- standard error.
+local function run(name, args, env)
   local errfile = os.tmpname()
-  local p = assert(io.popen(string.format("%s scripts/%s.lua %s 2>%s", bin,
-    name, args or "", errfile)))
+  local p = assert(io.popen(string.format("%s%s scripts/%s.lua %s 2>%s",
+    env or "", bin, name, args or "", errfile)))
   local out = p:read("a")
   local ok, _, code = p:close()
   local f = assert(io.open(errfile))
@@ -174,6 +175,15 @@ function tests.sentiment_timeline()
   T.ok(out:find("\n2026%s+18%s"), "a year row:\n" .. out)
   misuse("sentiment_timeline", "--by week", "--by")
   missing_folder("sentiment_timeline")
+
+  -- without the default lexicon: exit 1, one line why, no traceback
+  local code, err
+  out, code, err = run("sentiment_timeline",
+    "", "LECTOR_VADER_LEXICON=/nonexistent/vader.txt ")
+  T.eq(code, 1, "exit status without the lexicon")
+  has(err, "sentiment_timeline.lua: sentiment.corpus: the default VADER "
+    .. "lexicon is missing: no file /nonexistent/vader.txt")
+  T.ok(not err:find("traceback", 1, true), "no traceback:\n" .. err)
 end
 
 function tests.collocations()
