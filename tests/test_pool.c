@@ -14,8 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <lauxlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "corpus.h"
 #include "host.h"
+#include "lua_corpus.h"
+#include "session.h"
 #include "pool.h"
 #include "util.h"
 
@@ -203,6 +209,135 @@ static void test_doc_pool(void **state) {
   corpus_release(c);
 }
 
+/* --- a document that changed on disk: unreadable, or the first error ------ */
+
+typedef struct uctx {
+  size_t docs, unreadable;
+  char last[256];
+} uctx;
+
+static int count_fn(void *arg, size_t i, const lector_text *t, char **err) {
+  (void)i, (void)t, (void)err;
+  ((uctx *)arg)->docs++;
+  return LECTOR_OK;
+}
+
+static int on_unreadable(void *arg, size_t i, char *msg, char **err) {
+  uctx *u = arg;
+  (void)i, (void)err;
+  u->unreadable++;
+  snprintf(u->last, sizeof u->last, "%s", msg);
+  host_table()->free(msg);
+  return LECTOR_OK;
+}
+
+static void write_file(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  assert_int_equal(fclose(f), 0);
+}
+
+static void test_doc_pool_unreadable(void **state) {
+  (void)state;
+  char dir[] = "/tmp/test_pool_XXXXXX", path[64];
+  assert_non_null(mkdtemp(dir));
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%d.txt", dir, i);
+    write_file(path, "Some words here.\n");
+  }
+  const char *paths[] = {dir};
+  corpus_opts o = {.quiet = 1};
+  corpus *c;
+  char *msg = NULL;
+  assert_int_equal(corpus_load(paths, 1, &o, &c, &msg), 0);
+  snprintf(path, sizeof path, "%s/1.txt", dir);
+  write_file(path, "Changed since it was loaded, and longer.\n");
+  const lector_host *h = host_table();
+  uctx u = {0};
+  void *ctx[1] = {&u};
+  lector_pool job = {.struct_size = sizeof job, .corpus = c, .nworkers = 1,
+                     .ctx = ctx, .fn = count_fn, .unreadable = on_unreadable};
+  char *err = NULL;
+  assert_int_equal(h->doc_pool(&job, &err), LECTOR_OK);
+  assert_int_equal(u.docs, 2);
+  assert_int_equal(u.unreadable, 1);
+  assert_non_null(strstr(u.last, "1.txt"));
+  job.unreadable = NULL;                       /* now it stops the run */
+  assert_int_not_equal(h->doc_pool(&job, &err), LECTOR_OK);
+  assert_non_null(strstr(err, "1.txt"));
+  h->free(err);
+  corpus_release(c);
+  for (int i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%d.txt", dir, i);
+    remove(path);
+  }
+  rmdir(dir);
+}
+
+/* --- metadata and group keys through the host table --------------------- */
+
+static const lector_groups *groups;
+
+/* [corpus, by] -> groups pushed (owner, keys). */
+static int l_groups(lua_State *L) {
+  groups = host_table()->group_keys(L, 1, 2, "test.groups");
+  return 2;
+}
+
+static void test_meta_and_groups(void **state) {
+  (void)state;
+  const char *dir = getenv("LECTOR_FIXTURES");
+  if (!dir) skip();
+  session *s;
+  char *err = NULL;
+  session_opts so = {.no_plugins = 1};
+  assert_int_equal(session_open(&so, &s, &err), 0);
+  lua_State *L = session_lua(s);
+  char path[4096];
+  snprintf(path, sizeof path, "%s/articles", dir);
+  const char *paths[] = {path};
+  corpus_opts o = {.quiet = 1};
+  corpus *c;
+  assert_int_equal(corpus_load(paths, 1, &o, &c, &err), 0);
+  const lector_host *h = host_table();
+  size_t ferry = SIZE_MAX;
+  for (size_t i = 0; i < h->corpus_count(c); i++) {
+    lector_doc_info info;
+    h->doc_info(c, i, &info);
+    if (strstr(info.id, "ferry")) ferry = i;
+  }
+  assert_true(ferry != SIZE_MAX);
+  assert_string_equal(h->doc_meta(c, ferry, "author"), "Ines Calder");
+  assert_null(h->doc_meta(c, ferry, "no such key"));
+  assert_null(h->doc_meta(c, 999, "author"));
+  h->doc_meta_push(L, c, ferry);
+  lua_getfield(L, -1, "author");
+  assert_string_equal(lua_tostring(L, -1), "Ines Calder");
+  lua_getfield(L, -2, "encoding");
+  assert_string_equal(lua_tostring(L, -1), "utf-8");
+  lua_settop(L, 0);
+  lua_pushcfunction(L, l_groups);
+  lcorpus_push(L, c);                          /* the userdata owns c now */
+  lua_pushliteral(L, "author");
+  assert_int_equal(lua_pcall(L, 2, 2, 0), LUA_OK);
+  assert_int_equal(groups->ngroups, 1);
+  assert_int_equal(groups->group[ferry], 0);
+  assert_int_equal(groups->first[ferry + 1] - groups->first[ferry], 1);
+  assert_false(groups->multi);
+  lua_rawgeti(L, -1, 1);
+  assert_string_equal(lua_tostring(L, -1), "Ines Calder");
+  lua_settop(L, 0);
+  lua_pushcfunction(L, l_groups);
+  lcorpus_push(L, corpus_retain(c));
+  lua_pushliteral(L, "text");
+  assert_int_equal(lua_pcall(L, 2, 2, 0), LUA_ERRRUN);
+  assert_non_null(strstr(lua_tostring(L, -1), "test.groups: cannot group "
+                                              "by 'text'"));
+  lua_settop(L, 0);
+  session_close(s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_every_item_once),
@@ -210,6 +345,8 @@ int main(void) {
     cmocka_unit_test(test_interrupt),
     cmocka_unit_test(test_workers),
     cmocka_unit_test(test_doc_pool),
+    cmocka_unit_test(test_doc_pool_unreadable),
+    cmocka_unit_test(test_meta_and_groups),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
