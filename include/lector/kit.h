@@ -130,7 +130,9 @@ static LK_UNUSED void lk_env_use_host(const lector_host *h) {
   lk_env_set(&e);
 }
 
-/* In open(), before anything else: lk_host = h, env from h. */
+/* In open(), before anything else: lk_host = h, env from h.  Messages and
+** memory made before it (with the malloc defaults) must be freed before
+** it, too: after it lk_free is the host's free. */
 #define LK_INIT(h) (lk_host = (h), lk_env_use_host(lk_host))
 
 #define lk_alloc(n) (lk_env_cur.alloc(n))

@@ -175,7 +175,9 @@ typedef int (*lector_doc_fn)(void *ctx, size_t i, const lector_text *text,
 #define LECTOR_POOL_STOPPED (-1)
 
 typedef struct lector_pool {
-  size_t struct_size;    /* sizeof(lector_pool) as the plugin saw it */
+  size_t struct_size;    /* sizeof(lector_pool) as the plugin saw it;
+                            fields appended later are read only when it
+                            covers them */
   lector_corpus *corpus; /* retained by the pool for the run */
   int nworkers;          /* from host->pool_workers; worker 0 is the
                             calling thread */
