@@ -116,9 +116,8 @@ static size_t store_index(const corpus *c, size_t i) {
 int corpus_open_input(const char *path, int *fd, struct stat *sb) {
   int f = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
   if (f < 0) return errno;
+  /* O_NONBLOCK stays: it has no effect on reading a regular file. */
   int e = fstat(f, sb) != 0 ? errno : !S_ISREG(sb->st_mode) ? CORPUS_NOT_REGULAR : 0;
-  int fl = e ? 0 : fcntl(f, F_GETFL);
-  if (!e && (fl < 0 || fcntl(f, F_SETFL, fl & ~O_NONBLOCK) != 0)) e = errno;
   if (e) {
     close(f);
     return e;
@@ -260,6 +259,8 @@ typedef struct worker {
   util_buf dbuf;        /* the head decoded from Windows-1252 */
   arena strings;        /* titles and front matter, merged at the end */
   iconv_t cd;
+  uint64_t expect;      /* the file's size by fstat: a short read that
+                           reaches it is the end, no read(2) of 0 needed */
   pthread_t thread;
   int started;
 } worker;
@@ -329,15 +330,17 @@ static int scan_bytes(worker *w, int fd, const char *path, int check, int cp,
     head_add(w, p, (size_t)r);
     raw += (uint64_t)r;
     sc->total += cp ? cp1252_len(p, (size_t)r) : (uint64_t)r;
-    if (!check) continue;
-    size_t n = carry + (size_t)r, v = enc_utf8_check(w->chunk, n);
-    carry = 0;
-    if (v < n) {
-      if (n - v >= 4) return sc->bad = base + v, ST_OK;   /* not a cut */
-      carry = n - v;                      /* perhaps cut: read on */
-      memmove(w->chunk, w->chunk + v, carry);
+    if (check) {
+      size_t n = carry + (size_t)r, v = enc_utf8_check(w->chunk, n);
+      carry = 0;
+      if (v < n) {
+        if (n - v >= 4) return sc->bad = base + v, ST_OK;   /* not a cut */
+        carry = n - v;                    /* perhaps cut: read on */
+        memmove(w->chunk, w->chunk + v, carry);
+      }
+      base += n - carry;
     }
-    base += n - carry;
+    if (raw == w->expect && (size_t)r < CHUNK) break;
   }
   if (carry) sc->bad = base;              /* cut by the end of the file */
   sc->whole = w->head.len == raw;
@@ -370,7 +373,7 @@ static int iconv_emit(worker *w, const char *path, const char *out, size_t n,
 /* Stream fd through iconv (opts->encoding), as scan_bytes. */
 static int scan_iconv(worker *w, int fd, const char *path, scan *sc, char **msg) {
   size_t carry = 0, left, room;
-  uint64_t base = 0;
+  uint64_t base = 0, raw = 0;
   char *in, *out;
   int st = ST_OK;
   *sc = (scan){.bad = NO_OFFSET, .whole = 1};
@@ -380,7 +383,8 @@ static int scan_iconv(worker *w, int fd, const char *path, scan *sc, char **msg)
     if (stopped(w->L)) return ST_STOP;
     ssize_t r = read_retry(fd, w->chunk + carry, CHUNK);
     if (r < 0) return *msg = read_error(w->L, path, errno), ST_SKIP;
-    int eof = r == 0;
+    raw += (uint64_t)r;
+    int eof = r == 0 || (raw == w->expect && (size_t)r < CHUNK);
     size_t n = carry + (size_t)r;
     in = w->chunk;
     left = n;
@@ -541,6 +545,7 @@ static void load_doc(worker *w, size_t i) {
   d->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
   d->dev = (uint64_t)sb.st_dev;
   d->ino = (uint64_t)sb.st_ino;
+  w->expect = d->size;
   st = scan_doc(w, fd, d, &msg);
   close(fd);
   doc_outcome(w, i, st, msg);
