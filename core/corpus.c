@@ -448,7 +448,8 @@ static int describe(worker *w, corpus_doc *d, const scan *sc) {
   size_t hn = w->head.len, len;
   docparse_result r;
   int oom = 0;
-  if (!sc->whole && d->encoding == CORPUS_ENC_UTF8) {
+  if (!sc->whole && d->encoding != CORPUS_ENC_CP1252 &&
+      d->encoding != CORPUS_ENC_RAW) {
     size_t v = enc_utf8_check(h, hn);     /* a character cut by the head */
     if (hn - v < 4) hn = v;
   }
