@@ -42,8 +42,9 @@ struct stat;
 
 /* Open path for reading without ever blocking on it (O_NONBLOCK, so a
 ** FIFO or a device cannot hang the load), fstat it into *sb and require
-** a regular file (on which O_NONBLOCK changes nothing, so it stays).  0 with *fd (close it);
-** CORPUS_NOT_REGULAR (sb set, nothing open); or an errno value. */
+** a regular file (on which O_NONBLOCK changes nothing, so it stays).
+** 0 with *fd (close it); CORPUS_NOT_REGULAR (sb set, nothing open); or
+** an errno value. */
 int corpus_open_input(const char *path, int *fd, struct stat *sb);
 
 /* What a file of st_mode mode is, for messages: "a FIFO", "a socket"... */
