@@ -644,7 +644,8 @@ int ng_format_save(const char *path, const ng_table *t, const ng_meta *m,
   ng_buf b;
   int failed = 0;
   if (ng_order_sorted(t, 0, &idx, &n) != 0) {
-    *err = NG_ERRORF("%s: out of memory", path);
+    *err = NG_INTERRUPTED() ? NG_ERRORF("interrupted")
+                            : NG_ERRORF("%s: out of memory", path);
     return -1;
   }
   if (!(o = out_open(path, NULL, 0, &f, err))) {
@@ -733,7 +734,8 @@ int ng_format_csv(const char *path, const ng_table *t, char **err) {
   ng_buf b;
   int failed = 0;
   if (ng_order_top(t, t->used, 0, &idx, &n) != 0) {
-    *err = NG_ERRORF("%s: out of memory", path);
+    *err = NG_INTERRUPTED() ? NG_ERRORF("interrupted")
+                            : NG_ERRORF("%s: out of memory", path);
     return -1;
   }
   if (!(o = out_open(path, NULL, 0, &f, err))) {

@@ -160,7 +160,8 @@ static int c_top(lua_State *L) {
   luaL_argcheck(L, k >= 0, 2, "k must be >= 0");
   g = ng_guard_new(L);
   if (ng_order_top(&c->t, (size_t)k, len, &idx, &n) != 0)
-    return luaL_error(L, "top: out of memory");
+    return luaL_error(L, "top: %s", ng_host->interrupted() ? "interrupted"
+                                                           : "out of memory");
   g->mem[0] = idx;
   lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
   for (i = 0; i < n; i++) {
@@ -216,9 +217,8 @@ static int c_each(lua_State *L) {
   memset(it, 0, sizeof *it);
   luaL_setmetatable(L, NG_ITER_MT);
   if (ng_order_sorted(&c->t, len, &it->idx, &it->n) != 0)
-    return luaL_error(L, "each: out of memory");
-  if (ng_host->interrupted())          /* the sort is the long part */
-    return luaL_error(L, "each: interrupted");
+    return luaL_error(L, "each: %s", ng_host->interrupted()
+                                         ? "interrupted" : "out of memory");
   it->version = c->version;
   lua_pushcclosure(L, iter_step, 2);
   return 1;

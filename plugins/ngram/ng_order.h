@@ -13,7 +13,8 @@
 ** Words come from the vocabulary of ng_env.  Results are arrays of slot
 ** indices (uint32_t) of the table, allocated with ng_env memory; the
 ** caller frees them with NG_FREE.  Functions return 0, or -1 on out of
-** memory.
+** memory or when ng_env's interrupted() says stop (a big sort polls it;
+** ask NG_INTERRUPTED() which).
 */
 #ifndef NG_ORDER_H
 #define NG_ORDER_H
