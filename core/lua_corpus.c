@@ -541,17 +541,23 @@ static int corpus_group_by(lua_State *L) {
   size_t ng = g->ngroups ? g->ngroups : 1;
   lua_createtable(L, 0, g->ngroups < INT32_MAX ? (int)g->ngroups : 0); /* 5 */
   size_t *count = lua_newuserdatauv(L, ng * sizeof *count, 0);      /* 6 */
+  idx_list **list = lua_newuserdatauv(L, ng * sizeof *list, 0);     /* 7 */
+  lua_createtable(L, g->ngroups < INT32_MAX ? (int)g->ngroups : 0, 0); /* 8 */
   memset(count, 0, ng * sizeof *count);
   for (size_t x = 0; x < g->first[g->ndocs]; x++) count[g->member[x]]++;
+  for (size_t k = 0; k < g->ngroups; k++) {  /* lists kept alive by 8 */
+    list[k] = new_list(L, count[k]);
+    lua_rawseti(L, 8, (lua_Integer)k + 1);
+  }
+  for (size_t i = 0; i < g->ndocs; i++)       /* one pass, docs in order */
+    for (size_t x = g->first[i]; x < g->first[i + 1]; x++) {
+      idx_list *l = list[g->member[x]];
+      l->idx[l->n++] = i;
+    }
   for (size_t k = 0; k < g->ngroups; k++) {
-    idx_list *l = new_list(L, count[k]);
-    for (size_t i = 0; i < g->ndocs; i++)
-      for (size_t x = g->first[i]; x < g->first[i + 1]; x++)
-        if ((size_t)g->member[x] == k) l->idx[l->n++] = i;
     lua_rawgeti(L, 4, (lua_Integer)k + 1);
-    push_subset(L, c, l);
+    push_subset(L, c, list[k]);
     lua_rawset(L, 5);
-    lua_pop(L, 1);
   }
   lua_settop(L, 5);
   lcorpus_sorted_pairs(L, 5);
