@@ -109,16 +109,61 @@ static int parse_args(int argc, char **argv, cmdline *cl) {
   return 0;
 }
 
-/* The global `arg`, as lua.c makes it: arg[0] is the script, options
-** before it get negative indices, its arguments 1..n. */
-static void create_arg(lua_State *L, int argc, char **argv, int script) {
-  int base = script ? script : argc;
-  lua_createtable(L, argc - base, base + 1);
-  for (int i = 0; i < argc; i++) {
-    lua_pushstring(L, argv[i]);
-    lua_rawseti(L, -2, i - (script ? script : 0));
+typedef struct argv_view {
+  int argc;
+  char **argv;
+  int script;
+} argv_view;
+
+/* Runs protected (it allocates): the global `arg`, as lua.c makes it:
+** arg[0] is the script, options before it get negative indices, its
+** arguments 1..n.  Lightuserdata 1: the argv_view. */
+static int create_arg_k(lua_State *L) {
+  const argv_view *a = lua_touserdata(L, 1);
+  int base = a->script ? a->script : a->argc;
+  lua_createtable(L, a->argc - base, base + 1);
+  for (int i = 0; i < a->argc; i++) {
+    lua_pushstring(L, a->argv[i]);
+    lua_rawseti(L, -2, i - (a->script ? a->script : 0));
   }
   lua_setglobal(L, "arg");
+  return 0;
+}
+
+/* Runs protected: push the script's arguments, argv[script+1 ..]. */
+static int push_args_k(lua_State *L) {
+  const argv_view *a = lua_touserdata(L, 1);
+  int nargs = a->argc - a->script - 1;
+  luaL_checkstack(L, nargs + 3, "too many arguments to script");
+  for (int i = a->script + 1; i < a->argc; i++) lua_pushstring(L, a->argv[i]);
+  return nargs;
+}
+
+/* Runs protected (luaL_loadfile pushes the chunk name unprotected):
+** load the file named by lightuserdata 1 (NULL: stdin); its errors are
+** raised. */
+static int load_file_k(lua_State *L) {
+  const char *name = lua_touserdata(L, 1);
+  if (luaL_loadfile(L, name) != LUA_OK) return lua_error(L);
+  return 1;
+}
+
+/* luaL_loadfile, protected against memory errors: the same status and
+** the chunk or the message pushed. */
+static int load_file(lua_State *L, const char *name) {
+  lua_pushcfunction(L, load_file_k);
+  lua_pushlightuserdata(L, (void *)name);
+  return lua_pcall(L, 1, 1, 0);
+}
+
+static int create_arg(session *s, int argc, char **argv, int script) {
+  argv_view a = {argc, argv, script};
+  lua_State *L = session_lua(s);
+  lua_pushcfunction(L, create_arg_k);
+  lua_pushlightuserdata(L, &a);
+  if (lua_pcall(L, 1, 0, 0) == LUA_OK) return 0;
+  session_report(s);
+  return EXIT_SCRIPT;
 }
 
 /* Run the chunk loaded by status (LUA_OK with the function pushed) with
@@ -147,11 +192,17 @@ static int run_script(session *s, int argc, char **argv, int script) {
   if (strcmp(name, "-") == 0 && strcmp(argv[script - 1], "--") != 0)
     name = NULL;                               /* stdin */
   else session_add_script_dir(s, name);
-  int status = luaL_loadfile(L, name);
-  int nargs = argc - script - 1;
-  luaL_checkstack(L, nargs + 3, "too many arguments to script");
-  for (int i = script + 1; i < argc; i++) lua_pushstring(L, argv[i]);
-  return run_loaded(s, status, nargs);
+  int status = load_file(L, name);
+  argv_view a = {argc, argv, script};
+  int top = lua_gettop(L);
+  lua_pushcfunction(L, push_args_k);
+  lua_pushlightuserdata(L, &a);
+  if (lua_pcall(L, 1, LUA_MULTRET, 0) != LUA_OK) {
+    session_report(s);
+    lua_settop(L, top - 1);          /* and the chunk or its error */
+    return EXIT_SCRIPT;
+  }
+  return run_loaded(s, status, lua_gettop(L) - top);
 }
 
 /* Run every -e in order. */
@@ -237,14 +288,14 @@ int main(int argc, char **argv) {
   int rc = 0;
   if (cl.list_plugins) rc = list_plugins(s);
   else {
-    create_arg(session_lua(s), argc, argv, cl.script);
-    rc = run_e(s, &cl);
+    rc = create_arg(s, argc, argv, cl.script);
+    if (!rc) rc = run_e(s, &cl);
     if (!rc && cl.script) rc = run_script(s, argc, argv, cl.script);
     if (!rc && (cl.interactive || (!cl.script && !cl.ncode))) {
       if (cl.interactive || isatty(STDIN_FILENO))
         rc = repl_run(s, cl.script ? argv[cl.script] : NULL);
       else {
-        rc = run_loaded(s, luaL_loadfile(session_lua(s), NULL), 0);
+        rc = run_loaded(s, load_file(session_lua(s), NULL), 0);
       }
     }
   }

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include <lauxlib.h>
@@ -75,12 +76,58 @@ static void test_parse_size(void **state) {
   assert_int_equal(mem_parse_size("99999999999999999999G", &n), -1);
 }
 
+/* Issue 12 item 24: "none" and "0" lift the limit; the default is the
+** documented share of MemTotal or the cgroup's limit, whichever is less. */
+static void test_default_limit(void **state) {
+  (void)state;
+  size_t v = 1;
+  assert_int_equal(mem_parse_size("none", &v), 0);
+  assert_int_equal(v, 0);
+  v = 1;
+  assert_int_equal(mem_parse_size("0", &v), 0);
+  assert_int_equal(v, 0);
+  const char *why = NULL;
+  size_t def = mem_default_limit(&why);
+  assert_non_null(why);
+  unsigned long long kb = 0;
+  char line[256];
+  FILE *f = fopen("/proc/meminfo", "r");
+  if (!f) skip();
+  while (fgets(line, sizeof line, f))
+    if (sscanf(line, "MemTotal: %llu kB", &kb) == 1) break;
+  fclose(f);
+  size_t share = (size_t)(kb * 1024 / 100 * MEM_DEFAULT_PERCENT);
+  assert_true(def > 0);
+  assert_true(def <= share);
+  if (def == share) assert_non_null(strstr(why, "80% of physical memory"));
+  else assert_non_null(strstr(why, "cgroup"));
+  char buf[32];
+  mem_format_size((size_t)3 << 30, buf, sizeof buf);
+  assert_string_equal(buf, "3.0G");
+  mem_format_size(100, buf, sizeof buf);
+  assert_string_equal(buf, "100 bytes");
+}
+
+/* The limit counts refusals (the session names the limit after one). */
+static void test_refusals_counted(void **state) {
+  (void)state;
+  size_t before = mem_refused();
+  unsigned long n = mem_alloc_count();
+  mem_set_limit(mem_used() + 100);
+  assert_null(mem_alloc(1000));
+  assert_int_equal(mem_refused(), before + 1);
+  assert_true(mem_alloc_count() > n);
+  mem_set_limit(0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_counts_and_frees),
     cmocka_unit_test(test_limit_refuses),
     cmocka_unit_test(test_lua_hits_limit),
     cmocka_unit_test(test_parse_size),
+    cmocka_unit_test(test_default_limit),
+    cmocka_unit_test(test_refusals_counted),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
