@@ -147,9 +147,9 @@ fi
 
 # Item 21: an interrupt stays an interrupt, even when the script pcall's
 # the work (Lua code, and a plugin call that sees the flag).
-check timeout_pcall 1 "timeout" -- "$L" --timeout 0.3 -e \
+check timeout_pcall 1 "timeout" -- timeout 20 "$L" --timeout 0.3 -e \
   "for i = 1, 5 do pcall(function() while true do end end) end print('escaped')"
-check timeout_pcall_plugin 1 "timeout" -- "$L" --timeout 0.3 -e \
+check timeout_pcall_plugin 1 "timeout" -- timeout 20 "$L" --timeout 0.3 -e \
   "$count3 for i = 1, 1000 do pcall(ng.count, c, {n = {1, 3}, threads = 2}) end print('escaped')"
 "$L" -e "io.stdout:setvbuf('no') print('started')
   while true do pcall(function() while true do end end) end" >"$T/int.out" 2>&1 &
@@ -157,8 +157,11 @@ pid=$!
 i=0
 while [ "$i" -lt 50 ] && ! grep -q started "$T/int.out"; do sleep 0.1; i=$((i + 1)); done
 kill -INT "$pid"
+( sleep 20; kill -KILL "$pid" ) >/dev/null 2>&1 &
+killer=$!
 wait "$pid"
 rc=$?
+kill "$killer" 2>/dev/null
 if [ "$rc" -eq 130 ] && grep -q interrupted "$T/int.out"; then
   echo "ok   sigint_pcall"; pass=$((pass + 1))
 else
