@@ -64,6 +64,28 @@ static void test_interrupt_from_another_thread(void **state) {
   session_close(s);
 }
 
+/* Issue 12 item 21: the interruption is sticky: a script that pcall's
+** the work cannot swallow it and run on. */
+static void test_interrupt_through_pcall(void **state) {
+  (void)state;
+  session *s;
+  char *err = NULL;
+  session_opts o = {.no_plugins = 1};
+  assert_int_equal(session_open(&o, &s, &err), 0);
+  pthread_t th;
+  pthread_create(&th, NULL, interrupt_later, NULL);
+  int rc = call(s, "caught = 0 for i = 1, 4000 do "
+                   "if not pcall(function() for j = 1, 1e5 do end end) then "
+                   "caught = caught + 1 end end");
+  pthread_join(th, NULL);
+  assert_int_equal(rc, LUA_ERRRUN);
+  assert_non_null(strstr(lua_tostring(session_lua(s), -1), "interrupted"));
+  lua_pop(session_lua(s), 1);
+  assert_int_equal(session_interrupted(), 1);     /* main exits 130 */
+  assert_int_equal(call(s, "assert(caught <= 1)"), LUA_OK);
+  session_close(s);
+}
+
 static void test_timeout(void **state) {
   (void)state;
   session *s;
@@ -95,6 +117,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_error_has_traceback),
     cmocka_unit_test(test_interrupt_from_another_thread),
+    cmocka_unit_test(test_interrupt_through_pcall),
     cmocka_unit_test(test_timeout),
     cmocka_unit_test(test_memory_limit),
   };
