@@ -284,6 +284,28 @@ static void test_load_strict(void **state) {
   bad(V2 "a\t1\t1\n#end 1 1\nb\t1\t1\n", ":4: text after the end line");
   bad(V2 "a\t1\t1\n#end 1\n", ":3: bad end line");
   bad(V2 "a\t1\t1\n#end 1 1", ":3: the last line has no end");
+  /* found by fuzz_ngram_table: options are kept as a C string */
+  bad("#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\ttotal=1:5\t"
+      "options=a\001b\n#end 0 0\n", "holds a control byte");
+}
+
+/* Found by fuzz_ngram_table: a version 1 table without docs saved docs=0,
+** then its dfs (> docs) failed to load.  Its docs is the largest df. */
+static void test_v1_without_docs(void **state) {
+  ng_table t, u;
+  ng_meta m, m2;
+  char *err = NULL;
+  (void)state;
+  write_file("v1.tsv", "#lector-ngram 1\tn=1\na\t2\t2\nb\t3\t1\n");
+  assert_int_equal(ng_format_load(path_of("v1.tsv"), &t, &m, &err), 0);
+  assert_int_equal(m.docs, 2);
+  assert_int_equal(ng_format_save(path_of("v2.tsv"), &t, &m, &err), 0);
+  if (ng_format_load(path_of("v2.tsv"), &u, &m2, &err) != 0)
+    fail_msg("%s", err);
+  ng_table_free(&t);
+  ng_table_free(&u);
+  ng_meta_free(&m);
+  ng_meta_free(&m2);
 }
 
 /* Issue 12 items 11 and 13: a saved file cut anywhere, even at a line
@@ -456,7 +478,7 @@ static void test_merge(void **state) {
   assert_int_equal(ng_format_merge(path_of("m2.tsv"), in, 2, &err), -1);
   assert_non_null(strstr(err, "c.tsv: counted with other options"));
   free(err);
-  write_file("d.tsv", "#lector-ngram 1\tn=1..2\ttotal=1:2,2:0\nz\t1\t1\na\t1\t1\n");
+  write_file("d.tsv", "#lector-ngram 1\tn=1..2\tdocs=2\ttotal=1:2,2:0\nz\t1\t1\na\t1\t1\n");
   in[1] = d_path;
   assert_int_equal(ng_format_merge(path_of("m3.tsv"), in, 2, &err), -1);
   assert_non_null(strstr(err, "d.tsv:3: grams out of order"));
@@ -507,6 +529,7 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_save_load, setup, teardown),
     cmocka_unit_test_setup_teardown(test_load_errors, setup, teardown),
     cmocka_unit_test_setup_teardown(test_load_strict, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_v1_without_docs, setup, teardown),
     cmocka_unit_test_setup_teardown(test_truncated_and_long, setup, teardown),
     cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
     cmocka_unit_test_setup_teardown(test_csv, setup, teardown),

@@ -237,6 +237,8 @@ static const char *field_value(int k, const char *v, size_t n, ng_meta *m,
       return parse_total(v, n, h) ? "not len:count pairs, lengths ascending"
                                   : NULL;
     default:
+      for (x = 0; x < n; x++)                /* kept as a C string */
+        if ((unsigned char)v[x] < 0x20) return "holds a control byte";
       NG_FREE(m->options);
       m->options = NG_ALLOC(n + 1);
       if (!m->options) return "out of memory";
@@ -349,6 +351,7 @@ typedef struct reader {
   /* what the trailer checks */
   uint64_t nlines, sum;        /* gram lines, their counts (mod 2^64) */
   uint64_t lensum[NG_MAX_N + 1];
+  uint64_t maxdf;              /* the largest df read */
   int ended;                   /* the trailer was read */
 } reader;
 
@@ -590,6 +593,7 @@ static int next_gram(reader *r, const ng_meta *m, uint32_t *key,
   r->gram_len = gl;
   r->nlines++;
   r->sum += r->count;
+  if (r->df > r->maxdf) r->maxdf = r->df;
   return 1;
 }
 
@@ -695,6 +699,8 @@ int ng_format_load(const char *path, ng_table *t, ng_meta *m, char **err) {
     if (ng_table_add(t, key, r.count, (uint32_t)r.df) != 0) goto oom;
   if (rc < 0) goto fail;
   settle_totals(&r, t);
+  if (!(r.h.seen & (1u << F_DOCS)))     /* version 1 without docs: at least */
+    m->docs = r.maxdf;
   if (ng_table_compact(t, 1) != 0) goto oom;
   reader_close(&r);
   return 0;
@@ -792,9 +798,12 @@ static int merge_open(merge_in *in, const char *const *path, size_t n,
     if (reader_open(&in[i].r, path[i], err) != 0 ||
         read_header(&in[i].r, &in[i].m, err) != 0)
       return -1;
-    if (!(in[i].r.h.seen & (1u << F_TOTAL))) {
-      *err = NG_ERRORF("%s: the header has no total", path[i]);
-      return -1;
+    for (k = 0; k < 2; k++) {              /* version 1 may lack them */
+      int f = k ? F_TOTAL : F_DOCS;
+      if (!(in[i].r.h.seen & (1u << f))) {
+        *err = NG_ERRORF("%s: the header has no %s", path[i], field_name[f]);
+        return -1;
+      }
     }
     if (i > 0 && !ng_meta_compatible(&in[0].m, &in[i].m)) {
       *err = NG_ERRORF("%s: counted with other options than %s (n, skip "

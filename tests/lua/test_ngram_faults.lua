@@ -71,7 +71,7 @@ T.run {
     end
     local here = lfs.currentdir()
     assert(lfs.chdir(dir))
-    collectgarbage("incremental", 1, 1000, 0)
+    collectgarbage("incremental", 1, 1000, 20)
     local ok, err = pcall(ngram.merge_files, names, "m.tsv")
     collectgarbage("incremental", 200, 100, 13)
     assert(lfs.chdir(here))
