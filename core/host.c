@@ -128,7 +128,7 @@ static int host_output_commit(lector_output *o, char **err) {
   return LECTOR_ERR;
 }
 
-/* --- the document pool ------------------------------------------------------ */
+/* --- the document pool ------------------------------------------------- */
 
 /* One worker of a doc_pool run: the job and the plugin's context. */
 typedef struct doc_worker {

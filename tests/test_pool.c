@@ -45,7 +45,8 @@ static int item(void *arg, size_t i, char **err) {
     *err = util_errorf("item %zu failed", i);
     return LECTOR_ERR;
   }
-  if (i == N / 2 && w->fail_at == SIZE_MAX - 1) atomic_store(&interrupt_flag, 1);
+  if (i == N / 2 && w->fail_at == SIZE_MAX - 1)
+    atomic_store(&interrupt_flag, 1);
   return LECTOR_OK;
 }
 
@@ -135,7 +136,8 @@ static void test_workers(void **state) {
   assert_int_equal(pool_workers(3, 1000), 3);
   assert_int_equal(pool_workers(8, 2), 2);
   assert_int_equal(pool_workers(8, 0), 1);
-  assert_int_equal(pool_workers(LECTOR_MAX_THREADS, 1000), LECTOR_MAX_THREADS);
+  assert_int_equal(pool_workers(LECTOR_MAX_THREADS, 1000),
+                   LECTOR_MAX_THREADS);
 }
 
 /* --- the host's document pool over the fixture articles ----------------- */

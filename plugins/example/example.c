@@ -1,7 +1,7 @@
 /* example.c -- a complete Lector plugin: one Lua function and one C
 ** service, with the helper layer (lector/kit.h).  Build it out of tree:
-**   cc -shared -fPIC $(pkg-config --cflags lector-plugin) example.c -o example.so
-** and drop example.so into a folder on LECTOR_PLUGIN_PATH. */
+**   cc -shared -fPIC $(pkg-config --cflags lector-plugin) example.c \
+**      -o example.so    and put it in a folder on LECTOR_PLUGIN_PATH. */
 #include <lector/kit.h>
 
 LK_DEFINE                     /* lk_host and the env, once per plugin */
