@@ -191,7 +191,10 @@ static int run_script(session *s, int argc, char **argv, int script) {
   const char *name = argv[script];
   if (strcmp(name, "-") == 0 && strcmp(argv[script - 1], "--") != 0)
     name = NULL;                               /* stdin */
-  else session_add_script_dir(s, name);
+  else if (session_add_script_dir(s, name) != LUA_OK) {
+    session_report(s);
+    return EXIT_SCRIPT;
+  }
   int status = load_file(L, name);
   argv_view a = {argc, argv, script};
   int top = lua_gettop(L);

@@ -192,10 +192,13 @@ static void path_prepend(lua_State *L, const char *dir, size_t len) {
   lua_pop(L, 1);
 }
 
+/* Runs protected (it allocates): put the folder of the script named by
+** lightuserdata 1 in front of package.path. */
 static int session_add_dir_k(lua_State *L) {
-  size_t len;
-  const char *dir = lua_tolstring(L, 1, &len);
-  path_prepend(L, dir, len);
+  const char *script = lua_touserdata(L, 1);
+  const char *slash = strrchr(script, '/');
+  if (slash) path_prepend(L, script, (size_t)(slash - script));
+  else path_prepend(L, ".", 1);
   return 0;
 }
 
@@ -212,13 +215,11 @@ static void path_from_env(lua_State *L) {
   }
 }
 
-void session_add_script_dir(session *s, const char *script) {
-  const char *slash = strrchr(script, '/');
+int session_add_script_dir(session *s, const char *script) {
   lua_State *L = s->L;
   lua_pushcfunction(L, session_add_dir_k);
-  if (slash) lua_pushlstring(L, script, (size_t)(slash - script));
-  else lua_pushliteral(L, ".");
-  if (lua_pcall(L, 1, 0, 0) != LUA_OK) lua_pop(L, 1);
+  lua_pushlightuserdata(L, (void *)script);
+  return lua_pcall(L, 1, 0, 0);
 }
 
 /* Runs in protected mode: libraries, `lector`, plugins. */

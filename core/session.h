@@ -40,8 +40,9 @@ plugin_loader *session_loader(session *s);
 int session_pcall(session *s, int nargs, int nresults);
 
 /* Let require find modules beside the script at path `script` (its
-** folder goes in front of package.path, as LECTOR_PATH's folders do). */
-void session_add_script_dir(session *s, const char *script);
+** folder goes in front of package.path, as LECTOR_PATH's folders do).
+** LUA_OK, or an error status with the message pushed (out of memory). */
+int session_add_script_dir(session *s, const char *script);
 
 /* Print the message on top of the stack to stderr and pop it. [-1,+0,-] */
 void session_report(session *s);
