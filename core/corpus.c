@@ -1,8 +1,8 @@
 /*
 ** corpus.c -- the corpus model: the shared document store, loading the
-** documents with worker threads, subsets, and reading a document's text
-** on demand.  Walking the roots is in corpus_walk.c, the string arena in
-** arena.c.
+** documents on the thread pool (pool.c), subsets, and reading a
+** document's text on demand.  Walking the roots is in corpus_walk.c, the
+** string arena in arena.c.
 **
 ** Layout in memory: a corpus_store (corpus_internal.h) holds the
 ** corpus_doc array and one string arena (paths, titles, front matter) and
@@ -21,7 +21,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -37,6 +36,7 @@
 #include "docparse.h"
 #include "encoding.h"
 #include "mem.h"
+#include "pool.h"
 #include "progress.h"
 #include "session.h"
 #include "util.h"
@@ -47,7 +47,6 @@ _Static_assert((int)DOCPARSE_DATE_HEADER == (int)CORPUS_DATE_HEADER &&
                "docparse and corpus date sources differ");
 
 #define LOAD_CHUNK 32             /* documents a worker takes at a time */
-#define MAX_THREADS 64
 
 /* ---------------------------------------------------------------------
 ** Store and corpus
@@ -245,14 +244,14 @@ typedef struct loader {
   corpus_store *st;
   uint8_t *status;      /* per document, ST_* */
   char **warn;          /* per document, a malloc'd warning or NULL */
-  atomic_size_t next;   /* next document a worker takes */
-  atomic_size_t done;   /* documents finished */
-  atomic_int stop;      /* strict failure, out of memory, interrupt */
+  atomic_int stop;      /* the pool's stop flag (pool_job.stop) */
   progress *bar;        /* files parsed (NULL: none drawn) */
 } loader;
 
+/* One worker of the pool: its buffers, reused from file to file. */
 typedef struct worker {
-  loader *L;
+  loader *ld;
+  size_t done;          /* documents this worker finished */
   char *chunk;          /* CHUNK bytes read, behind up to 4 carried over */
   char *obuf;           /* CHUNK bytes of iconv output */
   util_buf head;        /* the first LECTOR_HEAD_MAX bytes (of text: iconv) */
@@ -261,8 +260,6 @@ typedef struct worker {
   iconv_t cd;
   uint64_t expect;      /* the file's size by fstat: a short read that
                            reaches it is the end, no read(2) of 0 needed */
-  pthread_t thread;
-  int started;
 } worker;
 
 /* What streaming a file found. */
@@ -272,11 +269,12 @@ typedef struct scan {
   int whole;            /* the head holds all of it */
 } scan;
 
-/* 1 when the workers must stop: a failure, Ctrl-C or the timeout (which
-** collect reports). */
-static int stopped(loader *L) {
-  if (session_interrupted()) atomic_store(&L->stop, 1);
-  return atomic_load_explicit(&L->stop, memory_order_relaxed);
+/* 1 when a file must be left: Ctrl-C or the timeout, or the pool
+** stopped on another worker's failure.  Polled at every read, so that a
+** long file does not hold up the stop. */
+static int stopped(loader *ld) {
+  return session_interrupted() ||
+         atomic_load_explicit(&ld->stop, memory_order_relaxed);
 }
 
 /* read(2) again after EINTR; -1 with errno. */
@@ -300,13 +298,13 @@ static uint64_t cp1252_len(const char *s, size_t n) {
   return k;
 }
 
-static char *binary(const loader *L, const char *path, uint64_t off) {
+static char *binary(const loader *ld, const char *path, uint64_t off) {
   return corpus_pathf(path, "binary file (NUL byte at offset %llu)%s",
-                      (unsigned long long)off, corpus_skip_tail(L->o));
+                      (unsigned long long)off, corpus_skip_tail(ld->o));
 }
 
-static char *read_error(const loader *L, const char *path, int e) {
-  return corpus_pathf(path, "%s%s", strerror(e), corpus_skip_tail(L->o));
+static char *read_error(const loader *ld, const char *path, int e) {
+  return corpus_pathf(path, "%s%s", strerror(e), corpus_skip_tail(ld->o));
 }
 
 /* Stream fd's bytes: check = 1 checks UTF-8 (and stops at the first
@@ -319,14 +317,14 @@ static int scan_bytes(worker *w, int fd, const char *path, int check, int cp,
   *sc = (scan){.bad = NO_OFFSET};
   w->head.len = 0;
   if (cp && lseek(fd, 0, SEEK_SET) != 0)
-    return *msg = read_error(w->L, path, errno), ST_SKIP;
+    return *msg = read_error(w->ld, path, errno), ST_SKIP;
   for (;;) {
-    if (stopped(w->L)) return ST_STOP;
+    if (stopped(w->ld)) return ST_STOP;
     ssize_t r = read_retry(fd, w->chunk + carry, CHUNK);
-    if (r < 0) return *msg = read_error(w->L, path, errno), ST_SKIP;
+    if (r < 0) return *msg = read_error(w->ld, path, errno), ST_SKIP;
     if (r == 0) break;
     const char *p = w->chunk + carry, *nul = memchr(p, '\0', (size_t)r);
-    if (nul) return *msg = binary(w->L, path, raw + (uint64_t)(nul - p)), ST_SKIP;
+    if (nul) return *msg = binary(w->ld, path, raw + (uint64_t)(nul - p)), ST_SKIP;
     head_add(w, p, (size_t)r);
     raw += (uint64_t)r;
     sc->total += cp ? cp1252_len(p, (size_t)r) : (uint64_t)r;
@@ -356,13 +354,13 @@ static const char *iconv_problem(int e) {
 static int iconv_emit(worker *w, const char *path, const char *out, size_t n,
                       scan *sc, char **msg) {
   const char *nul = memchr(out, '\0', n);
-  if (nul) return *msg = binary(w->L, path, sc->total + (uint64_t)(nul - out)), ST_SKIP;
+  if (nul) return *msg = binary(w->ld, path, sc->total + (uint64_t)(nul - out)), ST_SKIP;
   size_t v = enc_utf8_check(out, n);     /* iconv emits whole characters */
   if (v != n) {                          /* glibc: UTF-8 past U+10FFFF */
     *msg = corpus_pathf(path, "cannot convert from %s (iconv gave invalid "
-                        "UTF-8 at byte %llu of the text)%s", w->L->o->encoding,
+                        "UTF-8 at byte %llu of the text)%s", w->ld->o->encoding,
                         (unsigned long long)(sc->total + v),
-                        corpus_skip_tail(w->L->o));
+                        corpus_skip_tail(w->ld->o));
     return ST_SKIP;
   }
   head_add(w, out, n);
@@ -380,9 +378,9 @@ static int scan_iconv(worker *w, int fd, const char *path, scan *sc, char **msg)
   w->head.len = 0;
   iconv(w->cd, NULL, NULL, NULL, NULL);
   for (;;) {
-    if (stopped(w->L)) return ST_STOP;
+    if (stopped(w->ld)) return ST_STOP;
     ssize_t r = read_retry(fd, w->chunk + carry, CHUNK);
-    if (r < 0) return *msg = read_error(w->L, path, errno), ST_SKIP;
+    if (r < 0) return *msg = read_error(w->ld, path, errno), ST_SKIP;
     raw += (uint64_t)r;
     int eof = r == 0 || (raw == w->expect && (size_t)r < CHUNK);
     size_t n = carry + (size_t)r;
@@ -398,9 +396,9 @@ static int scan_iconv(worker *w, int fd, const char *path, scan *sc, char **msg)
       if (k != (size_t)-1 || e == E2BIG) continue;
       if (e == EINVAL && !eof) break;     /* a character cut by the chunk */
       *msg = corpus_pathf(path, "cannot convert from %s (%s at byte %llu)%s",
-                          w->L->o->encoding, iconv_problem(e),
+                          w->ld->o->encoding, iconv_problem(e),
                           (unsigned long long)(base + (uint64_t)(in - w->chunk)),
-                          corpus_skip_tail(w->L->o));
+                          corpus_skip_tail(w->ld->o));
       return ST_SKIP;
     }
     if (eof) break;
@@ -484,15 +482,15 @@ static int describe(worker *w, corpus_doc *d, const scan *sc) {
 
 /* Stream the open file fd of d: ST_OK, ST_WARN (*msg) or a failure. */
 static int scan_doc(worker *w, int fd, corpus_doc *d, char **msg) {
-  loader *L = w->L;
+  loader *ld = w->ld;
   scan sc;
   int st, warn = 0;
-  if (L->mode == MODE_ICONV) {
+  if (ld->mode == MODE_ICONV) {
     d->encoding = CORPUS_ENC_ICONV;
     st = scan_iconv(w, fd, d->path, &sc, msg);
   } else {
-    d->encoding = L->mode == MODE_RAW ? CORPUS_ENC_RAW : CORPUS_ENC_UTF8;
-    st = scan_bytes(w, fd, d->path, L->mode == MODE_AUTO, 0, &sc, msg);
+    d->encoding = ld->mode == MODE_RAW ? CORPUS_ENC_RAW : CORPUS_ENC_UTF8;
+    st = scan_bytes(w, fd, d->path, ld->mode == MODE_AUTO, 0, &sc, msg);
     if (st == ST_OK && sc.bad != NO_OFFSET) {
       uint64_t bad = sc.bad;
       d->encoding = CORPUS_ENC_CP1252;
@@ -515,84 +513,91 @@ static int scan_doc(worker *w, int fd, corpus_doc *d, char **msg) {
   return warn ? ST_WARN : ST_OK;
 }
 
-/* Record the outcome of document i: status and a malloc'd warning. */
-static void doc_outcome(worker *w, size_t i, int status, char *msg) {
-  loader *L = w->L;
-  if (!msg && (status == ST_WARN || status == ST_SKIP)) status = ST_OOM;
-  L->status[i] = (uint8_t)status;
-  L->warn[i] = msg;
-  if (status == ST_OOM || status == ST_STOP || (status == ST_SKIP && L->o->strict))
-    atomic_store(&L->stop, 1);
-}
-
-static void load_doc(worker *w, size_t i) {
-  corpus_doc *d = &w->L->st->docs[i];
+/* Load document i: ST_OK, ST_WARN or ST_SKIP (*msg, malloc'd; NULL when
+** out of memory), ST_OOM or ST_STOP. */
+static int load_doc(worker *w, size_t i, char **msg) {
+  corpus_doc *d = &w->ld->st->docs[i];
   struct stat sb;
-  char *msg = NULL;
   int fd, st;
   int e = corpus_open_input(d->path, &fd, &sb);
+  *msg = NULL;
   if (e == CORPUS_NOT_REGULAR) {
-    doc_outcome(w, i, ST_SKIP, corpus_pathf(d->path, "not a regular file (%s)%s",
-                                            corpus_file_kind(sb.st_mode),
-                                            corpus_skip_tail(w->L->o)));
-    return;
+    *msg = corpus_pathf(d->path, "not a regular file (%s)%s",
+                        corpus_file_kind(sb.st_mode), corpus_skip_tail(w->ld->o));
+    return ST_SKIP;
   }
-  if (e) {
-    doc_outcome(w, i, e == ENOMEM ? ST_OOM : ST_SKIP,
-                e == ENOMEM ? NULL : read_error(w->L, d->path, e));
-    return;
-  }
+  if (e == ENOMEM) return ST_OOM;
+  if (e) return *msg = read_error(w->ld, d->path, e), ST_SKIP;
   d->size = (uint64_t)sb.st_size;
   d->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
   d->dev = (uint64_t)sb.st_dev;
   d->ino = (uint64_t)sb.st_ino;
   w->expect = d->size;
-  st = scan_doc(w, fd, d, &msg);
+  st = scan_doc(w, fd, d, msg);
   close(fd);
-  doc_outcome(w, i, st, msg);
+  return st;
 }
 
 /* ---------------------------------------------------------------------
-** Parallel loading
+** Parallel loading, on the pool (pool.h): it owns the threads, the
+** chunks, polling the interrupt flag between them and the first error.
 */
 
-static void *worker_main(void *arg) {
+/* pool_run's fn: load document i, keep its outcome.  A strict skip and
+** out of memory are errors that stop the run; a stop is an interrupt of
+** our own, or another worker's failure. */
+static int load_item(void *arg, size_t i, char **err) {
   worker *w = arg;
-  loader *L = w->L;
-  size_t n = L->st->n;
-  while (!stopped(L)) {
-    size_t i = atomic_fetch_add(&L->next, LOAD_CHUNK);
-    if (i >= n) break;
-    size_t end = i + LOAD_CHUNK < n ? i + LOAD_CHUNK : n;
-    for (size_t j = i; j < end; j++) load_doc(w, j);   /* finish the chunk */
-    atomic_fetch_add(&L->done, end - i);
-    progress_add(L->bar, end - i);
+  loader *ld = w->ld;
+  char *msg;
+  int st = load_doc(w, i, &msg);
+  if (!msg && (st == ST_WARN || st == ST_SKIP)) st = ST_OOM;
+  ld->status[i] = (uint8_t)st;
+  switch (st) {
+  case ST_OOM:
+    free(msg);
+    return LECTOR_ENOMEM;                 /* *err NULL: out of memory */
+  case ST_STOP:
+    free(msg);
+    if (!session_interrupted()) return POOL_STOPPED;
+    *err = util_errorf("interrupted");
+    return LECTOR_EINTERRUPT;
+  case ST_SKIP:
+    if (ld->o->strict) return *err = msg, LECTOR_ERR;
+    /* fall through */
+  default:
+    ld->warn[i] = msg;
+    w->done++;
+    progress_add(ld->bar, 1);
+    return LECTOR_OK;
   }
-  return NULL;
 }
 
-static int thread_count(const corpus_opts *o, size_t n) {
-  long t = o->threads > 0 ? o->threads : LECTOR_LOAD_THREADS;
-  if (t <= 0) t = sysconf(_SC_NPROCESSORS_ONLN);
-  size_t chunks = (n + LOAD_CHUNK - 1) / LOAD_CHUNK;
-  if (t > MAX_THREADS) t = MAX_THREADS;
-  if ((size_t)t > chunks) t = (long)chunks;
-  return t < 1 ? 1 : (int)t;
+static char *load_errorf(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = util_verrorf(fmt, ap);
+  va_end(ap);
+  return s;
 }
 
-/* A worker's buffers, all of fixed size. 0, or -1 when out of memory. */
-static int worker_init(worker *w, loader *L) {
-  w->L = L;
+/* A worker's buffers, all of fixed size, and its iconv descriptor.
+** 0, or nonzero with *err (NULL when out of memory). */
+static int worker_init(worker *w, loader *ld, char **err) {
+  w->ld = ld;
+  w->cd = (iconv_t)-1;
   w->chunk = malloc(CHUNK + 4);
-  w->obuf = L->mode == MODE_ICONV ? malloc(CHUNK) : NULL;
-  if (!w->chunk || (L->mode == MODE_ICONV && !w->obuf) ||
+  w->obuf = ld->mode == MODE_ICONV ? malloc(CHUNK) : NULL;
+  if (!w->chunk || (ld->mode == MODE_ICONV && !w->obuf) ||
       util_buf_reserve(&w->head, LECTOR_HEAD_MAX + 1) != 0 ||
-      (L->mode == MODE_AUTO && util_buf_reserve(&w->dbuf, 3 * LECTOR_HEAD_MAX + 1) != 0))
-    return -1;
+      (ld->mode == MODE_AUTO && util_buf_reserve(&w->dbuf, 3 * LECTOR_HEAD_MAX + 1) != 0))
+    return *err = NULL, 1;
+  if (ld->mode == MODE_ICONV) return enc_iconv_open(ld->o->encoding, &w->cd, err);
   return 0;
 }
 
-static void worker_done(worker *w, arena *into) {
+/* Free a worker's buffers; its titles and front matter go to into. */
+static void worker_free(worker *w, arena *into) {
   arena_move(into, &w->strings);
   free(w->chunk);
   free(w->obuf);
@@ -601,55 +606,49 @@ static void worker_done(worker *w, arena *into) {
   if (w->cd != (iconv_t)-1) iconv_close(w->cd);
 }
 
-/* Run the workers over every document of the store; the calling thread
-** is worker 0. */
-static int run_workers(loader *L, char **err) {
-  int nt = thread_count(L->o, L->st->n), rc = 0;
-  worker *ws = calloc((size_t)nt, sizeof *ws);
-  if (!ws) return *err = NULL, 1;
-  for (int t = 0; t < nt; t++) {
-    ws[t].cd = (iconv_t)-1;
-    if (rc == 0 && worker_init(&ws[t], L) != 0) rc = 1, *err = NULL;
-    if (rc == 0 && L->mode == MODE_ICONV &&
-        enc_iconv_open(L->o->encoding, &ws[t].cd, err) != 0)
-      rc = 1;
+/* Run the pool over every document of the store.  An interrupt's error
+** says how far the load got. */
+static int run_workers(loader *ld, char **err) {
+  size_t n = ld->st->n, done = 0;
+  int nw = pool_workers(ld->o->threads, (n + LOAD_CHUNK - 1) / LOAD_CHUNK);
+  int rc = 0, k;
+  worker ws[LECTOR_MAX_THREADS];
+  void *ctx[LECTOR_MAX_THREADS];
+  memset(ws, 0, sizeof ws);
+  for (k = 0; k < nw && rc == 0; k++) {
+    rc = worker_init(&ws[k], ld, err);
+    ctx[k] = &ws[k];
   }
-  for (int t = 1; rc == 0 && t < nt; t++)
-    ws[t].started = pthread_create(&ws[t].thread, NULL, worker_main, &ws[t]) == 0;
-  if (rc == 0) worker_main(&ws[0]);
-  for (int t = 0; t < nt; t++) {
-    if (ws[t].started) pthread_join(ws[t].thread, NULL);
-    worker_done(&ws[t], &L->st->strings);
+  if (rc == 0) {
+    pool_job job = {.n = n, .chunk = LOAD_CHUNK, .ctx = ctx, .nworkers = nw,
+                    .fn = load_item, .interrupted = session_interrupted,
+                    .stop = &ld->stop, .errorf = load_errorf, .free = free};
+    rc = pool_run(&job, err);
   }
-  free(ws);
+  for (int t = 0; t < k; t++) {
+    done += ws[t].done;
+    worker_free(&ws[t], &ld->st->strings);
+  }
+  if (rc == LECTOR_EINTERRUPT) {
+    free(*err);
+    *err = util_errorf("interrupted (Ctrl-C or the timeout) after reading %zu "
+                       "of %zu files", done, n);
+  }
   return rc;
 }
 
-/* After the workers: the first failure (strict or out of memory), else an
-** interrupt, becomes the error; else warnings go to the store and skipped
-** documents go. */
-static int collect(loader *L, char **err) {
-  corpus_store *st = L->st;
-  size_t i, k = 0;
-  for (i = 0; i < st->n; i++) {
-    if (L->status[i] == ST_OOM || (L->status[i] == ST_SKIP && L->o->strict)) {
-      *err = L->warn[i];
-      L->warn[i] = NULL;
-      return 1;
-    }
-  }
-  if (atomic_load(&L->stop)) {        /* no failure: so an interrupt */
-    *err = util_errorf("interrupted (Ctrl-C or the timeout) after reading %zu "
-                       "of %zu files", atomic_load(&L->done), st->n);
-    return 1;
-  }
-  for (i = 0; i < st->n; i++) {
-    if (L->warn[i]) {
-      int r = corpus_store_warn(st, L->warn[i]);
-      L->warn[i] = NULL;
+/* After a load without error: warnings go to the store, in document
+** order, and skipped documents go. */
+static int collect(loader *ld, char **err) {
+  corpus_store *st = ld->st;
+  size_t k = 0;
+  for (size_t i = 0; i < st->n; i++) {
+    if (ld->warn[i]) {
+      int r = corpus_store_warn(st, ld->warn[i]);
+      ld->warn[i] = NULL;
       if (r != 0) return *err = NULL, 1;
     }
-    if (L->status[i] != ST_SKIP) st->docs[k++] = st->docs[i];
+    if (ld->status[i] != ST_SKIP) st->docs[k++] = st->docs[i];
   }
   st->n = k;
   if (k < st->cap) {
@@ -663,37 +662,37 @@ static int collect(loader *L, char **err) {
   return 0;
 }
 
-static int load_all(loader *L, char **err) {
-  size_t n = L->st->n;
+static int load_all(loader *ld, char **err) {
+  size_t n = ld->st->n;
   int rc = 1;
   if (n == 0) return 0;
-  L->status = calloc(n, 1);
-  L->warn = calloc(n, sizeof *L->warn);
-  if (!L->status || !L->warn) {
+  ld->status = calloc(n, 1);
+  ld->warn = calloc(n, sizeof *ld->warn);
+  if (!ld->status || !ld->warn) {
     *err = NULL;
     goto done;
   }
-  L->bar = progress_begin("lector.load", "files", n);
-  rc = run_workers(L, err);
-  progress_end(L->bar);          /* the workers are joined */
-  if (rc == 0) rc = collect(L, err);
+  ld->bar = progress_begin("lector.load", "files", n);
+  rc = run_workers(ld, err);
+  progress_end(ld->bar);          /* the workers are joined */
+  if (rc == 0) rc = collect(ld, err);
 done:
-  for (size_t i = 0; L->warn && i < n; i++) free(L->warn[i]);
-  free(L->warn);
-  free(L->status);
+  for (size_t i = 0; ld->warn && i < n; i++) free(ld->warn[i]);
+  free(ld->warn);
+  free(ld->status);
   return rc;
 }
 
 /* The loading mode for opts->encoding; an unknown iconv name is an error. */
-static int set_mode(loader *L, corpus_store *st, char **err) {
-  const char *enc = L->o->encoding;
+static int set_mode(loader *ld, corpus_store *st, char **err) {
+  const char *enc = ld->o->encoding;
   iconv_t cd;
-  if (!enc || strcasecmp(enc, "auto") == 0) L->mode = MODE_AUTO;
-  else if (strcasecmp(enc, "raw") == 0) L->mode = MODE_RAW;
+  if (!enc || strcasecmp(enc, "auto") == 0) ld->mode = MODE_AUTO;
+  else if (strcasecmp(enc, "raw") == 0) ld->mode = MODE_RAW;
   else {
     if (enc_iconv_open(enc, &cd, err) != 0) return 1;
     iconv_close(cd);
-    L->mode = MODE_ICONV;
+    ld->mode = MODE_ICONV;
     if (!(st->iconv_name = strdup(enc))) return *err = NULL, 1;
   }
   return 0;
@@ -724,7 +723,7 @@ static char *limit_error(const corpus_store *st) {
 int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
                 corpus **out, char **err) {
   static const corpus_opts defaults = {0};
-  loader L = {.o = opts ? opts : &defaults};
+  loader ld = {.o = opts ? opts : &defaults};
   corpus *c = NULL;
   int rc = 1;
   *out = NULL;
@@ -732,20 +731,25 @@ int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
   corpus_store *st = calloc(1, sizeof *st);
   if (!st) return 1;
   atomic_init(&st->refs, 1);
-  L.st = st;
+  ld.st = st;
   if (n && !paths) {
     *err = util_errorf("corpus_load: no paths given");
     goto cleanup;
   }
-  if (set_mode(&L, st, err) != 0) goto cleanup;
-  if (corpus_walk_roots(L.o, paths, n, st, err) != 0) goto cleanup;
-  if (load_all(&L, err) != 0) goto cleanup;
+  if (ld.o->threads < 0 || ld.o->threads > LECTOR_MAX_THREADS) {
+    *err = util_errorf("corpus_load: threads: expected 0 (all cores) to %d, "
+                       "got %d", LECTOR_MAX_THREADS, ld.o->threads);
+    goto cleanup;
+  }
+  if (set_mode(&ld, st, err) != 0) goto cleanup;
+  if (corpus_walk_roots(ld.o, paths, n, st, err) != 0) goto cleanup;
+  if (load_all(&ld, err) != 0) goto cleanup;
   if (!(c = calloc(1, sizeof *c))) goto cleanup;
   atomic_init(&c->refs, 1);
   c->store = st;
   c->n = st->n;
   st = NULL;
-  if (!L.o->quiet) print_warnings(c->store);
+  if (!ld.o->quiet) print_warnings(c->store);
   *out = c;
   rc = 0;
 cleanup:

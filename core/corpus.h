@@ -47,7 +47,8 @@ typedef struct corpus_opts {
   int strict;            /* unreadable/binary files are errors, not warnings */
   int quiet;             /* do not print warnings to stderr (still kept) */
   int hidden;            /* also walk files and folders starting with '.' */
-  int threads;           /* worker threads; 0 = number of cores */
+  int threads;           /* worker threads: 0 = all cores, 1 ..
+                            LECTOR_MAX_THREADS; anything else is an error */
 } corpus_opts;
 
 /* One document's metadata (what stays in memory). */

@@ -11,7 +11,9 @@
 typedef struct shared {
   const pool_job *job;
   atomic_size_t next;          /* the next item to hand out */
-  atomic_int stop;             /* set on the first error */
+  atomic_int own_stop;
+  atomic_int *stop;            /* set on the first error: own_stop, or
+                                  job->stop */
 } shared;
 
 typedef struct worker {
@@ -37,7 +39,7 @@ static void *work(void *arg) {
   shared *sh = w->sh;
   const pool_job *job = sh->job;
   size_t chunk = job->chunk ? job->chunk : 1;
-  while (!atomic_load_explicit(&sh->stop, memory_order_relaxed)) {
+  while (!atomic_load_explicit(sh->stop, memory_order_relaxed)) {
     if (job->interrupted && job->interrupted()) {
       w->rc = LECTOR_EINTERRUPT;
       w->err = job->errorf("interrupted");
@@ -50,9 +52,9 @@ static void *work(void *arg) {
     if (w->rc != LECTOR_OK) break;
   }
   if (w->rc == POOL_STOPPED) w->rc = LECTOR_OK;     /* not its own error */
-  if (w->rc != LECTOR_OK) atomic_store(&sh->stop, 1);
+  if (w->rc != LECTOR_OK) atomic_store(sh->stop, 1);
   if (job->done)
-    job->done(w->ctx, w->rc != LECTOR_OK || atomic_load(&sh->stop));
+    job->done(w->ctx, w->rc != LECTOR_OK || atomic_load(sh->stop));
   return NULL;
 }
 
@@ -92,7 +94,9 @@ int pool_run(const pool_job *job, char **err) {
   *err = NULL;
   sh.job = job;
   atomic_init(&sh.next, 0);
-  atomic_init(&sh.stop, 0);
+  atomic_init(&sh.own_stop, 0);
+  sh.stop = job->stop ? job->stop : &sh.own_stop;
+  atomic_store(sh.stop, 0);
   memset(ws, 0, sizeof ws);
   for (int i = 0; i < nw; i++) {
     ws[i].sh = &sh;
@@ -103,7 +107,7 @@ int pool_run(const pool_job *job, char **err) {
     started++;
   }
   if (started < nw) {             /* a worker without a thread: give up */
-    atomic_store(&sh.stop, 1);
+    atomic_store(sh.stop, 1);
     ws[started].rc = LECTOR_ERR;
     ws[started].err = job->errorf("cannot start a worker thread");
     for (int i = started; i < nw; i++)

@@ -16,6 +16,7 @@
 #ifndef LECTOR_POOL_H
 #define LECTOR_POOL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "lector/plugin.h"
@@ -37,6 +38,10 @@ typedef struct pool_job {
   ** thread, or the caller's for a worker whose thread did not start. */
   void (*done)(void *ctx, int failed);
   int (*interrupted)(void);        /* optional */
+  /* Optional: the run's stop flag, for the caller to read (pool_run
+  ** clears it first).  Set on the first error or interrupt, so an item
+  ** that takes long can poll it and return POOL_STOPPED. */
+  atomic_int *stop;
   /* Make the pool's own messages ("interrupted", "cannot start a worker
   ** thread"); free any message. */
   char *(*errorf)(const char *fmt, ...) LECTOR_PRINTF(1, 2);

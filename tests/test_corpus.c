@@ -808,6 +808,31 @@ static void bad_options(void **state) {
   free(err);
 }
 
+/* threads: 0 is all cores, 1..LECTOR_MAX_THREADS that many (no more than
+** there are chunks of documents), anything else an error: never clamped. */
+static void threads_range(void **state) {
+  (void)state;
+  const char *root = fixture("walk");
+  const int bad[] = {-1, LECTOR_MAX_THREADS + 1, 256};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    corpus_opts o = {.quiet = 1, .threads = bad[i]};
+    char want[96], *err = load_error(root, &o);
+    snprintf(want, sizeof want, "corpus_load: threads: expected 0 (all cores) "
+             "to %d, got %d", LECTOR_MAX_THREADS, bad[i]);
+    assert_string_equal(err, want);
+    free(err);
+  }
+  corpus_opts all = {.quiet = 1, .threads = 0};
+  corpus *a = load(root, &all);
+  for (int t = 1; t <= LECTOR_MAX_THREADS; t += LECTOR_MAX_THREADS - 1) {
+    corpus_opts o = {.quiet = 1, .threads = t};
+    corpus *b = load(root, &o);
+    assert_int_equal(corpus_count(b), corpus_count(a));
+    corpus_release(b);
+  }
+  corpus_release(a);
+}
+
 /* ---------------------------------------------------------------------
 ** Encodings
 */
@@ -1323,6 +1348,7 @@ int main(void) {
     T(memory_limit),
     T(escaped_names),
     T(bad_options),
+    T(threads_range),
     T(empty_and_blank_files),
     T(very_long_line),
     T(latin1_file),

@@ -128,6 +128,47 @@ static void test_interrupt(void **state) {
   atomic_store(&interrupt_flag, 0);
 }
 
+/* pool_job.stop: cleared at the start, set by another worker's error, so
+** a long item that polls it gives up (POOL_STOPPED, not an error). */
+static atomic_int stop_flag;
+static atomic_int saw_stop;
+
+static int long_item(void *arg, size_t i, char **err) {
+  (void)arg;
+  if (i == 1) {
+    *err = util_errorf("item 1 failed");
+    return LECTOR_ERR;
+  }
+  for (int k = 0; k < 5000 && !atomic_load(&stop_flag); k++) usleep(1000);
+  atomic_store(&saw_stop, atomic_load(&stop_flag));
+  return atomic_load(&stop_flag) ? POOL_STOPPED : LECTOR_OK;
+}
+
+static int quick_item(void *arg, size_t i, char **err) {
+  (void)arg, (void)i, (void)err;
+  return LECTOR_OK;
+}
+
+static void test_stop_flag(void **state) {
+  (void)state;
+  void *ctx[2] = {NULL, NULL};
+  char *err = NULL;
+  pool_job job = {.n = 2, .chunk = 1, .ctx = ctx, .nworkers = 2,
+                  .fn = long_item, .stop = &stop_flag,
+                  .errorf = pool_errorf, .free = free};
+  atomic_store(&stop_flag, 1);                 /* stale: cleared by the run */
+  job.fn = quick_item;
+  assert_int_equal(pool_run(&job, &err), LECTOR_OK);
+  assert_null(err);
+  assert_int_equal(atomic_load(&stop_flag), 0);
+  job.fn = long_item;                          /* item 0 waits for the stop */
+  assert_int_equal(pool_run(&job, &err), LECTOR_ERR);
+  assert_string_equal(err, "item 1 failed");   /* POOL_STOPPED is no error */
+  free(err);
+  assert_int_equal(atomic_load(&stop_flag), 1);
+  assert_int_equal(atomic_load(&saw_stop), 1);
+}
+
 static void test_workers(void **state) {
   (void)state;
   int cores = pool_cores();
@@ -345,6 +386,7 @@ int main(void) {
     cmocka_unit_test(test_every_item_once),
     cmocka_unit_test(test_first_error_stops),
     cmocka_unit_test(test_interrupt),
+    cmocka_unit_test(test_stop_flag),
     cmocka_unit_test(test_workers),
     cmocka_unit_test(test_doc_pool),
     cmocka_unit_test(test_doc_pool_unreadable),
