@@ -179,7 +179,7 @@ static int push_field(lua_State *L, ldoc *u, const corpus_doc *d,
   return 1;
 }
 
-static int doc_index(lua_State *L) {
+static int ldoc_index(lua_State *L) {
   ldoc *u;
   const corpus_doc *d = check_doc(L, 1, &u);
   const char *k = luaL_checkstring(L, 2);
@@ -190,7 +190,7 @@ static int doc_index(lua_State *L) {
   return 1;
 }
 
-static int doc_tostring(lua_State *L) {
+static int ldoc_tostring(lua_State *L) {
   const corpus_doc *d = check_doc(L, 1, NULL);
   char date[11];
   lua_pushfstring(L, "doc %s (%s, %I bytes)", d->id,
@@ -200,7 +200,7 @@ static int doc_tostring(lua_State *L) {
 }
 
 /* Multi-line summary for the REPL: id, date, title, first line. */
-static int doc_summary(lua_State *L) {
+static int ldoc_summary(lua_State *L) {
   ldoc *u;
   const corpus_doc *d = check_doc(L, 1, &u);
   char date[11];
@@ -219,14 +219,14 @@ static int doc_summary(lua_State *L) {
   return 1;
 }
 
-static int doc_eq(lua_State *L) {
+static int ldoc_eq(lua_State *L) {
   ldoc *a = luaL_checkudata(L, 1, DOC_MT), *b = luaL_checkudata(L, 2, DOC_MT);
   if (!a->c || !b->c) luaL_error(L, DOC_GONE);
   lua_pushboolean(L, corpus_doc_at(a->c, a->i) == corpus_doc_at(b->c, b->i));
   return 1;
 }
 
-static int doc_gc(lua_State *L) {
+static int ldoc_gc(lua_State *L) {
   ldoc *d = luaL_checkudata(L, 1, DOC_MT);
   corpus_release(d->c);
   d->c = NULL;
@@ -235,14 +235,14 @@ static int doc_gc(lua_State *L) {
 
 /* --- corpora --------------------------------------------------------------- */
 
-static int corpus_len(lua_State *L) {
+static int lcorpus_len(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)corpus_count(check_corpus(L, 1)));
   return 1;
 }
 
 /* Upvalues: the corpus, the next index, the progress bar.  A step
 ** counts the previous document done; the last one ends the bar. */
-static int corpus_each_step(lua_State *L) {
+static int lcorpus_each_step(lua_State *L) {
   corpus *c = check_open(L, lua_upvalueindex(1), "corpus:each");
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
   if (i > 0) progress_add(lector_progress_at(L, lua_upvalueindex(3)), 1);
@@ -259,14 +259,14 @@ static int corpus_each_step(lua_State *L) {
 /* corpus:each() -> iterator over its documents, in order, with a
 ** progress bar as the to-be-closed value: a generic for ends it however
 ** the loop ends (break, return, error). */
-static int corpus_each(lua_State *L) {
+static int lcorpus_each(lua_State *L) {
   corpus *c = check_corpus(L, 1);
   lua_settop(L, 1);
   lua_pushinteger(L, 0);
   lector_progress_push(L, "corpus:each", "docs", corpus_count(c));
   lua_pushvalue(L, -1);
   lua_insert(L, 1);                    /* bar, corpus, 0, bar */
-  lua_pushcclosure(L, corpus_each_step, 3);
+  lua_pushcclosure(L, lcorpus_each_step, 3);
   lua_insert(L, 1);                    /* step, bar */
   lua_pushnil(L);
   lua_pushnil(L);
@@ -311,7 +311,7 @@ static corpus *still_open(lua_State *L, int idx, const char *fname,
 /* corpus:filter(fn) -> a corpus of the documents for which fn(doc) is
 ** true.  A slow fn gets a progress bar.  The corpus value stays at 1, and
 ** is checked after every call of fn: fn may close it. */
-static int corpus_filter(lua_State *L) {
+static int lcorpus_filter(lua_State *L) {
   corpus *c = check_corpus(L, 1);
   luaL_checktype(L, 2, LUA_TFUNCTION);
   size_t n = corpus_count(c);
@@ -534,7 +534,7 @@ const lector_groups *lcorpus_groups(lua_State *L, int cidx, int by,
 /* corpus:group_by(key_or_fn) -> {key = corpus}; pairs() gives the keys in
 ** order.  The keys are lcorpus_groups's (plugin.h: group_keys); documents
 ** whose key is nil are left out, a list puts a document in each group. */
-static int corpus_group_by(lua_State *L) {
+static int lcorpus_group_by(lua_State *L) {
   lua_settop(L, 2);
   const lector_groups *g = lcorpus_groups(L, 1, 2, "corpus:group_by");
   corpus *c = check_corpus(L, 1);                  /* 3: holder, 4: keys */
@@ -641,7 +641,7 @@ static uint64_t total_bytes(corpus *c) {
 }
 
 /* corpus:dates() -> first and last date ("YYYY-MM-DD"), or nil. */
-static int corpus_dates(lua_State *L) {
+static int lcorpus_dates(lua_State *L) {
   char lo[11], hi[11];
   date_range(check_corpus(L, 1), lo, hi);
   if (!lo[0]) return 0;
@@ -651,7 +651,7 @@ static int corpus_dates(lua_State *L) {
 }
 
 /* corpus:bytes() -> total text bytes. */
-static int corpus_total_bytes(lua_State *L) {
+static int lcorpus_total_bytes(lua_State *L) {
   lua_pushinteger(L, (lua_Integer)total_bytes(check_corpus(L, 1)));
   return 1;
 }
@@ -665,7 +665,7 @@ static void push_warnings(lua_State *L, corpus *c) {
   }
 }
 
-static int corpus_index(lua_State *L) {
+static int lcorpus_index(lua_State *L) {
   if (lua_type(L, 2) == LUA_TSTRING) {      /* methods, even when closed: */
     luaL_getmetafield(L, 1, "__methods");   /* they say "corpus is closed" */
     if (lua_getfield(L, -1, lua_tostring(L, 2)) != LUA_TNIL) return 1;
@@ -689,7 +689,7 @@ static int corpus_index(lua_State *L) {
   return 1;
 }
 
-static int corpus_tostring(lua_State *L) {
+static int lcorpus_tostring(lua_State *L) {
   lcorpus *u = luaL_checkudata(L, 1, CORPUS_MT);
   if (!u->c) {
     lua_pushliteral(L, "corpus (closed)");
@@ -701,8 +701,8 @@ static int corpus_tostring(lua_State *L) {
 }
 
 /* Multi-line summary for the REPL. */
-static int corpus_summary(lua_State *L) {
-  if (!lcorpus_test(L, 1)) return corpus_tostring(L);
+static int lcorpus_summary(lua_State *L) {
+  if (!lcorpus_test(L, 1)) return lcorpus_tostring(L);
   corpus *c = check_corpus(L, 1);
   char lo[11], hi[11];
   date_range(c, lo, hi);
@@ -718,7 +718,7 @@ static int corpus_summary(lua_State *L) {
 }
 
 /* __gc and __close: drop the reference once. */
-static int corpus_close(lua_State *L) {
+static int lcorpus_close(lua_State *L) {
   lcorpus *u = luaL_checkudata(L, 1, CORPUS_MT);
   corpus_release(u->c);
   u->c = NULL;
@@ -831,39 +831,39 @@ int lcorpus_load(lua_State *L) {
 /* --- metatables ------------------------------------------------------------ */
 
 void lcorpus_open(lua_State *L) {
-  static const luaL_Reg corpus_meta[] = {
-    {"__index", corpus_index},
-    {"__len", corpus_len},
-    {"__tostring", corpus_tostring},
-    {"__summary", corpus_summary},
-    {"__gc", corpus_close},
-    {"__close", corpus_close},
+  static const luaL_Reg lcorpus_mt[] = {
+    {"__index", lcorpus_index},
+    {"__len", lcorpus_len},
+    {"__tostring", lcorpus_tostring},
+    {"__summary", lcorpus_summary},
+    {"__gc", lcorpus_close},
+    {"__close", lcorpus_close},
     {NULL, NULL}
   };
-  static const luaL_Reg corpus_methods[] = {
-    {"each", corpus_each},
-    {"filter", corpus_filter},
-    {"group_by", corpus_group_by},
-    {"dates", corpus_dates},
-    {"bytes", corpus_total_bytes},
-    {"close", corpus_close},
+  static const luaL_Reg lcorpus_methods[] = {
+    {"each", lcorpus_each},
+    {"filter", lcorpus_filter},
+    {"group_by", lcorpus_group_by},
+    {"dates", lcorpus_dates},
+    {"bytes", lcorpus_total_bytes},
+    {"close", lcorpus_close},
     {NULL, NULL}
   };
-  static const luaL_Reg doc_meta[] = {
-    {"__index", doc_index},
-    {"__tostring", doc_tostring},
-    {"__summary", doc_summary},
-    {"__eq", doc_eq},
-    {"__gc", doc_gc},
+  static const luaL_Reg ldoc_mt[] = {
+    {"__index", ldoc_index},
+    {"__tostring", ldoc_tostring},
+    {"__summary", ldoc_summary},
+    {"__eq", ldoc_eq},
+    {"__gc", ldoc_gc},
     {NULL, NULL}
   };
   luaL_newmetatable(L, CORPUS_MT);
-  luaL_setfuncs(L, corpus_meta, 0);
-  luaL_newlib(L, corpus_methods);
+  luaL_setfuncs(L, lcorpus_mt, 0);
+  luaL_newlib(L, lcorpus_methods);
   lua_setfield(L, -2, "__methods");
   lua_pop(L, 1);
   luaL_newmetatable(L, DOC_MT);
-  luaL_setfuncs(L, doc_meta, 0);
+  luaL_setfuncs(L, ldoc_mt, 0);
   lua_createtable(L, (int)(sizeof doc_fields / sizeof *doc_fields), 0);
   for (size_t i = 0; i < sizeof doc_fields / sizeof *doc_fields; i++) {
     lua_pushstring(L, doc_fields[i]);
