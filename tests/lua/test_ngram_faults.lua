@@ -81,6 +81,31 @@ T.run {
     T.eq(m:get("a"), 80, "merged count")
     T.raises("item 2 is not a path (got table)", ngram.merge_files,
       {dir .. "/1", {}}, dir .. "/x.tsv")
+    -- A full GC in the middle of the conversions: make the k-th allocation
+    -- of the call fail (LECTOR_FAIL_ALLOC; Lua collects and retries).  The
+    -- first input is bad, so the error message reads the first path: a
+    -- freed string there is ASan's use-after-free.
+    local f = io.open(dir .. "/1", "a")
+    f:write("junk\n")
+    f:close()
+    local code = "local ngram = require 'lector.ngram'\n" ..
+      "local names = {} for i = 1, 40 do names[i] = i end\n" ..
+      "local a = lector.memory().allocations\n" ..
+      "local ok, err = pcall(ngram.merge_files, names, 'm.tsv')\n" ..
+      "print('at', a, ok, err)\n"
+    local function cmd(fail)
+      return "cd " .. q(dir) .. " && " .. (fail or "") .. q(bin) .. " -e " ..
+        q(code)
+    end
+    local rc, out = sh(cmd())
+    local at = tonumber(out:match("at\t(%d+)"))
+    T.ok(rc == 0 and at and out:find("1:5: text after the end line", 1, true),
+      "reference run: " .. out)
+    for k = 1, 12 do
+      rc, out = sh(cmd("LECTOR_FAIL_ALLOC=" .. (at + k) .. " "))
+      T.ok(not out:find("Sanitizer", 1, true) and (rc == 0 or rc == 1),
+        "allocation " .. k .. " of merge_files failed: " .. out)
+    end
   end,
 
   -- item 7: NUL bytes in a pattern or an option are bytes, not the end.
