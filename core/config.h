@@ -21,11 +21,6 @@
 #define LECTOR_FRONT_MATTER_MAX 16384
 #endif
 
-/* Worker threads for loading when the caller says 0 (0 = all cores). */
-#ifndef LECTOR_LOAD_THREADS
-#define LECTOR_LOAD_THREADS 0
-#endif
-
 /* Lua instructions between two checks of the interrupt flag. */
 #ifndef LECTOR_HOOK_COUNT
 #define LECTOR_HOOK_COUNT 10000
