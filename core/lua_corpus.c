@@ -89,11 +89,29 @@ static void push_doc(lua_State *L, corpus *c, size_t i) {
   luaL_setmetatable(L, DOC_MT);
 }
 
+/* push_owned's protected part: the string at the light userdata. */
+static int push_span(lua_State *L) {
+  const lector_text *t = lua_touserdata(L, 1);
+  lua_pushlstring(L, t->data, t->len);
+  return 1;
+}
+
+/* Push a copy of s[0..n) that the caller frees after: a memory error is
+** caught (and left on the stack) so that the caller can free s first.
+** LUA_OK, or an error status to raise with lua_error.  [-0, +1, -] */
+static int push_owned(lua_State *L, const char *s, size_t n) {
+  lector_text t = {.data = s, .len = n};
+  lua_pushcfunction(L, push_span);
+  lua_pushlightuserdata(L, &t);
+  return lua_pcall(L, 1, 1, 0);
+}
+
 /* Read the text of document i, or raise an error naming the file. */
 static void read_text(lua_State *L, corpus *c, size_t i, lector_text *out) {
   char *err = NULL;
   if (corpus_text(c, i, out, &err) == 0) return;
-  lua_pushstring(L, UTIL_MSG(err));
+  const char *msg = UTIL_MSG(err);
+  push_owned(L, msg, strlen(msg));
   free(err);
   lua_error(L);
 }
@@ -173,8 +191,9 @@ static int push_field(lua_State *L, ldoc *u, const corpus_doc *d,
   else if (strcmp(k, "text") == 0) {
     lector_text t;
     read_text(L, u->c, u->i, &t);
-    lua_pushlstring(L, t.data, t.len);
+    int rc = push_owned(L, t.data, t.len);
     corpus_text_release(&t);
+    if (rc != LUA_OK) lua_error(L);
   } else return 0;
   return 1;
 }

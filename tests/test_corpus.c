@@ -23,7 +23,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <lauxlib.h>
+#include <malloc.h>
+
 #include "corpus.h"
+#include "lua_corpus.h"
 #include "mem.h"
 #include "session.h"
 
@@ -1244,6 +1248,52 @@ static void warnings_printed_unless_quiet(void **state) {
   free(got);
 }
 
+/* [doc] -> doc.text */
+static int get_text(lua_State *L) {
+  lua_getfield(L, 1, "text");
+  return 1;
+}
+
+/* doc.text when Lua runs out of memory copying it: a memory error, and
+** the text read from disk is freed (it leaked: LSan in the ASan build,
+** the heap in use here). */
+static void text_out_of_lua_memory(void **state) {
+  (void)state;
+  enum { BIG = 1 << 20 };
+  char *body = malloc(BIG);
+  memset(body, 'a', BIG);
+  body[0] = 'T', body[1] = '\n';
+  make_dir(tp("d"));
+  write_bytes(tp("d/big.txt"), body, BIG);
+  free(body);
+  corpus *c = load(tp("d"), &quiet_opts);
+  lua_State *L = lua_newstate(mem_lua_alloc, NULL);
+  assert_non_null(L);
+  lcorpus_open(L);
+  lua_pushcfunction(L, get_text);
+  lcorpus_push(L, c);
+  lua_pushinteger(L, 1);
+  lua_gettable(L, -2);                         /* corpus[1]: the document */
+  lua_remove(L, -2);
+  lua_gc(L, LUA_GCCOLLECT);
+  size_t before = mallinfo2().uordblks;
+  for (int k = 0; k < 4; k++) {
+    lua_pushvalue(L, 1);
+    lua_pushvalue(L, 2);
+    mem_set_limit(mem_used() + BIG / 4);
+    assert_int_equal(lua_pcall(L, 1, 1, 0), LUA_ERRMEM);
+    mem_set_limit(0);
+    lua_pop(L, 1);
+  }
+  lua_gc(L, LUA_GCCOLLECT);
+  assert_true(mallinfo2().uordblks < before + BIG);   /* 4 MB if leaked */
+  lua_pushvalue(L, 1);
+  lua_pushvalue(L, 2);
+  assert_int_equal(lua_pcall(L, 1, 1, 0), LUA_OK);    /* and without a limit */
+  assert_int_equal(lua_rawlen(L, -1), corpus_doc_at(c, 0)->bytes);
+  lua_close(L);
+}
+
 static void memory_accounting(void **state) {
   (void)state;
   make_mixed(400);
@@ -1365,6 +1415,7 @@ int main(void) {
     T(threads_agree),
     T(text_from_threads),
     T(warnings_printed_unless_quiet),
+    T(text_out_of_lua_memory),
     T(memory_accounting),
     T(shared_seeds),
     T(shared_state_union_latin1),
