@@ -37,11 +37,13 @@
 #include <unicode/ubrk.h>
 #include <unicode/utext.h>
 
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
-#include "tok_env.h"
 #include "tok_opts.h"
 #include "tok_run.h"
 #include "vocab.h"
+
+LK_DEFINE              /* the engine's env: malloc unless set below */
 
 /* ------------------------------------------------------------------------
 ** The corpus in memory
@@ -270,7 +272,7 @@ int main(int argc, char **argv) {
   lector_tok_config c;
   lector_tok_opts *offsets, *fold, *words;
   char *err = NULL;
-  tok_env env = { NULL, NULL, NULL, NULL, vocab_intern, NULL };
+  lk_env env = { 0 };
 
   for (i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = atoi(argv[++i]);
@@ -297,7 +299,9 @@ int main(int argc, char **argv) {
          "%ld MB\n\n", runs,
          status_kb("VmRSS:") / 1024);
 
-  tok_env_set(&env);
+  env.vocab_intern = vocab_intern;
+
+  lk_env_set(&env);
   tok_config_init(&c, sizeof c);
   c.ids = 0;
   offsets = tok_opts_new(&c, &err);

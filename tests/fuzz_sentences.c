@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
-#include "tok_env.h"
 #include "tok_opts.h"
 #include "tok_run.h"
 #include "tok_sent.h"
+
+LK_DEFINE              /* the engine's env: malloc unless set below */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,10 +54,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   tok_sent_cfg cfg;
   lector_tok_opts *o;
   if (!opts[0]) {
-    tok_env env = { NULL, NULL, NULL, NULL, fake_intern, NULL };
+    lk_env env = { 0 };
     lector_tok_config c;
     char *err = NULL;
-    tok_env_set(&env);
+    env.vocab_intern = fake_intern;
+    lk_env_set(&env);
     tok_config_init(&c, sizeof c);
     opts[0] = tok_opts_new(&c, &err);                     /* news rules */
     tok_config_standard(&c);

@@ -17,13 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
-#include "tok_env.h"
 #include "tok_opts.h"
 #include "tok_run.h"
 #include "tok_sent.h"
 #include "tok_word.h"
 #include "tok_reference.h"
+
+LK_DEFINE              /* the engine's env: malloc unless set below */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -43,8 +45,9 @@ static void init_opts(void) {
   static const char *const stop[] = { "the", "a" };
   lector_tok_config c;
   char *err = NULL;
-  tok_env env = { NULL, NULL, NULL, NULL, fake_intern, NULL };
-  tok_env_set(&env);
+  lk_env env = { 0 };
+  env.vocab_intern = fake_intern;
+  lk_env_set(&env);
   tok_config_init(&c, sizeof c);
   opts[0] = tok_opts_new(&c, &err);                      /* defaults */
   c.invalid = LECTOR_TOK_INVALID_REPLACE;

@@ -15,10 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
-#include "tok_env.h"
 #include "tok_opts.h"
 #include "tok_run.h"
+
+LK_DEFINE              /* the engine's env: malloc unless set below */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -77,7 +79,7 @@ static lector_tok_opts *opts_from(const uint8_t *b) {
   o = tok_opts_new(&c, &err);
   if (!o) {                        /* only an unknown stemmer may fail */
     CHECK(c.stem != NULL);
-    tok_env_cur.free(err);
+    lk_free(err);
   }
   return o;
 }
@@ -93,8 +95,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   size_t n, nb = 0, ns = 0, got, i, end = 0, nlen;
   char *err = NULL, out[64];
   if (!ready) {
-    tok_env env = { NULL, NULL, NULL, NULL, fake_intern, NULL };
-    tok_env_set(&env);
+    lk_env env = { 0 };
+    env.vocab_intern = fake_intern;
+    lk_env_set(&env);
     ready = 1;
   }
   if (size < 4) return 0;

@@ -43,11 +43,14 @@
 #include <unicode/ubrk.h>
 #include <unicode/utypes.h>
 
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
 #include "tok_opts.h"
 #include "tok_run.h"
 #include "tok_tables.h"
 #include "tok_utf8.h"
+
+LK_DEFINE              /* the engine's env: malloc unless set below */
 
 enum { R_HYPHEN, R_ABBREV, R_WEB, R_GLUED, R_DICT, R_AT, R_OTHER, R_COUNT };
 static const char *const reason_name[R_COUNT] = {

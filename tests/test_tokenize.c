@@ -21,12 +21,14 @@
 #include <lua.h>
 #include <lualib.h>
 
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
-#include "tok_env.h"
 #include "tok_opts.h"
 #include "tok_run.h"
 #include "tok_word.h"
 #include "tok_reference.h"
+
+LK_DEFINE              /* the engine's env: malloc unless set below */
 
 /* ------------------------------------------------------------------------
 ** A fake vocabulary: a mutex-protected list (tests only)
@@ -55,9 +57,10 @@ static uint32_t fake_intern(const char *s, size_t len) {
 }
 
 static int setup(void **state) {
-  tok_env env = { NULL, NULL, NULL, NULL, fake_intern, NULL };
+  lk_env env = { 0 };
   (void)state;
-  tok_env_set(&env);
+  env.vocab_intern = fake_intern;
+  lk_env_set(&env);
   return 0;
 }
 
@@ -379,7 +382,7 @@ static void test_stemming(void **state) {
   assert_null(tok_opts_new(&c, &err));
   assert_non_null(strstr(err, "unknown stemmer language 'klingon'"));
   assert_non_null(strstr(err, "english"));
-  tok_env_cur.free(err);
+  lk_free(err);
   tok_opts_free(o);
 }
 
@@ -472,7 +475,7 @@ static void test_stopwords(void **state) {
   c.stopwords_path = "/nonexistent/stop.txt";
   assert_null(tok_opts_new(&c, &err));
   assert_non_null(strstr(err, "/nonexistent/stop.txt"));
-  tok_env_cur.free(err);
+  lk_free(err);
 }
 
 static void min3(lector_tok_config *c) {

@@ -18,11 +18,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
 #include "tok_sent.h"
 #include "tok_tables.h"
 #include "tok_utf8.h"
 #include "tok_word.h"
+
+LK_DEFINE              /* the engine's env: malloc unless set below */
 
 #define MAXB 512
 

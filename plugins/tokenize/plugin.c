@@ -22,10 +22,9 @@
 #include <libstemmer.h>
 #include <lua.h>
 
-#include "lector/plugin.h"
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
 #include "tok_config.h"
-#include "tok_env.h"
 #include "tok_opts.h"
 #include "tok_run.h"
 #include "tok_tables.h"
@@ -37,6 +36,8 @@
 #define LIST_MT "lector.tokenize.tokens"
 #define STEM_MT "lector.tokenize.stemmer"
 #define STEMMERS "lector.tokenize.stemmers"   /* registry: lang -> stemmer */
+
+LK_DEFINE
 
 static const lector_host *host;
 
@@ -541,15 +542,9 @@ static const lector_tokenizer_api api = {
 };
 
 static int tok_open(lector_ctx *ctx, const lector_host *h, char **err) {
-  tok_env env;
+  LK_INIT(h);
   host = h;
-  env.alloc = h->alloc;
-  env.realloc = h->realloc;
-  env.free = h->free;
-  env.errorf = h->errorf;
-  env.intern = h->vocab_intern;
-  env.interrupted = h->interrupted;
-  tok_env_set(&env);
+  tok_run_forget_ids();
   tok_opts_default();
   if (h->register_module(ctx, "tokenize", luaopen_tokenize, err) != LECTOR_OK)
     return LECTOR_ERR;

@@ -14,7 +14,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "tok_env.h"
+#include "lector/kit.h"
 #include "tok_opts.h"
 
 #define T_BOOL 1      /* an int field of lector_tok_config, true/false */
@@ -205,7 +205,7 @@ lector_tok_opts *tok_opts_from_lua(lua_State *L, int idx, const char *fname,
   }
   if (!o) {
     lua_pushfstring(L, "%s: %s", fname, err ? err : "bad options");
-    tok_env_cur.free(err);
+    lk_free(err);
     lua_error(L);
   }
   return o;

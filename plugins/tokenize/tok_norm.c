@@ -5,7 +5,7 @@
 
 #include <utf8proc.h>
 
-#include "tok_env.h"
+#include "lector/kit.h"
 #include "tok_norm.h"
 #include "tok_utf8.h"
 
@@ -17,19 +17,20 @@ void tok_buf_init(tok_buf *b) {
 }
 
 void tok_buf_free(tok_buf *b) {
-  if (b->p != b->inl) tok_env_cur.free(b->p);
-  if (b->u != b->uinl) tok_env_cur.free(b->u);
+  if (b->p != b->inl) lk_free(b->p);
+  if (b->u != b->uinl) lk_free(b->u);
   tok_buf_init(b);
 }
 
+/* Both buffers grow by lk_grow from NULL: new memory, no copy (the old
+** content is not needed), the size checked for overflow. */
 int tok_buf_reserve(tok_buf *b, size_t n) {
   char *p;
   size_t cap = b->cap;
   if (n <= cap) return 1;
-  while (cap < n) cap *= 2;
-  p = tok_env_cur.alloc(cap);
+  p = lk_grow(NULL, &cap, n, 1);
   if (!p) return 0;
-  if (b->p != b->inl) tok_env_cur.free(b->p);
+  if (b->p != b->inl) lk_free(b->p);
   b->p = p;
   b->cap = cap;
   return 1;
@@ -39,11 +40,9 @@ static int reserve_cps(tok_buf *b, size_t n) {
   int32_t *u;
   size_t cap = b->ucap;
   if (n <= cap) return 1;
-  while (cap < n) cap *= 2;
-  if (cap > SIZE_MAX / sizeof *u) return 0;
-  u = tok_env_cur.alloc(cap * sizeof *u);
+  u = lk_grow(NULL, &cap, n, sizeof *u);
   if (!u) return 0;
-  if (b->u != b->uinl) tok_env_cur.free(b->u);
+  if (b->u != b->uinl) lk_free(b->u);
   b->u = u;
   b->ucap = cap;
   return 1;

@@ -8,7 +8,7 @@
 
 #include <libstemmer.h>
 
-#include "tok_env.h"
+#include "lector/kit.h"
 #include "tok_norm.h"
 #include "tok_opts.h"
 #include "tok_word.h"
@@ -88,7 +88,7 @@ static int read_stop_file(lector_tok_opts *o, tok_buf *b, const char *path,
   FILE *f = fopen(path, "r");
   char line[TOK_STOP_MAXLEN + 64];
   if (!f) {
-    *err = tok_env_cur.errorf("cannot open stop-word file '%s': %s", path,
+    *err = lk_errorf("cannot open stop-word file '%s': %s", path,
                               strerror(errno));
     return LECTOR_ERR;
   }
@@ -103,12 +103,12 @@ static int read_stop_file(lector_tok_opts *o, tok_buf *b, const char *path,
     if (line[0] == '#') continue;
     if (add_stop(o, b, line, len) != 0) {
       fclose(f);
-      *err = tok_env_cur.errorf("out of memory");
+      *err = lk_errorf("out of memory");
       return LECTOR_ENOMEM;
     }
   }
   if (ferror(f)) {
-    *err = tok_env_cur.errorf("cannot read stop-word file '%s'", path);
+    *err = lk_errorf("cannot read stop-word file '%s'", path);
     fclose(f);
     return LECTOR_ERR;
   }
@@ -142,7 +142,7 @@ static int build_stop(lector_tok_opts *o, const lector_tok_config *cfg,
   if (rc == LECTOR_ENOMEM && !*err) goto oom;
   return rc;
 oom:
-  *err = tok_env_cur.errorf("out of memory");
+  *err = lk_errorf("out of memory");
   return LECTOR_ENOMEM;
 }
 
@@ -163,7 +163,7 @@ static int check_stemmer(const char *lang, char **err) {
   for (list = sb_stemmer_list(); *list && used + 32 < sizeof names; list++)
     used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
                              used ? ", " : "", *list);
-  *err = tok_env_cur.errorf("unknown stemmer language '%s' (known: %s)",
+  *err = lk_errorf("unknown stemmer language '%s' (known: %s)",
                             lang, names);
   return LECTOR_ERR;
 }
@@ -208,28 +208,28 @@ lector_tok_opts *tok_opts_new(const lector_tok_config *cfg, char **err) {
     c.struct_size = sizeof c;
   }
   if (c.normalize < LECTOR_TOK_NORM_NONE || c.normalize > LECTOR_TOK_NORM_NFKC) {
-    *err = tok_env_cur.errorf("bad normalize value %d", c.normalize);
+    *err = lk_errorf("bad normalize value %d", c.normalize);
     return NULL;
   }
   if (c.invalid != LECTOR_TOK_INVALID_SKIP &&
       c.invalid != LECTOR_TOK_INVALID_REPLACE) {
-    *err = tok_env_cur.errorf("bad invalid value %d", c.invalid);
+    *err = lk_errorf("bad invalid value %d", c.invalid);
     return NULL;
   }
   if (c.stopwords != LECTOR_TOK_STOP_NONE &&
       c.stopwords != LECTOR_TOK_STOP_ENGLISH) {
-    *err = tok_env_cur.errorf("bad stopwords value %d", c.stopwords);
+    *err = lk_errorf("bad stopwords value %d", c.stopwords);
     return NULL;
   }
   if (c.stem && (strlen(c.stem) >= TOK_STEM_MAX ||
                  check_stemmer(c.stem, err) != LECTOR_OK)) {
-    if (!*err) *err = tok_env_cur.errorf("unknown stemmer language '%.40s'",
+    if (!*err) *err = lk_errorf("unknown stemmer language '%.40s'",
                                          c.stem);
     return NULL;
   }
-  o = tok_env_cur.alloc(sizeof *o);
+  o = lk_alloc(sizeof *o);
   if (!o) {
-    *err = tok_env_cur.errorf("out of memory");
+    *err = lk_errorf("out of memory");
     return NULL;
   }
   derive(o, &c);
@@ -247,7 +247,7 @@ lector_tok_opts *tok_opts_new(const lector_tok_config *cfg, char **err) {
 void tok_opts_free(lector_tok_opts *o) {
   if (!o) return;
   tok_stop_free(o->stop);
-  tok_env_cur.free(o);
+  lk_free(o);
 }
 
 static lector_tok_opts default_opts;

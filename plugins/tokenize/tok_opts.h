@@ -38,7 +38,7 @@ void tok_config_init(lector_tok_config *cfg, size_t size);
 ** runs off. */
 void tok_config_standard(lector_tok_config *cfg);
 
-/* Compile cfg (NULL: defaults).  NULL with *err (tok_env errorf) on a bad
+/* Compile cfg (NULL: defaults).  NULL with *err (lk_errorf) on a bad
 ** value or out of memory. */
 lector_tok_opts *tok_opts_new(const lector_tok_config *cfg, char **err);
 

@@ -21,7 +21,7 @@
 
 #include <libstemmer.h>
 
-#include "tok_env.h"
+#include "lector/kit.h"
 #include "tok_norm.h"
 #include "tok_opts.h"
 #include "tok_run.h"
@@ -84,7 +84,7 @@ static const char replacement[] = "\xEF\xBF\xBD";     /* U+FFFD */
 
 static int check_len(size_t len, char **err) {
   if (len > UINT32_MAX) {
-    *err = tok_env_cur.errorf("text of %zu bytes is over the 4 GiB limit of "
+    *err = lk_errorf("text of %zu bytes is over the 4 GiB limit of "
                               "a tokenizer call", len);
     return LECTOR_ERR;
   }
@@ -105,7 +105,7 @@ int tok_run_begin(lector_tok_state *st, const lector_tok_opts *o,
 #if defined(__x86_64__) && defined(__GNUC__)
   r->avx2 = __builtin_cpu_supports("avx2");
 #endif
-  r->ids = o->cfg.ids && tok_env_cur.intern && !(how & TOK_RUN_NOIDS);
+  r->ids = o->cfg.ids && lk_env_cur.vocab_intern && !(how & TOK_RUN_NOIDS);
   r->need_norm = (how & TOK_RUN_NORM) || r->ids || o->stop ||
                  o->cfg.min_len > 0 || o->stem[0];
   tok_buf_init(&r->buf);
@@ -113,7 +113,7 @@ int tok_run_begin(lector_tok_state *st, const lector_tok_opts *o,
     r->stemmer = sb_stemmer_new(o->stem, "UTF_8");
     if (!r->stemmer) {
       r->mode = 0;
-      *err = tok_env_cur.errorf("out of memory (stemmer '%s')", o->stem);
+      *err = lk_errorf("out of memory (stemmer '%s')", o->stem);
       return LECTOR_ENOMEM;
     }
   }
@@ -126,7 +126,7 @@ void tok_run_end(lector_tok_state *st) {
   if (r->stemmer) sb_stemmer_delete(r->stemmer);
   if (r->fold) {
     tok_buf_free(r->fold);
-    tok_env_cur.free(r->fold);
+    lk_free(r->fold);
   }
   tok_buf_free(&r->buf);
   r->stemmer = NULL;
@@ -147,7 +147,7 @@ static int stopped(tok_run *r, const char *norm, size_t len) {
   size_t i;
   if (o->norm & TOK_N_LOWER) return tok_stop_has(o->stop, norm, len);
   if (!r->fold) {
-    r->fold = tok_env_cur.alloc(sizeof *r->fold);
+    r->fold = lk_alloc(sizeof *r->fold);
     if (!r->fold) return tok_stop_has(o->stop, norm, len);
     tok_buf_init(r->fold);
   }
@@ -180,10 +180,14 @@ static inline uint64_t load_upto8(const char *s, size_t len, const char *end) {
 /* Each thread's cache of ids, in front of the host's vocabulary (which is
 ** thread-safe but costs a hash, a lookup in its own thread cache and a
 ** string comparison, with two likely cache misses).  Direct-mapped, for
-** forms of up to 11 bytes.  Valid for one environment epoch: a session's
-** ids never change (plugin.h), and a new session re-opens the plugin,
-** which bumps the epoch.  Thread-local, so no locks; dynamic TLS of the
+** forms of up to 11 bytes.  Valid for one epoch: a session's ids never
+** change (plugin.h), and a new session re-opens the plugin, which calls
+** tok_run_forget_ids.  Thread-local, so no locks; dynamic TLS of the
 ** shared object, freed by the C library, no destructor to run. */
+static volatile unsigned ids_epoch = 1;
+
+void tok_run_forget_ids(void) { ids_epoch++; }
+
 static _Thread_local struct {
   unsigned epoch;
   id_slot slots[TOK_ID_CACHE];
@@ -191,7 +195,7 @@ static _Thread_local struct {
 
 /* This thread's id cache, emptied if the environment changed. */
 static id_slot *ids_cache(void) {
-  unsigned epoch = tok_env_epoch;
+  unsigned epoch = ids_epoch;
   if (tcache.epoch != epoch) {
     memset(tcache.slots, 0, sizeof tcache.slots);
     tcache.epoch = epoch;
@@ -206,14 +210,14 @@ static inline uint32_t intern(tok_run *r, const char *s, size_t len,
   uint64_t k0, k1, h;
   id_slot *slot;
   uint32_t id;
-  if (len > 11 || len == 0) return tok_env_cur.intern(s, len);
+  if (len > 11 || len == 0) return lk_env_cur.vocab_intern(s, len);
   k0 = load_upto8(s, len < 8 ? len : 8, end);
   k1 = (len > 8 ? load_upto8(s + 8, len - 8, end) : 0) |
        ((uint64_t)len << 24);
   h = (k0 * 0x9E3779B97F4A7C15ull) ^ (k1 * 0xC2B2AE3D27D4EB4Full);
   slot = &r->ids_cache[(h >> 32) & (TOK_ID_CACHE - 1)];
   if (slot->id && slot->k0 == k0 && slot->k1 == (uint32_t)k1) return slot->id;
-  id = tok_env_cur.intern(s, len);
+  id = lk_env_cur.vocab_intern(s, len);
   if (id) {
     slot->k0 = k0;
     slot->k1 = (uint32_t)k1;
@@ -702,9 +706,8 @@ int tok_run_each(const lector_tok_opts *o, const char *text, size_t len,
   while (tok_run_step(&st, &sp, &norm, &nlen)) {
     rc = fn(ud, &sp, norm, nlen);
     if (rc != 0) break;
-    if (++count % TOK_POLL_EVERY == 0 && tok_env_cur.interrupted &&
-        tok_env_cur.interrupted()) {
-      *err = tok_env_cur.errorf("interrupted");
+    if (++count % TOK_POLL_EVERY == 0 && lk_interrupted()) {
+      *err = lk_errorf("interrupted");
       rc = LECTOR_EINTERRUPT;
       break;
     }

@@ -51,6 +51,10 @@ int tok_run_sent_begin(lector_tok_state *st, const lector_tok_opts *o,
 size_t tok_run_sentences(lector_tok_state *st, lector_sent_span *out,
                          size_t cap);
 
+/* Forget the vocabulary ids every thread has cached: a new session (a new
+** vocabulary) begins.  Call it before any thread tokenizes with ids. */
+void tok_run_forget_ids(void);
+
 /* Normalise one word as o would (see lector_tokenizer_api.normalize). */
 size_t tok_run_normalize(const lector_tok_opts *o, const char *text,
                          size_t len, char *out, size_t cap);

@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "tok_env.h"
+#include "lector/kit.h"
 #include "tok_stop.h"
 
 const char *const tok_stop_english[] = {
@@ -56,13 +56,13 @@ static uint32_t hash_bytes(const char *w, size_t len) {
 }
 
 tok_stopset *tok_stop_new(void) {
-  tok_stopset *set = tok_env_cur.alloc(sizeof *set);
+  tok_stopset *set = lk_alloc(sizeof *set);
   if (!set) return NULL;
   set->cap = 256;
   set->count = 0;
-  set->slots = tok_env_cur.alloc(set->cap * sizeof *set->slots);
+  set->slots = lk_alloc(set->cap * sizeof *set->slots);
   if (!set->slots) {
-    tok_env_cur.free(set);
+    lk_free(set);
     return NULL;
   }
   memset(set->slots, 0, set->cap * sizeof *set->slots);
@@ -83,14 +83,14 @@ static slot *find(const tok_stopset *set, uint32_t h, const char *w,
 
 static int grow(tok_stopset *set) {
   size_t cap = set->cap * 2, i;
-  slot *old = set->slots, *slots = tok_env_cur.alloc(cap * sizeof *slots);
+  slot *old = set->slots, *slots = lk_alloc(cap * sizeof *slots);
   if (!slots) return -1;
   memset(slots, 0, cap * sizeof *slots);
   set->slots = slots;
   set->cap = cap;
   for (i = 0; i < cap / 2; i++)
     if (old[i].word) *find(set, old[i].hash, old[i].word, old[i].len) = old[i];
-  tok_env_cur.free(old);
+  lk_free(old);
   return 0;
 }
 
@@ -100,7 +100,7 @@ int tok_stop_add(tok_stopset *set, const char *w, size_t len) {
   if ((set->count + 1) * 2 > set->cap && grow(set) != 0) return -1;
   s = find(set, h, w, len);
   if (s->word) return 0;
-  s->word = tok_env_cur.alloc(len + 1);
+  s->word = lk_alloc(len + 1);
   if (!s->word) return -1;
   memcpy(s->word, w, len);
   s->word[len] = '\0';
@@ -119,7 +119,7 @@ size_t tok_stop_count(const tok_stopset *set) { return set->count; }
 void tok_stop_free(tok_stopset *set) {
   size_t i;
   if (!set) return;
-  for (i = 0; i < set->cap; i++) tok_env_cur.free(set->slots[i].word);
-  tok_env_cur.free(set->slots);
-  tok_env_cur.free(set);
+  for (i = 0; i < set->cap; i++) lk_free(set->slots[i].word);
+  lk_free(set->slots);
+  lk_free(set);
 }
