@@ -573,14 +573,6 @@ static int load_item(void *arg, size_t i, char **err) {
   }
 }
 
-static char *load_errorf(const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *s = util_verrorf(fmt, ap);
-  va_end(ap);
-  return s;
-}
-
 /* A worker's buffers, all of fixed size, and its iconv descriptor.
 ** 0, or nonzero with *err (NULL when out of memory). */
 static int worker_init(worker *w, loader *ld, char **err) {
@@ -622,7 +614,7 @@ static int run_workers(loader *ld, char **err) {
   if (rc == 0) {
     pool_job job = {.n = n, .chunk = LOAD_CHUNK, .ctx = ctx, .nworkers = nw,
                     .fn = load_item, .interrupted = session_interrupted,
-                    .stop = &ld->stop, .errorf = load_errorf, .free = free};
+                    .stop = &ld->stop, .errorf = util_errorf, .free = free};
     rc = pool_run(&job, err);
   }
   for (int t = 0; t < k; t++) {

@@ -712,8 +712,8 @@ static void interrupted_load(void **state) {
   interrupt_suffix = "/f150.txt";
   corpus_opts one = {.quiet = 1, .threads = 1};
   char *err = load_error(tp("d"), &one);
-  assert_contains(err, "interrupted (Ctrl-C or the timeout) after reading ");
-  assert_contains(err, " of 300 files");
+  assert_contains(err, "interrupted (Ctrl-C or the timeout) after reading "
+                       "150 of 300 files");      /* f000..f149, one by one */
   free(err);
   interrupt_suffix = NULL;
   err = load_error(tp("d"), &one);           /* the flag is still set */
