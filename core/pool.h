@@ -2,11 +2,11 @@
 ** pool.h -- a parallel loop over n items: workers take chunks of items
 ** from a shared atomic counter and call a function with their own
 ** context.  Generic: the host's document pool (host.c) and corpus loading
-** can both run on it.
+** (corpus.c) run on it.
 **
 ** Workers poll an interrupt flag between chunks; the first error stops
 ** them all (first error wins: its message is returned, the others are
-** freed).  After its last item each worker calls `done`, so workers that
+** freed), and an item that takes long can see the stop (job->stop).  After its last item each worker calls `done`, so workers that
 ** exchange work can finish it together.
 **
 ** Ownership: job and everything it points to are borrowed for the call.
