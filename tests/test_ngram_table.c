@@ -745,6 +745,52 @@ static void test_empty_word(void **state) {
   src_ndocs = 0;
 }
 
+/* Allocation failure: the Nth allocation of a count fails, for every N;
+** each run ends in LECTOR_OK or LECTOR_ENOMEM with a message (the alloc
+** sweep found results freed uninitialised when the docs array failed). */
+static long fail_at, nalloc;
+static void *fail_alloc(size_t n) {
+  return ++nalloc == fail_at ? NULL : malloc(n);
+}
+static void *fail_realloc(void *p, size_t n) {
+  return ++nalloc == fail_at ? NULL : realloc(p, n);
+}
+
+static void test_count_alloc_failures(void **state) {
+  ng_spec sp = {1, 2, 0, 0};
+  ng_env e, saved = ng_env_cur;
+  ng_job j;
+  long total;
+  int th;
+  (void)state;
+  memset(&e, 0, sizeof e);
+  e.alloc = fail_alloc;
+  e.realloc = fail_realloc;
+  for (th = 1; th <= 2; th++) {
+    char *err = NULL;
+    ng_env_set(&e);
+    fail_at = -1;
+    nalloc = 0;
+    assert_int_equal(run(&sp, th, 0, NULL, 1, NULL, &j, &err), LECTOR_OK);
+    ng_count_free_results(&j);
+    total = nalloc;
+    for (fail_at = 1; fail_at <= total; fail_at++) {
+      int rc;
+      nalloc = 0;
+      err = NULL;
+      rc = run(&sp, th, 0, NULL, 1, NULL, &j, &err);
+      if (rc == LECTOR_OK) {
+        ng_count_free_results(&j);
+        continue;
+      }
+      assert_int_equal(rc, LECTOR_ENOMEM);
+      assert_non_null(strstr(err, "out of memory"));
+      free(err);
+    }
+    ng_env_cur = saved;
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_hit_df),
@@ -767,6 +813,8 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_count_groups_drop, setup, teardown),
     cmocka_unit_test_setup_teardown(test_count_errors, setup, teardown),
     cmocka_unit_test_setup_teardown(test_empty_word, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_count_alloc_failures, setup,
+                                    teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -424,9 +424,9 @@ static int assemble_all(ng_job *job, wctx *ws, int n) {
   uint32_t g;
   size_t tb = job->ngroups * sizeof *job->tables;
   job->tables = NG_ALLOC(tb);
+  if (job->tables) memset(job->tables, 0, tb);   /* freed on any failure */
   job->docs = NG_ALLOC(job->ngroups * sizeof *job->docs);
   if (!job->tables || !job->docs) return -1;
-  memset(job->tables, 0, tb);
   for (g = 0; g < job->ngroups; g++)
     if (assemble_group(job, ws, n, g) != 0) return -1;
   return 0;
