@@ -16,7 +16,8 @@
 **      sentence, K = 4 by default (--nltk-sample 1: all of them), best of
 **      R = 2 runs), and the ratio of sentences per second;
 **   3. from disk, the whole corpus: open, read, split and score every
-**      file with sc_run on 1 thread and on N (default: every core), and
+**      file (sc_score_doc on core/pool.c, the pool host->doc_pool runs
+**      on) on 1 thread and on N (default: every core), and
 **      the whole user path as one process (`lector -e` running
 **      sentiment.corpus(lector.load(DIR)): start-up, plugins, lexicon,
 **      directory walk, reading, scoring), next to `wc -w` over the same
@@ -36,12 +37,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lector/kit.h"
 #include "lexicon.h"
+#include "pool.h"
 #include "sent_corpus.h"
-#include "sent_env.h"
 #include "sent_testhost.h"
 #include "vader.h"
 #include "vader_words.h"
+
+LK_DEFINE
 
 typedef struct span {
   const char *s;
@@ -67,8 +71,9 @@ static int add_file(const char *path, const struct stat *st, int type,
   (void)st;
   (void)ftw;
   if (type != FTW_F) return 0;
-  if (!sent_grow((void **)&files, &files_cap, nfiles + 1, sizeof *files))
-    die("files", "out of memory");
+  char **f = lk_grow(files, &files_cap, nfiles + 1, sizeof *files);
+  if (!f) die("files", "out of memory");
+  files = f;
   files[nfiles++] = strdup(path);
   return 0;
 }
@@ -98,20 +103,22 @@ static char *read_file(const char *path, size_t *len) {
 }
 
 /* ------------------------------------------------------------------------
-** The sc_source reading files from disk
+** Scoring files from disk on the pool, as sentiment.corpus does
 */
 
-static int disk_text(void *ud, size_t i, lector_text *out, char **err) {
-  (void)ud;
-  (void)err;
-  out->data = read_file(files[i], &out->len);
-  out->owner_ = (void *)out->data;
-  return LECTOR_OK;
-}
+typedef struct worker {
+  vader_ws ws;
+  const vader_model *m;
+  sc_doc *out;
+} worker;
 
-static void disk_release(void *ud, lector_text *t) {
-  (void)ud;
-  free(t->owner_);
+static int disk_doc(void *ctx, size_t i, char **err) {
+  worker *w = ctx;
+  size_t len;
+  char *text = read_file(files[i], &len);
+  int rc = sc_score_doc(&w->ws, w->m, text, len, 0.05, &w->out[i], err);
+  free(text);
+  return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -124,8 +131,9 @@ static size_t nsents, sents_cap, sent_bytes;
 static int add_sent(void *ud, size_t off, size_t len, const vader_scores *s) {
   const char *text = ud;
   (void)s;
-  if (!sent_grow((void **)&sents, &sents_cap, nsents + 1, sizeof *sents))
-    return LECTOR_ENOMEM;
+  span *v = lk_grow(sents, &sents_cap, nsents + 1, sizeof *sents);
+  if (!v) return LECTOR_ENOMEM;
+  sents = v;
   sents[nsents].s = text + off;
   sents[nsents].len = len;
   nsents++;
@@ -160,16 +168,25 @@ static double score_all(vader_ws *ws, const vader_model *m, double *sum) {
 }
 
 static double disk_run(const vader_model *m, int threads, size_t *nsent) {
-  sc_source src = {NULL, 0, disk_text, disk_release};
   sc_doc *out = calloc(nfiles ? nfiles : 1, sizeof *out);
+  worker w[LECTOR_MAX_THREADS];
+  void *ctx[LECTOR_MAX_THREADS];
+  int nw = pool_workers(threads, nfiles);
+  pool_job job = {.n = nfiles, .chunk = 1, .ctx = ctx, .nworkers = nw,
+                  .fn = disk_doc, .errorf = lk_env_cur.errorf,
+                  .free = lk_env_cur.free};
   char *err = NULL;
   double t0, dt;
   size_t i;
-  src.n = nfiles;
+  for (int k = 0; k < nw; k++) {
+    w[k] = (worker){.m = m, .out = out};
+    vader_ws_init(&w[k].ws);
+    ctx[k] = &w[k];
+  }
   t0 = now();
-  if (sc_run(m, &src, out, threads, 0.05, &err) != LECTOR_OK)
-    die("sc_run", err);
+  if (pool_run(&job, &err) != LECTOR_OK) die("pool_run", err);
   dt = now() - t0;
+  for (int k = 0; k < nw; k++) vader_ws_free(&w[k].ws);
   for (*nsent = 0, i = 0; i < nfiles; i++) *nsent += out[i].sentences;
   sc_docs_clear(out, nfiles);
   free(out);
@@ -294,7 +311,7 @@ int main(int argc, char **argv) {
   setup(&a, &m);
   if (nftw(a.dir, add_file, 64, FTW_PHYS) != 0) die(a.dir, strerror(errno));
   qsort(files, nfiles, sizeof *files, cmp_str);
-  nt = sc_threads(a.threads, nfiles);
+  nt = pool_workers(a.threads, nfiles);
   texts = malloc((nfiles + 1) * sizeof *texts);
   lens = malloc((nfiles + 1) * sizeof *lens);
   t_read = now();

@@ -1,6 +1,7 @@
 /* test_sentiment.c -- the sentiment engine: lexicon files, VADER's word
 ** list on top of the tokenize service, the rules (against values NLTK 3.8
-** computes with the same lexicon), sentences, and the corpus workers.
+** computes with the same lexicon), sentences, and one document's scores
+** for sentiment.corpus.  The engine runs on lector/kit.h's malloc env.
 **
 ** The tokenize service comes from build/plugins/tokenize.so, loaded
 ** through the plugin ABI by sent_testhost.  The lexicons are the small
@@ -16,12 +17,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lector/kit.h"
 #include "lexicon.h"
 #include "sent_corpus.h"
-#include "sent_env.h"
 #include "sent_testhost.h"
 #include "vader.h"
 #include "vader_words.h"
+
+LK_DEFINE
 
 static const lector_tokenizer_api *tok;
 static lector_tok_opts *opts;
@@ -132,17 +135,17 @@ static void test_lexicon_errors(void **state) {
                                  NULL, NULL, NULL, &err), LECTOR_ERR);
   assert_non_null(strstr(err, "cannot read lexicon"));
   assert_non_null(strstr(err, "no-such-file.txt"));
-  sent_env_cur.free(err);
+  lk_free(err);
   err = NULL;
   assert_int_equal(lex_load_file(t, fixture(""), LEX_AUTO, NULL, NULL, NULL,
                                  &err), LECTOR_ERR);         /* a folder */
-  sent_env_cur.free(err);
+  lk_free(err);
   err = NULL;
   assert_int_equal(lex_load_buffer(t, "junk", junk, sizeof junk - 1,
                                    LEX_AUTO, NULL, NULL, NULL, &err),
                    LECTOR_ERR);
   assert_non_null(strstr(err, "'junk' is not a lexicon"));
-  sent_env_cur.free(err);
+  lk_free(err);
   err = NULL;
   warned[0] = '\0';
   assert_int_equal(lex_load_buffer(t, "empty", "\n\n", 2, LEX_AUTO, collect,
@@ -424,7 +427,7 @@ static void test_afinn_scores(void **state) {
 }
 
 /* ------------------------------------------------------------------------
-** Corpus workers
+** One document's scores (sentiment.corpus runs them on the host's pool)
 */
 
 static const char *const docs[] = {
@@ -436,70 +439,58 @@ static const char *const docs[] = {
   "good good good bad",
 };
 #define NDOCS (sizeof docs / sizeof docs[0])
-#define REPEAT 50
-
-static int mem_text(void *ud, size_t i, lector_text *out, char **err) {
-  (void)ud;
-  if (i % NDOCS == 2 && i / NDOCS == 3) {
-    *err = sent_env_cur.errorf("document %zu is unreadable", i);
-    return LECTOR_ERR;
-  }
-  out->data = docs[i % NDOCS];
-  out->len = strlen(out->data);
-  out->owner_ = NULL;
-  return LECTOR_OK;
-}
-
-static void mem_release(void *ud, lector_text *t) {
-  (void)ud;
-  (void)t;
-}
 
 static int stop_now(void) { return 1; }
 
-static void test_corpus_threads(void **state) {
+static void test_corpus_doc(void **state) {
   vader_model m = {tok, opts, *state};
-  sc_source src = {NULL, NDOCS * REPEAT, mem_text, mem_release};
-  sc_doc one[NDOCS * REPEAT], four[NDOCS * REPEAT];
+  sc_doc d[NDOCS], again;
+  vader_ws ws;
   char *err = NULL;
   size_t i;
-  assert_int_equal(sc_run(&m, &src, one, 1, 0.05, &err), LECTOR_OK);
-  assert_int_equal(sc_run(&m, &src, four, 4, 0.05, &err), LECTOR_OK);
-  for (i = 0; i < NDOCS * REPEAT; i++) {
-    assert_int_equal(one[i].sentences, four[i].sentences);
-    assert_true(one[i].sum == four[i].sum);
-    assert_int_equal(one[i].pos, four[i].pos);
-    assert_int_equal(one[i].neg, four[i].neg);
-    assert_true((one[i].err != NULL) == (i == 3 * NDOCS + 2));
-  }
-  assert_non_null(strstr(one[3 * NDOCS + 2].err, "unreadable"));
-  assert_int_equal(one[0].sentences, 2);
-  assert_int_equal(one[0].pos, 1);
-  assert_int_equal(one[0].neg, 1);
-  assert_true(one[0].sum == nltk_mini[2].compound + nltk_mini[3].compound);
-  assert_int_equal(one[2].sentences, 0);
-  assert_int_equal(one[3].sentences, 3);
-  assert_int_equal(sc_threads(0, 1), 1);
-  assert_int_equal(sc_threads(3, 10), 3);
-  assert_int_equal(sc_threads(3, 2), 2);
-  sc_docs_clear(one, NDOCS * REPEAT);
-  sc_docs_clear(four, NDOCS * REPEAT);
+  vader_ws_init(&ws);
+  for (i = 0; i < NDOCS; i++)
+    assert_int_equal(sc_score_doc(&ws, &m, docs[i], strlen(docs[i]), 0.05,
+                                  &d[i], &err), LECTOR_OK);
+  assert_int_equal(d[0].sentences, 2);
+  assert_int_equal(d[0].pos, 1);
+  assert_int_equal(d[0].neg, 1);
+  assert_true(d[0].sum == nltk_mini[2].compound + nltk_mini[3].compound);
+  assert_int_equal(d[2].sentences, 0);
+  assert_int_equal(d[3].sentences, 3);
+  for (i = 0; i < NDOCS; i++) assert_null(d[i].err);
+  /* the same workspace again, and a higher threshold: fewer pos/neg */
+  assert_int_equal(sc_score_doc(&ws, &m, docs[0], strlen(docs[0]), 1.0,
+                                &again, &err), LECTOR_OK);
+  assert_int_equal(again.sentences, 2);
+  assert_true(again.sum == d[0].sum);
+  assert_int_equal(again.pos + again.neg, 0);
+  sc_docs_clear(d, NDOCS);
+  vader_ws_free(&ws);
 }
 
-static void test_corpus_interrupted(void **state) {
+/* An interrupt stops the document with LECTOR_EINTERRUPT and a message. */
+static void test_corpus_doc_interrupted(void **state) {
   vader_model m = {tok, opts, *state};
-  sc_source src = {NULL, NDOCS * REPEAT, mem_text, mem_release};
-  sc_doc out[NDOCS * REPEAT];
-  sent_env env = sent_env_cur;
+  size_t len = 300000, i;
+  char *text = malloc(len + 1);
+  vader_ws ws;
+  sc_doc d;
   char *err = NULL;
-  env.interrupted = stop_now;
-  sent_env_set(&env);
-  assert_int_equal(sc_run(&m, &src, out, 2, 0.05, &err), LECTOR_EINTERRUPT);
+  int (*was)(void) = lk_env_cur.interrupted;
+  assert_non_null(text);
+  for (i = 0; i < len; i++) text[i] = "Good. "[i % 6];
+  text[len] = '\0';
+  vader_ws_init(&ws);
+  lk_env_cur.interrupted = stop_now;
+  assert_int_equal(sc_score_doc(&ws, &m, text, len, 0.05, &d, &err),
+                   LECTOR_EINTERRUPT);
+  lk_env_cur.interrupted = was;
   assert_string_equal(err, "interrupted");
-  sent_env_cur.free(err);
-  sc_docs_clear(out, NDOCS * REPEAT);
-  env.interrupted = NULL;
-  sent_env_set(&env);
+  assert_null(d.err);
+  lk_free(err);
+  vader_ws_free(&ws);
+  free(text);
 }
 
 /* ------------------------------------------------------------------------
@@ -538,9 +529,9 @@ int main(void) {
     cmocka_unit_test_setup_teardown(test_sentences, setup_mini,
                                     teardown_mini),
     cmocka_unit_test(test_afinn_scores),
-    cmocka_unit_test_setup_teardown(test_corpus_threads, setup_mini,
+    cmocka_unit_test_setup_teardown(test_corpus_doc, setup_mini,
                                     teardown_mini),
-    cmocka_unit_test_setup_teardown(test_corpus_interrupted, setup_mini,
+    cmocka_unit_test_setup_teardown(test_corpus_doc_interrupted, setup_mini,
                                     teardown_mini),
   };
   char why[512], *err = NULL;

@@ -9,10 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lector/plugin.h"
+#include "lector/kit.h"
 #include "lexicon.h"
 #include "sent_config.h"
-#include "sent_env.h"
 
 struct lex_table {
   lex_entry *e;          /* entries, in insertion order */
@@ -56,9 +55,9 @@ uint64_t lex_head(const char *s, size_t len) {
 }
 
 lex_table *lex_new(char **err) {
-  lex_table *t = sent_env_cur.alloc(sizeof *t);
+  lex_table *t = lk_alloc(sizeof *t);
   if (!t) {
-    *err = sent_env_cur.errorf("out of memory");
+    *err = lk_errorf("out of memory");
     return NULL;
   }
   memset(t, 0, sizeof *t);
@@ -67,11 +66,11 @@ lex_table *lex_new(char **err) {
 
 void lex_free(lex_table *t) {
   if (!t) return;
-  sent_env_cur.free(t->e);
-  sent_env_cur.free(t->slot);
-  sent_env_cur.free(t->filter);
-  sent_env_cur.free(t->pool);
-  sent_env_cur.free(t);
+  lk_free(t->e);
+  lk_free(t->slot);
+  lk_free(t->filter);
+  lk_free(t->pool);
+  lk_free(t);
 }
 
 void lex_view_of(const lex_table *t, lex_view *v) {
@@ -107,17 +106,17 @@ static int rehash(lex_table *t) {
   size_t nslots = t->mask ? (t->mask + 1) * 2 : 64, nbits = nslots * 8, i;
   uint64_t *slot, *filter;
   if (t->mask && t->n + 1 <= (t->mask + 1) / 2) return 1;
-  slot = sent_env_cur.alloc(nslots * sizeof *slot);
-  filter = sent_env_cur.alloc(nbits / 8);
+  slot = lk_alloc(nslots * sizeof *slot);
+  filter = lk_alloc(nbits / 8);
   if (!slot || !filter) {
-    sent_env_cur.free(slot);
-    sent_env_cur.free(filter);
+    lk_free(slot);
+    lk_free(filter);
     return 0;
   }
   memset(slot, 0, nslots * sizeof *slot);
   memset(filter, 0, nbits / 8);
-  sent_env_cur.free(t->slot);
-  sent_env_cur.free(t->filter);
+  lk_free(t->slot);
+  lk_free(t->filter);
   t->slot = slot;
   t->mask = nslots - 1;
   t->filter = filter;
@@ -136,9 +135,12 @@ static lex_entry *upsert(lex_table *t, const char *key, size_t len) {
   if (e) return e;
   if (len > UINT32_MAX / 2 || t->plen + len > UINT32_MAX) return NULL;
   if (!rehash(t)) return NULL;
-  if (!sent_grow((void **)&t->e, &t->cap, t->n + 1, sizeof *t->e)) return NULL;
-  if (!sent_grow((void **)&t->pool, &t->pcap, t->plen + len + 1, 1))
-    return NULL;
+  lex_entry *ne = lk_grow(t->e, &t->cap, t->n + 1, sizeof *t->e);
+  if (!ne) return NULL;
+  t->e = ne;
+  char *np = lk_grow(t->pool, &t->pcap, t->plen + len + 1, 1);
+  if (!np) return NULL;
+  t->pool = np;
   memcpy(t->pool + t->plen, key, len);
   e = &t->e[t->n];
   e->valence = 0;
@@ -157,7 +159,7 @@ static lex_entry *upsert(lex_table *t, const char *key, size_t len) {
 int lex_set(lex_table *t, const char *key, size_t len, double v, char **err) {
   lex_entry *e = upsert(t, key, len);
   if (!e) {
-    *err = sent_env_cur.errorf("out of memory (lexicon)");
+    *err = lk_errorf("out of memory (lexicon)");
     return LECTOR_ENOMEM;
   }
   if (!(e->flags & LEX_F_VALENCE)) t->nvalence++;
@@ -179,7 +181,7 @@ int lex_mark(lex_table *t, const char *key, size_t len, uint32_t flags,
              char **err) {
   lex_entry *e = upsert(t, key, len);
   if (!e) {
-    *err = sent_env_cur.errorf("out of memory (lexicon)");
+    *err = lk_errorf("out of memory (lexicon)");
     return LECTOR_ENOMEM;
   }
   e->flags |= flags & ~LEX_F_VALENCE;
@@ -187,20 +189,6 @@ int lex_mark(lex_table *t, const char *key, size_t len, uint32_t flags,
 }
 
 size_t lex_count(const lex_table *t) { return t->nvalence; }
-
-int lex_each(const lex_table *t,
-             int (*fn)(void *ud, const char *key, size_t len, double v),
-             void *ud) {
-  size_t i;
-  int rc;
-  for (i = 0; i < t->n; i++) {
-    const lex_entry *e = &t->e[i];
-    if (!(e->flags & LEX_F_VALENCE)) continue;
-    rc = fn(ud, t->pool + e->key_off, e->key_len, e->valence);
-    if (rc) return rc;
-  }
-  return 0;
-}
 
 /* ------------------------------------------------------------------------
 ** Reading files
@@ -219,7 +207,7 @@ static int is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static void warnf(reader *r, const char *fmt, ...) SENT_PRINTF(2, 3);
+static void warnf(reader *r, const char *fmt, ...) LECTOR_PRINTF(2, 3);
 static void warnf(reader *r, const char *fmt, ...) {
   char msg[512];
   va_list ap;
@@ -316,11 +304,11 @@ static int read_line(reader *r, const char *s, size_t len, char **err) {
   }
   max = r->format == LEX_AFINN ? SENT_AFINN_MAX : SENT_VADER_MAX;
   if (!isfinite(v) || fabs(v) > max) {
-    *err = sent_env_cur.errorf("%s:%zu: the valence of '%.*s' is %.*s, "
-                               "outside %g..%g (%s)", r->name, r->line,
-                               (int)(fl[0] > 60 ? 60 : fl[0]), f[0],
-                               (int)(fl[1] > 40 ? 40 : fl[1]), f[1], -max, max,
-                               r->format == LEX_AFINN ? "AFINN" : "VADER");
+    *err = lk_errorf("%s:%zu: the valence of '%.*s' is %.*s, "
+                     "outside %g..%g (%s)", r->name, r->line,
+                     (int)(fl[0] > 60 ? 60 : fl[0]), f[0],
+                     (int)(fl[1] > 40 ? 40 : fl[1]), f[1], -max, max,
+                     r->format == LEX_AFINN ? "AFINN" : "VADER");
     return LECTOR_ERR;
   }
   if (r->format == LEX_AFINN && memchr(f[0], ' ', fl[0])) r->multi++;
@@ -351,8 +339,8 @@ int lex_load_buffer(lex_table *t, const char *name, const char *data,
     warnf(&r, "%s: %zu multi-word entries can never match: words are "
           "matched one at a time", name, r.multi);
   if (r.good == 0 && r.bad > 0) {
-    *err = sent_env_cur.errorf("'%s' is not a lexicon: none of its %zu "
-                               "lines is word<TAB>score", name, r.bad);
+    *err = lk_errorf("'%s' is not a lexicon: none of its %zu "
+                     "lines is word<TAB>score", name, r.bad);
     return LECTOR_ERR;
   }
   if (r.good == 0) warnf(&r, "%s: no entries", name);
@@ -360,19 +348,21 @@ int lex_load_buffer(lex_table *t, const char *name, const char *data,
   return LECTOR_OK;
 }
 
-/* Read the whole file into *out (sent_env memory). */
+/* Read the whole file into *out (lk_alloc memory). */
 static int slurp(const char *path, char **out, size_t *len, char **err) {
   FILE *f = fopen(path, "rb");
   char *buf = NULL;
   size_t cap = 0, n = 0, got;
   if (!f) goto fail;
   for (;;) {
-    if (!sent_grow((void **)&buf, &cap, n + 65536, 1)) {
+    char *nb = lk_grow(buf, &cap, n + 65536, 1);
+    if (!nb) {
       fclose(f);
-      sent_env_cur.free(buf);
-      *err = sent_env_cur.errorf("out of memory reading '%s'", path);
+      lk_free(buf);
+      *err = lk_errorf("out of memory reading '%s'", path);
       return LECTOR_ENOMEM;
     }
+    buf = nb;
     got = fread(buf + n, 1, cap - n, f);
     n += got;
     if (got == 0) break;
@@ -380,7 +370,7 @@ static int slurp(const char *path, char **out, size_t *len, char **err) {
   if (ferror(f)) {
     int e = errno;
     fclose(f);
-    sent_env_cur.free(buf);
+    lk_free(buf);
     errno = e;
     goto fail;
   }
@@ -389,8 +379,7 @@ static int slurp(const char *path, char **out, size_t *len, char **err) {
   *len = n;
   return LECTOR_OK;
 fail:
-  *err = sent_env_cur.errorf("cannot read lexicon '%s': %s", path,
-                             strerror(errno));
+  *err = lk_errorf("cannot read lexicon '%s': %s", path, strerror(errno));
   return LECTOR_ERR;
 }
 
@@ -401,6 +390,6 @@ int lex_load_file(lex_table *t, const char *path, int format,
   int rc = slurp(path, &data, &len, err);
   if (rc != LECTOR_OK) return rc;
   rc = lex_load_buffer(t, path, data, len, format, warn, ud, loaded, err);
-  sent_env_cur.free(data);
+  lk_free(data);
   return rc;
 }

@@ -13,8 +13,8 @@
 **
 ** Ownership: a table belongs to its creator, is filled on one thread and
 ** is then read-only: any number of threads may look words up in it.
-** Error messages (char **err) come from sent_env_cur.errorf; free them
-** with sent_env_cur.free.
+** Error messages (char **err) come from lk_errorf (lector/kit.h); free
+** them with lk_free.
 */
 #ifndef LEXICON_H
 #define LEXICON_H
@@ -133,12 +133,6 @@ int lex_mark(lex_table *t, const char *key, size_t len, uint32_t flags,
 
 /* Number of words with a valence. */
 size_t lex_count(const lex_table *t);
-
-/* Call fn for every word with a valence, in no particular order; stop
-** when it returns nonzero (and return that). */
-int lex_each(const lex_table *t,
-             int (*fn)(void *ud, const char *key, size_t len, double v),
-             void *ud);
 
 /* Load the lexicon file at path in the given format (LEX_*) into t;
 ** later entries replace earlier ones.  Malformed lines are skipped and

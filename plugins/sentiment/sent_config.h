@@ -5,6 +5,9 @@
 #ifndef SENT_CONFIG_H
 #define SENT_CONFIG_H
 
+/* The plugin's own version (its descriptor and sentiment.version). */
+#define SENT_VERSION "1.0.0"
+
 /* Tokenizer spans and sentences fetched per call of next()/sent_next(). */
 #ifndef SENT_SPAN_BATCH
 #define SENT_SPAN_BATCH 256
@@ -49,16 +52,6 @@
 ** when <= minus this (VADER's documented thresholds). */
 #ifndef SENT_THRESHOLD
 #define SENT_THRESHOLD 0.05
-#endif
-
-/* Documents a corpus worker takes from the shared counter at a time. */
-#ifndef SENT_DOC_CHUNK
-#define SENT_DOC_CHUNK 4
-#endif
-
-/* Upper bound on corpus worker threads (the default is one per core). */
-#ifndef SENT_MAX_THREADS
-#define SENT_MAX_THREADS 64
 #endif
 
 /* The default lexicon: its file name beside the plugin, the environment

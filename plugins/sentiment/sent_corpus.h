@@ -1,15 +1,12 @@
 /*
-** sent_corpus.h -- scoring every sentence of many documents on all cores.
+** sent_corpus.h -- the sentence scores of one document of a corpus.
 **
-** The documents come from a sc_source (in the plugin: a corpus through
-** host->doc_text; in tests: strings).  Each worker thread has its own
-** vader_ws and takes documents from a shared counter; results go into
-** one sc_doc per document, so no locks are held while scoring.
+** sentiment.corpus runs sc_score_doc on the host's document pool, one
+** vader_ws per worker; the counts of every document go into its own
+** sc_doc, so workers share nothing but the (read-only) model.
 **
-** Ownership: the model and the source are borrowed for the call and must
-** be safe to use from several threads (the source's text() is called
-** concurrently).  out[] is the caller's; sc_doc.err strings are
-** sent_env memory, freed with sc_docs_clear.
+** Ownership: sc_doc.err is lk_alloc memory (an lk_errorf message, or one
+** handed over by the host), freed with sc_docs_clear.
 */
 #ifndef SENT_CORPUS_H
 #define SENT_CORPUS_H
@@ -17,39 +14,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "lector/plugin.h"
 #include "vader.h"
-
-typedef struct sc_source {
-  void *ud;
-  size_t n;             /* number of documents */
-  /* The text of document i into *out; LECTOR_OK or an error code with
-  ** *err (sent_env memory).  Called from several threads at once. */
-  int (*text)(void *ud, size_t i, lector_text *out, char **err);
-  /* Release what text() gave. */
-  void (*release)(void *ud, lector_text *t);
-} sc_source;
 
 typedef struct sc_doc {
   uint32_t sentences;   /* sentences scored */
   uint32_t pos, neg;    /* those with compound >= threshold, <= -threshold */
   double sum;           /* sum of their compounds */
-  char *err;            /* why the document could not be read, or NULL */
+  char *err;            /* why the document could not be scored, or NULL */
 } sc_doc;
 
-/* Score every sentence of src's documents into out[0 .. src->n) (zeroed
-** first), with `threads` workers (<= 0: one per online core; never more
-** than documents).  A document that cannot be read gets its err set and
-** the others go on.  Returns LECTOR_OK, or an error code with *err when
-** the work stopped: out of memory, or LECTOR_EINTERRUPT when the host's
-** interrupt flag was raised. */
-int sc_run(const vader_model *m, const sc_source *src, sc_doc *out,
-           int threads, double threshold, char **err);
+/* Score every sentence of text[0 .. len) with m into *d (zeroed first),
+** using ws (one per thread).  A document that cannot be scored (one over
+** 4 GiB) gets d->err and LECTOR_OK: the others go on.  Out of memory or
+** an interrupt returns LECTOR_ENOMEM or LECTOR_EINTERRUPT with *err (the
+** caller frees it with lk_free): the run must stop. */
+int sc_score_doc(vader_ws *ws, const vader_model *m, const char *text,
+                 size_t len, double threshold, sc_doc *d, char **err);
 
 /* Free the err strings of out[0 .. n). */
 void sc_docs_clear(sc_doc *out, size_t n);
-
-/* The number of workers sc_run uses for `threads` and n documents. */
-int sc_threads(int threads, size_t n);
 
 #endif

@@ -11,28 +11,26 @@
 **   sentiment.default()              -> the default scorer
 **   sentiment.default_lexicon()      -> path, exists
 **   scorer:score/sentences/corpus/lookup as above; scorer.size,
-**   scorer.warnings, scorer.lexicons
+**   scorer.warnings, scorer.lexicons; the REPL metafields.
 **
 ** The module's functions use the default scorer, made on first use from
 ** the default lexicon (VADER's, beside the plugin); its absence is an
 ** error that says how to get it.  Errors name the function
 ** ("sentiment.new: ...").
 */
+#define _GNU_SOURCE         /* dladdr */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <lauxlib.h>
-#include <lua.h>
-
+#include "lector/kit.h"
 #include "lexicon.h"
 #include "sent_config.h"
-#include "sent_env.h"
 #include "sent_plugin.h"
 #include "vader.h"
 
 #define SCORER_MT "lector.sentiment.scorer"
-#define GUARD_MT "lector.sentiment.call"
 #define DEFAULT_KEY "lector.sentiment.default"
 
 typedef struct scorer {
@@ -56,17 +54,47 @@ void sent_lua_fini(void) {
   main_ws_ready = 0;
 }
 
-/* Raise "fname: err", freeing err.  [-0, +0, v] */
-static int raise(lua_State *L, const char *fname, char *err) {
-  lua_pushfstring(L, "%s: %s", fname, err ? err : "error");
-  sent_env_cur.free(err);
-  return lua_error(L);
+/* ------------------------------------------------------------------------
+** The default lexicon
+*/
+
+/* How to get the default lexicon: one sentence naming the npm package
+** and the pinned version, for error messages. */
+static const char *howto(void) {
+  return "CMake fetches it when it configures the build, from the npm "
+         "package vader-sentiment@" SENT_NPM_VERSION ", if npm is installed: "
+         "run `sh .ci/setup` in the source tree (or apt-get install npm), "
+         "then `cmake -S <source> -B <build>` again; by hand: `npm pack "
+         "vader-sentiment@" SENT_NPM_VERSION " && tar xzf vader-sentiment-"
+         SENT_NPM_VERSION ".tgz package/vader_lexicon.txt`, then put "
+         "vader_lexicon.txt beside sentiment.so or set " SENT_LEXICON_ENV
+         " to its path (or pass sentiment.new{lexicon = path})";
+}
+
+/* The path of the default lexicon into buf: $LECTOR_VADER_LEXICON when
+** set, else vader_lexicon.txt beside the plugin's .so.  Returns buf, or
+** NULL when the plugin's own path is unknown (buf then says why). */
+static const char *lexicon_path(char *buf, size_t cap) {
+  const char *env = getenv(SENT_LEXICON_ENV), *slash;
+  Dl_info info;
+  if (env && *env) {
+    snprintf(buf, cap, "%s", env);
+    return buf;
+  }
+  if (!dladdr((void *)lexicon_path, &info) || !info.dli_fname) {
+    snprintf(buf, cap, "the plugin's own path is unknown");
+    return NULL;
+  }
+  slash = strrchr(info.dli_fname, '/');
+  if (!slash) snprintf(buf, cap, "%s", SENT_LEXICON_FILE);
+  else
+    snprintf(buf, cap, "%.*s/%s", (int)(slash - info.dli_fname),
+             info.dli_fname, SENT_LEXICON_FILE);
+  return buf;
 }
 
 /* ------------------------------------------------------------------------
-** A call guard: a to-be-closed userdata owning the C memory a call holds
-** (a document's text, result and warning buffers), so that a Lua error
-** anywhere releases it.
+** Growing buffers owned by a call's guard (lector/kit.h)
 */
 
 typedef struct item {
@@ -74,35 +102,33 @@ typedef struct item {
   vader_scores sc;
 } item;
 
-typedef struct guard {
-  lector_text text;
-  int has_text;
-  item *items;
+typedef struct items {
+  item *v;
   size_t n, cap;
-  char *warn;           /* warning lines, each ending in '\n' */
-  size_t wlen, wcap;
-} guard;
+} items;
 
-static void guard_release(guard *g) {
-  if (g->has_text) sent_g.host->text_release(&g->text);
-  sent_env_cur.free(g->items);
-  sent_env_cur.free(g->warn);
-  memset(g, 0, sizeof *g);
+typedef struct lines {
+  char *s;              /* warning lines, each ending in '\n' */
+  size_t len, cap;
+} lines;
+
+static void items_free(void *p) {
+  lk_free(((items *)p)->v);
+  lk_free(p);
 }
 
-/* __gc and __close.  [-0, +0, -] */
-static int guard_gc(lua_State *L) {
-  guard_release(luaL_checkudata(L, 1, GUARD_MT));
-  return 0;
+static void lines_free(void *p) {
+  lk_free(((lines *)p)->s);
+  lk_free(p);
 }
 
-/* A new guard on top of the stack, marked to-be-closed.  [-0, +1, m] */
-static guard *guard_new(lua_State *L) {
-  guard *g = lua_newuserdatauv(L, sizeof *g, 0);
-  memset(g, 0, sizeof *g);
-  luaL_setmetatable(L, GUARD_MT);
-  lua_toclose(L, -1);
-  return g;
+/* size zeroed bytes released by release(p) when g closes.  [-0, +0, v] */
+static void *guard_zeroed(lua_State *L, lk_guard *g, size_t size,
+                          void (*release)(void *)) {
+  void *p = lk_alloc(size);
+  if (!p) luaL_error(L, "out of memory");
+  memset(p, 0, size);
+  return lk_guard_add(L, g, release, p);
 }
 
 /* ------------------------------------------------------------------------
@@ -149,23 +175,24 @@ static int do_score(lua_State *L, const scorer *s, int arg,
   char *err = NULL;
   int rc;
   model(L, s, fname, &m);
-  sent_g.host->check_text(L, arg, &t);
+  lk_host->check_text(L, arg, &t);
   rc = vader_score(ws_main(), &m, t.data, t.len, &sc, &err);
-  sent_g.host->text_release(&t);
-  if (rc != LECTOR_OK) return raise(L, fname, err);
+  lk_host->text_release(&t);
+  if (rc != LECTOR_OK) return lk_raise(L, fname, err);
   push_scores(L, &sc, 0);
   return 1;
 }
 
-/* vader_sent_fn: keep one sentence's scores in the guard. */
+/* vader_sent_fn: keep one sentence's scores. */
 static int add_item(void *ud, size_t off, size_t len, const vader_scores *s) {
-  guard *g = ud;
-  if (!sent_grow((void **)&g->items, &g->cap, g->n + 1, sizeof *g->items))
-    return LECTOR_ENOMEM;
-  g->items[g->n].off = off;
-  g->items[g->n].len = len;
-  g->items[g->n].sc = *s;
-  g->n++;
+  items *l = ud;
+  item *v = lk_grow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+  if (!v) return LECTOR_ENOMEM;
+  l->v = v;
+  l->v[l->n].off = off;
+  l->v[l->n].len = len;
+  l->v[l->n].sc = *s;
+  l->n++;
   return LECTOR_OK;
 }
 
@@ -178,20 +205,19 @@ static int do_sentences(lua_State *L, const scorer *s, int arg,
   char *err = NULL;
   size_t i;
   int rc;
-  guard *g;
   model(L, s, fname, &m);
-  g = guard_new(L);
-  sent_g.host->check_text(L, arg, &g->text);
-  g->has_text = 1;
-  rc = vader_sentences(ws_main(), &m, g->text.data, g->text.len, add_item, g,
-                       &err);
-  if (rc == LECTOR_ENOMEM && !err) err = sent_env_cur.errorf("out of memory");
-  if (rc != LECTOR_OK) return raise(L, fname, err);
-  lua_createtable(L, g->n < INT32_MAX ? (int)g->n : 0, 0);
-  for (i = 0; i < g->n; i++) {
-    const item *it = &g->items[i];
+  lk_guard *g = lk_guard_new(L);
+  lector_text *t = lk_guard_text(L, g);
+  items *l = guard_zeroed(L, g, sizeof *l, items_free);
+  lk_host->check_text(L, arg, t);
+  rc = vader_sentences(ws_main(), &m, t->data, t->len, add_item, l, &err);
+  if (rc == LECTOR_ENOMEM && !err) err = lk_errorf("out of memory");
+  if (rc != LECTOR_OK) return lk_raise(L, fname, err);
+  lua_createtable(L, l->n < INT32_MAX ? (int)l->n : 0, 0);
+  for (i = 0; i < l->n; i++) {
+    const item *it = &l->v[i];
     push_scores(L, &it->sc, 2);
-    lua_pushlstring(L, g->text.data + it->off, it->len);
+    lua_pushlstring(L, t->data + it->off, it->len);
     lua_setfield(L, -2, "text");
     lua_pushinteger(L, (lua_Integer)it->off + 1);
     lua_setfield(L, -2, "offset");
@@ -229,32 +255,33 @@ static int do_lookup(lua_State *L, const scorer *s, int arg,
 ** Making scorers
 */
 
-/* lex_warn_fn: keep a warning line in the guard (dropped if out of
-** memory). */
+/* lex_warn_fn: keep a warning line (dropped if out of memory). */
 static void warn_line(void *ud, const char *msg) {
-  guard *g = ud;
+  lines *w = ud;
   size_t n = strlen(msg);
-  if (!sent_grow((void **)&g->warn, &g->wcap, g->wlen + n + 1, 1)) return;
-  memcpy(g->warn + g->wlen, msg, n);
-  g->warn[g->wlen + n] = '\n';
-  g->wlen += n + 1;
+  char *s = lk_grow(w->s, &w->cap, w->len + n + 1, 1);
+  if (!s) return;
+  w->s = s;
+  memcpy(w->s + w->len, msg, n);
+  w->s[w->len + n] = '\n';
+  w->len += n + 1;
 }
 
-/* Move the guard's warnings to the host's log and to the list at index
-** widx.  [-0, +0, m] */
-static void flush_warnings(lua_State *L, guard *g, int widx) {
+/* Move the warnings w to the host's log and to the list at index widx.
+** [-0, +0, m] */
+static void flush_warnings(lua_State *L, lines *w, int widx) {
   size_t p = 0;
   lua_Integer k = (lua_Integer)luaL_len(L, widx);
-  while (p < g->wlen) {
-    const char *nl = memchr(g->warn + p, '\n', g->wlen - p);
-    size_t e = (size_t)(nl - g->warn);
-    sent_g.host->log(sent_g.ctx, LECTOR_LOG_WARN, "%.*s", (int)(e - p),
-                     g->warn + p);
-    lua_pushlstring(L, g->warn + p, e - p);
+  while (p < w->len) {
+    const char *nl = memchr(w->s + p, '\n', w->len - p);
+    size_t e = (size_t)(nl - w->s);
+    lk_host->log(sent_g.ctx, LECTOR_LOG_WARN, "%.*s", (int)(e - p),
+                 w->s + p);
+    lua_pushlstring(L, w->s + p, e - p);
     lua_rawseti(L, widx, ++k);
     p = e + 1;
   }
-  g->wlen = 0;
+  w->len = 0;
 }
 
 /* A new scorer with an empty lexicon holding VADER's rule words, and its
@@ -272,7 +299,7 @@ static scorer *scorer_new(lua_State *L, const char *fname) {
   lua_setfield(L, -2, "lexicons");
   lua_setiuservalue(L, -2, 1);
   if ((s->lex = lex_new(&err)) == NULL || vader_mark(s->lex, &err) != 0)
-    raise(L, fname, err);
+    lk_raise(L, fname, err);
   return s;
 }
 
@@ -288,12 +315,13 @@ static void scorer_load(lua_State *L, scorer *s, int sidx, const char *path,
                         int format, const char *fname) {
   char *err = NULL;
   int rc;
-  guard *g = guard_new(L);
+  lk_guard *g = lk_guard_new(L);
+  lines *w = guard_zeroed(L, g, sizeof *w, lines_free);
   info_list(L, sidx, "warnings");
-  rc = lex_load_file(s->lex, path, format, warn_line, g, NULL, &err);
-  flush_warnings(L, g, lua_gettop(L));
+  rc = lex_load_file(s->lex, path, format, warn_line, w, NULL, &err);
+  flush_warnings(L, w, lua_gettop(L));
   lua_pop(L, 1);
-  if (rc != LECTOR_OK) raise(L, fname, err);
+  if (rc != LECTOR_OK) lk_raise(L, fname, err);
   info_list(L, sidx, "lexicons");
   lua_pushstring(L, path);
   lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
@@ -309,7 +337,7 @@ static void warn_multiword(lua_State *L, int sidx, const char *w,
   info_list(L, sidx, "warnings");
   lua_pushfstring(L, "%s: extra['%s'] can never match: words are matched "
                   "one at a time", fname, w);
-  sent_g.host->log(sent_g.ctx, LECTOR_LOG_WARN, "%s", lua_tostring(L, -1));
+  lk_host->log(sent_g.ctx, LECTOR_LOG_WARN, "%s", lua_tostring(L, -1));
   lua_rawseti(L, -2, (lua_Integer)luaL_len(L, -2) + 1);
   lua_pop(L, 1);
 }
@@ -341,7 +369,8 @@ static void scorer_extra(lua_State *L, scorer *s, int sidx, int tidx,
                    "finite number within %d..%d", fname, w,
                    lua_tostring(L, -1), -(int)SENT_EXTRA_MAX,
                    (int)SENT_EXTRA_MAX);
-      if (lex_set(s->lex, low, k, v, &err) != LECTOR_OK) raise(L, fname, err);
+      if (lex_set(s->lex, low, k, v, &err) != LECTOR_OK)
+        lk_raise(L, fname, err);
     } else if (lua_type(L, -1) == LUA_TBOOLEAN && !lua_toboolean(L, -1)) {
       lex_unset(s->lex, low, k);
     } else {
@@ -357,47 +386,16 @@ static void scorer_extra(lua_State *L, scorer *s, int sidx, int tidx,
 static const char *default_path(lua_State *L, char *buf, size_t cap,
                                 const char *fname) {
   FILE *f;
-  if (!sent_default_path(buf, cap))
+  if (!lexicon_path(buf, cap))
     luaL_error(L, "%s: the default VADER lexicon cannot be located (%s); %s",
-               fname, buf, sent_howto());
+               fname, buf, howto());
   if ((f = fopen(buf, "rb")) == NULL)
     luaL_error(L, "%s: the default VADER lexicon is missing: no file %s%s; %s",
                fname, buf, getenv(SENT_LEXICON_ENV) && *getenv(SENT_LEXICON_ENV)
                    ? " (from " SENT_LEXICON_ENV ")" : "",
-               sent_howto());
+               howto());
   fclose(f);
   return buf;
-}
-
-/* The `format` option at idx as LEX_*.  [-0, +0, v] */
-static int check_format(lua_State *L, int idx, const char *fname) {
-  static const char *const names[] = {"auto", "vader", "afinn", NULL};
-  static const int formats[] = {LEX_AUTO, LEX_VADER, LEX_AFINN};
-  const char *f;
-  int i;
-  if (lua_isnoneornil(L, idx)) return LEX_AUTO;
-  f = lua_tostring(L, idx);
-  for (i = 0; f && names[i]; i++)
-    if (strcmp(f, names[i]) == 0) return formats[i];
-  return luaL_error(L, "%s: format must be \"auto\", \"vader\" or \"afinn\"",
-                    fname);
-}
-
-/* Reject keys of the options table at idx not in allowed.  [-0, +0, v] */
-static void check_keys(lua_State *L, int idx, const char *const *allowed,
-                       const char *fname) {
-  lua_pushnil(L);
-  while (lua_next(L, idx)) {
-    const char *const *a = allowed;
-    const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
-    while (*a && strcmp(*a, k) != 0) a++;
-    if (!*a) {
-      lua_pushvalue(L, -2);
-      luaL_error(L, "%s: unknown option '%s'", fname, luaL_tolstring(L, -1,
-                                                                     NULL));
-    }
-    lua_pop(L, 1);
-  }
 }
 
 /* Load the `lexicon` option at idx (nil: the default lexicon; false: none;
@@ -437,19 +435,20 @@ static void load_lexicons(lua_State *L, scorer *s, int sidx, int idx,
 static int l_new(lua_State *L) {
   static const char fname[] = "sentiment.new";
   static const char *const keys[] = {"lexicon", "extra", "format", NULL};
+  static const char *const names[] = {"auto", "vader", "afinn", NULL};
+  static const int formats[] = {LEX_AUTO, LEX_VADER, LEX_AFINN};
   scorer *s;
   int format;
   lua_settop(L, 1);
+  lk_opt_check(L, 1, fname, keys, NULL);
+  format = formats[lk_opt_choice(L, 1, fname, "format", names, 0)];
   if (lua_isnil(L, 1)) {
     lua_newtable(L);
     lua_replace(L, 1);
   }
-  luaL_checktype(L, 1, LUA_TTABLE);
-  check_keys(L, 1, keys, fname);
   lua_getfield(L, 1, "lexicon");                          /* 2 */
   lua_getfield(L, 1, "extra");                            /* 3 */
-  lua_getfield(L, 1, "format");                           /* 4 */
-  format = check_format(L, 4, fname);
+  lua_pushnil(L);                                         /* 4 */
   s = scorer_new(L, fname);                               /* 5 */
   load_lexicons(L, s, 5, 2, format, fname);
   if (!lua_isnil(L, 3)) scorer_extra(L, s, 5, 3, fname);
@@ -502,12 +501,7 @@ static int l_lookup(lua_State *L) {
                    "sentiment.lookup");
 }
 static int l_corpus(lua_State *L) {
-  vader_model m;
-  if (!sent_g.host->corpus_test(L, 1))   /* before the default lexicon: a */
-    return luaL_error(L, "sentiment.corpus: argument 1 must be a corpus "
-                      "(got %s)", luaL_typename(L, 1));   /* clear message */
-  model(L, default_scorer(L, "sentiment.corpus"), "sentiment.corpus", &m);
-  return sent_lua_corpus(L, &m, 1, 2, "sentiment.corpus");
+  return sent_lua_corpus(L, 0, 1, 2, "sentiment.corpus");
 }
 static int l_default(lua_State *L) {
   default_scorer(L, "sentiment.default");
@@ -519,7 +513,7 @@ static int l_default(lua_State *L) {
 static int l_default_lexicon(lua_State *L) {
   char buf[4096];
   FILE *f;
-  if (!sent_default_path(buf, sizeof buf)) {
+  if (!lexicon_path(buf, sizeof buf)) {
     lua_pushnil(L);
     lua_pushboolean(L, 0);
     return 2;
@@ -543,9 +537,15 @@ static int m_lookup(lua_State *L) {
   return do_lookup(L, check_scorer(L, "scorer:lookup"), 2, "scorer:lookup");
 }
 static int m_corpus(lua_State *L) {
-  vader_model m;
-  model(L, check_scorer(L, "scorer:corpus"), "scorer:corpus", &m);
-  return sent_lua_corpus(L, &m, 2, 3, "scorer:corpus");
+  check_scorer(L, "scorer:corpus");
+  return sent_lua_corpus(L, 1, 2, 3, "scorer:corpus");
+}
+
+void sent_lua_model(lua_State *L, int sidx, const char *fname,
+                    vader_model *m) {
+  const scorer *s = sidx ? luaL_checkudata(L, sidx, SCORER_MT)
+                         : default_scorer(L, fname);
+  model(L, s, fname, m);
 }
 
 /* __gc, __close, scorer:close().  [-0, +0, -] */
@@ -583,6 +583,35 @@ static int scorer_tostring(lua_State *L) {
   return 1;
 }
 
+/* Push "\n  <label>: " and the scorer's list `label` (the scorer at 1),
+** one item a line, or "none".  [-0, +1, m] */
+static void push_list(lua_State *L, const char *label) {
+  info_list(L, 1, label);
+  int t = lua_gettop(L);
+  lua_Integer n = (lua_Integer)lua_rawlen(L, t);
+  lua_pushfstring(L, "\n  %s: %s", label, n ? "" : "none");
+  for (lua_Integer i = 1; i <= n; i++) {
+    lua_pushstring(L, i > 1 ? "\n    " : "");
+    lua_rawgeti(L, t, i);
+    lua_concat(L, 3);
+  }
+  lua_remove(L, t);
+}
+
+/* __summary (the REPL): the words, the lexicon files, the warnings.
+** [-0, +1, m] */
+static int scorer_summary(lua_State *L) {
+  scorer *s = luaL_checkudata(L, 1, SCORER_MT);
+  lua_settop(L, 1);
+  if (!s->lex) return scorer_tostring(L);
+  lua_pushfstring(L, "sentiment scorer: %I words with a valence",
+                  (LUAI_UACINT)lex_count(s->lex));
+  push_list(L, "lexicons");
+  push_list(L, "warnings");
+  lua_concat(L, 3);
+  return 1;
+}
+
 /* require "lector.sentiment".  [-0, +1, m] */
 int sent_luaopen(lua_State *L) {
   static const luaL_Reg funcs[] = {
@@ -594,16 +623,21 @@ int sent_luaopen(lua_State *L) {
     {"score", m_score}, {"sentences", m_sentences}, {"corpus", m_corpus},
     {"lookup", m_lookup}, {"close", scorer_gc}, {NULL, NULL}
   };
-  luaL_newmetatable(L, GUARD_MT);
-  lua_pushcfunction(L, guard_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, guard_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pop(L, 1);
+  static const char *const fields[] = {"size", "warnings", "lexicons"};
   luaL_newmetatable(L, SCORER_MT);
   luaL_newlib(L, methods);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__methods");              /* the REPL completes */
   lua_pushcclosure(L, scorer_index, 1);
   lua_setfield(L, -2, "__index");
+  lua_createtable(L, 3, 0);
+  for (int i = 0; i < 3; i++) {
+    lua_pushstring(L, fields[i]);
+    lua_rawseti(L, -2, i + 1);
+  }
+  lua_setfield(L, -2, "__fields");
+  lua_pushcfunction(L, scorer_summary);
+  lua_setfield(L, -2, "__summary");
   lua_pushcfunction(L, scorer_gc);
   lua_setfield(L, -2, "__gc");
   lua_pushcfunction(L, scorer_gc);
@@ -612,7 +646,7 @@ int sent_luaopen(lua_State *L) {
   lua_setfield(L, -2, "__tostring");
   lua_pop(L, 1);
   luaL_newlib(L, funcs);
-  lua_pushliteral(L, "1.0.0");
+  lua_pushliteral(L, SENT_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushliteral(L, SENT_NPM_VERSION);
   lua_setfield(L, -2, "vader_npm_version");

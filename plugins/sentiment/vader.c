@@ -30,8 +30,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "lector/kit.h"
 #include "sent_config.h"
-#include "sent_env.h"
 #include "vader.h"
 #include "vader_lists.h"
 
@@ -306,7 +306,7 @@ void vader_ws_init(vader_ws *ws) {
 
 void vader_ws_free(vader_ws *ws) {
   vw_free(&ws->words);
-  sent_env_cur.free(ws->val);
+  lk_free(ws->val);
   ws->val = NULL;
   ws->val_cap = 0;
 }
@@ -318,10 +318,13 @@ int vader_score(vader_ws *ws, const vader_model *m, const char *text_,
   int rc = vw_build(l, m->tok, m->opts, m->lex, VADER_F_BUT, text_, len,
                     err);
   if (rc != LECTOR_OK) return rc;
-  if (l->n >= ws->val_cap &&
-      !sent_grow((void **)&ws->val, &ws->val_cap, l->n + 1, sizeof *ws->val)) {
-    *err = sent_env_cur.errorf("out of memory (words)");
-    return LECTOR_ENOMEM;
+  if (l->n >= ws->val_cap) {
+    double *nv = lk_grow(ws->val, &ws->val_cap, l->n + 1, sizeof *ws->val);
+    if (!nv) {
+      *err = lk_errorf("out of memory (words)");
+      return LECTOR_ENOMEM;
+    }
+    ws->val = nv;
   }
   t.s = text_;
   t.w = l->w;
@@ -345,8 +348,8 @@ int vader_sentences(vader_ws *ws, const vader_model *m, const char *text_,
       rc = vader_score(ws, m, text_ + sp->offset, sp->length, &sc, err);
       if (rc == LECTOR_OK) rc = fn(ud, sp->offset, sp->length, &sc);
       if (rc == LECTOR_OK && ++count % SENT_POLL_EVERY == 0 &&
-          sent_interrupted()) {
-        *err = sent_env_cur.errorf("interrupted");
+          lk_interrupted()) {
+        *err = lk_errorf("interrupted");
         rc = LECTOR_EINTERRUPT;
       }
     }

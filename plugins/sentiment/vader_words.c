@@ -50,7 +50,7 @@
 */
 #include <string.h>
 
-#include "sent_env.h"
+#include "lector/kit.h"
 #include "vader_words.h"
 
 _Static_assert(SENT_WORD_MAX % 8 == 0 && SENT_WORD_MAX >= 8,
@@ -88,8 +88,8 @@ static const uint8_t ascii_class[128] = {
 void vw_init(vw_list *l) { memset(l, 0, offsetof(vw_list, st)); }
 
 void vw_free(vw_list *l) {
-  sent_env_cur.free(l->w);
-  sent_env_cur.free(l->seen);
+  lk_free(l->w);
+  lk_free(l->seen);
   memset(l, 0, offsetof(vw_list, st));
 }
 
@@ -374,10 +374,13 @@ static void lookup_other(builder *bd, vw_word *w) {
 static vw_word *new_word(builder *bd, uint32_t a, uint32_t b) {
   vw_list *l = bd->l;
   vw_word *w;
-  if (l->n == l->cap &&
-      !sent_grow((void **)&l->w, &l->cap, l->n + 1, sizeof *l->w)) {
-    *bd->err = sent_env_cur.errorf("out of memory (words)");
-    return NULL;
+  if (l->n == l->cap) {
+    vw_word *nw = lk_grow(l->w, &l->cap, l->n + 1, sizeof *l->w);
+    if (!nw) {
+      *bd->err = lk_errorf("out of memory (words)");
+      return NULL;
+    }
+    l->w = nw;
   }
   w = &l->w[l->n];
   *w = (vw_word){.off = a, .len = b - a, .first = (uint32_t)l->n};
@@ -497,10 +500,13 @@ static int find_firsts(vw_list *l, const char *text, char **err) {
   }
   if (i == l->n) return LECTOR_OK;
   while (nslot < 2 * l->n) nslot *= 2;
-  if (nslot > l->seen_cap &&
-      !sent_grow((void **)&l->seen, &l->seen_cap, nslot, sizeof *l->seen)) {
-    *err = sent_env_cur.errorf("out of memory (words)");
-    return LECTOR_ENOMEM;
+  if (nslot > l->seen_cap) {
+    void *ns = lk_grow(l->seen, &l->seen_cap, nslot, sizeof *l->seen);
+    if (!ns) {
+      *err = lk_errorf("out of memory (words)");
+      return LECTOR_ENOMEM;
+    }
+    l->seen = ns;
   }
   mask = nslot - 1;                /* many rated words: hash every word */
   memset(l->seen, 0, nslot * sizeof *l->seen);
@@ -547,8 +553,8 @@ int vw_build(vw_list *l, const lector_tokenizer_api *tok,
       if (rc == LECTOR_OK) rc = add_span(&bd, sp);
       p = sp->offset + sp->length;
     }
-    if (++batches % SENT_POLL_EVERY == 0 && sent_interrupted()) {
-      *err = sent_env_cur.errorf("interrupted");
+    if (++batches % SENT_POLL_EVERY == 0 && lk_interrupted()) {
+      *err = lk_errorf("interrupted");
       rc = LECTOR_EINTERRUPT;
     }
   }

@@ -103,8 +103,12 @@ function tests.bad_lexicons_are_errors()
   T.write(tmp .. "/junk.txt", "one\ntwo\n")
   T.raises("is not a lexicon", sentiment.new, {lexicon = tmp .. "/junk.txt"})
   T.raises("cannot read lexicon", sentiment.new, {lexicon = tmp})
-  T.raises("unknown option 'lexicons'", sentiment.new, {lexicons = mini})
-  T.raises("format must be", sentiment.new, {lexicon = mini, format = "csv"})
+  T.raises("sentiment.new: unknown option 'lexicons' (known: lexicon, extra, "
+    .. "format)", sentiment.new, {lexicons = mini})
+  T.raises("sentiment.new: options must be a table, got \"x\"",
+    sentiment.new, "x")
+  T.raises('sentiment.new: opts.format: expected one of auto, vader, afinn, '
+    .. 'got "csv"', sentiment.new, {lexicon = mini, format = "csv"})
   T.raises("extra['x'] must be a number or false", sentiment.new,
     {lexicon = mini, extra = {x = "1"}})
   T.raises("extra['x'] = ", sentiment.new,
@@ -178,6 +182,24 @@ function tests.methods_and_closing()
   T.eq(tostring(s), "sentiment scorer (closed)", "closed")
   T.raises("the scorer is closed", s.score, s, "good")
   s:close()                                     -- idempotent
+end
+
+-- The REPL's metafields (plugin.h): __summary, __methods, __fields.
+function tests.repl_metafields()
+  local s = sentiment.new{lexicon = mini, extra = {["a b"] = 1}}
+  local mt = getmetatable(s)
+  local summary = mt.__summary(s)
+  T.ok(summary:find("^sentiment scorer: " .. s.size .. " words"), summary)
+  T.ok(summary:find("\n  lexicons: " .. mini, 1, true), summary)
+  T.ok(summary:find("\n  warnings: sentiment.new: extra['a b'] can never "
+    .. "match", 1, true), summary)
+  for _, m in ipairs{"score", "sentences", "corpus", "lookup", "close"} do
+    T.eq(mt.__methods[m], s[m], "__methods." .. m)
+  end
+  T.eq(table.concat(mt.__fields, " "), "size warnings lexicons", "__fields")
+  for _, f in ipairs(mt.__fields) do T.ok(s[f] ~= nil, f) end
+  s:close()
+  T.eq(mt.__summary(s), "sentiment scorer (closed)", "closed")
 end
 
 function tests.default_lexicon()

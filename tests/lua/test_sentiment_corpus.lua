@@ -95,16 +95,85 @@ function tests.groups_by_year_date_and_function()
     if doc.date then return "dated" end end})
   T.eq(#g.groups, 1, "nil keys left out")
   T.eq(g.groups[1].docs, 4, "dated docs")
-  T.raises("must return a string, a number or nil (got table",
+  T.raises("scorer:corpus: the key of empty.txt is an empty list",
     s.corpus, s, c, {by = function() return {} end})
   T.raises("boom", s.corpus, s, c, {by = function() error("boom") end})
+  -- a list of keys puts a document in each group, as corpus:group_by does
+  local l = s:corpus(c, {by = function(doc)
+    if doc.date then return {"dated", doc.year} end end})
+  local keys = {}
+  for _, grp in ipairs(l.groups) do keys[#keys + 1] = grp.key end
+  T.eq(table.concat(keys, " "), "2024 2025 dated", "numbers, then strings")
+  T.eq(l.groups[3].docs, 4, "every dated doc in 'dated'")
+  T.eq(l.groups[1].docs + l.groups[2].docs, 4, "and in its year")
+  T.eq(l.total.docs, #c, "each document once in total")
+end
+
+-- `by` derives keys exactly as corpus:group_by does: fields, front-matter
+-- keys, functions; a bad `by` gets group_by's message.
+function tests.by_is_group_by()
+  local tmp = T.tmpdir()
+  T.write(tmp .. "/a.txt", "---\nauthor: Ann\n---\nIt was good. Great!\n")
+  T.write(tmp .. "/b.txt", "---\nauthor: Bob\n---\nIt was bad.\n")
+  T.write(tmp .. "/c.txt", "---\nauthor: Ann\n---\nIt was terrible.\n")
+  T.write(tmp .. "/d.txt", "No front matter. Good.\n")
+  local c = lector.load(tmp, {quiet = true})
+  for _, by in ipairs{"author", "title", "id", "year"} do
+    local r = s:corpus(c, {by = by})
+    local want = {}
+    for k, sub in pairs(c:group_by(by)) do want[#want + 1] = {k, #sub} end
+    T.eq(#r.groups, #want, by .. ": groups")
+    for i, w in ipairs(want) do
+      T.eq(r.groups[i].key, w[1], by .. ": key " .. i)
+      T.eq(r.groups[i].docs, w[2], by .. ": docs " .. i)
+    end
+  end
+  local r = sentiment.corpus ~= nil and s:corpus(c, {by = "author"})
+  T.eq(r.groups[1].key, "Ann", "Ann")
+  T.eq(r.groups[1].docs, 2, "two by Ann")
+  T.eq(r.groups[1].sentences, 3, "Ann's sentences")
+  T.eq(r.docs[4].key, nil, "no author: no key")
+  for _, by in ipairs{"text", "meta", "", 42, true} do
+    local _, want = pcall(c.group_by, c, by)
+    local _, got = pcall(s.corpus, s, c, {by = by})
+    T.eq(got, (want:gsub("corpus:group_by", "scorer:corpus")),
+      "by = " .. tostring(by))
+  end
+end
+
+-- Issue 12 item 1: a `by` function that closes the corpus, or the scorer,
+-- is an error, never a read of freed memory (the ASan build checks).
+function tests.by_closes_corpus_or_scorer()
+  local c = load()
+  T.raises("scorer:corpus: corpus was closed during the 'by' function",
+    s.corpus, s, c, {by = function()
+      c:close()
+      collectgarbage()
+      collectgarbage()
+      return "k"
+    end})
+  c = load()
+  local s2 = sentiment.new{lexicon = dir .. "/mini_vader.txt"}
+  T.raises("scorer:corpus: the scorer is closed", s2.corpus, s2, c,
+    {by = function()
+      s2:close()
+      collectgarbage()
+      return "k"
+    end})
 end
 
 function tests.threads_give_the_same_result()
   local c = load()
   local one = s:corpus(c, {threads = 1, by = "month"})
   local two = s:corpus(c, {threads = 4, by = "month"})
+  local all = s:corpus(c, {threads = 0, by = "month"})
   T.eq(one.threads, 1, "one thread")
+  T.eq(two.threads, 4, "four threads")
+  T.ok(all.threads >= 1 and all.threads <= #c, "0: all cores")
+  T.eq(s:corpus(c).threads, all.threads, "the default is all cores")
+  for i = 1, #one.docs do
+    T.eq(one.docs[i].compound, all.docs[i].compound, "all: doc " .. i)
+  end
   for i = 1, #one.docs do
     T.eq(one.docs[i].compound, two.docs[i].compound, "doc " .. i)
   end
@@ -124,12 +193,25 @@ end
 
 function tests.bad_arguments()
   local c = load()
-  T.raises("argument 2 must be a corpus", s.corpus, s, "text")
-  T.raises("argument 1 must be a corpus", sentiment.corpus, {})
-  T.raises("by must be", s.corpus, s, c, {by = "week"})
-  T.raises("threads must be an integer", s.corpus, s, c, {threads = 0})
-  T.raises("threshold must be a number", s.corpus, s, c, {threshold = 2})
-  T.raises("unknown option 'group'", s.corpus, s, c, {group = "month"})
+  T.raises("scorer:corpus: expected a corpus, got string", s.corpus, s,
+    "text")
+  T.raises("sentiment.corpus: expected a corpus, got table",
+    sentiment.corpus, {})
+  local closed = load()
+  closed:close()
+  T.raises("sentiment.corpus: corpus is closed", sentiment.corpus, closed)
+  T.raises("scorer:corpus: opts.threads: expected 0 (all cores) to 64, got "
+    .. "-1", s.corpus, s, c, {threads = -1})
+  T.raises("expected 0 (all cores) to 64, got 65", s.corpus, s, c,
+    {threads = 65})
+  T.raises("scorer:corpus: opts.threads: expected an integer, got 1.5",
+    s.corpus, s, c, {threads = 1.5})
+  T.raises("scorer:corpus: opts.threshold: expected a number from 0 to 1, "
+    .. "got 2", s.corpus, s, c, {threshold = 2})
+  T.raises("scorer:corpus: unknown option 'group' (known: by, threads, "
+    .. "threshold)", s.corpus, s, c, {group = "month"})
+  T.raises("sentiment.corpus: options must be a table", sentiment.corpus, c,
+    "month")
 end
 
 -- A file that disappears after loading: its entry says why, the others

@@ -2,20 +2,11 @@
 ** sent_testhost.c -- a minimal host that loads tokenize.so for tests.
 */
 #include <dlfcn.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
-#include "lector/plugin.h"
+#include "lector/kit.h"
 #include "sent_testhost.h"
 
 static const void *service;
-static volatile int interrupted_flag;
-
-static void *h_alloc(size_t n) { return malloc(n ? n : 1); }
-static void *h_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
-static void h_free(void *p) { free(p); }
 
 static void h_log(lector_ctx *ctx, int level, const char *fmt, ...)
     LECTOR_PRINTF(3, 4);
@@ -27,22 +18,6 @@ static void h_log(lector_ctx *ctx, int level, const char *fmt, ...) {
   vfprintf(stderr, fmt, ap);
   va_end(ap);
   fputc('\n', stderr);
-}
-
-static char *h_errorf(const char *fmt, ...) LECTOR_PRINTF(1, 2);
-static char *h_errorf(const char *fmt, ...) {
-  va_list ap;
-  int n;
-  char *s;
-  va_start(ap, fmt);
-  n = vsnprintf(NULL, 0, fmt, ap);
-  va_end(ap);
-  s = malloc(n > 0 ? (size_t)n + 1 : 1);
-  if (!s) abort();
-  va_start(ap, fmt);
-  vsnprintf(s, (size_t)n + 1, fmt, ap);
-  va_end(ap);
-  return s;
 }
 
 static int h_register(lector_ctx *ctx, const char *name, lua_CFunction f,
@@ -62,10 +37,6 @@ static int h_provide(lector_ctx *ctx, const char *name, int version,
   if (strcmp(name, LECTOR_TOKENIZER_SERVICE) == 0) service = api;
   return LECTOR_OK;
 }
-
-static int h_interrupted(void) { return interrupted_flag; }
-
-void sth_set_interrupted(int on) { interrupted_flag = on; }
 
 const lector_tokenizer_api *sth_tokenizer(const char *path, char *why,
                                           size_t cap) {
@@ -97,17 +68,17 @@ const lector_tokenizer_api *sth_tokenizer(const char *path, char *why,
   host.abi_major = LECTOR_ABI_MAJOR;
   host.abi_minor = LECTOR_ABI_MINOR;
   host.version = "test";
-  host.alloc = h_alloc;
-  host.realloc = h_realloc;
-  host.free = h_free;
+  host.alloc = lk_env_cur.alloc;          /* kit's defaults: malloc */
+  host.realloc = lk_env_cur.realloc;
+  host.free = lk_env_cur.free;
+  host.errorf = lk_env_cur.errorf;
+  host.interrupted = lk_env_cur.interrupted;
   host.log = h_log;
-  host.errorf = h_errorf;
   host.register_module = h_register;
   host.provide = h_provide;
-  host.interrupted = h_interrupted;
   if (d->open(NULL, &host, &err) != LECTOR_OK || !service) {
     snprintf(why, cap, "%s: open failed: %s", path, err ? err : "no service");
-    free(err);
+    lk_free(err);
     return NULL;
   }
   return service;

@@ -3,9 +3,10 @@
 ** the sentiment unit tests and benchmark.
 **
 ** Loads tokenize.so through the plugin ABI (its lector_plugin_v1 entry
-** and open()) with a minimal host table: libc memory, no Lua, no
-** vocabulary.  Only what the tokenizer's open() and its service use is
-** filled in.  Not part of the plugin.
+** and open()) with a minimal host table: kit.h's default env (malloc),
+** no Lua, no vocabulary, never interrupted.  Only what the tokenizer's
+** open() and its service use is filled in.  The program linking it
+** writes LK_DEFINE once.
 */
 #ifndef SENT_TESTHOST_H
 #define SENT_TESTHOST_H
@@ -19,8 +20,5 @@
 ** and never unloaded.  NULL with a message in why[0..cap) on failure. */
 const lector_tokenizer_api *sth_tokenizer(const char *path, char *why,
                                           size_t cap);
-
-/* The host's interrupt flag as the tokenizer sees it. */
-void sth_set_interrupted(int on);
 
 #endif
