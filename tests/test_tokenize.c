@@ -23,6 +23,7 @@
 
 #include "lector/kit.h"
 #include "lector/tokenizer.h"
+#include "tok_lopts.h"
 #include "tok_opts.h"
 #include "tok_run.h"
 #include "tok_word.h"
@@ -774,9 +775,12 @@ static void test_sentences(void **state) {
 
 static const char *const ngram_keys[] = { "n", NULL };
 
+/* The parser's option names, in its order, then ngram_keys. */
+#define KNOWN_OPTS "lower, accents, apostrophes, punct, numbers, urls, emails, mentions, hashtags, emoji, split_hyphens, abbrev, glued, runs, ids, standard, normalize, invalid, stem, stopwords, min_len, n"
+
 /* [-0, +0, e] compile the table at 1, free it, return the stop count. */
 static int lua_compile(lua_State *L) {
-  lector_tok_opts *o = tok_opts_from_lua(L, 1, "tokenize.words", ngram_keys,
+  lector_tok_opts *o = tok_lopts_compile(L, 1, "tokenize.words", ngram_keys,
                                          NULL);
   lua_pushinteger(L, o->stop ? (lua_Integer)tok_stop_count(o->stop) : -1);
   lua_pushboolean(L, o->cfg.split_hyphens);
@@ -808,7 +812,8 @@ static void test_opts_from_lua(void **state) {
                                  " normalize='nfkc', min_len=2}"), "ok");
   assert_string_equal(lua_try(L, "compile(nil)"), "ok");
   assert_string_equal(lua_try(L, "compile{foo=1}"),
-                      "tokenize.words: unknown option 'foo'");
+                      "tokenize.words: unknown option 'foo' (known: " KNOWN_OPTS
+                      ")");
   assert_string_equal(lua_try(L, "compile{lower='yes'}"),
                       "tokenize.words: option 'lower' must be a boolean (got string)");
   assert_string_equal(lua_try(L, "compile{min_len=-1}"),
@@ -816,9 +821,21 @@ static void test_opts_from_lua(void **state) {
   assert_string_equal(lua_try(L, "compile{normalize='nfd'}"),
                       "tokenize.words: option 'normalize' must be \"nfc\", \"nfkc\" or false (got \"nfd\")");
   assert_string_equal(lua_try(L, "compile(42)"),
-                      "tokenize.words: options must be a table (got number)");
+                      "tokenize.words: options must be a table, got 42");
   assert_string_equal(lua_try(L, "compile{[1]=true}"),
-                      "tokenize.words: option names must be strings (got number)");
+                      "tokenize.words: unknown option 1 (known: " KNOWN_OPTS
+                      ")");
+  /* every name the check lets through is one the parser takes */
+  assert_string_equal(lua_try(L,
+      "for k in ('" KNOWN_OPTS "'):gmatch('[%w_]+') do"
+      "  local v = ({standard = true, normalize = 'nfc', invalid = 'skip',"
+      "    stem = false, stopwords = false, min_len = 0, n = 2})[k]"
+      "  if v == nil then v = true end"
+      "  compile{[k] = v}"
+      "  local ok, e = pcall(compile, {[k] = print})"
+      "  assert(not ok and e:find(\"option '\" .. k .. \"' must\", 1, true)"
+      "         or k == 'n', k .. ': ' .. tostring(e))"
+      " end"), "ok");
   assert_string_equal(lua_try(L, "compile{stopwords={'a', 3}}"),
                       "tokenize.words: option 'stopwords' must hold strings (item 2 is a number)");
   assert_non_null(strstr(lua_try(L, "compile{stem='klingon'}"),

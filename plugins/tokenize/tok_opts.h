@@ -12,8 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <lua.h>
-
 #include "lector/tokenizer.h"
 #include "tok_sent.h"
 #include "tok_stop.h"
@@ -51,11 +49,5 @@ const lector_tok_opts *tok_opts_default(void);
 
 /* "word", "number" ... for a kind, "?" if unknown. */
 const char *tok_kind_name(int kind);
-
-/* Compile the options table at idx (see opts_from_lua in tokenizer.h).
-** [-0, +0, e] */
-lector_tok_opts *tok_opts_from_lua(lua_State *L, int idx, const char *fname,
-                                   const char *const *extra,
-                                   const lector_tok_config *base);
 
 #endif

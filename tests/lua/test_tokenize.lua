@@ -87,6 +87,28 @@ function tests.tokens_list()
   T.ok(tostring(t):find("tokens: 10", 1, true), "tostring")
 end
 
+-- the REPL's metafields (plugin.h): __summary, __methods
+function tests.tokens_repl()
+  local t = tok.tokens("NASA said: launch at 5.")
+  local mt = getmetatable(t)
+  local s = mt.__summary(t)
+  T.ok(s:find("tokens: 7, over a text of 23 bytes", 1, true), s)
+  T.ok(s:find("\n         1  word        NASA -> nasa", 1, true), s)
+  T.ok(s:find("\n        22  number      5 -> 5", 1, true), s)
+  T.ok(not s:find("more", 1, true), "all 7 shown: " .. s)
+  local long = mt.__summary(tok.tokens(("a "):rep(25)))
+  T.ok(long:find("\n  ... 15 more$"), long)
+  T.ok(mt.__summary(tok.tokens("")):find("^tokens: 0, over a text of 0 bytes$"),
+       "empty list")
+  local names = {}
+  for k, f in pairs(rawget(mt, "__methods")) do
+    T.eq(t[k], f, "__index serves " .. k)
+    names[#names + 1] = k
+  end
+  table.sort(names)
+  T.eq(table.concat(names, ","), "ids,norms,texts", "__methods")
+end
+
 function tests.sentences()
   local s = tok.sentences("Mr. Smith met Gen. Jones in the U.S. capital. " ..
     "They talked. \"Really?\" she asked. Wait... what?")
@@ -140,8 +162,17 @@ function tests.bad_input()
   T.raises("tokenize.words: unknown option 'foo'", tok.words, "x", {foo = 1})
   T.raises("tokenize.words: option 'lower' must be a boolean (got string)",
            tok.words, "x", {lower = "yes"})
-  T.raises("tokenize.words: options must be a table (got number)",
+  T.raises("tokenize.words: options must be a table, got 5",
            tok.words, "x", 5)
+  -- every function taking options names the unknown key and the known ones
+  for _, f in ipairs{"words", "tokens", "sentences", "normalize"} do
+    T.raises("tokenize." .. f .. ": unknown option 'colour' (known: lower, ",
+             tok[f], "x", {colour = 1})
+  end
+  T.raises("tokenize.options: unknown option 'colour' (known: lower, ",
+           tok.options, {colour = 1})
+  T.raises("tokenize.words: unknown option 1 (known: ", tok.words, "x",
+           {true})
   T.raises("tokenize.tokens: option 'min_len' must be a non-negative integer",
            tok.tokens, "x", {min_len = 1.5})
   T.raises("tokenize.sentences: unknown option 'x'", tok.sentences, "a. b.",
