@@ -24,16 +24,11 @@ cd "$SRC" || exit 1
 # Known failures in code this test does not own, reported as KNOWN (not
 # failing the test) until fixed: one extended regex per line, matched
 # against the failing run's stderr.  Remove a line when its bug is fixed.
-#  - core/lua_corpus.c read_text/push_field: the text read for doc.text is
-#    leaked when pushing it raises a memory error (LSan, ASan build).
 #  - core/corpus.c limit_error: corpus_load's out-of-memory message is
 #    leaked when lcorpus_load cannot push it (LSan; N=546+ under ASan).
-#  - plugins/ngram: ng_count_free_results frees job->tables that a failed
-#    count never initialised (ng_table_free on 0xbebebebe..., UBSan
-#    misaligned mem_free in host_free_msg; N=976 and 976+ under ASan).
-KNOWN='in (read_text|push_field) .*core/lua_corpus\.c
-in limit_error .*core/corpus\.c
-in ng_table_free .*ng_table\.c'
+# (Fixed since by their owners: the doc.text leak, 6817b04, and ngram
+# freeing uninitialised result tables, a012bef.)
+KNOWN='in limit_error .*core/corpus\.c'
 
 # one N: run the scenario failing allocation N, print a verdict line
 # (T and REF come from the parent).
