@@ -108,9 +108,3 @@ size_t tok_norm(tok_buf *b, unsigned flags, const uint8_t *s, size_t len,
   *out = b->p;
   return k;
 }
-
-size_t tok_utf8_count(const char *s, size_t len) {
-  size_t i, n = 0;
-  for (i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
-  return n;
-}

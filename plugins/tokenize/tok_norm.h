@@ -49,7 +49,4 @@ int tok_buf_reserve(tok_buf *b, size_t n);
 size_t tok_norm(tok_buf *b, unsigned flags, const uint8_t *s, size_t len,
                 int ascii, int upper, const char **out);
 
-/* Number of code points in the valid UTF-8 s[0..len). */
-size_t tok_utf8_count(const char *s, size_t len);
-
 #endif

@@ -78,4 +78,11 @@ static inline unsigned tok_utf8_encode(uint32_t cp, uint8_t *out) {
   return 4;
 }
 
+/* Number of code points in the valid UTF-8 s[0..len). */
+static inline size_t tok_utf8_count(const char *s, size_t len) {
+  size_t i, n = 0;
+  for (i = 0; i < len; i++) n += ((unsigned char)s[i] & 0xC0) != 0x80;
+  return n;
+}
+
 #endif
