@@ -3,8 +3,11 @@
 **
 ** A plugin is a shared object that exports one symbol, LECTOR_ENTRY
 ** ("lector_plugin_v1"), a function returning a const descriptor.  The host
-** checks every field of the descriptor before it runs any plugin code, then
-** calls open() with a table of host functions.  A plugin never links
+** checks the file (a complete ELF shared object of this machine whose
+** dynamic symbols define the entry) before dlopen, which runs the
+** object's ELF constructors (keep a plugin free of them); it then checks
+** every field of the descriptor before it calls any plugin function, and
+** only then calls open() with a table of host functions.  A plugin never links
 ** against the host: everything it needs from Lector comes through that
 ** table; Lua's own lua_* / luaL_* functions resolve from the one shared
 ** liblua5.4 the host is linked with (a plugin must not carry its own Lua).
