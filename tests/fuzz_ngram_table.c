@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_format.h"
 #include "ng_table.h"
 #include "ng_testvocab.h"
@@ -34,14 +34,7 @@ static char dir[64];
 static char in_path[96], a_path[96], b_path[96];
 
 static void setup(void) {
-  ng_env e;
-  memset(&e, 0, sizeof e);
-  e.output_open = output_open;
-  e.output_file = output_file;
-  e.output_commit = output_commit;
-  e.output_abort = output_abort;
-  tv_install();
-  ng_env_set(&e);
+  tv_install();           /* malloc, its vocabulary, the output helper */
   snprintf(dir, sizeof dir, "/tmp/fuzz_ngram_XXXXXX");
   CHECK(mkdtemp(dir) != NULL);
   snprintf(in_path, sizeof in_path, "%s/in.tsv", dir);

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
+#include "output.h"
+
+LK_DEFINE    /* the engine's env: malloc, and the vocabulary below */
 
 #define VMAX 4096
 static char *words[VMAX + 1];
@@ -59,13 +62,23 @@ void tv_reset(void) {
   count = 0;
 }
 
+/* The host's output helper (core/output.c) stands in for host->output_*:
+** the only host fields the engine uses. */
+static lector_host stand_in;
+
 void tv_install(void) {
-  ng_env env;
+  lk_env env;
   memset(&env, 0, sizeof env);
   env.vocab_string = tv_string;
   env.vocab_intern = tv_intern;
   env.vocab_lookup = tv_lookup;
   env.vocab_size = tv_size;
-  ng_env_set(&env);
+  lk_env_set(&env);
+  stand_in.struct_size = sizeof stand_in;
+  stand_in.output_open = output_open;
+  stand_in.output_file = output_file;
+  stand_in.output_commit = output_commit;
+  stand_in.output_abort = output_abort;
+  lk_host = &stand_in;
   tv_reset();
 }

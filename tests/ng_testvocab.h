@@ -9,7 +9,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Make the engine (ng_env) use this vocabulary, empty. */
+/* Make the engine's env (lector/kit.h, malloc) use this vocabulary,
+** empty, and lk_host a stand-in table with the host's output helper
+** (core/output.c) only. */
 void tv_install(void);
 /* Forget every word (ids start at 1 again). */
 void tv_reset(void);

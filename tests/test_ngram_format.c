@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_format.h"
 #include "output.h"
 #include "ng_order.h"
@@ -23,21 +23,9 @@
 
 static char dir[64];
 
-/* The host's output helper (core/output.c) stands in for host->output_*. */
-static void install_output(void) {
-  ng_env e;
-  memset(&e, 0, sizeof e);
-  e.output_open = output_open;
-  e.output_file = output_file;
-  e.output_commit = output_commit;
-  e.output_abort = output_abort;
-  ng_env_set(&e);
-}
-
 static int setup(void **state) {
   (void)state;
   tv_install();
-  install_output();
   snprintf(dir, sizeof dir, "/tmp/ngfmtXXXXXX");
   assert_non_null(mkdtemp(dir));
   return 0;
@@ -191,7 +179,7 @@ static void bad(const char *text, const char *want) {
   assert_int_equal(ng_format_load(path_of("bad.tsv"), &t, &m, &err), -1);
   if (!strstr(err, want)) fail_msg("error '%s' lacks '%s'", err, want);
   assert_non_null(strstr(err, "bad.tsv"));
-  free(err);
+  lk_free(err);
 }
 
 #define HDR "#lector-ngram 1\tn=1..2\tdocs=1\n"
@@ -227,7 +215,7 @@ static void test_load_errors(void **state) {
       ":2: the counts add up to more than the header's total");
   assert_int_equal(ng_format_load(path_of("missing.tsv"), &t, &m, &err), -1);
   assert_non_null(strstr(err, "missing.tsv: No such file"));
-  free(err);
+  lk_free(err);
   /* version 1: unknown header fields are fine; a last line without its
   ** LF is not (the file was cut) */
   write_file("ok.tsv", "#lector-ngram 1\tn=1\tfuture=x\na\t3\t1\nb\t1\t1\n");
@@ -335,7 +323,7 @@ static void test_truncated_and_long(void **state) {
     if (ng_format_load(path_of("cut.tsv"), &x, &mx, &err) == 0)
       fail_msg("a file cut at byte %zu of %zu loads", cut, len);
     assert_non_null(strstr(err, "cut.tsv"));
-    free(err);
+    lk_free(err);
     err = NULL;
   }
   free(text);
@@ -368,7 +356,7 @@ static int always(void) { return 1; }
 static void test_interrupted(void **state) {
   ng_table t, u;
   ng_meta m = {1, 1, 0, 1, 1, NULL}, m2;
-  ng_env e;
+  lk_env e, saved = lk_env_cur;
   char *err = NULL, *before, *after;
   const char *in[1];
   char p[128];
@@ -379,24 +367,24 @@ static void test_interrupted(void **state) {
   before = read_file(path_of("i.tsv"));
   memset(&e, 0, sizeof e);
   e.interrupted = always;
-  ng_env_set(&e);
+  lk_env_set(&e);
   assert_int_equal(ng_format_load(path_of("i.tsv"), &u, &m2, &err), -1);
   assert_string_equal(err, "interrupted");
-  free(err);
+  lk_free(err);
   add(&t, GRAM("y"), 1, 1);
   assert_int_equal(ng_format_save(path_of("i.tsv"), &t, &m, &err), -1);
   assert_string_equal(err, "interrupted");
-  free(err);
+  lk_free(err);
   assert_int_equal(ng_format_csv(path_of("i.csv"), &t, &err), -1);
   assert_string_equal(err, "interrupted");
-  free(err);
+  lk_free(err);
   assert_int_equal(access(path_of("i.csv"), F_OK), -1);
   snprintf(p, sizeof p, "%s", path_of("i.tsv"));
   in[0] = p;
   assert_int_equal(ng_format_merge(path_of("j.tsv"), in, 1, &err), -1);
   assert_string_equal(err, "interrupted");
-  free(err);
-  ng_env_cur.interrupted = NULL;
+  lk_free(err);
+  lk_env_cur = saved;
   after = read_file(path_of("i.tsv"));
   assert_string_equal(before, after);
   free(before);
@@ -421,7 +409,7 @@ static void test_csv(void **state) {
   free(text);
   assert_int_equal(ng_format_csv("/nonexistent/dir/t.csv", &t, &err), -1);
   assert_non_null(strstr(err, "/nonexistent/dir/t.csv"));
-  free(err);
+  lk_free(err);
   ng_table_free(&t);
 }
 
@@ -477,12 +465,12 @@ static void test_merge(void **state) {
   in[1] = c_path;
   assert_int_equal(ng_format_merge(path_of("m2.tsv"), in, 2, &err), -1);
   assert_non_null(strstr(err, "c.tsv: counted with other options"));
-  free(err);
+  lk_free(err);
   write_file("d.tsv", "#lector-ngram 1\tn=1..2\tdocs=2\ttotal=1:2,2:0\nz\t1\t1\na\t1\t1\n");
   in[1] = d_path;
   assert_int_equal(ng_format_merge(path_of("m3.tsv"), in, 2, &err), -1);
   assert_non_null(strstr(err, "d.tsv:3: grams out of order"));
-  free(err);
+  lk_free(err);
   assert_int_equal(access(path_of("m3.tsv"), F_OK), -1);
   ng_table_free(&a);
   ng_table_free(&b);
@@ -506,21 +494,21 @@ static void test_merge_refusals(void **state) {
   before = read_file(a_path);
   assert_int_equal(ng_format_merge(a_path, in, 2, &err), -1);
   if (!strstr(err, "a.tsv")) fail_msg("%s", err);
-  free(err);
+  lk_free(err);
   after = read_file(a_path);
   assert_string_equal(before, after);
   free(before);
   free(after);
   assert_int_equal(ng_format_merge(path_of("m.tsv"), in, 2, &err), -1);
   if (!strstr(err, "count overflow")) fail_msg("%s", err);
-  free(err);
+  lk_free(err);
   assert_int_equal(access(path_of("m.tsv"), F_OK), -1);
   /* counts that fit, totals that do not */
   write_file("b.tsv", "#lector-ngram 2\tn=1\tskip=0\tdocs=1\tmin_count=1\t"
              "total=1:1\toptions=\nb\t1\t1\n#end 1 1\n");
   assert_int_equal(ng_format_merge(path_of("m.tsv"), in, 2, &err), -1);
   if (!strstr(err, "count overflow")) fail_msg("%s", err);
-  free(err);
+  lk_free(err);
 }
 
 int main(void) {

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "ng_count.h"
-#include "ng_env.h"
 #include "ng_gram.h"
 #include "ng_kwic.h"
 #include "ng_order.h"
@@ -23,6 +22,7 @@
 #include "ng_table.h"
 #include "ng_uni.h"
 #include "ng_testvocab.h"
+#include "pool.h"
 
 static uint32_t W(const char *s) { return tv_intern(s, strlen(s)); }
 
@@ -325,7 +325,7 @@ static void test_sorted_top(void **state) {
                               t.slots + (size_t)idx[i + 1] * t.stride,
                               t.width) < 0);
   }
-  NG_FREE(idx);
+  lk_free(idx);
   /* top: b=3, then a=2, "b a"=2 (ties in gram order), ab=1 ... */
   assert_int_equal(ng_order_top(&t, 4, 0, &idx, &n), 0);
   assert_int_equal(n, 4);
@@ -337,10 +337,10 @@ static void test_sorted_top(void **state) {
     if (i == 2) assert_string_equal(b.p, "b a");
     if (i == 3) assert_string_equal(b.p, "a b");   /* "a b" < "ab" */
   }
-  NG_FREE(idx);
+  lk_free(idx);
   assert_int_equal(ng_order_top(&t, 100, 2, &idx, &n), 0);
   assert_int_equal(n, 4);                       /* bigrams only */
-  NG_FREE(idx);
+  lk_free(idx);
   ng_buf_free(&b);
   ng_table_free(&t);
 }
@@ -418,7 +418,7 @@ static void test_colloc_keyness(void **state) {
   ng_gram_string(rows[0].key, rows[0].width, &b);
   assert_string_equal(b.p, "york is");        /* higher PMI than new york */
   assert_true(rows[0].score >= rows[1].score);
-  NG_FREE(rows);
+  lk_free(rows);
   count_words(&sp, "old deal old deal new york", &u);
   assert_int_equal(ng_stats_keyness(&t, &u, 0, 1, NG_KEY_LLR, 0, &kr, &n), 0);
   assert_true(n > 0);
@@ -426,7 +426,7 @@ static void test_colloc_keyness(void **state) {
   ng_gram_string(kr[n - 1].key, kr[n - 1].width, &b);
   assert_string_equal(b.p, "old deal");       /* typical of the reference */
   assert_true(kr[0].llr > 0 && kr[n - 1].llr < 0);
-  NG_FREE(kr);
+  lk_free(kr);
   ng_buf_free(&b);
   ng_table_free(&t);
   ng_table_free(&u);
@@ -539,21 +539,68 @@ static void big_free(void) {
 
 static int fail_doc = -1;
 
-static int src_text(void *ud, size_t i, lector_text *out, char **err) {
-  (void)ud;
+/* A stand-in for host->doc_pool over src_docs, on the host's own pool
+** (core/pool.c): the engine's ng_docs run. */
+typedef struct tp_worker {
+  const lector_pool *job;
+  void *ctx;
+} tp_worker;
+
+static int (*tp_interrupted)(void);
+
+static int tp_doc(void *arg, size_t i, char **err) {
+  tp_worker *w = arg;
+  lector_text t;
+  int rc;
+  if (w->job->skip && w->job->skip[i] < 0) return LECTOR_OK;
   if ((int)i == fail_doc) {
-    *err = NG_ERRORF("cannot read document %zu", i);
+    *err = lk_errorf("cannot read document %zu", i);
     return LECTOR_ERR;
   }
-  out->data = src_docs[i];
-  out->len = strlen(src_docs[i]);
-  out->owner_ = NULL;
-  return LECTOR_OK;
+  memset(&t, 0, sizeof t);
+  t.data = src_docs[i];
+  t.len = strlen(src_docs[i]);
+  rc = w->job->fn(w->ctx, i, &t, err);
+  return rc == LECTOR_POOL_STOPPED ? POOL_STOPPED : rc;
 }
 
-static void src_release(void *ud, lector_text *t) {
-  (void)ud;
-  (void)t;
+static void tp_done(void *arg, int failed) {
+  tp_worker *w = arg;
+  if (w->job->done) w->job->done(w->ctx, failed);
+}
+
+static int tp_run(void *ud, lector_pool *job, char **err) {
+  const ng_docs *d = ud;
+  tp_worker ws[LECTOR_MAX_THREADS];
+  void *ctx[LECTOR_MAX_THREADS];
+  pool_job pj;
+  int w;
+  for (w = 0; w < job->nworkers; w++) {
+    ws[w].job = job;
+    ws[w].ctx = job->ctx ? job->ctx[w] : NULL;
+    ctx[w] = &ws[w];
+  }
+  memset(&pj, 0, sizeof pj);
+  pj.n = d->ndocs;
+  pj.chunk = 1;
+  pj.ctx = ctx;
+  pj.nworkers = job->nworkers;
+  pj.fn = tp_doc;
+  pj.done = tp_done;
+  pj.interrupted = tp_interrupted;
+  pj.errorf = lk_errorf;
+  pj.free = lk_env_cur.free;
+  return pool_run(&pj, err);
+}
+
+/* The documents: src_docs on threads workers. */
+static ng_docs *tp_docs(int threads) {
+  static ng_docs d;
+  d.ndocs = src_ndocs ? src_ndocs : src_docs == docs ? NDOCS : BIG_DOCS;
+  d.nworkers = pool_workers(threads, d.ndocs);
+  d.run = tp_run;
+  d.ud = &d;
+  return &d;
 }
 
 static int stop_now(void) { return 1; }
@@ -562,16 +609,12 @@ static int stop_now(void) { return 1; }
 static int run(const ng_spec *sp, int threads, int drop, const int32_t *group,
                uint32_t ngroups, int (*interrupted)(void), ng_job *job,
                char **err) {
-  static ng_source src;
   static ng_tokens tok;
   fake_api.struct_size = sizeof fake_api;
   fake_api.begin = fake_begin;
   fake_api.next = fake_next;
   fake_api.end = fake_end;
   fake_api.each = fake_each;
-  src.ndocs = src_ndocs ? src_ndocs : src_docs == docs ? NDOCS : BIG_DOCS;
-  src.text = src_text;
-  src.release = src_release;
   tok.api = &fake_api;
   tok.opts = (const lector_tok_opts *)(const void *)&fake_opts_all;
   tok.stop_opts =
@@ -579,12 +622,11 @@ static int run(const ng_spec *sp, int threads, int drop, const int32_t *group,
   memset(job, 0, sizeof *job);
   job->spec = sp;
   job->tok = &tok;
-  job->src = &src;
+  job->src = tp_docs(threads);
   job->group = group;
   job->ngroups = ngroups;
-  job->threads = threads;
   job->min_count = 1;
-  job->interrupted = interrupted;
+  tp_interrupted = interrupted;
   return ng_count_run(job, err);
 }
 
@@ -694,13 +736,13 @@ static void test_count_errors(void **state) {
   assert_int_equal(rc, LECTOR_ERR);
   assert_string_equal(err, "cannot read document 5");
   assert_null(j.tables);
-  free(err);
+  lk_free(err);
   err = NULL;
   rc = run(&sp, 2, 0, NULL, 1, stop_now, &j, &err);
   assert_int_equal(rc, LECTOR_EINTERRUPT);
   assert_string_equal(err, "interrupted");
   assert_null(j.tables);
-  free(err);
+  lk_free(err);
 }
 
 /* Issue 12 item 14: an empty word (an empty stem) is left out, never
@@ -711,7 +753,6 @@ static void test_empty_word(void **state) {
   ng_job j;
   ng_kwic_spec ks;
   ng_hits hits;
-  static ng_source src;
   static ng_tokens tok;
   uint32_t phrase[1];
   char *err = NULL;
@@ -728,9 +769,6 @@ static void test_empty_word(void **state) {
     assert_int_equal(j.tables[0].total[1], 5);
     ng_count_free_results(&j);
   }
-  src.ndocs = 3;
-  src.text = src_text;
-  src.release = src_release;
   tok.api = &fake_api;
   tok.opts = (const lector_tok_opts *)(const void *)&fake_opts_all;
   ks.tok = &tok;
@@ -738,7 +776,8 @@ static void test_empty_word(void **state) {
   ks.phrase = phrase;
   ks.plen = 1;
   ks.window = 1;
-  assert_int_equal(ng_kwic_run(&ks, &src, 2, NULL, &hits, &err), LECTOR_OK);
+  tp_interrupted = NULL;
+  assert_int_equal(ng_kwic_run(&ks, tp_docs(2), &hits, &err), LECTOR_OK);
   assert_int_equal(hits.n, 3);
   ng_kwic_hits_free(&hits);
   src_docs = docs;
@@ -758,7 +797,7 @@ static void *fail_realloc(void *p, size_t n) {
 
 static void test_count_alloc_failures(void **state) {
   ng_spec sp = {1, 2, 0, 0};
-  ng_env e, saved = ng_env_cur;
+  lk_env e, saved = lk_env_cur;
   ng_job j;
   long total;
   int th;
@@ -768,7 +807,7 @@ static void test_count_alloc_failures(void **state) {
   e.realloc = fail_realloc;
   for (th = 1; th <= 2; th++) {
     char *err = NULL;
-    ng_env_set(&e);
+    lk_env_set(&e);
     fail_at = -1;
     nalloc = 0;
     assert_int_equal(run(&sp, th, 0, NULL, 1, NULL, &j, &err), LECTOR_OK);
@@ -785,9 +824,9 @@ static void test_count_alloc_failures(void **state) {
       }
       assert_int_equal(rc, LECTOR_ENOMEM);
       assert_non_null(strstr(err, "out of memory"));
-      free(err);
+      lk_free(err);
     }
-    ng_env_cur = saved;
+    lk_env_cur = saved;
   }
 }
 

@@ -1,5 +1,5 @@
 /*
-** ng_buf.h -- a growable byte buffer (ng_env memory), for gram strings
+** ng_buf.h -- a growable byte buffer (env memory (lector/kit.h)), for gram strings
 ** and file lines.  Always NUL-terminated once anything was added.
 */
 #ifndef NG_BUF_H
@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 
 typedef struct ng_buf {
   char *p;
@@ -23,22 +23,21 @@ static inline void ng_buf_init(ng_buf *b) {
 }
 
 static inline void ng_buf_free(ng_buf *b) {
-  NG_FREE(b->p);
+  lk_free(b->p);
   ng_buf_init(b);
 }
 
 /* Room for extra more bytes and the NUL; 0, or -1 (sets oom). */
 static inline int ng_buf_reserve(ng_buf *b, size_t extra) {
-  size_t need = b->n + extra + 1, cap;
+  size_t need = b->n + extra + 1;
   char *p;
   if (need <= b->cap) return 0;
-  if (b->oom || need < extra) { b->oom = 1; return -1; }
-  cap = b->cap ? b->cap : 64;
-  while (cap < need) cap *= 2;
-  p = NG_REALLOC(b->p, cap);
-  if (!p) { b->oom = 1; return -1; }
+  if (b->oom || need < extra ||
+      !(p = lk_grow(b->p, &b->cap, need, 1))) {
+    b->oom = 1;
+    return -1;
+  }
   b->p = p;
-  b->cap = cap;
   return 0;
 }
 

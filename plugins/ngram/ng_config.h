@@ -59,11 +59,6 @@
 #define NG_SPAN_BATCH 256
 #endif
 
-/* Most worker threads a count may use. */
-#ifndef NG_MAX_THREADS
-#define NG_MAX_THREADS 64
-#endif
-
 /* Counting on several threads (ng_route.h): blocks in flight per
 ** (sender, receiver) pair, and the words of a block (a longer document
 ** gets a block of its own). */

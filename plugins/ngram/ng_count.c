@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ng_count.h"
-#include "ng_env.h"
+#include "lector/kit.h"
 
 /* ------------------------------------------------------------------------
 ** One text
@@ -47,13 +47,12 @@ typedef struct id_buf {
 
 /* Room for more words in b.  0 or -1. */
 static int ids_reserve(id_buf *b, size_t more) {
-  size_t cap = b->cap ? b->cap : 1024;
   uint32_t *w;
   if (b->n + more <= b->cap) return 0;
-  while (cap < b->n + more) cap *= 2;
-  if (!(w = NG_REALLOC(b->w, cap * sizeof *w))) return -1;
+  if (b->n + more < more ||
+      !(w = lk_grow(b->w, &b->cap, b->n + more, sizeof *w)))
+    return -1;
   b->w = w;
-  b->cap = cap;
   return 0;
 }
 
@@ -192,8 +191,8 @@ static int text_words(const ng_tokens *tok, id_buf *out, ng_lex *lex,
   rc = tok->sentences ? words_of_sentences(tok, &c, text, len, st, err)
                       : words_of_span(tok, &c, text, len, &st->stop, err);
   if (rc == LECTOR_ENOMEM) {
-    NG_FREE(*err);
-    *err = NG_ERRORF("out of memory");
+    lk_free(*err);
+    *err = lk_errorf("out of memory");
   }
   return rc;
 }
@@ -295,35 +294,56 @@ static int count_sent(void *ud, uint32_t grp, const uint32_t *ids,
   return count_words(ud, grp, ids, n, 0);
 }
 
+/* Count the current document's words (w->ids) in group grp, and send
+** them to the other workers.  LECTOR_OK, or a code with *err. */
+static int count_in_group(wctx *w, uint32_t grp, char **err) {
+  int rc;
+  if (count_words(w, grp, w->ids.w, w->ids.n, 1) != 0) {
+    *err = lk_errorf("out of memory");
+    return LECTOR_ENOMEM;
+  }
+  w->docs[grp]++;
+  if (w->routed &&
+      (rc = ng_route_send(&w->route, grp, w->ids.w, w->ids.n)) != LECTOR_OK) {
+    if (rc == LECTOR_ENOMEM) *err = lk_errorf("out of memory");
+    return rc;
+  }
+  return LECTOR_OK;
+}
+
+/* The pool's function: document i, counted in each of its groups. */
 static int count_doc(void *ctx, size_t i, const lector_text *text,
                      char **err) {
   wctx *w = ctx;
   ng_job *job = w->job;
   uint32_t grp;
   ng_table *t = tables_for(w, i, &grp);
+  size_t x;
   int rc;
   if (!t) {
-    *err = NG_ERRORF("out of memory");
+    *err = lk_errorf("out of memory");
     return LECTOR_ENOMEM;
   }
   rc = text_words(job->tok, &w->ids, w->lex, text->data, text->len, &w->st,
                   err);
   if (rc != LECTOR_OK) return rc;
-  if (count_words(w, grp, w->ids.w, w->ids.n, 1) != 0) {
-    *err = NG_ERRORF("out of memory");
-    return LECTOR_ENOMEM;
+  if (job->doc_fn) {
+    if (count_words(w, grp, w->ids.w, w->ids.n, 1) != 0) {
+      *err = lk_errorf("out of memory");
+      return LECTOR_ENOMEM;
+    }
+    w->docs[grp]++;
+    return job->doc_fn(job->doc_ud, i, t, err);
   }
-  w->docs[grp]++;
-  if (job->doc_fn) return job->doc_fn(job->doc_ud, i, t, err);
-  if (w->routed &&
-      (rc = ng_route_send(&w->route, grp, w->ids.w, w->ids.n)) != LECTOR_OK) {
-    if (rc == LECTOR_ENOMEM) *err = NG_ERRORF("out of memory");
-    return rc;
-  }
-  return LECTOR_OK;
+  rc = count_in_group(w, grp, err);
+  /* a document in several groups (member[first[i]] is group[i]) */
+  for (x = job->first ? job->first[i] + 1 : 0;
+       rc == LECTOR_OK && job->first && x < job->first[i + 1]; x++)
+    rc = count_in_group(w, (uint32_t)job->member[x], err);
+  return rc;
 }
 
-/* ng_par's done hook: finish the exchange with the other workers. */
+/* The pool's done hook: finish the exchange with the other workers. */
 static void worker_done(void *ctx, int failed) {
   wctx *w = ctx;
   if (w->routed) w->rc = ng_route_finish(&w->route, failed);
@@ -339,19 +359,19 @@ static void free_workers(wctx *ws, int n, uint32_t ngroups) {
   for (i = 0; i < (size_t)n; i++) {
     if (ws[i].tables)
       for (j = 0; j < (size_t)ngroups * NT; j++) ng_table_free(&ws[i].tables[j]);
-    NG_FREE(ws[i].tables);
-    NG_FREE(ws[i].docs);
+    lk_free(ws[i].tables);
+    lk_free(ws[i].docs);
     ng_route_free(&ws[i].route);
-    NG_FREE(ws[i].ids.w);
+    lk_free(ws[i].ids.w);
     ng_uni_free(&ws[i].uni);
   }
-  NG_FREE(ws);
+  lk_free(ws);
 }
 
 /* n workers sharing lex; with router (n >= 2), each owns a share of the
 ** grams.  NULL on out of memory. */
 static wctx *new_workers(ng_job *job, int n, ng_lex *lex, ng_router *router) {
-  wctx *ws = NG_ALLOC((size_t)n * sizeof *ws);
+  wctx *ws = lk_alloc((size_t)n * sizeof *ws);
   size_t tb = (size_t)job->ngroups * NT * sizeof(ng_table);
   size_t db = job->ngroups * sizeof(uint64_t);
   int i;
@@ -361,12 +381,12 @@ static wctx *new_workers(ng_job *job, int n, ng_lex *lex, ng_router *router) {
     ws[i].job = job;
     ws[i].lex = lex;
     ws[i].by_id = job->spec->nmin == 1 && job->ngroups == 1 && !job->doc_fn;
-    ws[i].tables = NG_ALLOC(tb);
-    ws[i].docs = NG_ALLOC(db);
+    ws[i].tables = lk_alloc(tb);
+    ws[i].docs = lk_alloc(db);
     ws[i].routed = router != NULL;
     if (router) ng_route_init(&ws[i].route, router, i, count_sent, &ws[i]);
     if (!ws[i].tables || !ws[i].docs) {
-      NG_FREE(ws[i].tables);
+      lk_free(ws[i].tables);
       ws[i].tables = NULL;
       free_workers(ws, i + 1, 0);
       return NULL;
@@ -379,7 +399,7 @@ static wctx *new_workers(ng_job *job, int n, ng_lex *lex, ng_router *router) {
 
 /* The workers' unigram arrays added up into *part.  0 or -1. */
 static int uni_part(wctx *ws, int n, ng_table *part) {
-  const ng_uni *u[NG_MAX_THREADS];
+  const ng_uni *u[LECTOR_MAX_THREADS];
   int i;
   for (i = 0; i < n; i++) u[i] = &ws[i].uni;
   return ng_uni_into(part, u, n);
@@ -389,7 +409,7 @@ static int uni_part(wctx *ws, int n, ng_table *part) {
 ** freed once copied).  0 or -1. */
 static int assemble_group(ng_job *job, wctx *ws, int n, uint32_t g) {
   const ng_spec *sp = job->spec;
-  ng_table *parts[NG_MAX_THREADS * NT + 1], uni;
+  ng_table *parts[LECTOR_MAX_THREADS * NT + 1], uni;
   size_t np = 0;
   int i, k, rc;
   memset(&uni, 0, sizeof uni);
@@ -414,8 +434,8 @@ void ng_count_free_results(ng_job *job) {
   uint32_t g;
   if (job->tables)
     for (g = 0; g < job->ngroups; g++) ng_table_free(&job->tables[g]);
-  NG_FREE(job->tables);
-  NG_FREE(job->docs);
+  lk_free(job->tables);
+  lk_free(job->docs);
   job->tables = NULL;
   job->docs = NULL;
 }
@@ -423,9 +443,9 @@ void ng_count_free_results(ng_job *job) {
 static int assemble_all(ng_job *job, wctx *ws, int n) {
   uint32_t g;
   size_t tb = job->ngroups * sizeof *job->tables;
-  job->tables = NG_ALLOC(tb);
+  job->tables = lk_alloc(tb);
   if (job->tables) memset(job->tables, 0, tb);   /* freed on any failure */
-  job->docs = NG_ALLOC(job->ngroups * sizeof *job->docs);
+  job->docs = lk_alloc(job->ngroups * sizeof *job->docs);
   if (!job->tables || !job->docs) return -1;
   for (g = 0; g < job->ngroups; g++)
     if (assemble_group(job, ws, n, g) != 0) return -1;
@@ -434,14 +454,21 @@ static int assemble_all(ng_job *job, wctx *ws, int n) {
 
 /* Run the workers over the documents.  LECTOR_OK, or a code with *err. */
 static int run_workers(ng_job *job, wctx *ws, int n, char **err) {
-  void *ctx[NG_MAX_THREADS] = {NULL};
+  void *ctx[LECTOR_MAX_THREADS] = {NULL};
+  lector_pool pool;
   int i, rc;
   for (i = 0; i < n; i++) ctx[i] = &ws[i];
-  rc = ng_par_run(job->src, ctx, n, job->group, job->interrupted, count_doc,
-                  worker_done, err);
+  memset(&pool, 0, sizeof pool);
+  pool.struct_size = sizeof pool;
+  pool.nworkers = n;
+  pool.ctx = ctx;
+  pool.fn = count_doc;
+  pool.done = worker_done;
+  pool.skip = job->group;
+  rc = job->src->run(job->src->ud, &pool, err);
   for (i = 0; i < n && rc == LECTOR_OK; i++)
     if (ws[i].rc != LECTOR_OK) {
-      *err = NG_ERRORF("out of memory");
+      *err = lk_errorf("out of memory");
       rc = ws[i].rc;
     }
   return rc;
@@ -471,7 +498,7 @@ static char *oom_message(const ng_job *job, const wctx *ws, int n) {
   j = (size_t)snprintf(nbuf, sizeof nbuf, "%d", sp->nmin);
   if (sp->nmax != sp->nmin)
     snprintf(nbuf + j, sizeof nbuf - j, "..%d", sp->nmax);
-  return NG_ERRORF("out of memory counting n=%s, skip=%d: %" PRIu64
+  return lk_errorf("out of memory counting n=%s, skip=%d: %" PRIu64
                    " distinct grams so far (%zu MB of tables, not counting "
                    "the vocabulary) after %" PRIu64 " of %zu documents; "
                    "count with a smaller n or skip, raise --memory-limit, "
@@ -482,7 +509,7 @@ static char *oom_message(const ng_job *job, const wctx *ws, int n) {
 }
 
 int ng_count_run(ng_job *job, char **err) {
-  int n = ng_par_workers(job->threads, job->src->ndocs), rc;
+  int n = job->src->nworkers, rc;
   ng_router router;
   ng_lex lex;
   ng_router *rt = NULL;
@@ -490,9 +517,10 @@ int ng_count_run(ng_job *job, char **err) {
   *err = NULL;
   job->tables = NULL;
   job->docs = NULL;
-  if (ng_spec_check(job->spec) != 0 || job->ngroups < 1) {
-    *err = NG_ERRORF("bad counting spec (n %d..%d, skip %d)",
-                     job->spec->nmin, job->spec->nmax, job->spec->skip);
+  if (ng_spec_check(job->spec) != 0 || job->ngroups < 1 || n < 1 ||
+      n > LECTOR_MAX_THREADS) {
+    *err = lk_errorf("bad counting job (n %d..%d, skip %d, %d workers)",
+                     job->spec->nmin, job->spec->nmax, job->spec->skip, n);
     return LECTOR_ERR;
   }
   memset(&router, 0, sizeof router);
@@ -503,14 +531,14 @@ int ng_count_run(ng_job *job, char **err) {
   if (!ws) {
     ng_router_free(&router);
     ng_lex_free(&lex);
-    *err = NG_ERRORF("out of memory");
+    *err = lk_errorf("out of memory");
     return LECTOR_ENOMEM;
   }
   rc = run_workers(job, ws, n, err);
   if (rc == LECTOR_OK && !job->doc_fn && assemble_all(job, ws, n) != 0)
     rc = LECTOR_ENOMEM;
   if (rc == LECTOR_ENOMEM) {            /* say what grew */
-    NG_FREE(*err);
+    lk_free(*err);
     *err = oom_message(job, ws, n);
   }
   free_workers(ws, n, job->ngroups);

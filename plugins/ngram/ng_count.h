@@ -2,13 +2,13 @@
 ** ng_count.h -- counting the n-grams of many documents on several
 ** threads: read, tokenize (the tokenize C service), count each gram in
 ** the tables of the worker that owns it (ng_route.h; per group), and put
-** the owners' disjoint tables together at the end (ng_par.h hands out the
-** documents).  Nothing here touches Lua.
+** the owners' disjoint tables together at the end (a document pool, such
+** as host->doc_pool, hands out the documents).  Nothing here touches Lua.
 **
 ** Ownership: everything an ng_job points to is borrowed for the call,
 ** except the results (tables, docs), which ng_count_run allocates and the
-** caller frees with ng_count_free_results.  Error messages are NG_ERRORF
-** memory, freed by the caller with NG_FREE.
+** caller frees with ng_count_free_results.  Error messages are lk_errorf
+** memory (lk_errorf), freed by the caller with lk_free.
 */
 #ifndef NG_COUNT_H
 #define NG_COUNT_H
@@ -20,8 +20,19 @@
 #include "lector/tokenizer.h"
 #include "ng_gram.h"
 #include "ng_lex.h"
-#include "ng_par.h"
 #include "ng_table.h"
+
+/* The documents a job runs over, and the pool that runs it: run(ud,
+** pool, err) runs pool (its fn, ctx, done, skip and nworkers filled by
+** the engine; corpus and label are run's to set) like host->doc_pool,
+** which it is for a corpus; one text is run on the calling thread; the
+** unit tests have a pool of their own. */
+typedef struct ng_docs {
+  size_t ndocs;
+  int nworkers;                    /* host->pool_workers(threads, ndocs) */
+  int (*run)(void *ud, lector_pool *pool, char **err);
+  void *ud;
+} ng_docs;
 
 /* How to tokenize.  The options are compiled with ids off: the workers
 ** map the normalised words to ids themselves (ng_lex.h). */
@@ -46,13 +57,15 @@ typedef int (*ng_doc_fn)(void *ud, size_t doc, const ng_table *counts,
 typedef struct ng_job {
   const ng_spec *spec;
   const ng_tokens *tok;
-  const ng_source *src;
+  const ng_docs *src;
   const int32_t *group;            /* group of each document (-1: left out);
                                       NULL: every document in group 0 */
+  /* A document in several groups (lector_groups): member[first[i] ..
+  ** first[i + 1]) are document i's; NULL: group[i] only. */
+  const size_t *first;
+  const int32_t *member;
   uint32_t ngroups;                /* >= 1 */
-  int threads;                     /* >= 1 */
   uint64_t min_count;              /* keep grams counted at least this */
-  int (*interrupted)(void);        /* may be NULL */
   ng_doc_fn doc_fn;                /* per-document mode when not NULL */
   void *doc_ud;
   /* Results (not in per-document mode): ngroups finished tables and the
@@ -63,7 +76,7 @@ typedef struct ng_job {
 
 /* Count job->src into job->tables / job->docs (or run doc_fn per
 ** document).  LECTOR_OK; else LECTOR_ENOMEM, LECTOR_EINTERRUPT or the
-** source's code with *err, and no results. */
+** pool's code with *err, and no results. */
 int ng_count_run(ng_job *job, char **err);
 
 /* Free job->tables and job->docs (NULL-safe). */

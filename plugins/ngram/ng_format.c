@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_escape.h"
 #include "ng_format.h"
 #include "ng_order.h"
@@ -21,7 +21,7 @@
 */
 
 void ng_meta_free(ng_meta *m) {
-  NG_FREE(m->options);
+  lk_free(m->options);
   m->options = NULL;
 }
 
@@ -57,7 +57,7 @@ void ng_escape_gram(const uint32_t *key, int width, ng_buf *b) {
   int j;
   for (j = 0; j < width && key[j]; j++) {
     size_t len = 0;
-    const char *w = ng_env_cur.vocab_string(key[j], &len);
+    const char *w = lk_env_cur.vocab_string(key[j], &len);
     if (j) ng_buf_addc(b, ' ');
     ng_escape_word(w ? w : "", w ? len : 0, b);
   }
@@ -239,8 +239,8 @@ static const char *field_value(int k, const char *v, size_t n, ng_meta *m,
     default:
       for (x = 0; x < n; x++)                /* kept as a C string */
         if ((unsigned char)v[x] < 0x20) return "holds a control byte";
-      NG_FREE(m->options);
-      m->options = NG_ALLOC(n + 1);
+      lk_free(m->options);
+      m->options = lk_alloc(n + 1);
       if (!m->options) return "out of memory";
       memcpy(m->options, v, n);
       m->options[n] = '\0';
@@ -328,7 +328,7 @@ static const char *parse_header(const char *s, size_t n, ng_meta *m,
 }
 
 /* ------------------------------------------------------------------------
-** Reading lines: read(2) in blocks of ng_env memory, no line limit
+** Reading lines: read(2) in blocks of env memory (lector/kit.h), no line limit
 */
 
 typedef struct reader {
@@ -365,16 +365,16 @@ static int reader_open(reader *r, const char *path, char **err) {
   r->path = path;
   r->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
   if (r->fd < 0) {
-    *err = NG_ERRORF("%s: %s", path, strerror(errno));
+    *err = lk_errorf("%s: %s", path, strerror(errno));
     return -1;
   }
   if (fstat(r->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    *err = NG_ERRORF("%s: not a regular file", path);
+    *err = lk_errorf("%s: not a regular file", path);
     return -1;
   }
-  r->blk = NG_ALLOC(NG_READ_BLOCK);
+  r->blk = lk_alloc(NG_READ_BLOCK);
   if (!r->blk) {
-    *err = NG_ERRORF("%s: out of memory", path);
+    *err = lk_errorf("%s: out of memory", path);
     return -1;
   }
   return 0;
@@ -382,7 +382,7 @@ static int reader_open(reader *r, const char *path, char **err) {
 
 static void reader_close(reader *r) {
   if (r->fd >= 0) close(r->fd);
-  NG_FREE(r->blk);
+  lk_free(r->blk);
   ng_buf_free(&r->big);
   ng_buf_free(&r->prev);
   ng_buf_free(&r->word);
@@ -391,21 +391,21 @@ static void reader_close(reader *r) {
 }
 
 static int line_error(reader *r, const char *what, char **err) {
-  *err = NG_ERRORF("%s:%" PRIu64 ": %s", r->path, r->line, what);
+  *err = lk_errorf("%s:%" PRIu64 ": %s", r->path, r->line, what);
   return -1;
 }
 
 /* Refill r's block.  1, 0 at the end of the file, -1 on an error. */
 static int refill(reader *r, char **err) {
   ssize_t got;
-  if (NG_INTERRUPTED()) {
-    *err = NG_ERRORF("interrupted");
+  if (lk_interrupted()) {
+    *err = lk_errorf("interrupted");
     return -1;
   }
   do got = read(r->fd, r->blk, NG_READ_BLOCK);
   while (got < 0 && errno == EINTR);
   if (got < 0) {
-    *err = NG_ERRORF("%s: %s", r->path, strerror(errno));
+    *err = lk_errorf("%s: %s", r->path, strerror(errno));
     return -1;
   }
   r->pos = 0;
@@ -485,7 +485,7 @@ static int check_gram(reader *r, const char *g, size_t n, int nmax,
       return -1;
     }
     if (key) {
-      key[k] = ng_env_cur.vocab_intern(r->word.p, r->word.n);
+      key[k] = lk_env_cur.vocab_intern(r->word.p, r->word.n);
       if (!key[k]) { *what = "out of memory"; return -1; }
     }
     k++;
@@ -515,7 +515,7 @@ static int check_trailer(reader *r, char **err) {
     sum = sum * 10 + d;
   }
   if (lines != r->nlines || sum != r->sum) {
-    *err = NG_ERRORF("%s:%" PRIu64 ": the end line says %" PRIu64 " grams "
+    *err = lk_errorf("%s:%" PRIu64 ": the end line says %" PRIu64 " grams "
                      "(count sum %" PRIu64 "), the file has %" PRIu64
                      " (%" PRIu64 "): the file is damaged", r->path, r->line,
                      lines, sum, r->nlines, r->sum);
@@ -556,7 +556,7 @@ static int next_gram(reader *r, const ng_meta *m, uint32_t *key,
   if (rc < 0) return -1;
   if (rc == 0) {
     if (r->h.version < 2) return 0;
-    *err = NG_ERRORF("%s: the file is cut short (no '#end' line after %"
+    *err = lk_errorf("%s: the file is cut short (no '#end' line after %"
                      PRIu64 " lines)", r->path, r->line);
     return -1;
   }
@@ -605,28 +605,28 @@ static int next_gram(reader *r, const ng_meta *m, uint32_t *key,
 static lector_output *out_open(const char *path, const char *const *in,
                                size_t nin, FILE **f, char **err) {
   lector_output *o;
-  if (!ng_env_cur.output_open) {
-    *err = NG_ERRORF("%s: cannot write files here (no output helper)", path);
+  if (!lk_host || !LECTOR_HOST_HAS(lk_host, output_abort)) {
+    *err = lk_errorf("%s: cannot write files here (no output helper)", path);
     return NULL;
   }
-  o = ng_env_cur.output_open(path, in, nin, err);
-  if (o) *f = ng_env_cur.output_file(o);
+  o = lk_host->output_open(path, in, nin, err);
+  if (o) *f = lk_host->output_file(o);
   return o;
 }
 
 /* Commit o, or abort it when failed (*err already set).  0 or -1. */
 static int out_close(lector_output *o, int failed, char **err) {
   if (failed) {
-    ng_env_cur.output_abort(o);
+    lk_host->output_abort(o);
     return -1;
   }
-  return ng_env_cur.output_commit(o, err) == 0 ? 0 : -1;
+  return lk_host->output_commit(o, err) == 0 ? 0 : -1;
 }
 
 /* Every NG_POLL_EVERY steps: should a writing loop stop?  Sets *err. */
 static int stop_now(size_t i, char **err) {
-  if (i % NG_POLL_EVERY != 0 || !NG_INTERRUPTED()) return 0;
-  *err = NG_ERRORF("interrupted");
+  if (i % NG_POLL_EVERY != 0 || !lk_interrupted()) return 0;
+  *err = lk_errorf("interrupted");
   return 1;
 }
 
@@ -648,12 +648,12 @@ int ng_format_save(const char *path, const ng_table *t, const ng_meta *m,
   ng_buf b;
   int failed = 0;
   if (ng_order_sorted(t, 0, &idx, &n) != 0) {
-    *err = NG_INTERRUPTED() ? NG_ERRORF("interrupted")
-                            : NG_ERRORF("%s: out of memory", path);
+    *err = lk_interrupted() ? lk_errorf("interrupted")
+                            : lk_errorf("%s: out of memory", path);
     return -1;
   }
   if (!(o = out_open(path, NULL, 0, &f, err))) {
-    NG_FREE(idx);
+    lk_free(idx);
     return -1;
   }
   write_header(f, m, t->total);
@@ -665,7 +665,7 @@ int ng_format_save(const char *path, const ng_table *t, const ng_meta *m,
     b.n = 0;
     ng_escape_gram(s, t->width, &b);
     if (b.oom) {
-      *err = NG_ERRORF("%s: out of memory", path);
+      *err = lk_errorf("%s: out of memory", path);
       failed = 1;
       break;
     }
@@ -674,7 +674,7 @@ int ng_format_save(const char *path, const ng_table *t, const ng_meta *m,
     sum += c;
   }
   if (!failed) write_trailer(f, n, sum);
-  NG_FREE(idx);
+  lk_free(idx);
   ng_buf_free(&b);
   return out_close(o, failed, err);
 }
@@ -705,7 +705,7 @@ int ng_format_load(const char *path, ng_table *t, ng_meta *m, char **err) {
   reader_close(&r);
   return 0;
 oom:
-  *err = NG_ERRORF("%s: out of memory", path);
+  *err = lk_errorf("%s: out of memory", path);
 fail:
   reader_close(&r);
   ng_table_free(t);
@@ -740,12 +740,12 @@ int ng_format_csv(const char *path, const ng_table *t, char **err) {
   ng_buf b;
   int failed = 0;
   if (ng_order_top(t, t->used, 0, &idx, &n) != 0) {
-    *err = NG_INTERRUPTED() ? NG_ERRORF("interrupted")
-                            : NG_ERRORF("%s: out of memory", path);
+    *err = lk_interrupted() ? lk_errorf("interrupted")
+                            : lk_errorf("%s: out of memory", path);
     return -1;
   }
   if (!(o = out_open(path, NULL, 0, &f, err))) {
-    NG_FREE(idx);
+    lk_free(idx);
     return -1;
   }
   fputs("gram,n,count,df\n", f);
@@ -756,7 +756,7 @@ int ng_format_csv(const char *path, const ng_table *t, char **err) {
     b.n = 0;
     ng_gram_string(s, t->width, &b);
     if (b.oom) {
-      *err = NG_ERRORF("%s: out of memory", path);
+      *err = lk_errorf("%s: out of memory", path);
       failed = 1;
       break;
     }
@@ -764,7 +764,7 @@ int ng_format_csv(const char *path, const ng_table *t, char **err) {
     fprintf(f, ",%d,%" PRIu64 ",%" PRIu32 "\n", ng_key_len(s, t->width),
             ng_table_count(t, s), s[NG_DF(t)]);
   }
-  NG_FREE(idx);
+  lk_free(idx);
   ng_buf_free(&b);
   return out_close(o, failed, err);
 }
@@ -785,7 +785,7 @@ static void merge_close(merge_in *in, size_t n) {
     reader_close(&in[i].r);
     ng_meta_free(&in[i].m);
   }
-  NG_FREE(in);
+  lk_free(in);
 }
 
 /* Open and read the headers of every input; the merged meta into m and
@@ -801,24 +801,24 @@ static int merge_open(merge_in *in, const char *const *path, size_t n,
     for (k = 0; k < 2; k++) {              /* version 1 may lack them */
       int f = k ? F_TOTAL : F_DOCS;
       if (!(in[i].r.h.seen & (1u << f))) {
-        *err = NG_ERRORF("%s: the header has no %s", path[i], field_name[f]);
+        *err = lk_errorf("%s: the header has no %s", path[i], field_name[f]);
         return -1;
       }
     }
     if (i > 0 && !ng_meta_compatible(&in[0].m, &in[i].m)) {
-      *err = NG_ERRORF("%s: counted with other options than %s (n, skip "
+      *err = lk_errorf("%s: counted with other options than %s (n, skip "
                        "or options differ)", path[i], path[0]);
       return -1;
     }
     if (add_count(&m->docs, in[i].m.docs) != 0) {
-      *err = NG_ERRORF("%s: count overflow (the documents add up to more "
+      *err = lk_errorf("%s: count overflow (the documents add up to more "
                        "than 2^63-1)", path[i]);
       return -1;
     }
     if (in[i].m.min_count > m->min_count) m->min_count = in[i].m.min_count;
     for (k = 1; k <= NG_MAX_N; k++)
       if (add_count(&total[k], in[i].r.h.total[k]) != 0) {
-        *err = NG_ERRORF("%s: count overflow (the totals of length %d add "
+        *err = lk_errorf("%s: count overflow (the totals of length %d add "
                          "up to more than 2^63-1)", path[i], k);
         return -1;
       }
@@ -851,7 +851,7 @@ static int merge_add(const merge_in *x, uint64_t *count, uint64_t *df,
                      char **err) {
   if (add_count(count, x->r.count) == 0 && (*df += x->r.df) <= UINT32_MAX)
     return 0;
-  *err = NG_ERRORF("%s:%" PRIu64 ": count overflow: the gram '%.*s' adds "
+  *err = lk_errorf("%s:%" PRIu64 ": count overflow: the gram '%.*s' adds "
                    "up to more than %s", x->r.path, x->r.line,
                    (int)(x->r.gram_len > 80 ? 80 : x->r.gram_len), x->r.gram,
                    *df > UINT32_MAX ? "2^32-1 documents" : "2^63-1");
@@ -898,12 +898,12 @@ int ng_format_merge(const char *out, const char *const *path, size_t n,
   int failed;
   size_t i;
   if (n == 0) {
-    *err = NG_ERRORF("no input files");
+    *err = lk_errorf("no input files");
     return -1;
   }
-  in = NG_ALLOC(n * sizeof *in);
+  in = lk_alloc(n * sizeof *in);
   if (!in) {
-    *err = NG_ERRORF("out of memory");
+    *err = lk_errorf("out of memory");
     return -1;
   }
   memset(in, 0, n * sizeof *in);

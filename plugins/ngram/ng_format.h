@@ -34,11 +34,11 @@
 ** ignored) still load; every file written is version 2.
 **
 ** Files are read with read(2) in blocks (no line limit: a long line grows
-** a buffer of ng_env memory); every loop polls ng_env's interrupted().
-** Files are written through ng_env's output helper (temporary + rename).
+** a buffer of env memory (lector/kit.h)); every loop polls lk_interrupted().
+** Files are written through the host's output helper (lk_host->output_*) (temporary + rename).
 **
-** Errors are messages "PATH:LINE: what" (or "PATH: what"), from NG_ERRORF,
-** freed by the caller with NG_FREE.  Functions return 0 or -1.
+** Errors are messages "PATH:LINE: what" (or "PATH: what"), from lk_errorf,
+** freed by the caller with lk_free.  Functions return 0 or -1.
 */
 #ifndef NG_FORMAT_H
 #define NG_FORMAT_H
@@ -61,7 +61,7 @@ typedef struct ng_meta {
   int nmin, nmax, skip;
   uint64_t docs;
   uint64_t min_count;
-  char *options;            /* canonical options (NG_ALLOC), NULL for "" */
+  char *options;            /* canonical options (lk_alloc), NULL for "" */
 } ng_meta;
 
 /* Free m->options. */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "ng_buf.h"
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_kwic.h"
 
 /* One token of a document: where it is, its id and its sentence. */
@@ -24,18 +24,16 @@ typedef struct kctx {
 } kctx;
 
 void ng_kwic_hits_free(ng_hits *h) {
-  NG_FREE(h->v);
+  lk_free(h->v);
   h->v = NULL;
   h->n = h->cap = 0;
 }
 
 static int push_hit(ng_hits *h, const ng_hit *x) {
   if (h->n == h->cap) {
-    size_t cap = h->cap ? h->cap * 2 : 64;
-    ng_hit *v = NG_REALLOC(h->v, cap * sizeof *v);
+    ng_hit *v = lk_grow(h->v, &h->cap, h->n + 1, sizeof *v);
     if (!v) return -1;
     h->v = v;
-    h->cap = cap;
   }
   h->v[h->n++] = *x;
   return 0;
@@ -43,11 +41,9 @@ static int push_hit(ng_hits *h, const ng_hit *x) {
 
 static int push_tok(kctx *k, const lector_tok_span *sp, uint32_t id) {
   if (k->ntoks == k->cap) {
-    size_t cap = k->cap ? k->cap * 2 : 1024;
-    ktok *v = NG_REALLOC(k->toks, cap * sizeof *v);
+    ktok *v = lk_grow(k->toks, &k->cap, k->ntoks + 1, sizeof *v);
     if (!v) return -1;
     k->toks = v;
-    k->cap = cap;
   }
   k->toks[k->ntoks].offset = k->base + sp->offset;
   k->toks[k->ntoks].end = k->base + sp->offset + sp->length;
@@ -96,7 +92,7 @@ static int read_tokens(kctx *k, const lector_text *text, char **err) {
     rc = read_sentences(k, text, err);
   else
     rc = tok->api->each(tok->opts, text->data, text->len, on_token, k, err);
-  if (rc == LECTOR_ENOMEM && !*err) *err = NG_ERRORF("out of memory");
+  if (rc == LECTOR_ENOMEM && !*err) *err = lk_errorf("out of memory");
   return rc;
 }
 
@@ -140,7 +136,7 @@ static int find_doc(void *ctx, size_t doc, const lector_text *text,
     if (!matches(k, i) || k->toks[i].sent != k->toks[last].sent) continue;
     h = make_hit(k, doc, i, last, win);
     if (push_hit(&k->hits, &h) != 0) {
-      *err = NG_ERRORF("out of memory");
+      *err = lk_errorf("out of memory");
       return LECTOR_ENOMEM;
     }
   }
@@ -158,7 +154,7 @@ static int gather(kctx *ks, int n, ng_hits *out) {
   size_t total = 0, at = 0;
   int i;
   for (i = 0; i < n; i++) total += ks[i].hits.n;
-  out->v = NG_ALLOC((total ? total : 1) * sizeof *out->v);
+  out->v = lk_alloc((total ? total : 1) * sizeof *out->v);
   if (!out->v) return -1;
   out->cap = total;
   for (i = 0; i < n; i++) {
@@ -171,13 +167,18 @@ static int gather(kctx *ks, int n, ng_hits *out) {
   return 0;
 }
 
-int ng_kwic_run(const ng_kwic_spec *spec, const ng_source *src, int threads,
-                int (*interrupted)(void), ng_hits *out, char **err) {
-  kctx ks[NG_MAX_THREADS];
-  void *ctx[NG_MAX_THREADS];
+int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
+                char **err) {
+  kctx ks[LECTOR_MAX_THREADS];
+  void *ctx[LECTOR_MAX_THREADS];
+  lector_pool pool;
   ng_lex lex;
-  int n = ng_par_workers(threads, src->ndocs), i, rc;
+  int n = docs->nworkers, i, rc;
   memset(out, 0, sizeof *out);
+  if (n < 1 || n > LECTOR_MAX_THREADS) {
+    *err = lk_errorf("bad number of workers (%d)", n);
+    return LECTOR_ERR;
+  }
   memset(ks, 0, sizeof ks);
   ng_lex_init(&lex);
   for (i = 0; i < n; i++) {
@@ -185,13 +186,18 @@ int ng_kwic_run(const ng_kwic_spec *spec, const ng_source *src, int threads,
     ks[i].lex = &lex;
     ctx[i] = &ks[i];
   }
-  rc = ng_par_run(src, ctx, n, NULL, interrupted, find_doc, NULL, err);
+  memset(&pool, 0, sizeof pool);
+  pool.struct_size = sizeof pool;
+  pool.nworkers = n;
+  pool.ctx = ctx;
+  pool.fn = find_doc;
+  rc = docs->run(docs->ud, &pool, err);
   if (rc == LECTOR_OK && gather(ks, n, out) != 0) {
-    *err = NG_ERRORF("out of memory");
+    *err = lk_errorf("out of memory");
     rc = LECTOR_ENOMEM;
   }
   for (i = 0; i < n; i++) {
-    NG_FREE(ks[i].toks);
+    lk_free(ks[i].toks);
     ng_kwic_hits_free(&ks[i].hits);
   }
   ng_lex_free(&lex);

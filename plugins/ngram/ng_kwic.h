@@ -13,7 +13,7 @@
 ** at that sentence's ends.
 **
 ** Ownership: the spec is borrowed; the hits belong to the caller
-** (ng_kwic_hits_free).  Errors are NG_ERRORF memory.
+** (ng_kwic_hits_free).  Errors are lk_errorf memory.
 */
 #ifndef NG_KWIC_H
 #define NG_KWIC_H
@@ -23,7 +23,6 @@
 
 #include "ng_buf.h"
 #include "ng_count.h"
-#include "ng_par.h"
 
 typedef struct ng_kwic_spec {
   const ng_tokens *tok;        /* stop_opts is not used */
@@ -43,11 +42,11 @@ typedef struct ng_hits {
   size_t n, cap;
 } ng_hits;
 
-/* Find the hits of spec in every document of src on up to threads
-** threads; *out gets them in document order, then text order.
+/* Find the hits of spec in every document of docs (ng_count.h), on its
+** workers; *out gets them in document order, then text order.
 ** LECTOR_OK, or a code with *err (out then empty). */
-int ng_kwic_run(const ng_kwic_spec *spec, const ng_source *src, int threads,
-                int (*interrupted)(void), ng_hits *out, char **err);
+int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
+                char **err);
 
 /* Free the hits. */
 void ng_kwic_hits_free(ng_hits *h);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "ng_buf.h"
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_lua.h"
 #include "ng_order.h"
 
@@ -48,7 +48,7 @@ void ng_push_gram(lua_State *L, const uint32_t *key, int width) {
   luaL_buffinit(L, &b);
   for (j = 0; j < width && key[j]; j++) {
     size_t len = 0;
-    const char *w = ng_host->vocab_string(key[j], &len);
+    const char *w = lk_host->vocab_string(key[j], &len);
     if (j) luaL_addchar(&b, ' ');
     if (w) luaL_addlstring(&b, w, len);
   }
@@ -64,7 +64,7 @@ static int gram_key(lua_State *L, int idx, const ng_counts *c,
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t n;
     const char *s = lua_tolstring(L, idx, &n);
-    return ng_gram_parse(s, n, key, w, ng_host->vocab_lookup) > 0;
+    return ng_gram_parse(s, n, key, w, lk_host->vocab_lookup) > 0;
   }
   if (lua_type(L, idx) == LUA_TTABLE) {
     lua_Integer i, n = (lua_Integer)lua_rawlen(L, idx);
@@ -75,7 +75,7 @@ static int gram_key(lua_State *L, int idx, const ng_counts *c,
       const char *s;
       lua_rawgeti(L, idx, i);
       s = lua_tolstring(L, -1, &len);
-      key[i - 1] = s ? ng_host->vocab_lookup(s, len) : 0;
+      key[i - 1] = s ? lk_host->vocab_lookup(s, len) : 0;
       lua_pop(L, 1);
       if (!key[i - 1]) return 0;
     }
@@ -160,12 +160,12 @@ static int c_top(lua_State *L) {
   luaL_argcheck(L, k >= 0, 2, "k must be >= 0");
   g = ng_guard_new(L);
   if (ng_order_top(&c->t, (size_t)k, len, &idx, &n) != 0)
-    return luaL_error(L, "top: %s", ng_host->interrupted() ? "interrupted"
+    return luaL_error(L, "top: %s", lk_host->interrupted() ? "interrupted"
                                                            : "out of memory");
   g->mem[0] = idx;
   lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
   for (i = 0; i < n; i++) {
-    if (i % NG_POLL_EVERY == 0 && ng_host->interrupted())
+    if (i % NG_POLL_EVERY == 0 && lk_host->interrupted())
       return luaL_error(L, "top: interrupted");
     push_row(L, c, c->t.slots + (size_t)idx[i] * c->t.stride);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
@@ -186,7 +186,7 @@ typedef struct iter {
 /* __gc of an iterator's index.  [-0, +0, -] */
 static int iter_gc(lua_State *L) {
   iter *it = luaL_checkudata(L, 1, NG_ITER_MT);
-  NG_FREE(it->idx);
+  lk_free(it->idx);
   it->idx = NULL;
   return 0;
 }
@@ -217,7 +217,7 @@ static int c_each(lua_State *L) {
   memset(it, 0, sizeof *it);
   luaL_setmetatable(L, NG_ITER_MT);
   if (ng_order_sorted(&c->t, len, &it->idx, &it->n) != 0)
-    return luaL_error(L, "each: %s", ng_host->interrupted()
+    return luaL_error(L, "each: %s", lk_host->interrupted()
                                          ? "interrupted" : "out of memory");
   it->version = c->version;
   lua_pushcclosure(L, iter_step, 2);
@@ -277,7 +277,7 @@ static int c_save(lua_State *L) {
   const char *path = luaL_checkstring(L, 2);
   char *err = NULL;
   if (ng_format_save(path, &c->t, &c->m, &err) != 0)
-    return ng_raise(L, "save", err);
+    return lk_raise(L, "save", err);
   return 0;
 }
 
@@ -287,7 +287,7 @@ static int c_to_csv(lua_State *L) {
   const char *path = luaL_checkstring(L, 2);
   char *err = NULL;
   if (ng_format_csv(path, &c->t, &err) != 0)
-    return ng_raise(L, "to_csv", err);
+    return lk_raise(L, "to_csv", err);
   return 0;
 }
 

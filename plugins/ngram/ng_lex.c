@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "ng_config.h"
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_lex.h"
 #include "ng_table.h"
 
@@ -18,8 +18,8 @@ void ng_lex_free(ng_lex *x) {
   ng_lex_tab *t = atomic_load(&x->tab);
   while (t) {
     ng_lex_tab *older = t->older;
-    NG_FREE(t->slots);
-    NG_FREE(t);
+    lk_free(t->slots);
+    lk_free(t);
     t = older;
   }
   pthread_mutex_destroy(&x->lock);
@@ -31,7 +31,7 @@ static int same(const ng_lex_slot *sl, const char *s, size_t len) {
   const char *v;
   if (sl->len != NG_LEX_LONG)
     return sl->len == len && memcmp(sl->s, s, len) == 0;
-  v = ng_env_cur.vocab_string(sl->id, &vl);
+  v = lk_env_cur.vocab_string(sl->id, &vl);
   return v && vl == len && memcmp(v, s, len) == 0;
 }
 
@@ -57,10 +57,10 @@ static int grow(ng_lex *x) {
   ng_lex_tab *old = atomic_load_explicit(&x->tab, memory_order_relaxed);
   uint32_t cap = old ? (old->mask + 1) * 2 : 1024, i;
   ng_lex_tab *t;
-  if (cap == 0 || !(t = NG_ALLOC(sizeof *t))) return -1;
-  t->slots = NG_ALLOC((size_t)cap * sizeof *t->slots);
+  if (cap == 0 || !(t = lk_alloc(sizeof *t))) return -1;
+  t->slots = lk_alloc((size_t)cap * sizeof *t->slots);
   if (!t->slots) {
-    NG_FREE(t);
+    lk_free(t);
     return -1;
   }
   ng_huge_pages(t->slots, (size_t)cap * sizeof *t->slots);
@@ -95,7 +95,7 @@ static uint32_t add(ng_lex *x, const char *s, size_t len, uint64_t h) {
     t = atomic_load_explicit(&x->tab, memory_order_relaxed);
     probe(t, s, len, h, &sl);
   }
-  if (!(id = ng_env_cur.vocab_intern(s, len))) return 0;
+  if (!(id = lk_env_cur.vocab_intern(s, len))) return 0;
   sl->id = id;
   if (len <= NG_LEX_INLINE) {
     sl->len = (uint8_t)len;

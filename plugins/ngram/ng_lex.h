@@ -7,7 +7,7 @@
 ** workers ask the tokenizer for normalised text only (ids off) and map it
 ** to ids here: an open-addressing table with short words stored in the
 ** slot (one cache line answers the common case) and the host vocabulary
-** (ng_env vocab_intern) asked once per new word.
+** (the env's vocab_intern, lector/kit.h) asked once per new word.
 **
 ** One cache serves every worker of a job, so its size follows the
 ** vocabulary, not the number of threads or how much of the vocabulary
@@ -17,7 +17,7 @@
 ** mutex; a table replaced by a larger one stays readable (threads may
 ** still be probing it) until ng_lex_free.
 **
-** Memory from ng_env.
+** Memory from the env (lector/kit.h).
 */
 #ifndef NG_LEX_H
 #define NG_LEX_H

@@ -6,7 +6,7 @@
 */
 #include <string.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_lua.h"
 
 /* ------------------------------------------------------------------------
@@ -28,7 +28,7 @@ static int on_word(void *ud, const lector_tok_span *sp, const char *norm,
     w->full = 1;
     return 1;
   }
-  w->ids[w->k] = ng_host->vocab_intern(norm, norm_len);
+  w->ids[w->k] = lk_host->vocab_intern(norm, norm_len);
   return w->ids[w->k++] ? 0 : LECTOR_ENOMEM;
 }
 
@@ -50,12 +50,12 @@ static int pattern_word(lua_State *L, const char *w, size_t n,
   x.full = 0;
   rc = ng_tok->each(opts, w, n, on_word, &x, &err);
   if (x.full) {
-    NG_FREE(err);
+    lk_free(err);
     luaL_error(L, "%s: pattern too long", fname);
   }
   if (rc != LECTOR_OK) {
-    if (!err) err = NG_ERRORF("out of memory");
-    ng_raise(L, fname, err);
+    if (!err) err = lk_errorf("out of memory");
+    lk_raise(L, fname, err);
   }
   if (x.k == k) {
     ng_buf e;                           /* shown escaped: it may hold NULs */
@@ -123,24 +123,23 @@ static void push_clean(lua_State *L, const char *text, uint32_t a,
   lua_pushlstring(L, g->buf.p ? g->buf.p : "", g->buf.n);
 }
 
-/* Read the text of document d of s into g (releasing the previous one).
-** [-0, +0, v] */
-static void read_doc(lua_State *L, ng_lsrc *s, size_t d, ng_guard *g) {
+/* Read the text of document d of s into t (a guard's: releasing the
+** previous one).  [-0, +0, v] */
+static void read_doc(lua_State *L, ng_lsrc *s, size_t d, lector_text *t) {
   char *err = NULL;
-  if (g->has_text && g->text.owner_) ng_host->text_release(&g->text);
-  g->has_text = 0;
-  if (s->src.text(s, d, &g->text, &err) != LECTOR_OK)
-    ng_raise(L, "ngram.kwic", err);
-  g->has_text = 1;
+  lk_host->text_release(t);
+  if (ng_lsrc_text(s, d, t, &err) != LECTOR_OK)
+    lk_raise(L, "ngram.kwic", err);
 }
 
 /* Push the rows of the hits in g.  [-0, +1, v] */
 static void push_hits(lua_State *L, ng_lsrc *s, ng_guard *g) {
+  lector_text *t = lk_guard_text(L, g->lk);   /* after the corpus's hold */
   size_t i, cur = (size_t)-1;
   lua_createtable(L, g->hits.n < 1000000 ? (int)g->hits.n : 0, 0);
   for (i = 0; i < g->hits.n; i++) {
     const ng_hit *h = &g->hits.v[i];
-    if (h->doc != cur) read_doc(L, s, cur = h->doc, g);
+    if (h->doc != cur) read_doc(L, s, cur = h->doc, t);
     lua_createtable(L, 0, 5);
     ng_lsrc_push_id(L, s, h->doc);
     lua_setfield(L, -2, "doc");
@@ -148,11 +147,11 @@ static void push_hits(lua_State *L, ng_lsrc *s, ng_guard *g) {
       lua_pushinteger(L, (lua_Integer)(s->first + h->doc + 1));
       lua_setfield(L, -2, "index");
     }
-    push_clean(L, g->text.data, h->left, h->start, g);
+    push_clean(L, t->data, h->left, h->start, g);
     lua_setfield(L, -2, "left");
-    push_clean(L, g->text.data, h->start, h->end, g);
+    push_clean(L, t->data, h->start, h->end, g);
     lua_setfield(L, -2, "match");
-    push_clean(L, g->text.data, h->end, h->right, g);
+    push_clean(L, t->data, h->end, h->right, g);
     lua_setfield(L, -2, "right");
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
@@ -185,7 +184,7 @@ int ng_l_kwic(lua_State *L) {
   }
   ng_copts_read(L, 3, fname, extra, &o);
   o.spec.drop_stop = 0;
-  spec.window = (int)ng_opt_int(L, 3, fname, "window", NG_KWIC_WINDOW, 0,
+  spec.window = (int)lk_opt_integer(L, 3, fname, "window", NG_KWIC_WINDOW, 0,
                                 NG_KWIC_MAX);
   g = ng_guard_new(L);                                  /* 4 */
   ng_lsrc_hold(L, 1, &s, g, fname);    /* its texts are read below */
@@ -193,10 +192,9 @@ int ng_l_kwic(lua_State *L) {
   spec.tok = &tok;
   spec.plen = pattern_ids(L, 2, g->opts, ids, fname);
   spec.phrase = ids;
-  ng_lsrc_progress(&s, g, fname);
-  if (ng_kwic_run(&spec, &s.src, o.threads, ng_host->interrupted, &g->hits,
-                  &err) != LECTOR_OK)
-    return ng_raise(L, fname, err);
+  ng_lsrc_ready(&s, o.threads, fname);
+  if (ng_kwic_run(&spec, &s.docs, &g->hits, &err) != LECTOR_OK)
+    return lk_raise(L, fname, err);
   push_hits(L, &s, g);
   return 1;
 }

@@ -8,53 +8,72 @@
 #include <string.h>
 
 #include "ng_buf.h"
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_lua.h"
 
 /* ------------------------------------------------------------------------
 ** Sources
 */
 
-static int src_text(void *ud, size_t i, lector_text *out, char **err) {
-  ng_lsrc *s = ud;
-  if (s->corpus) return ng_host->doc_text(s->corpus, s->first + i, out, err);
+int ng_lsrc_text(const ng_lsrc *s, size_t i, lector_text *out,
+                 char **err) {
+  if (s->corpus) return lk_host->doc_text(s->corpus, s->first + i, out, err);
+  memset(out, 0, sizeof *out);              /* borrowed: nothing to release */
   out->data = s->str;
   out->len = s->len;
-  out->owner_ = NULL;
   return LECTOR_OK;
 }
 
-static void src_release(void *ud, lector_text *t) {
+/* ng_docs's run: a corpus on the host's pool; one text here, on worker 0
+** (the only one). */
+static int src_run(void *ud, lector_pool *pool, char **err) {
   ng_lsrc *s = ud;
-  if (t->owner_) ng_host->text_release(t);
-  ng_host->progress_add(s->bar, 1);       /* a document done */
+  void *ctx = pool->ctx ? pool->ctx[0] : NULL;
+  lector_text t;
+  int rc;
+  if (s->kind == NG_SRC_CORPUS) {
+    pool->corpus = s->corpus;
+    pool->label = s->label;
+    return lk_host->doc_pool(pool, err);
+  }
+  if (lk_interrupted()) {
+    *err = lk_errorf("interrupted");
+    rc = LECTOR_EINTERRUPT;
+  } else if ((rc = ng_lsrc_text(s, 0, &t, err)) == LECTOR_OK) {
+    rc = pool->fn(ctx, 0, &t, err);
+    lk_host->text_release(&t);
+  }
+  if (pool->done) pool->done(ctx, rc != LECTOR_OK);
+  return rc;
 }
 
-void ng_lsrc_progress(ng_lsrc *s, ng_guard *g, const char *fname) {
-  if (s->kind == NG_SRC_CORPUS && !g->bar)
-    s->bar = g->bar = ng_host->progress_begin(fname, s->src.ndocs);
+void ng_lsrc_ready(ng_lsrc *s, int threads, const char *fname) {
+  s->docs.nworkers = s->kind == NG_SRC_CORPUS
+                         ? lk_host->pool_workers(threads, s->docs.ndocs)
+                         : 1;
+  s->label = fname;
 }
 
 int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s) {
   memset(s, 0, sizeof *s);
-  s->src.text = src_text;
-  s->src.release = src_release;
-  s->src.ud = s;
-  if ((s->corpus = ng_host->corpus_test(L, idx)) != NULL) {
-    s->src.ndocs = ng_host->corpus_count(s->corpus);
+  s->docs.run = src_run;
+  s->docs.ud = s;
+  s->docs.nworkers = 1;
+  if ((s->corpus = lk_host->corpus_test(L, idx)) != NULL) {
+    s->docs.ndocs = lk_host->corpus_count(s->corpus);
     return s->kind = NG_SRC_CORPUS;
   }
-  if ((s->corpus = ng_host->doc_test(L, idx, &s->first)) != NULL) {
-    s->src.ndocs = 1;
+  if ((s->corpus = lk_host->doc_test(L, idx, &s->first)) != NULL) {
+    s->docs.ndocs = 1;
     return s->kind = NG_SRC_DOC;
   }
   if (lua_type(L, idx) == LUA_TSTRING) {
     s->str = lua_tolstring(L, idx, &s->len);
-    s->src.ndocs = 1;
+    s->docs.ndocs = 1;
     return s->kind = NG_SRC_STRING;
   }
   if (lua_type(L, idx) == LUA_TTABLE) {
-    s->src.ndocs = 1;
+    s->docs.ndocs = 1;
     return s->kind = NG_SRC_TOKENS;
   }
   return 0;
@@ -64,8 +83,8 @@ int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s) {
 ** document), or NULL.  [-0, +0, -] */
 static lector_corpus *corpus_at(lua_State *L, int idx, int kind) {
   size_t first;
-  if (kind == NG_SRC_CORPUS) return ng_host->corpus_test(L, idx);
-  if (kind == NG_SRC_DOC) return ng_host->doc_test(L, idx, &first);
+  if (kind == NG_SRC_CORPUS) return lk_host->corpus_test(L, idx);
+  if (kind == NG_SRC_DOC) return lk_host->doc_test(L, idx, &first);
   return NULL;
 }
 
@@ -76,21 +95,13 @@ void ng_lsrc_hold(lua_State *L, int idx, ng_lsrc *s, ng_guard *g,
   c = corpus_at(L, idx, s->kind);
   if (!c || c != s->corpus)
     luaL_error(L, "%s: the corpus is closed", fname);
-  if (g->corpus) ng_host->corpus_release(g->corpus);
-  g->corpus = ng_host->corpus_retain(c);
-}
-
-void ng_lsrc_check_open(lua_State *L, int idx, const ng_lsrc *s,
-                        const char *fname, const char *during) {
-  if (s->kind != NG_SRC_CORPUS && s->kind != NG_SRC_DOC) return;
-  if (corpus_at(L, idx, s->kind) != s->corpus)
-    luaL_error(L, "%s: the corpus was closed %s", fname, during);
+  lk_guard_corpus(L, g->lk, c);
 }
 
 void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i) {
   lector_doc_info info;
   if (s->corpus &&
-      ng_host->doc_info(s->corpus, s->first + i, &info) == LECTOR_OK)
+      lk_host->doc_info(s->corpus, s->first + i, &info) == LECTOR_OK)
     lua_pushstring(L, info.id);
   else
     lua_pushnil(L);
@@ -100,52 +111,32 @@ void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i) {
 ** The call guard
 */
 
-/* __gc and __close of a guard: free what it holds (idempotent).
-** [-0, +0, -] */
-static int guard_close(lua_State *L) {
-  ng_guard *g = luaL_checkudata(L, 1, NG_GUARD_MT);
+/* Free what g holds, then g (the kit guard's release).  The workers
+** are joined by then. */
+static void guard_release(void *p) {
+  ng_guard *g = p;
   int i;
-  ng_host->progress_end(g->bar);         /* the workers are joined */
-  g->bar = NULL;
   if (ng_tok) {
     ng_tok->opts_free(g->opts);
     ng_tok->opts_free(g->stop_opts);
   }
-  g->opts = g->stop_opts = NULL;
   ng_count_free_results(&g->job);
   ng_kwic_hits_free(&g->hits);
-  for (i = 0; i < 4; i++) {
-    NG_FREE(g->mem[i]);
-    g->mem[i] = NULL;
-  }
+  for (i = 0; i < 4; i++) lk_free(g->mem[i]);
   for (i = 0; i <= NG_MAX_N; i++) ng_table_free(&g->tab[i]);
-  if (g->has_text && g->text.owner_) ng_host->text_release(&g->text);
-  g->has_text = 0;
   ng_buf_free(&g->buf);
-  if (g->corpus) ng_host->corpus_release(g->corpus);  /* after its text */
-  g->corpus = NULL;
-  return 0;
+  lk_free(g);
 }
 
 ng_guard *ng_guard_new(lua_State *L) {
-  ng_guard *g = lua_newuserdatauv(L, sizeof *g, 0);
+  lk_guard *k = lk_guard_new(L);
+  ng_guard *g = lk_alloc(sizeof *g);
+  if (!g) luaL_error(L, "out of memory");
   memset(g, 0, sizeof *g);
   ng_buf_init(&g->buf);
-  if (luaL_newmetatable(L, NG_GUARD_MT)) {
-    lua_pushcfunction(L, guard_close);
-    lua_setfield(L, -2, "__gc");
-    lua_pushcfunction(L, guard_close);
-    lua_setfield(L, -2, "__close");
-  }
-  lua_setmetatable(L, -2);
-  lua_toclose(L, -1);
+  g->lk = k;
+  lk_guard_add(L, k, guard_release, g);
   return g;
-}
-
-int ng_raise(lua_State *L, const char *fname, char *err) {
-  lua_pushfstring(L, "%s: %s", fname, err ? err : "error");
-  NG_FREE(err);
-  return lua_error(L);
 }
 
 /* ------------------------------------------------------------------------
@@ -166,22 +157,6 @@ static int in_list(const char *const *list, const char *key) {
 
 static int is_own(const char *const *extra, const char *key) {
   return in_list(count_keys, key) || in_list(extra, key);
-}
-
-lua_Integer ng_opt_int(lua_State *L, int idx, const char *fname,
-                       const char *key, lua_Integer dflt, lua_Integer lo,
-                       lua_Integer hi) {
-  lua_Integer v = dflt;
-  int isint;
-  if (lua_type(L, idx) != LUA_TTABLE) return dflt;
-  if (lua_getfield(L, idx, key) != LUA_TNIL) {
-    v = lua_tointegerx(L, -1, &isint);
-    if (!isint || v < lo || v > hi)
-      luaL_error(L, "%s: option '%s' must be an integer in %I..%I", fname,
-                 key, (LUAI_UACINT)lo, (LUAI_UACINT)hi);
-  }
-  lua_pop(L, 1);
-  return v;
 }
 
 /* n: a number or {min, max}.  [-0, +0, v] */
@@ -220,20 +195,12 @@ static int is_lit(lua_State *L, int idx, const char *lit) {
   return n == strlen(lit) && memcmp(v, lit, n) == 0;
 }
 
-/* by, stop_mode, stopwords; option names must be strings.  [-0, +0, v] */
+/* by (checked by host->group_keys), stop_mode, stopwords; option names
+** must be strings.  [-0, +0, v] */
 static void read_misc(lua_State *L, int idx, const char *fname,
                       const char *const *extra, ng_copts *o) {
-  int t = lua_getfield(L, idx, "by");
-  if (t == LUA_TFUNCTION) o->by = NG_BY_FN;
-  else if (t == LUA_TSTRING) {
-    if (is_lit(L, -1, "date")) o->by = NG_BY_DATE;
-    else if (is_lit(L, -1, "month")) o->by = NG_BY_MONTH;
-    else if (is_lit(L, -1, "year")) o->by = NG_BY_YEAR;
-    else t = LUA_TNONE;
-  }
-  if (t != LUA_TNIL && o->by == NG_BY_NONE)
-    luaL_error(L, "%s: option 'by' must be \"date\", \"month\", \"year\" or "
-               "a function", fname);
+  int t;
+  o->by = lua_getfield(L, idx, "by") != LUA_TNIL;
   lua_pop(L, 1);
   t = lua_getfield(L, idx, "stop_mode");
   if (t != LUA_TNIL) {
@@ -271,7 +238,6 @@ void ng_copts_read(lua_State *L, int idx, const char *fname,
   memset(o, 0, sizeof *o);
   o->spec.nmin = o->spec.nmax = 1;
   o->spec.drop_stop = 1;
-  o->threads = ng_par_cores();
   o->min_count = 1;
   if (lua_isnoneornil(L, idx)) {
     o->spec.drop_stop = 0;
@@ -282,11 +248,10 @@ void ng_copts_read(lua_State *L, int idx, const char *fname,
                luaL_typename(L, idx));
   idx = lua_absindex(L, idx);
   read_n(L, idx, fname, &o->spec);
-  o->spec.skip = (int)ng_opt_int(L, idx, fname, "skip", 0, 0, NG_MAX_SKIP);
-  o->min_count = (uint64_t)ng_opt_int(L, idx, fname, "min_count", 1, 1,
+  o->spec.skip = (int)lk_opt_integer(L, idx, fname, "skip", 0, 0, NG_MAX_SKIP);
+  o->min_count = (uint64_t)lk_opt_integer(L, idx, fname, "min_count", 1, 1,
                                       LUA_MAXINTEGER);
-  o->threads = (int)ng_opt_int(L, idx, fname, "threads", o->threads, 1,
-                               NG_MAX_THREADS);
+  o->threads = lk_opt_threads(L, idx, fname);
   read_misc(L, idx, fname, extra, o);
   if (!o->has_stop) o->spec.drop_stop = 0;
 }

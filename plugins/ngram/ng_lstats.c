@@ -12,7 +12,7 @@
 */
 #include <string.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_lua.h"
 #include "ng_stats.h"
 
@@ -57,7 +57,7 @@ static ng_counts *table_or_count(lua_State *L, int idx, int opts_idx,
                                  ng_copts *o) {
   ng_counts *c = ng_lcounts_test(L, idx);
   if (c) return ng_lcounts_check(L, idx, fname);
-  if (o->by != NG_BY_NONE)
+  if (o->by)
     luaL_error(L, "%s: option 'by' does not apply here", fname);
   return ng_count_source(L, idx, opts_idx, fname, extra, o);
 }
@@ -88,7 +88,7 @@ int ng_l_collocations(lua_State *L) {
   if (o.spec.nmin != o.spec.nmax || (len != 2 && len != 3))
     return luaL_error(L, "%s: option 'n' must be 2 or 3", fname);
   measure = opt_enum(L, 2, fname, "measure", measures, NG_LLR);
-  top = ng_opt_int(L, 2, fname, "top", 0, 0, LUA_MAXINTEGER);
+  top = lk_opt_integer(L, 2, fname, "top", 0, 0, LUA_MAXINTEGER);
   min_count = o.min_count;
   o.min_count = 1;                     /* marginals need every gram */
   if (ng_lcounts_test(L, 1))
@@ -142,7 +142,7 @@ int ng_l_keyness(lua_State *L) {
     len = o.spec.nmin;
   lua_settop(L, 3);
   measure = opt_enum(L, 3, fname, "measure", measures, NG_KEY_LLR);
-  top = ng_opt_int(L, 3, fname, "top", 0, 0, LUA_MAXINTEGER);
+  top = lk_opt_integer(L, 3, fname, "top", 0, 0, LUA_MAXINTEGER);
   min_count = o.min_count;
   o.min_count = 1;
   if (ng_lcounts_test(L, 1) && ng_lcounts_test(L, 2))
@@ -230,9 +230,9 @@ int ng_l_tfidf(lua_State *L) {
   size_t d;
   lua_settop(L, 2);
   ng_copts_read(L, 2, fname, extra, &o);
-  if (o.by != NG_BY_NONE)
+  if (o.by)
     return luaL_error(L, "%s: option 'by' does not apply here", fname);
-  x.k = (size_t)ng_opt_int(L, 2, fname, "top", 10, 1, 100000);
+  x.k = (size_t)lk_opt_integer(L, 2, fname, "top", 10, 1, 100000);
   if (ng_lsrc_get(L, 1, &s) == 0 || s.kind == NG_SRC_TOKENS)
     return luaL_error(L, "%s: argument 1 must be a corpus, a document or a "
                       "string", fname);
@@ -242,26 +242,24 @@ int ng_l_tfidf(lua_State *L) {
   x.spec = &o.spec;
   x.df = &df->t;
   x.ndocs = df->m.docs;
-  x.rows = NG_ALLOC((s.src.ndocs * x.k + 1) * sizeof *x.rows);
-  x.nrows = NG_ALLOC((s.src.ndocs + 1) * sizeof *x.nrows);
+  x.rows = lk_alloc((s.docs.ndocs * x.k + 1) * sizeof *x.rows);
+  x.nrows = lk_alloc((s.docs.ndocs + 1) * sizeof *x.nrows);
   g->mem[0] = x.rows;
   g->mem[1] = x.nrows;
   if (!x.rows || !x.nrows) return luaL_error(L, "%s: out of memory", fname);
-  memset(x.nrows, 0, (s.src.ndocs + 1) * sizeof *x.nrows);
+  memset(x.nrows, 0, (s.docs.ndocs + 1) * sizeof *x.nrows);
   ng_copts_tokens(L, 2, fname, extra, &o, g, &tok);
   memset(&g->job, 0, sizeof g->job);
   g->job.spec = &o.spec;
   g->job.tok = &tok;
-  g->job.src = &s.src;
+  g->job.src = &s.docs;
   g->job.ngroups = 1;
-  g->job.threads = o.threads;
-  g->job.interrupted = ng_host->interrupted;
   g->job.doc_fn = tfidf_doc;
   g->job.doc_ud = &x;
-  ng_lsrc_progress(&s, g, fname);
-  if (ng_count_run(&g->job, &err) != LECTOR_OK) return ng_raise(L, fname, err);
-  lua_createtable(L, (int)s.src.ndocs, 0);
-  for (d = 0; d < s.src.ndocs; d++) {
+  ng_lsrc_ready(&s, o.threads, fname);
+  if (ng_count_run(&g->job, &err) != LECTOR_OK) return lk_raise(L, fname, err);
+  lua_createtable(L, (int)s.docs.ndocs, 0);
+  for (d = 0; d < s.docs.ndocs; d++) {
     lua_createtable(L, 0, 3);
     ng_lsrc_push_id(L, &s, d);
     lua_setfield(L, -2, "doc");

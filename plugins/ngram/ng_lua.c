@@ -20,7 +20,7 @@
 */
 #include <string.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_lua.h"
 
 /* ------------------------------------------------------------------------
@@ -40,7 +40,7 @@ static void set_meta(lua_State *L, ng_counts *c, const ng_copts *o,
   c->m.skip = o->spec.skip;
   c->m.min_count = o->min_count;
   c->m.docs = docs;
-  c->m.options = NG_ALLOC(len + 1);
+  c->m.options = lk_alloc(len + 1);
   if (!c->m.options) luaL_error(L, "out of memory");
   memcpy(c->m.options, s, len + 1);
   lua_pop(L, 1);
@@ -77,7 +77,7 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
     s = lua_tolstring(L, -1, &len);
     if (len == 0)
       luaL_error(L, "%s: token %I is an empty string", fname, (LUAI_UACINT)i);
-    id = ng_host->vocab_intern(s, len);
+    id = lk_host->vocab_intern(s, len);
     lua_pop(L, 1);
     if (!id) break;
     ng_grams_push(&gr, id, 0);
@@ -98,22 +98,27 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
 ** the given groups into g->job.  [-0, +0, v] */
 static void run_count(lua_State *L, ng_lsrc *s, int opts_idx,
                       const char *fname, const char *const *extra,
-                      const ng_copts *o, ng_guard *g, const int32_t *group,
-                      uint32_t ngroups) {
+                      const ng_copts *o, ng_guard *g,
+                      const lector_groups *groups) {
   ng_tokens tok;
   char *err = NULL;
   ng_copts_tokens(L, opts_idx, fname, extra, o, g, &tok);
   memset(&g->job, 0, sizeof g->job);
   g->job.spec = &o->spec;
   g->job.tok = &tok;
-  g->job.src = &s->src;
-  g->job.group = group;
-  g->job.ngroups = ngroups;
-  g->job.threads = o->threads;
+  g->job.src = &s->docs;
+  g->job.ngroups = 1;
+  if (groups) {
+    g->job.group = groups->group;
+    g->job.ngroups = (uint32_t)groups->ngroups;
+    if (groups->multi) {
+      g->job.first = groups->first;
+      g->job.member = groups->member;
+    }
+  }
   g->job.min_count = o->min_count;
-  g->job.interrupted = ng_host->interrupted;
-  ng_lsrc_progress(s, g, fname);
-  if (ng_count_run(&g->job, &err) != LECTOR_OK) ng_raise(L, fname, err);
+  ng_lsrc_ready(s, o->threads, fname);
+  if (ng_count_run(&g->job, &err) != LECTOR_OK) lk_raise(L, fname, err);
 }
 
 /* Push a count table made of group i of g->job.  [-0, +1, m] */
@@ -141,7 +146,7 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
     return count_tokens(L, src_idx, opts_idx, fname, extra, o);
   g = ng_guard_new(L);
   ng_lsrc_hold(L, src_idx, &s, g, fname);
-  run_count(L, &s, opts_idx, fname, extra, o, g, NULL, 1);
+  run_count(L, &s, opts_idx, fname, extra, o, g, NULL);
   c = take_table(L, g, 0, o, opts_idx, extra);
   lua_closeslot(L, -2);                                /* the guard */
   lua_remove(L, -2);
@@ -152,99 +157,32 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
 ** Groups (by = ...)
 */
 
-/* Push the group key of document i (by date part or by the function at
-** fn_idx), nil to leave the document out.  [-0, +1, e] */
-static void push_key(lua_State *L, const ng_lsrc *s, size_t i,
-                     const ng_copts *o, int fn_idx, const char *fname) {
-  lector_doc_info info;
-  size_t n = o->by == NG_BY_DATE ? 10 : o->by == NG_BY_MONTH ? 7 : 4;
-  int t;
-  if (o->by == NG_BY_FN) {
-    ng_lsrc_check_open(L, 1, s, fname, "by the 'by' function");
-    lua_pushvalue(L, fn_idx);
-    lua_geti(L, 1, (lua_Integer)i + 1);                /* the document */
-    lua_call(L, 1, 1);
-    t = lua_type(L, -1);
-    if (t != LUA_TNIL && t != LUA_TSTRING && t != LUA_TNUMBER)
-      luaL_error(L, "%s: the 'by' function returned a %s for document %I "
-                 "(want a string, a number or nil)", fname,
-                 lua_typename(L, t), (LUAI_UACINT)i + 1);
-    if (t == LUA_TNUMBER && lua_tonumber(L, -1) != lua_tonumber(L, -1))
-      luaL_error(L, "%s: the 'by' function returned NaN", fname);
-    return;
-  }
-  if (ng_host->doc_info(s->corpus, i, &info) == LECTOR_OK && info.date[0])
-    lua_pushlstring(L, info.date, n);
-  else
-    lua_pushnil(L);
-}
-
-/* Assign every document a group; keys in order of appearance go to the
-** table at keys_idx.  Returns the number of groups.  [-0, +0, e] */
-static uint32_t assign_groups(lua_State *L, const ng_lsrc *s,
-                              const ng_copts *o, int opts_idx, int keys_idx,
-                              int32_t *group, const char *fname) {
-  uint32_t ngroups = 0;
-  size_t i;
-  int fn_idx;
-  lua_getfield(L, opts_idx, "by");
-  fn_idx = lua_gettop(L);
-  lua_newtable(L);                                     /* key -> group */
-  for (i = 0; i < s->src.ndocs; i++) {
-    push_key(L, s, i, o, fn_idx, fname);
-    if (lua_isnil(L, -1)) {
-      group[i] = -1;
-      lua_pop(L, 1);
-      continue;
-    }
-    lua_pushvalue(L, -1);
-    if (lua_rawget(L, -3) == LUA_TNIL) {
-      lua_pop(L, 1);
-      lua_pushvalue(L, -1);
-      lua_rawseti(L, keys_idx, (lua_Integer)++ngroups);
-      lua_pushinteger(L, (lua_Integer)ngroups);
-      lua_pushvalue(L, -1);
-      lua_insert(L, -3);
-      lua_rawset(L, -4);
-    } else {
-      lua_remove(L, -2);
-    }
-    group[i] = (int32_t)lua_tointeger(L, -1) - 1;
-    lua_pop(L, 1);
-  }
-  lua_pop(L, 2);
-  return ngroups;
-}
-
-/* ngram.count with by = ...: {key = count table}.  [-0, +1, v] */
+/* ngram.count with by = ...: {key = count table}, the groups of
+** corpus:group_by(by).  [-0, +1, v] */
 static int count_groups(lua_State *L, ng_lsrc *s, const ng_copts *o,
                         const char *fname) {
+  const lector_groups *groups;
   ng_guard *g;
-  int32_t *group;
-  uint32_t ngroups, i;
+  uint32_t i;
   int keys_idx, res_idx;
   if (s->kind != NG_SRC_CORPUS)
     return luaL_error(L, "%s: option 'by' needs a corpus", fname);
-  g = ng_guard_new(L);
-  ng_lsrc_hold(L, 1, s, g, fname);     /* the 'by' function runs Lua */
-  lua_newtable(L);
+  g = ng_guard_new(L);                                 /* 3 */
+  ng_lsrc_hold(L, 1, s, g, fname);     /* a 'by' function runs Lua */
+  lua_getfield(L, 2, "by");                            /* 4 */
+  groups = lk_host->group_keys(L, 1, 4, fname);        /* 5: owner, 6: keys */
   keys_idx = lua_gettop(L);
-  group = NG_ALLOC((s->src.ndocs ? s->src.ndocs : 1) * sizeof *group);
-  if (!group) return luaL_error(L, "%s: out of memory", fname);
-  g->mem[0] = group;
-  ngroups = assign_groups(L, s, o, 2, keys_idx, group, fname);
-  ng_lsrc_check_open(L, 1, s, fname, "by the 'by' function");
-  lua_newtable(L);
+  lua_createtable(L, 0, groups->ngroups < 1000000 ? (int)groups->ngroups : 0);
   res_idx = lua_gettop(L);
-  if (ngroups > 0) {
-    run_count(L, s, 2, fname, NULL, o, g, group, ngroups);
-    for (i = 0; i < ngroups; i++) {
+  if (groups->ngroups > 0) {
+    run_count(L, s, 2, fname, NULL, o, g, groups);
+    for (i = 0; i < groups->ngroups; i++) {
       lua_rawgeti(L, keys_idx, (lua_Integer)i + 1);
       take_table(L, g, i, o, 2, NULL);
       lua_rawset(L, res_idx);
     }
   }
-  ng_host->sorted_pairs(L, res_idx);       /* pairs() in key order */
+  lk_host->sorted_pairs(L, res_idx);       /* pairs() in key order */
   return 1;
 }
 
@@ -256,7 +194,7 @@ static int l_count(lua_State *L) {
   ng_lsrc s;
   lua_settop(L, 2);
   ng_copts_read(L, 2, fname, NULL, &o);
-  if (o.by != NG_BY_NONE) {
+  if (o.by) {
     if (!ng_lsrc_get(L, 1, &s))
       return luaL_error(L, "%s: option 'by' needs a corpus", fname);
     return count_groups(L, &s, &o, fname);
@@ -275,7 +213,7 @@ static int l_load(lua_State *L) {
   ng_counts *c = ng_lcounts_new(L);
   char *err = NULL;
   if (ng_format_load(path, &c->t, &c->m, &err) != 0)
-    return ng_raise(L, "ngram.load", err);
+    return lk_raise(L, "ngram.load", err);
   return 1;
 }
 
@@ -302,7 +240,7 @@ static int l_merge_files(lua_State *L) {
     lua_rawseti(L, -2, i);
   }
   if (ng_format_merge(out, paths, (size_t)n, &err) != 0)
-    return ng_raise(L, "ngram.merge_files", err);
+    return lk_raise(L, "ngram.merge_files", err);
   return 0;
 }
 

@@ -18,7 +18,7 @@
 #include <lauxlib.h>
 #include <lua.h>
 
-#include "lector/plugin.h"
+#include "lector/kit.h"
 #include "lector/tokenizer.h"
 #include "ng_buf.h"
 #include "ng_count.h"
@@ -27,12 +27,10 @@
 #include "ng_table.h"
 
 #define NG_COUNTS_MT "lector.ngram.counts"
-#define NG_GUARD_MT "lector.ngram.call"
 #define NG_ITER_MT "lector.ngram.iter"
 
-/* Set by plugin.c: the host, and the tokenize service (NULL when the
-** tokenize plugin is missing). */
-extern const lector_host *ng_host;
+/* Set by plugin.c: the tokenize service (NULL when the tokenize plugin
+** is missing).  The host is lk_host (lector/kit.h). */
 extern const lector_tokenizer_api *ng_tok;
 
 /* ------------------------------------------------------------------------
@@ -65,15 +63,16 @@ void ng_push_gram(lua_State *L, const uint32_t *key, int width);
 ** Sources and options
 */
 
-/* Where documents come from, in a form ng_par can read on any thread. */
+/* Where documents come from: docs runs a corpus on host->doc_pool, one
+** text (a document, a string) on the calling thread. */
 typedef struct ng_lsrc {
-  ng_source src;
+  ng_docs docs;                /* docs.ud is the source itself */
   lector_corpus *corpus;       /* corpus or a doc's corpus, else NULL */
   size_t first;                /* a doc: its index in the corpus */
   const char *str;             /* a string source */
   size_t len;
   int kind;                    /* NG_SRC_* */
-  lector_progress *bar;        /* a corpus: documents done, or NULL */
+  const char *label;           /* a corpus: its progress bar's label */
 } ng_lsrc;
 
 enum { NG_SRC_CORPUS = 1, NG_SRC_DOC, NG_SRC_STRING, NG_SRC_TOKENS };
@@ -82,25 +81,27 @@ enum { NG_SRC_CORPUS = 1, NG_SRC_DOC, NG_SRC_STRING, NG_SRC_TOKENS };
 ** nothing to fill), or 0 if it is none of them.  [-0, +0, -] */
 int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s);
 
+/* The text of document i of s into *out (release it with
+** host->text_release).  LECTOR_OK, or a code with *err.  Any thread. */
+int ng_lsrc_text(const ng_lsrc *s, size_t i, lector_text *out, char **err);
+
 /* Push the id of document i of s (nil for a string).  [-0, +1, m] */
 void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i);
 
-/* The call guard: owns what a call holds while it may raise. */
+/* What a call holds while it may raise, owned by a kit guard (lk_guard,
+** pushed by ng_guard_new), which frees it on return, error or interrupt. */
 typedef struct ng_guard {
+  lk_guard *lk;                /* the owner: add corpora, texts ... to it */
   lector_tok_opts *opts, *stop_opts;
   ng_job job;                  /* results, freed at close */
   ng_hits hits;
-  void *mem[4];                /* NG_ALLOC buffers */
+  void *mem[4];                /* lk_alloc buffers */
   ng_table tab[NG_MAX_N + 1];  /* tables being built */
-  lector_text text;            /* a document's text being read */
-  int has_text;
   ng_buf buf;                  /* text being built */
-  lector_progress *bar;        /* the call's progress bar, or NULL */
-  lector_corpus *corpus;       /* a reference held for the call (the
-                                  source's corpus), or NULL */
 } ng_guard;
 
-/* Push a new guard, marked to-be-closed.  [-0, +1, m] */
+/* Push a new kit guard owning a new ng_guard, marked to-be-closed.
+** [-0, +1, m] */
 ng_guard *ng_guard_new(lua_State *L);
 
 /* Hold the corpus of the source s (taken from the value at idx) for the
@@ -113,27 +114,20 @@ ng_guard *ng_guard_new(lua_State *L);
 void ng_lsrc_hold(lua_State *L, int idx, ng_lsrc *s, ng_guard *g,
                   const char *fname);
 
-/* Raise unless the corpus at idx is still the one s holds (not closed by
-** Lua code run since ng_lsrc_hold).  [-0, +0, v] */
-void ng_lsrc_check_open(lua_State *L, int idx, const ng_lsrc *s,
-                        const char *fname, const char *during);
-
-/* A progress bar named fname over the documents of a corpus source s,
-** counted as s releases their texts; the guard g ends it.  Call on the
-** Lua thread just before the work. */
-void ng_lsrc_progress(ng_lsrc *s, ng_guard *g, const char *fname);
+/* Get s ready to run on threads threads (0: all cores; a corpus only),
+** with a progress bar labelled fname.  Lua thread, just before the
+** work. */
+void ng_lsrc_ready(ng_lsrc *s, int threads, const char *fname);
 
 /* Counting options (ngram.count and the functions that count). */
 typedef struct ng_copts {
   ng_spec spec;
-  int threads;
+  int threads;                 /* 0: all cores */
   uint64_t min_count;
-  int by;                      /* NG_BY_* */
+  int by;                      /* the options have a `by` */
   int has_stop;                /* the options name stop words */
   int sentences;               /* grams stay within sentences */
 } ng_copts;
-
-enum { NG_BY_NONE, NG_BY_DATE, NG_BY_MONTH, NG_BY_YEAR, NG_BY_FN };
 
 /* Read the counting options in the table at idx (nil: defaults) into o.
 ** extra lists the caller's further keys (NULL-terminated, may be NULL),
@@ -157,15 +151,6 @@ void ng_copts_no_tokenizer(lua_State *L, int idx, const char *fname,
 ** (tokenizer keys, stop_mode, sentences when true; not n, skip,
 ** threads ...).  [-0, +1, m] */
 void ng_copts_describe(lua_State *L, int idx, const char *const *extra);
-
-/* Raise "<fname>: <err>" after freeing err (host memory).  [-0, +0, v] */
-int ng_raise(lua_State *L, const char *fname, char *err);
-
-/* Read an optional non-negative integer field key of the table at idx
-** (absent: dflt), between lo and hi.  [-0, +0, v] */
-lua_Integer ng_opt_int(lua_State *L, int idx, const char *fname,
-                       const char *key, lua_Integer dflt, lua_Integer lo,
-                       lua_Integer hi);
 
 /* Count the source at src_idx with the options at opts_idx (o read from
 ** them; extra: the caller's own keys) into a new table, pushed.

@@ -3,7 +3,7 @@
 */
 #include <string.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_escape.h"
 #include "ng_order.h"
 
@@ -50,8 +50,8 @@ static int id_cmp(uint32_t a, uint32_t b) {
   size_t la = 0, lb = 0;
   if (a == b) return 0;
   if (a == 0 || b == 0) return a == 0 ? -1 : 1;
-  sa = ng_env_cur.vocab_string(a, &la);
-  sb = ng_env_cur.vocab_string(b, &lb);
+  sa = lk_env_cur.vocab_string(a, &la);
+  sb = lk_env_cur.vocab_string(b, &lb);
   return ng_word_cmp(sa ? sa : "", la, sb ? sb : "", lb);
 }
 
@@ -109,13 +109,13 @@ static int msort(uint32_t *a, size_t n, idx_cmp cmp, const void *ctx) {
   for (lo = 0; lo < n; lo += run)
     insertion(a + lo, n - lo < run ? n - lo : run, cmp, ctx);
   if (n <= run) return 0;
-  tmp = NG_ALLOC(n * sizeof *tmp);
+  tmp = lk_alloc(n * sizeof *tmp);
   if (!tmp) return -1;
   dst = tmp;
   for (w = run; w < n; w *= 2) {
     uint32_t *t;
-    if (NG_INTERRUPTED()) {              /* once a pass: a big sort is long */
-      NG_FREE(tmp);
+    if (lk_interrupted()) {              /* once a pass: a big sort is long */
+      lk_free(tmp);
       return -1;
     }
     for (lo = 0; lo < n; lo += 2 * w) {
@@ -128,7 +128,7 @@ static int msort(uint32_t *a, size_t n, idx_cmp cmp, const void *ctx) {
     dst = t;
   }
   if (src != a) memcpy(a, src, n * sizeof *a);
-  NG_FREE(tmp);
+  lk_free(tmp);
   return 0;
 }
 
@@ -144,8 +144,8 @@ static int word_cmp_ctx(const void *ctx, uint32_t a, uint32_t b) {
 /* rank[id] = 1 + position of id's word among the words of t in file
 ** order (0 for ids t does not use).  *rank has vocab_size + 1 entries. */
 static int rank_words(const ng_table *t, uint32_t **rank) {
-  uint32_t v = ng_env_cur.vocab_size(), i, nids = 0, *ids, *r;
-  r = NG_ALLOC(((size_t)v + 1) * sizeof *r);
+  uint32_t v = lk_env_cur.vocab_size(), i, nids = 0, *ids, *r;
+  r = lk_alloc(((size_t)v + 1) * sizeof *r);
   if (!r) return -1;
   memset(r, 0, ((size_t)v + 1) * sizeof *r);
   for (i = 0; i < t->cap; i++) {
@@ -157,17 +157,17 @@ static int rank_words(const ng_table *t, uint32_t **rank) {
         nids++;
       }
   }
-  ids = NG_ALLOC((nids ? nids : 1) * sizeof *ids);
-  if (!ids) { NG_FREE(r); return -1; }
+  ids = lk_alloc((nids ? nids : 1) * sizeof *ids);
+  if (!ids) { lk_free(r); return -1; }
   nids = 0;
   for (i = 1; i <= v; i++) if (r[i]) ids[nids++] = i;
   if (msort(ids, nids, word_cmp_ctx, NULL) != 0) {
-    NG_FREE(ids);
-    NG_FREE(r);
+    lk_free(ids);
+    lk_free(r);
     return -1;
   }
   for (i = 0; i < nids; i++) r[ids[i]] = i + 1;
-  NG_FREE(ids);
+  lk_free(ids);
   *rank = r;
   return 0;
 }
@@ -199,11 +199,11 @@ static int radix_pass(const uint32_t *src, uint32_t *dst, size_t n,
 static int radix_sort(uint32_t *rec, size_t n, unsigned width) {
   unsigned stride = width + 1, w, sh;
   uint32_t *tmp, *src = rec, *dst;
-  size_t *count = NG_ALLOC(65536 * sizeof *count);
-  tmp = NG_ALLOC((n ? n : 1) * stride * sizeof *tmp);
+  size_t *count = lk_alloc(65536 * sizeof *count);
+  tmp = lk_alloc((n ? n : 1) * stride * sizeof *tmp);
   if (!count || !tmp) {
-    NG_FREE(count);
-    NG_FREE(tmp);
+    lk_free(count);
+    lk_free(tmp);
     return -1;
   }
   dst = tmp;
@@ -215,8 +215,8 @@ static int radix_sort(uint32_t *rec, size_t n, unsigned width) {
         dst = t;
       }
   if (src != rec) memcpy(rec, src, n * stride * sizeof *rec);
-  NG_FREE(tmp);
-  NG_FREE(count);
+  lk_free(tmp);
+  lk_free(count);
   return 0;
 }
 
@@ -231,8 +231,8 @@ int ng_order_sorted(const ng_table *t, int len, uint32_t **idx, size_t *n) {
   *idx = NULL;
   *n = 0;
   if (rank_words(t, &rank) != 0) return -1;
-  rec = NG_ALLOC(((size_t)t->used + 1) * stride * sizeof *rec);
-  if (!rec) { NG_FREE(rank); return -1; }
+  rec = lk_alloc(((size_t)t->used + 1) * stride * sizeof *rec);
+  if (!rec) { lk_free(rank); return -1; }
   for (i = 0; i < t->cap; i++) {
     const uint32_t *s = ng_table_slot(t, i);
     if (!s || !wanted(t, s, len)) continue;
@@ -240,12 +240,12 @@ int ng_order_sorted(const ng_table *t, int len, uint32_t **idx, size_t *n) {
     rec[m * stride + width] = i;
     m++;
   }
-  NG_FREE(rank);
-  if (radix_sort(rec, m, width) != 0) { NG_FREE(rec); return -1; }
-  out = NG_ALLOC((m ? m : 1) * sizeof *out);
-  if (!out) { NG_FREE(rec); return -1; }
+  lk_free(rank);
+  if (radix_sort(rec, m, width) != 0) { lk_free(rec); return -1; }
+  out = lk_alloc((m ? m : 1) * sizeof *out);
+  if (!out) { lk_free(rec); return -1; }
   for (k = 0; k < m; k++) out[k] = rec[k * stride + width];
-  NG_FREE(rec);
+  lk_free(rec);
   *idx = out;
   *n = m;
   return 0;
@@ -314,12 +314,12 @@ int ng_order_top(const ng_table *t, size_t k, int len, uint32_t **idx,
     /* most of the table: file order (a radix sort), then a stable sort by
     ** count alone, with no word comparisons at all */
     if (ng_order_sorted(t, len, &h, &m) != 0) return -1;
-    if (msort(h, m, count_only_cmp, t) != 0) { NG_FREE(h); return -1; }
+    if (msort(h, m, count_only_cmp, t) != 0) { lk_free(h); return -1; }
     *idx = h;
     *n = m < k ? m : k;
     return 0;
   }
-  h = NG_ALLOC((k ? k : 1) * sizeof *h);
+  h = lk_alloc((k ? k : 1) * sizeof *h);
   if (!h) return -1;
   for (i = 0; i < t->cap && k > 0; i++) {
     const uint32_t *s = ng_table_slot(t, i);
@@ -332,7 +332,7 @@ int ng_order_top(const ng_table *t, size_t k, int len, uint32_t **idx,
       sift_down(t, h, m, 0);
     }
   }
-  if (msort(h, m, count_cmp, t) != 0) { NG_FREE(h); return -1; }
+  if (msort(h, m, count_cmp, t) != 0) { lk_free(h); return -1; }
   *idx = h;
   *n = m;
   return 0;
@@ -346,7 +346,7 @@ void ng_gram_string(const uint32_t *key, int width, ng_buf *b) {
   int j;
   for (j = 0; j < width && key[j]; j++) {
     size_t len = 0;
-    const char *w = ng_env_cur.vocab_string(key[j], &len);
+    const char *w = lk_env_cur.vocab_string(key[j], &len);
     if (j) ng_buf_addc(b, ' ');
     ng_buf_add(b, w ? w : "", w ? len : 0);
   }

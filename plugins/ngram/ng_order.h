@@ -10,11 +10,11 @@
 ** first).  Every order here is that one, so `each`, `save` and the
 ** tie-break of `top` agree with `LC_ALL=C sort` of a saved file.
 **
-** Words come from the vocabulary of ng_env.  Results are arrays of slot
-** indices (uint32_t) of the table, allocated with ng_env memory; the
-** caller frees them with NG_FREE.  Functions return 0, or -1 on out of
-** memory or when ng_env's interrupted() says stop (a big sort polls it;
-** ask NG_INTERRUPTED() which).
+** Words come from the vocabulary of the env (lector/kit.h).  Results are arrays of slot
+** indices (uint32_t) of the table, allocated with env memory (lector/kit.h); the
+** caller frees them with lk_free.  Functions return 0, or -1 on out of
+** memory or when lk_interrupted() says stop (a big sort polls it;
+** ask lk_interrupted() which).
 */
 #ifndef NG_ORDER_H
 #define NG_ORDER_H

@@ -5,8 +5,8 @@
 #include <sched.h>
 #include <string.h>
 
-#include "ng_env.h"
-#include "ng_par.h"
+#include "lector/kit.h"
+#include "lector/plugin.h"
 #include "ng_route.h"
 
 #define NBUF NG_ROUTE_BUFS
@@ -21,7 +21,7 @@ int ng_router_init(ng_router *r, int n) {
   r->n = n;
   atomic_init(&r->active, n);
   atomic_init(&r->failed, 0);
-  r->rings = NG_ALLOC(nr * sizeof *r->rings);
+  r->rings = lk_alloc(nr * sizeof *r->rings);
   if (!r->rings) return -1;
   memset(r->rings, 0, nr * sizeof *r->rings);
   for (i = 0; i < nr; i++) {
@@ -34,7 +34,7 @@ int ng_router_init(ng_router *r, int n) {
 /* One receiver is done with b: the last one frees it. */
 static void release(ng_block *b) {
   if (atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
-    NG_FREE(b);
+    lk_free(b);
 }
 
 void ng_router_free(ng_router *r) {
@@ -45,7 +45,7 @@ void ng_router_free(ng_router *r) {
       unsigned t = atomic_load(&g->tail), h = atomic_load(&g->head);
       for (; t != h; t++) release(g->blk[t % NBUF]);
     }
-  NG_FREE(r->rings);
+  lk_free(r->rings);
   r->rings = NULL;
 }
 
@@ -59,7 +59,7 @@ void ng_route_init(ng_route *x, ng_router *r, int self, ng_route_doc_fn doc,
 }
 
 void ng_route_free(ng_route *x) {
-  NG_FREE(x->cur);
+  lk_free(x->cur);
   x->cur = NULL;
 }
 
@@ -107,7 +107,7 @@ static ng_ring *ring_to(ng_route *x, int to) {
 }
 
 /* Wait until the ring to worker `to` has room, counting what this worker
-** was sent meanwhile.  LECTOR_OK, LECTOR_ENOMEM or NG_PAR_STOPPED. */
+** was sent meanwhile.  LECTOR_OK, LECTOR_ENOMEM or LECTOR_POOL_STOPPED. */
 static int wait_room(ng_route *x, int to) {
   ng_ring *g = ring_to(x, to);
   unsigned head = atomic_load_explicit(&g->head, memory_order_relaxed);
@@ -115,7 +115,7 @@ static int wait_room(ng_route *x, int to) {
          NBUF) {
     int got = ng_route_drain(x);
     if (got < 0) return LECTOR_ENOMEM;
-    if (atomic_load(&x->r->failed)) return NG_PAR_STOPPED;
+    if (atomic_load(&x->r->failed)) return LECTOR_POOL_STOPPED;
     if (got == 0) sched_yield();
   }
   return LECTOR_OK;
@@ -147,7 +147,7 @@ static int publish(ng_route *x) {
 /* A block with room for at least need words.  NULL on out of memory. */
 static ng_block *new_block(uint32_t need) {
   uint32_t cap = need > NG_ROUTE_BLOCK ? need : NG_ROUTE_BLOCK;
-  ng_block *b = NG_ALLOC(sizeof *b + (size_t)cap * sizeof(uint32_t));
+  ng_block *b = lk_alloc(sizeof *b + (size_t)cap * sizeof(uint32_t));
   if (!b) return NULL;
   b->used = 0;
   b->cap = cap;

@@ -98,7 +98,7 @@ void ng_route_init(ng_route *x, ng_router *r, int self, ng_route_doc_fn doc,
 void ng_route_free(ng_route *x);
 
 /* Send document words ids[0..n) of group to every other worker.
-** LECTOR_OK, LECTOR_ENOMEM, or NG_PAR_STOPPED when another worker failed
+** LECTOR_OK, LECTOR_ENOMEM, or LECTOR_POOL_STOPPED when another worker failed
 ** while this one waited for room. */
 int ng_route_send(ng_route *x, uint32_t group, const uint32_t *ids,
                   size_t n);

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_order.h"
 #include "ng_stats.h"
 
@@ -166,7 +166,7 @@ int ng_stats_colloc(const ng_table *t, int n, uint64_t min_count,
   *rows = NULL;
   *nrows = 0;
   if (margins_build(&mg, t, n) != 0) return -1;
-  r = NG_ALLOC(((size_t)t->used + 1) * sizeof *r);
+  r = lk_alloc(((size_t)t->used + 1) * sizeof *r);
   if (!r) { margins_free(&mg); return -1; }
   for (i = 0; i < t->cap; i++) {
     const uint32_t *s = ng_table_slot(t, i);
@@ -259,7 +259,7 @@ int ng_stats_keyness(const ng_table *target, const ng_table *ref, int len,
                      uint64_t min_count, int measure, size_t top,
                      ng_keyrow **rows, size_t *nrows) {
   size_t m;
-  ng_keyrow *r = NG_ALLOC(((size_t)target->used + ref->used + 1) * sizeof *r);
+  ng_keyrow *r = lk_alloc(((size_t)target->used + ref->used + 1) * sizeof *r);
   *rows = NULL;
   *nrows = 0;
   if (!r) return -1;

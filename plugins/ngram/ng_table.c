@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #endif
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_table.h"
 
 /* ------------------------------------------------------------------------
@@ -46,7 +46,7 @@ static uint32_t *new_slots(uint64_t cap, unsigned stride) {
   if (cap == 0 || cap > UINT32_MAX) return NULL;
   if (cap > SIZE_MAX / (stride * sizeof *s)) return NULL;
   bytes = (size_t)cap * stride * sizeof *s;
-  s = NG_ALLOC(bytes);
+  s = lk_alloc(bytes);
   if (!s) return NULL;
   ng_huge_pages(s, bytes);
   memset(s, 0, bytes);
@@ -73,8 +73,8 @@ void ng_table_free(ng_table *t) {
   if (!t) return;
   width = t->width ? t->width : 1;
   stamped = t->stamped;
-  NG_FREE(t->slots);
-  NG_FREE(t->big);
+  lk_free(t->slots);
+  lk_free(t->big);
   memset(t, 0, sizeof *t);
   t->width = (uint8_t)width;
   t->stamped = (uint8_t)stamped;
@@ -180,7 +180,7 @@ int ng_table_grow_(ng_table *t) {
     if (s) placer_add(&p, s);
   }
   placer_flush(&p);
-  NG_FREE(t->slots);
+  lk_free(t->slots);
   t->slots = slots;
   t->cap = (uint32_t)cap;
   t->limit = limit_of(t->cap);
@@ -203,7 +203,7 @@ int ng_table_carry_(ng_table *t, const uint32_t *s, uint32_t high) {
   if (!b) {
     if (t->nbig == t->capbig) {
       uint32_t ncap = t->capbig ? t->capbig * 2 : 4;
-      ng_big *nb = NG_REALLOC(t->big, ncap * sizeof *nb);
+      ng_big *nb = lk_realloc(t->big, ncap * sizeof *nb);
       if (!nb) return -1;
       t->big = nb;
       t->capbig = ncap;
@@ -330,7 +330,7 @@ int ng_table_compact(ng_table *t, uint64_t min_count) {
       placer_add(&p, s);
   }
   placer_flush(&p);
-  NG_FREE(t->slots);
+  lk_free(t->slots);
   t->slots = slots;
   t->cap = (uint32_t)cap;
   t->used = kept;

@@ -3,11 +3,11 @@
 */
 #include <string.h>
 
-#include "ng_env.h"
+#include "lector/kit.h"
 #include "ng_uni.h"
 
 void ng_uni_free(ng_uni *u) {
-  NG_FREE(u->e);
+  lk_free(u->e);
   memset(u, 0, sizeof *u);
 }
 
@@ -18,7 +18,7 @@ int ng_uni_grow_(ng_uni *u, uint32_t id) {
   if (cap <= id) cap = (uint64_t)id + 1;
   if (cap > UINT32_MAX) cap = UINT32_MAX;
   if (cap <= id) return -1;
-  e = NG_REALLOC(u->e, (size_t)cap * sizeof *e);
+  e = lk_realloc(u->e, (size_t)cap * sizeof *e);
   if (!e) return -1;
   ng_huge_pages(e, (size_t)cap * sizeof *e);
   memset(e + u->cap, 0, (size_t)(cap - u->cap) * sizeof *e);

@@ -8,7 +8,7 @@
 ** arrays up at the end).  Used when a count has no groups and is not per
 ** document (ng_count.c); its memory is 16 bytes per id of the vocabulary.
 **
-** One thread at a time per array; memory from ng_env.
+** One thread at a time per array; memory from the env (lector/kit.h).
 */
 #ifndef NG_UNI_H
 #define NG_UNI_H

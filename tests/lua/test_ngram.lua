@@ -42,10 +42,17 @@ T.run {
     T.raises("ngram.count: unknown option 'colour'", ngram.count, "a",
       {colour = 1})
     T.raises("option 'ids'", ngram.count, "a", {ids = false})
-    T.raises("option 'skip'", ngram.count, "a", {skip = -1})
-    T.raises("option 'threads'", ngram.count, "a", {threads = 0})
-    T.raises("option 'min_count'", ngram.count, "a", {min_count = 0})
-    T.raises("option 'by'", ngram.count, town, {by = "week"})
+    T.raises("opts.skip", ngram.count, "a", {skip = -1})
+    T.raises("opts.threads", ngram.count, "a", {threads = -1})
+    T.raises("opts.threads", ngram.count, town, {threads = 65})
+    T.raises("opts.min_count", ngram.count, "a", {min_count = 0})
+    -- a bad `by` gives corpus:group_by's message (issue 13)
+    for _, by in ipairs {"text", "", 5, true} do
+      local _, want = pcall(town.group_by, town, by)
+      local _, got = pcall(ngram.count, town, {by = by})
+      T.eq((got:gsub("^ngram%.count: ", "")),
+        (want:gsub("^corpus:group_by: ", "")), "bad by " .. tostring(by))
+    end
     T.raises("option 'stop_mode'", ngram.count, "a", {stop_mode = "x"})
     T.raises("option 'lower' must be a boolean", ngram.count, "a",
       {lower = 1})
@@ -219,9 +226,37 @@ T.run {
     end})
     local first = next(n)
     T.ok(first ~= nil, "number keys")
-    T.raises("the 'by' function returned a table", ngram.count, town,
+    T.raises("is an empty list", ngram.count, town,
       {by = function() return {} end})
     T.raises("boom", ngram.count, town, {by = function() error("boom") end})
+  end,
+
+  -- issue 13: `by` groups exactly as corpus:group_by does (a front-matter
+  -- key, a list of keys, a field), on any number of threads (0: all
+  -- cores); each group counts as the sub-corpus group_by gives.
+  by_group_by = function()
+    local c = lector.load("scripts/corpus")
+    local multi = function(d)
+      return {d.id:match("^(%w+)/"), d.meta.author and "has-author" or nil}
+    end
+    for _, by in ipairs {"author", "month", multi} do
+      local subs = c:group_by(by)
+      for _, threads in ipairs {1, 2, 0} do
+        local opts = {n = {1, 2}, threads = threads, by = by}
+        local got = ngram.count(c, opts)
+        local keys, want_keys = {}, {}
+        for k in pairs(got) do keys[#keys + 1] = tostring(k) end
+        for k in pairs(subs) do want_keys[#want_keys + 1] = tostring(k) end
+        T.eq(table.concat(keys, "|"), table.concat(want_keys, "|"),
+          "keys by " .. tostring(by) .. ", threads " .. threads)
+        T.ok(#keys >= 2, "several groups")
+        for k, sub in pairs(subs) do
+          local one = ngram.count(sub, {n = {1, 2}, threads = threads})
+          T.eq(grams(got[k]), grams(one), "group " .. tostring(k))
+          T.eq(got[k]:docs(), #sub, "docs of " .. tostring(k))
+        end
+      end
+    end
   end,
 
   stopwords = function()
@@ -325,7 +360,7 @@ T.run {
     T.eq(w[1].doc, nil, "a string has no doc")
     T.raises("gives no token", ngram.kwic, town, "the", {stopwords = true})
     T.raises("unknown option 'n'", ngram.kwic, town, "the", {n = 2})
-    T.raises("option 'window'", ngram.kwic, town, "the", {window = -1})
+    T.raises("opts.window", ngram.kwic, town, "the", {window = -1})
     T.eq(#ngram.kwic(town, "zebra"), 0, "no hit")
   end,
 
