@@ -292,8 +292,13 @@ void ng_copts_tokens(lua_State *L, int idx, const char *fname,
 
 void ng_copts_no_tokenizer(lua_State *L, int idx, const char *fname,
                            const char *const *extra, const char *what) {
+  const char *keys[32];
   if (lua_type(L, idx) != LUA_TTABLE) return;
   idx = lua_absindex(L, idx);
+  all_extra(keys, 32, extra, 0);
+  /* without the tokenizer, its keys are unknown too (named, as below
+  ** where the tokenizer's own lk_opt_check names them) */
+  if (!ng_tok) lk_opt_check(L, idx, fname, keys, NULL);
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     const char *key;
@@ -304,14 +309,12 @@ void ng_copts_no_tokenizer(lua_State *L, int idx, const char *fname,
                  what);
     if (key && !is_own(extra, key)) {
       if (ng_tok) {                       /* unknown, or a tokenizer key? */
-        const char *keys[32];
         lector_tok_opts *o;
         lua_createtable(L, 0, 1);
         lua_pushvalue(L, -2);
         lua_pushvalue(L, -1);
         lua_gettable(L, idx);
         lua_settable(L, -3);
-        all_extra(keys, 32, extra, 0);
         o = ng_tok->opts_from_lua(L, -1, fname, keys, NULL);
         ng_tok->opts_free(o);
         lua_pop(L, 1);

@@ -59,6 +59,23 @@ T.run {
     T.raises("option 'lower' does not apply to a list of tokens",
       ngram.count, {"a"}, {lower = false})
     T.raises("unknown option 'colour'", ngram.count, {"a"}, {colour = 1})
+    -- issue 13: every function taking options names an unknown key and
+    -- the known ones (lk_opt_check, here through the tokenizer's)
+    local t = ngram.count("a b")
+    for name, f in pairs {
+      count = function(o) return ngram.count("a", o) end,
+      count_list = function(o) return ngram.count({"a"}, o) end,
+      collocations = function(o) return ngram.collocations("a b", o) end,
+      collocations_table = function(o) return ngram.collocations(t, o) end,
+      keyness = function(o) return ngram.keyness("a b", "a", o) end,
+      keyness_tables = function(o) return ngram.keyness(t, t, o) end,
+      tfidf = function(o) return ngram.tfidf("a b", o) end,
+      kwic = function(o) return ngram.kwic("a b", "a", o) end,
+    } do
+      local ok, e = pcall(f, {colour = 1})
+      T.ok(not ok and e:find("unknown option 'colour' (known: ", 1, true)
+        and e:find("threads", 1, true), name .. ": " .. tostring(e))
+    end
     T.raises("token 2 is a number", ngram.count, {"a", 5})
     T.raises("option 'by' needs a corpus", ngram.count, "a", {by = "year"})
     T.raises("argument 1 must be a corpus", ngram.count, 42)
