@@ -1,5 +1,5 @@
 /*
-** ng_buf.h -- a growable byte buffer (env memory (lector/kit.h)), for gram strings
+** ng_buf.h -- a growable byte buffer (lk_alloc memory), for gram strings
 ** and file lines.  Always NUL-terminated once anything was added.
 */
 #ifndef NG_BUF_H

@@ -47,11 +47,11 @@
 
 /* Tokens waiting (their word-cache slots prefetched) before they get
 ** their ids, and the bytes of their words. */
-#ifndef NG_LEX_BATCH
-#define NG_LEX_BATCH 32
+#ifndef NG_WORDCACHE_BATCH
+#define NG_WORDCACHE_BATCH 32
 #endif
-#ifndef NG_LEX_BATCH_BYTES
-#define NG_LEX_BATCH_BYTES 2048
+#ifndef NG_WORDCACHE_BATCH_BYTES
+#define NG_WORDCACHE_BATCH_BYTES 2048
 #endif
 
 /* Token spans fetched from the tokenizer per call. */

@@ -66,8 +66,8 @@ static int ids_put(id_buf *b, uint32_t x) {
 /* Tokens wait in a batch before they get their ids, so that the cache
 ** misses of the word lookups overlap (their slots are prefetched when the
 ** token arrives). */
-#define BATCH NG_LEX_BATCH
-#define BATCH_BYTES NG_LEX_BATCH_BYTES
+#define BATCH NG_WORDCACHE_BATCH
+#define BATCH_BYTES NG_WORDCACHE_BATCH_BYTES
 
 typedef struct pending_tok {
   uint64_t hash;
@@ -77,7 +77,7 @@ typedef struct pending_tok {
 
 typedef struct text_ctx {
   id_buf *out;
-  ng_lex *lex;
+  ng_wordcache *lex;
   stop_cursor *sc;
   size_t n, used;              /* tokens and bytes waiting */
   pending_tok tok[BATCH];
@@ -99,7 +99,7 @@ static int flush(text_ctx *c) {
   for (i = 0; i < c->n; i++) {
     const pending_tok *p = &c->tok[i];
     uint32_t w = token_word(
-        ng_lex_id_h(c->lex, c->bytes + p->at, p->len, p->hash), p->stop);
+        ng_wordcache_id_h(c->lex, c->bytes + p->at, p->len, p->hash), p->stop);
     if (w == 0) return LECTOR_ENOMEM;
     b->w[b->n++] = w;
   }
@@ -114,13 +114,13 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
   int stop = c->sc ? is_stop(c->sc, sp->offset) : 0, rc;
   pending_tok *p;
   /* an empty word (a stemmer may make one) is no word; counting it would
-  ** fail as if memory ran out (ng_lex_id is 0 for it) */
+  ** fail as if memory ran out (ng_wordcache_id is 0 for it) */
   if (norm_len == 0) return 0;
   if ((c->n == BATCH || c->used + norm_len > BATCH_BYTES) &&
       (rc = flush(c)) != 0)
     return rc;
   if (norm_len > BATCH_BYTES) {                 /* a long token: at once */
-    uint32_t w = token_word(ng_lex_id(c->lex, norm, norm_len), stop);
+    uint32_t w = token_word(ng_wordcache_id(c->lex, norm, norm_len), stop);
     return w == 0 || ids_put(c->out, w) != 0 ? LECTOR_ENOMEM : 0;
   }
   p = &c->tok[c->n++];
@@ -128,8 +128,8 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
   p->at = (uint32_t)c->used;
   p->len = (uint32_t)norm_len;
   p->stop = stop;
-  p->hash = ng_lex_hash(norm, norm_len);
-  ng_lex_prefetch(c->lex, p->hash);
+  p->hash = ng_wordcache_hash(norm, norm_len);
+  ng_wordcache_prefetch(c->lex, p->hash);
   c->used += norm_len;
   return 0;
 }
@@ -179,7 +179,7 @@ static int words_of_sentences(const ng_tokens *tok, text_ctx *c,
 
 /* Tokenize text[0..len) with tok into out (emptied first), each word's id
 ** from lex.  LECTOR_OK, or a code with *err. */
-static int text_words(const ng_tokens *tok, id_buf *out, ng_lex *lex,
+static int text_words(const ng_tokens *tok, id_buf *out, ng_wordcache *lex,
                       const char *text, size_t len, scratch *st,
                       char **err) {
   text_ctx c;
@@ -209,7 +209,7 @@ typedef struct wctx {
                                   (width 0: not started) */
   uint64_t *docs;              /* documents counted per group */
   uint32_t stamp;              /* this worker's document counter */
-  ng_lex *lex;                 /* words -> ids (shared) */
+  ng_wordcache *lex;                 /* words -> ids (shared) */
   scratch st;
   id_buf ids;                  /* the words of its current document */
   ng_route route;              /* with several workers, not per document */
@@ -358,7 +358,8 @@ static void free_workers(wctx *ws, int n, uint32_t ngroups) {
   if (!ws) return;
   for (i = 0; i < (size_t)n; i++) {
     if (ws[i].tables)
-      for (j = 0; j < (size_t)ngroups * NT; j++) ng_table_free(&ws[i].tables[j]);
+      for (j = 0; j < (size_t)ngroups * NT; j++)
+        ng_table_free(&ws[i].tables[j]);
     lk_free(ws[i].tables);
     lk_free(ws[i].docs);
     ng_route_free(&ws[i].route);
@@ -370,7 +371,8 @@ static void free_workers(wctx *ws, int n, uint32_t ngroups) {
 
 /* n workers sharing lex; with router (n >= 2), each owns a share of the
 ** grams.  NULL on out of memory. */
-static wctx *new_workers(ng_job *job, int n, ng_lex *lex, ng_router *router) {
+static wctx *new_workers(ng_job *job, int n, ng_wordcache *lex,
+                         ng_router *router) {
   wctx *ws = lk_alloc((size_t)n * sizeof *ws);
   size_t tb = (size_t)job->ngroups * NT * sizeof(ng_table);
   size_t db = job->ngroups * sizeof(uint64_t);
@@ -511,7 +513,7 @@ static char *oom_message(const ng_job *job, const wctx *ws, int n) {
 int ng_count_run(ng_job *job, char **err) {
   int n = job->src->nworkers, rc;
   ng_router router;
-  ng_lex lex;
+  ng_wordcache lex;
   ng_router *rt = NULL;
   wctx *ws;
   *err = NULL;
@@ -524,13 +526,13 @@ int ng_count_run(ng_job *job, char **err) {
     return LECTOR_ERR;
   }
   memset(&router, 0, sizeof router);
-  ng_lex_init(&lex);
+  ng_wordcache_init(&lex);
   if (n > 1 && !job->doc_fn) rt = &router;    /* per document: no owners */
   ws = !rt || ng_router_init(rt, n) == 0
            ? new_workers(job, n, &lex, rt) : NULL;
   if (!ws) {
     ng_router_free(&router);
-    ng_lex_free(&lex);
+    ng_wordcache_free(&lex);
     *err = lk_errorf("out of memory");
     return LECTOR_ENOMEM;
   }
@@ -543,7 +545,7 @@ int ng_count_run(ng_job *job, char **err) {
   }
   free_workers(ws, n, job->ngroups);
   ng_router_free(&router);
-  ng_lex_free(&lex);
+  ng_wordcache_free(&lex);
   if (rc != LECTOR_OK) ng_count_free_results(job);
   return rc;
 }

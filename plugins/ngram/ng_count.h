@@ -19,7 +19,7 @@
 #include "lector/plugin.h"
 #include "lector/tokenizer.h"
 #include "ng_gram.h"
-#include "ng_lex.h"
+#include "ng_wordcache.h"
 #include "ng_table.h"
 
 /* The documents a job runs over, and the pool that runs it: run(ud,
@@ -35,7 +35,7 @@ typedef struct ng_docs {
 } ng_docs;
 
 /* How to tokenize.  The options are compiled with ids off: the workers
-** map the normalised words to ids themselves (ng_lex.h). */
+** map the normalised words to ids themselves (ng_wordcache.h). */
 typedef struct ng_tokens {
   const lector_tokenizer_api *api;
   const lector_tok_opts *opts;     /* the tokens counted */

@@ -35,7 +35,8 @@
 **
 ** Files are read with read(2) in blocks (no line limit: a long line grows
 ** a buffer of env memory (lector/kit.h)); every loop polls lk_interrupted().
-** Files are written through the host's output helper (lk_host->output_*) (temporary + rename).
+** Files are written through the host's output helper (lk_host->output_*:
+** a temporary, then a rename).
 **
 ** Errors are messages "PATH:LINE: what" (or "PATH: what"), from lk_errorf,
 ** freed by the caller with lk_free.  Functions return 0 or -1.

@@ -19,7 +19,7 @@ typedef struct kctx {
   size_t ntoks, cap;
   uint32_t base, sent;         /* the sentence being read: offset, number */
   ng_hits hits;
-  ng_lex *lex;                 /* words -> ids (shared) */
+  ng_wordcache *lex;                 /* words -> ids (shared) */
   lector_tok_state sst;        /* the sentence splitter */
 } kctx;
 
@@ -59,7 +59,7 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
   kctx *k = ud;
   uint32_t id;
   if (norm_len == 0) return 0;          /* an empty word is no word */
-  id = ng_lex_id(k->lex, norm, norm_len);
+  id = ng_wordcache_id(k->lex, norm, norm_len);
   return id == 0 || push_tok(k, sp, id) != 0 ? LECTOR_ENOMEM : 0;
 }
 
@@ -172,7 +172,7 @@ int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
   kctx ks[LECTOR_MAX_THREADS];
   void *ctx[LECTOR_MAX_THREADS];
   lector_pool pool;
-  ng_lex lex;
+  ng_wordcache lex;
   int n = docs->nworkers, i, rc;
   memset(out, 0, sizeof *out);
   if (n < 1 || n > LECTOR_MAX_THREADS) {
@@ -180,7 +180,7 @@ int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
     return LECTOR_ERR;
   }
   memset(ks, 0, sizeof ks);
-  ng_lex_init(&lex);
+  ng_wordcache_init(&lex);
   for (i = 0; i < n; i++) {
     ks[i].spec = spec;
     ks[i].lex = &lex;
@@ -200,7 +200,7 @@ int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
     lk_free(ks[i].toks);
     ng_kwic_hits_free(&ks[i].hits);
   }
-  ng_lex_free(&lex);
+  ng_wordcache_free(&lex);
   return rc;
 }
 

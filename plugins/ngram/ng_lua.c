@@ -1,6 +1,6 @@
 /*
 ** ng_lua.c -- the Lua module lector.ngram: counting, files, and the
-** module table (statistics: ng_lstats.c; concordance: ng_lkwic.c).
+** module table (statistics: ng_lua_stats.c; concordance: ng_lua_kwic.c).
 **
 **   ngram.count(source [, opts])           -> count table, or {key = table}
 **   ngram.load(path)                       -> count table
@@ -84,7 +84,7 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
   }
   if (i <= n || ng_grams_end(&gr) != 0)
     luaL_error(L, "%s: out of memory", fname);
-  c = ng_lcounts_new(L);
+  c = ng_lua_counts_new(L);
   if (ng_table_assemble(&c->t, parts, (size_t)(sp->nmax - sp->nmin + 1),
                         sp->nmax, o->min_count, 1) != 0)
     luaL_error(L, "%s: out of memory", fname);
@@ -96,7 +96,7 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
 
 /* Run the counting job of source s (at src_idx, options at opts_idx) with
 ** the given groups into g->job.  [-0, +0, v] */
-static void run_count(lua_State *L, ng_lsrc *s, int opts_idx,
+static void run_count(lua_State *L, ng_lua_src *s, int opts_idx,
                       const char *fname, const char *const *extra,
                       const ng_copts *o, ng_guard *g,
                       const lector_groups *groups) {
@@ -117,7 +117,7 @@ static void run_count(lua_State *L, ng_lsrc *s, int opts_idx,
     }
   }
   g->job.min_count = o->min_count;
-  ng_lsrc_ready(s, o->threads, fname);
+  ng_lua_src_ready(s, o->threads, fname);
   if (ng_count_run(&g->job, &err) != LECTOR_OK) lk_raise(L, fname, err);
 }
 
@@ -125,7 +125,7 @@ static void run_count(lua_State *L, ng_lsrc *s, int opts_idx,
 static ng_counts *take_table(lua_State *L, ng_guard *g, uint32_t i,
                              const ng_copts *o, int opts_idx,
                              const char *const *extra) {
-  ng_counts *c = ng_lcounts_new(L);
+  ng_counts *c = ng_lua_counts_new(L);
   ng_table_move(&c->t, &g->job.tables[i]);
   set_meta(L, c, o, opts_idx, extra, g->job.docs[i]);
   return c;
@@ -134,10 +134,10 @@ static ng_counts *take_table(lua_State *L, ng_guard *g, uint32_t i,
 ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
                            const char *fname, const char *const *extra,
                            const ng_copts *o) {
-  ng_lsrc s;
+  ng_lua_src s;
   ng_guard *g;
   ng_counts *c;
-  int kind = ng_lsrc_get(L, src_idx, &s);
+  int kind = ng_lua_src_get(L, src_idx, &s);
   if (!kind)
     luaL_error(L, "%s: argument %d must be a corpus, a document, a string "
                "or a list of tokens (got %s)", fname, src_idx,
@@ -145,7 +145,7 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
   if (kind == NG_SRC_TOKENS)
     return count_tokens(L, src_idx, opts_idx, fname, extra, o);
   g = ng_guard_new(L);
-  ng_lsrc_hold(L, src_idx, &s, g, fname);
+  ng_lua_src_hold(L, src_idx, &s, g, fname);
   run_count(L, &s, opts_idx, fname, extra, o, g, NULL);
   c = take_table(L, g, 0, o, opts_idx, extra);
   lua_closeslot(L, -2);                                /* the guard */
@@ -159,7 +159,7 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
 
 /* ngram.count with by = ...: {key = count table}, the groups of
 ** corpus:group_by(by).  [-0, +1, v] */
-static int count_groups(lua_State *L, ng_lsrc *s, const ng_copts *o,
+static int count_groups(lua_State *L, ng_lua_src *s, const ng_copts *o,
                         const char *fname) {
   const lector_groups *groups;
   ng_guard *g;
@@ -168,7 +168,7 @@ static int count_groups(lua_State *L, ng_lsrc *s, const ng_copts *o,
   if (s->kind != NG_SRC_CORPUS)
     return luaL_error(L, "%s: option 'by' needs a corpus", fname);
   g = ng_guard_new(L);                                 /* 3 */
-  ng_lsrc_hold(L, 1, s, g, fname);     /* a 'by' function runs Lua */
+  ng_lua_src_hold(L, 1, s, g, fname);     /* a 'by' function runs Lua */
   lua_getfield(L, 2, "by");                            /* 4 */
   groups = lk_host->group_keys(L, 1, 4, fname);        /* 5: owner, 6: keys */
   keys_idx = lua_gettop(L);
@@ -191,11 +191,11 @@ static int count_groups(lua_State *L, ng_lsrc *s, const ng_copts *o,
 static int l_count(lua_State *L) {
   static const char fname[] = "ngram.count";
   ng_copts o;
-  ng_lsrc s;
+  ng_lua_src s;
   lua_settop(L, 2);
   ng_copts_read(L, 2, fname, NULL, &o);
   if (o.by) {
-    if (!ng_lsrc_get(L, 1, &s))
+    if (!ng_lua_src_get(L, 1, &s))
       return luaL_error(L, "%s: option 'by' needs a corpus", fname);
     return count_groups(L, &s, &o, fname);
   }
@@ -210,7 +210,7 @@ static int l_count(lua_State *L) {
 /* ngram.load(path) -> count table.  [-0, +1, v] */
 static int l_load(lua_State *L) {
   const char *path = luaL_checkstring(L, 1);
-  ng_counts *c = ng_lcounts_new(L);
+  ng_counts *c = ng_lua_counts_new(L);
   char *err = NULL;
   if (ng_format_load(path, &c->t, &c->m, &err) != 0)
     return lk_raise(L, "ngram.load", err);
@@ -254,7 +254,7 @@ int ng_lua_open(lua_State *L) {
     {"collocations", ng_l_collocations}, {"keyness", ng_l_keyness},
     {"tfidf", ng_l_tfidf}, {"kwic", ng_l_kwic}, {NULL, NULL}
   };
-  ng_lcounts_open(L);
+  ng_lua_counts_open(L);
   luaL_newlib(L, funcs);
   lua_pushinteger(L, NG_MAX_N);
   lua_setfield(L, -2, "max_n");

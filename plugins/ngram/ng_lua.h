@@ -1,13 +1,13 @@
 /*
-** ng_lua.h -- the Lua side of the ngram plugin, shared by its three
-** files: ng_lsrc.c (sources, options, the call guard), ng_lcounts.c (the
-** count table userdata) and ng_lua.c (the module functions).
-**
-** (and ng_lstats.c, ng_lkwic.c: the statistics and concordance functions).
+** ng_lua.h -- the Lua side of the ngram plugin, shared by its files:
+** ng_lua_src.c (sources, options, the call state), ng_lua_counts.c (the
+** count table userdata), ng_lua.c (counting, files, the module table),
+** ng_lua_stats.c and ng_lua_kwic.c (statistics, concordance).
 **
 ** Every Lua-facing function raises ordinary Lua errors prefixed with its
 ** name ("ngram.count: ...").  C resources held across code that may raise
-** belong to a call guard, a to-be-closed userdata, so an error frees them.
+** belong to a kit guard (lk_guard), a to-be-closed userdata, so an error
+** frees them.
 */
 #ifndef NG_LUA_H
 #define NG_LUA_H
@@ -45,16 +45,16 @@ typedef struct ng_counts {
 } ng_counts;
 
 /* Push a new, empty count table.  [-0, +1, m] */
-ng_counts *ng_lcounts_new(lua_State *L);
+ng_counts *ng_lua_counts_new(lua_State *L);
 
 /* The count table at idx, or NULL.  [-0, +0, -] */
-ng_counts *ng_lcounts_test(lua_State *L, int idx);
+ng_counts *ng_lua_counts_test(lua_State *L, int idx);
 
 /* The open count table at idx; raises otherwise.  [-0, +0, v] */
-ng_counts *ng_lcounts_check(lua_State *L, int idx, const char *fname);
+ng_counts *ng_lua_counts_check(lua_State *L, int idx, const char *fname);
 
 /* Create the metatables.  [-0, +0, m] */
-void ng_lcounts_open(lua_State *L);
+void ng_lua_counts_open(lua_State *L);
 
 /* Push the gram of key (width ids) as a string.  [-0, +1, m] */
 void ng_push_gram(lua_State *L, const uint32_t *key, int width);
@@ -65,7 +65,7 @@ void ng_push_gram(lua_State *L, const uint32_t *key, int width);
 
 /* Where documents come from: docs runs a corpus on host->doc_pool, one
 ** text (a document, a string) on the calling thread. */
-typedef struct ng_lsrc {
+typedef struct ng_lua_src {
   ng_docs docs;                /* docs.ud is the source itself */
   lector_corpus *corpus;       /* corpus or a doc's corpus, else NULL */
   size_t first;                /* a doc: its index in the corpus */
@@ -73,20 +73,21 @@ typedef struct ng_lsrc {
   size_t len;
   int kind;                    /* NG_SRC_* */
   const char *label;           /* a corpus: its progress bar's label */
-} ng_lsrc;
+} ng_lua_src;
 
 enum { NG_SRC_CORPUS = 1, NG_SRC_DOC, NG_SRC_STRING, NG_SRC_TOKENS };
 
 /* What the value at idx is as a source (NG_SRC_*), filling s (tokens:
 ** nothing to fill), or 0 if it is none of them.  [-0, +0, -] */
-int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s);
+int ng_lua_src_get(lua_State *L, int idx, ng_lua_src *s);
 
 /* The text of document i of s into *out (release it with
 ** host->text_release).  LECTOR_OK, or a code with *err.  Any thread. */
-int ng_lsrc_text(const ng_lsrc *s, size_t i, lector_text *out, char **err);
+int ng_lua_src_text(const ng_lua_src *s, size_t i, lector_text *out,
+                    char **err);
 
 /* Push the id of document i of s (nil for a string).  [-0, +1, m] */
-void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i);
+void ng_lua_src_push_id(lua_State *L, const ng_lua_src *s, size_t i);
 
 /* What a call holds while it may raise, owned by a kit guard (lk_guard,
 ** pushed by ng_guard_new), which frees it on return, error or interrupt. */
@@ -108,16 +109,16 @@ ng_guard *ng_guard_new(lua_State *L);
 ** whole call: a reference of g's (released when g closes, error or not),
 ** so that Lua code run meanwhile (a 'by' function, a finalizer closing
 ** the corpus) cannot free it under the workers.  Looks the corpus up
-** again, as an allocation since ng_lsrc_get may have run a finalizer;
+** again, as an allocation since ng_lua_src_get may have run a finalizer;
 ** raises "the corpus is closed" then.  Strings and token lists: nothing
 ** to hold.  [-0, +0, v] */
-void ng_lsrc_hold(lua_State *L, int idx, ng_lsrc *s, ng_guard *g,
+void ng_lua_src_hold(lua_State *L, int idx, ng_lua_src *s, ng_guard *g,
                   const char *fname);
 
 /* Get s ready to run on threads threads (0: all cores; a corpus only),
 ** with a progress bar labelled fname.  Lua thread, just before the
 ** work. */
-void ng_lsrc_ready(ng_lsrc *s, int threads, const char *fname);
+void ng_lua_src_ready(ng_lua_src *s, int threads, const char *fname);
 
 /* Counting options (ngram.count and the functions that count). */
 typedef struct ng_copts {
@@ -160,7 +161,7 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
                            const ng_copts *o);
 
 /* ------------------------------------------------------------------------
-** The module functions (ng_lstats.c, ng_lkwic.c) and the module
+** The module functions (ng_lua_stats.c, ng_lua_kwic.c) and the module
 */
 
 /* ngram.collocations, ngram.keyness, ngram.tfidf.  [-0, +1, v] */

@@ -10,8 +10,8 @@
 ** first).  Every order here is that one, so `each`, `save` and the
 ** tie-break of `top` agree with `LC_ALL=C sort` of a saved file.
 **
-** Words come from the vocabulary of the env (lector/kit.h).  Results are arrays of slot
-** indices (uint32_t) of the table, allocated with env memory (lector/kit.h); the
+** Words come from the env's vocabulary (lector/kit.h).  Results are
+** arrays of slot indices (uint32_t) of the table, in lk_alloc memory; the
 ** caller frees them with lk_free.  Functions return 0, or -1 on out of
 ** memory or when lk_interrupted() says stop (a big sort polls it;
 ** ask lk_interrupted() which).

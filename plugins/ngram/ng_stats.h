@@ -23,7 +23,7 @@
 ** TF-IDF of a gram in a document: tf * log10(N / df) (quanteda's default:
 ** raw counts, inverse document frequency in base 10), N documents.
 **
-** Results are arrays in env memory (lector/kit.h), freed with lk_free.  Functions
+** Results are arrays in lk_alloc memory, freed with lk_free.  Functions
 ** return 0, or -1 on out of memory.
 */
 #ifndef NG_STATS_H

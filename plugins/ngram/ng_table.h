@@ -21,7 +21,7 @@
 ** Big counts: a count that passes 2^32 - 1 carries into a short side list
 ** keyed by gram (a corpus has few such grams); ng_table_count adds it back.
 **
-** Ownership: a table owns its arrays (the env's allocator, lector/kit.h).  Keys passed in
+** Ownership: a table owns its arrays (lk_alloc memory).  Keys passed in
 ** are borrowed.  Slot pointers stay valid until the next insertion.
 ** One thread at a time per table.
 */

@@ -1,5 +1,5 @@
 /*
-** ng_lcounts.c -- the count table userdata (lector.ngram.counts):
+** ng_lua_counts.c -- the count table userdata (lector.ngram.counts):
 **   #t, t:total([len]), t:get(gram) / t[gram], t:df(gram), t:top([k [, len]]),
 **   t:each([len]) / pairs(t), t:merge(other), t:save(path), t:to_csv(path),
 **   t:n(), t:docs(), t:options(), t:memory(), t:close(),
@@ -20,11 +20,11 @@
 ** Access
 */
 
-ng_counts *ng_lcounts_test(lua_State *L, int idx) {
+ng_counts *ng_lua_counts_test(lua_State *L, int idx) {
   return luaL_testudata(L, idx, NG_COUNTS_MT);
 }
 
-ng_counts *ng_lcounts_check(lua_State *L, int idx, const char *fname) {
+ng_counts *ng_lua_counts_check(lua_State *L, int idx, const char *fname) {
   ng_counts *c = luaL_testudata(L, idx, NG_COUNTS_MT);
   if (!c)
     luaL_error(L, "%s: argument %d must be an ngram count table (got %s)",
@@ -33,7 +33,7 @@ ng_counts *ng_lcounts_check(lua_State *L, int idx, const char *fname) {
   return c;
 }
 
-ng_counts *ng_lcounts_new(lua_State *L) {
+ng_counts *ng_lua_counts_new(lua_State *L) {
   ng_counts *c = lua_newuserdatauv(L, sizeof *c, 0);
   memset(c, 0, sizeof *c);
   c->t.width = 1;
@@ -105,7 +105,7 @@ static int opt_len(lua_State *L, int idx) {
 
 /* #t -> distinct grams.  [-0, +1, v] */
 static int c_len(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "ngram");
+  ng_counts *c = ng_lua_counts_check(L, 1, "ngram");
   lua_pushinteger(L, (lua_Integer)c->t.used);
   return 1;
 }
@@ -113,7 +113,7 @@ static int c_len(lua_State *L) {
 /* t:total([len]) -> occurrences counted (of grams of length len).
 ** [-0, +1, v] */
 static int c_total(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "total");
+  ng_counts *c = ng_lua_counts_check(L, 1, "total");
   int len = opt_len(L, 2);
   lua_pushinteger(L, (lua_Integer)(len ? c->t.total[len]
                                        : ng_table_total(&c->t)));
@@ -122,7 +122,7 @@ static int c_total(lua_State *L) {
 
 /* t:get(gram) -> count, df (0, 0 when absent).  [-0, +2, v] */
 static int c_get(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "get");
+  ng_counts *c = ng_lua_counts_check(L, 1, "get");
   const uint32_t *s = find_gram(L, 2, c);
   lua_pushinteger(L, s ? (lua_Integer)ng_table_count(&c->t, s) : 0);
   lua_pushinteger(L, s ? (lua_Integer)s[NG_DF(&c->t)] : 0);
@@ -131,7 +131,7 @@ static int c_get(lua_State *L) {
 
 /* t:df(gram) -> documents the gram occurs in.  [-0, +1, v] */
 static int c_df(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "df");
+  ng_counts *c = ng_lua_counts_check(L, 1, "df");
   const uint32_t *s = find_gram(L, 2, c);
   lua_pushinteger(L, s ? (lua_Integer)s[NG_DF(&c->t)] : 0);
   return 1;
@@ -151,7 +151,7 @@ static void push_row(lua_State *L, const ng_counts *c, const uint32_t *s) {
 /* t:top([k [, len]]) -> { {gram =, count =, df =}, ... }, the k (10) most
 ** frequent grams (of length len), ties in gram order.  [-0, +1, v] */
 static int c_top(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "top");
+  ng_counts *c = ng_lua_counts_check(L, 1, "top");
   lua_Integer k = luaL_optinteger(L, 2, 10);
   int len = opt_len(L, 3);
   ng_guard *g;
@@ -193,7 +193,7 @@ static int iter_gc(lua_State *L) {
 
 /* The iterator: gram, count, df.  [-0, +3, v] */
 static int iter_step(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, lua_upvalueindex(1), "each");
+  ng_counts *c = ng_lua_counts_check(L, lua_upvalueindex(1), "each");
   iter *it = lua_touserdata(L, lua_upvalueindex(2));
   const uint32_t *s;
   if (it->version != c->version)
@@ -209,7 +209,7 @@ static int iter_step(lua_State *L) {
 /* t:each([len]) -> iterator of gram, count, df in gram order (byte order,
 ** as saved).  [-0, +1, v] */
 static int c_each(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "each");
+  ng_counts *c = ng_lua_counts_check(L, 1, "each");
   int len = lua_type(L, 2) == LUA_TNUMBER ? opt_len(L, 2) : 0;
   iter *it;
   lua_settop(L, 1);
@@ -244,8 +244,8 @@ static void meta_n(const ng_meta *m, char *buf, size_t size) {
 
 /* t:merge(other) -> t, with other's counts added.  [-0, +1, v] */
 static int c_merge(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "merge");
-  ng_counts *o = ng_lcounts_check(L, 2, "merge");
+  ng_counts *c = ng_lua_counts_check(L, 1, "merge");
+  ng_counts *o = ng_lua_counts_check(L, 2, "merge");
   if (!ng_meta_compatible(&c->m, &o->m)) {
     char a[32], b[32];
     meta_n(&c->m, a, sizeof a);
@@ -273,7 +273,7 @@ static int c_merge(lua_State *L) {
 /* t:save(path): the saved line format (ngram.load reads it).
 ** [-0, +0, v] */
 static int c_save(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "save");
+  ng_counts *c = ng_lua_counts_check(L, 1, "save");
   const char *path = luaL_checkstring(L, 2);
   char *err = NULL;
   if (ng_format_save(path, &c->t, &c->m, &err) != 0)
@@ -283,7 +283,7 @@ static int c_save(lua_State *L) {
 
 /* t:to_csv(path): gram,n,count,df rows by count.  [-0, +0, v] */
 static int c_to_csv(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "to_csv");
+  ng_counts *c = ng_lua_counts_check(L, 1, "to_csv");
   const char *path = luaL_checkstring(L, 2);
   char *err = NULL;
   if (ng_format_csv(path, &c->t, &err) != 0)
@@ -293,7 +293,7 @@ static int c_to_csv(lua_State *L) {
 
 /* t:n() -> smallest and largest gram length.  [-0, +2, v] */
 static int c_n(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "n");
+  ng_counts *c = ng_lua_counts_check(L, 1, "n");
   lua_pushinteger(L, c->m.nmin);
   lua_pushinteger(L, c->m.nmax);
   return 2;
@@ -301,14 +301,14 @@ static int c_n(lua_State *L) {
 
 /* t:docs() -> documents counted.  [-0, +1, v] */
 static int c_docs(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "docs");
+  ng_counts *c = ng_lua_counts_check(L, 1, "docs");
   lua_pushinteger(L, (lua_Integer)c->m.docs);
   return 1;
 }
 
 /* t:options() -> the canonical options string, and skip.  [-0, +2, v] */
 static int c_options(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "options");
+  ng_counts *c = ng_lua_counts_check(L, 1, "options");
   lua_pushstring(L, c->m.options ? c->m.options : "");
   lua_pushinteger(L, c->m.skip);
   return 2;
@@ -317,7 +317,7 @@ static int c_options(lua_State *L) {
 /* t:memory() -> bytes held by the table (not the vocabulary).
 ** [-0, +1, v] */
 static int c_memory(lua_State *L) {
-  ng_counts *c = ng_lcounts_check(L, 1, "memory");
+  ng_counts *c = ng_lua_counts_check(L, 1, "memory");
   lua_pushinteger(L, (lua_Integer)ng_table_memory(&c->t));
   return 1;
 }
@@ -345,7 +345,7 @@ static int c_index(lua_State *L) {
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
     lua_pop(L, 1);
   }
-  c = ng_lcounts_check(L, 1, "ngram");
+  c = ng_lua_counts_check(L, 1, "ngram");
   if (lua_type(L, 2) != LUA_TSTRING && lua_type(L, 2) != LUA_TTABLE) {
     lua_pushnil(L);
     return 1;
@@ -410,7 +410,7 @@ static int c_summary(lua_State *L) {
   return 1;
 }
 
-void ng_lcounts_open(lua_State *L) {
+void ng_lua_counts_open(lua_State *L) {
   static const luaL_Reg methods[] = {
     {"total", c_total}, {"get", c_get}, {"df", c_df}, {"top", c_top},
     {"each", c_each}, {"merge", c_merge}, {"save", c_save},

@@ -1,5 +1,5 @@
 /*
-** ng_lkwic.c -- ngram.kwic(source, pattern [, opts]) -> { {doc =, index =,
+** ng_lua_kwic.c -- ngram.kwic(source, pattern [, opts]) -> { {doc =, index =,
 ** left =, match =, right =} }: the concordance (keyword in context) of a
 ** word, a phrase or a pattern with "*" for any one token, in corpus order,
 ** matching normalised tokens and showing the original text (ng_kwic.h).
@@ -125,15 +125,15 @@ static void push_clean(lua_State *L, const char *text, uint32_t a,
 
 /* Read the text of document d of s into t (a guard's: releasing the
 ** previous one).  [-0, +0, v] */
-static void read_doc(lua_State *L, ng_lsrc *s, size_t d, lector_text *t) {
+static void read_doc(lua_State *L, ng_lua_src *s, size_t d, lector_text *t) {
   char *err = NULL;
   lk_host->text_release(t);
-  if (ng_lsrc_text(s, d, t, &err) != LECTOR_OK)
+  if (ng_lua_src_text(s, d, t, &err) != LECTOR_OK)
     lk_raise(L, "ngram.kwic", err);
 }
 
 /* Push the rows of the hits in g.  [-0, +1, v] */
-static void push_hits(lua_State *L, ng_lsrc *s, ng_guard *g) {
+static void push_hits(lua_State *L, ng_lua_src *s, ng_guard *g) {
   lector_text *t = lk_guard_text(L, g->lk);   /* after the corpus's hold */
   size_t i, cur = (size_t)-1;
   lua_createtable(L, g->hits.n < 1000000 ? (int)g->hits.n : 0, 0);
@@ -141,7 +141,7 @@ static void push_hits(lua_State *L, ng_lsrc *s, ng_guard *g) {
     const ng_hit *h = &g->hits.v[i];
     if (h->doc != cur) read_doc(L, s, cur = h->doc, t);
     lua_createtable(L, 0, 5);
-    ng_lsrc_push_id(L, s, h->doc);
+    ng_lua_src_push_id(L, s, h->doc);
     lua_setfield(L, -2, "doc");
     if (s->kind != NG_SRC_STRING) {
       lua_pushinteger(L, (lua_Integer)(s->first + h->doc + 1));
@@ -169,12 +169,12 @@ int ng_l_kwic(lua_State *L) {
   ng_kwic_spec spec;
   ng_copts o;
   ng_tokens tok;
-  ng_lsrc s;
+  ng_lua_src s;
   ng_guard *g;
   char *err = NULL;
   int i;
   lua_settop(L, 3);
-  if (!ng_lsrc_get(L, 1, &s) || s.kind == NG_SRC_TOKENS)
+  if (!ng_lua_src_get(L, 1, &s) || s.kind == NG_SRC_TOKENS)
     return luaL_error(L, "%s: argument 1 must be a corpus, a document or a "
                       "string", fname);
   for (i = 0; lua_type(L, 3) == LUA_TTABLE && not_here[i]; i++) {
@@ -187,12 +187,12 @@ int ng_l_kwic(lua_State *L) {
   spec.window = (int)lk_opt_integer(L, 3, fname, "window", NG_KWIC_WINDOW, 0,
                                 NG_KWIC_MAX);
   g = ng_guard_new(L);                                  /* 4 */
-  ng_lsrc_hold(L, 1, &s, g, fname);    /* its texts are read below */
+  ng_lua_src_hold(L, 1, &s, g, fname);    /* its texts are read below */
   ng_copts_tokens(L, 3, fname, extra, &o, g, &tok);
   spec.tok = &tok;
   spec.plen = pattern_ids(L, 2, g->opts, ids, fname);
   spec.phrase = ids;
-  ng_lsrc_ready(&s, o.threads, fname);
+  ng_lua_src_ready(&s, o.threads, fname);
   if (ng_kwic_run(&spec, &s.docs, &g->hits, &err) != LECTOR_OK)
     return lk_raise(L, fname, err);
   push_hits(L, &s, g);

@@ -1,5 +1,5 @@
 /*
-** ng_lsrc.c -- the inputs of the Lua functions: sources (corpus, doc,
+** ng_lua_src.c -- the inputs of the Lua functions: sources (corpus, doc,
 ** string, token list), counting options, the call guard.
 */
 #include <inttypes.h>
@@ -15,7 +15,7 @@
 ** Sources
 */
 
-int ng_lsrc_text(const ng_lsrc *s, size_t i, lector_text *out,
+int ng_lua_src_text(const ng_lua_src *s, size_t i, lector_text *out,
                  char **err) {
   if (s->corpus) return lk_host->doc_text(s->corpus, s->first + i, out, err);
   memset(out, 0, sizeof *out);              /* borrowed: nothing to release */
@@ -27,7 +27,7 @@ int ng_lsrc_text(const ng_lsrc *s, size_t i, lector_text *out,
 /* ng_docs's run: a corpus on the host's pool; one text here, on worker 0
 ** (the only one). */
 static int src_run(void *ud, lector_pool *pool, char **err) {
-  ng_lsrc *s = ud;
+  ng_lua_src *s = ud;
   void *ctx = pool->ctx ? pool->ctx[0] : NULL;
   lector_text t;
   int rc;
@@ -39,7 +39,7 @@ static int src_run(void *ud, lector_pool *pool, char **err) {
   if (lk_interrupted()) {
     *err = lk_errorf("interrupted");
     rc = LECTOR_EINTERRUPT;
-  } else if ((rc = ng_lsrc_text(s, 0, &t, err)) == LECTOR_OK) {
+  } else if ((rc = ng_lua_src_text(s, 0, &t, err)) == LECTOR_OK) {
     rc = pool->fn(ctx, 0, &t, err);
     lk_host->text_release(&t);
   }
@@ -47,14 +47,14 @@ static int src_run(void *ud, lector_pool *pool, char **err) {
   return rc;
 }
 
-void ng_lsrc_ready(ng_lsrc *s, int threads, const char *fname) {
+void ng_lua_src_ready(ng_lua_src *s, int threads, const char *fname) {
   s->docs.nworkers = s->kind == NG_SRC_CORPUS
                          ? lk_host->pool_workers(threads, s->docs.ndocs)
                          : 1;
   s->label = fname;
 }
 
-int ng_lsrc_get(lua_State *L, int idx, ng_lsrc *s) {
+int ng_lua_src_get(lua_State *L, int idx, ng_lua_src *s) {
   memset(s, 0, sizeof *s);
   s->docs.run = src_run;
   s->docs.ud = s;
@@ -88,7 +88,7 @@ static lector_corpus *corpus_at(lua_State *L, int idx, int kind) {
   return NULL;
 }
 
-void ng_lsrc_hold(lua_State *L, int idx, ng_lsrc *s, ng_guard *g,
+void ng_lua_src_hold(lua_State *L, int idx, ng_lua_src *s, ng_guard *g,
                   const char *fname) {
   lector_corpus *c;
   if (s->kind != NG_SRC_CORPUS && s->kind != NG_SRC_DOC) return;
@@ -98,7 +98,7 @@ void ng_lsrc_hold(lua_State *L, int idx, ng_lsrc *s, ng_guard *g,
   lk_guard_corpus(L, g->lk, c);
 }
 
-void ng_lsrc_push_id(lua_State *L, const ng_lsrc *s, size_t i) {
+void ng_lua_src_push_id(lua_State *L, const ng_lua_src *s, size_t i) {
   lector_doc_info info;
   if (s->corpus &&
       lk_host->doc_info(s->corpus, s->first + i, &info) == LECTOR_OK)

@@ -1,5 +1,5 @@
 /*
-** ng_lstats.c -- the statistics functions of lector.ngram:
+** ng_lua_stats.c -- the statistics functions of lector.ngram:
 **   ngram.collocations(source [, opts]) -> { {gram =, count =, score =,
 **                                            pmi =, llr =, t =, chi2 =} }
 **   ngram.keyness(target, reference [, opts])
@@ -55,8 +55,8 @@ static int opt_enum(lua_State *L, int idx, const char *fname, const char *key,
 static ng_counts *table_or_count(lua_State *L, int idx, int opts_idx,
                                  const char *fname, const char *const *extra,
                                  ng_copts *o) {
-  ng_counts *c = ng_lcounts_test(L, idx);
-  if (c) return ng_lcounts_check(L, idx, fname);
+  ng_counts *c = ng_lua_counts_test(L, idx);
+  if (c) return ng_lua_counts_check(L, idx, fname);
   if (o->by)
     luaL_error(L, "%s: option 'by' does not apply here", fname);
   return ng_count_source(L, idx, opts_idx, fname, extra, o);
@@ -91,7 +91,7 @@ int ng_l_collocations(lua_State *L) {
   top = lk_opt_integer(L, 2, fname, "top", 0, 0, LUA_MAXINTEGER);
   min_count = o.min_count;
   o.min_count = 1;                     /* marginals need every gram */
-  if (ng_lcounts_test(L, 1))
+  if (ng_lua_counts_test(L, 1))
     ng_copts_no_tokenizer(L, 2, fname, extra, "a count table");
   c = table_or_count(L, 1, 2, fname, extra, &o);
   if (len < c->m.nmin || len > c->m.nmax)
@@ -145,7 +145,7 @@ int ng_l_keyness(lua_State *L) {
   top = lk_opt_integer(L, 3, fname, "top", 0, 0, LUA_MAXINTEGER);
   min_count = o.min_count;
   o.min_count = 1;
-  if (ng_lcounts_test(L, 1) && ng_lcounts_test(L, 2))
+  if (ng_lua_counts_test(L, 1) && ng_lua_counts_test(L, 2))
     ng_copts_no_tokenizer(L, 3, fname, extra, "count tables");
   a = table_or_count(L, 1, 3, fname, extra, &o);
   b = table_or_count(L, 2, 3, fname, extra, &o);
@@ -221,7 +221,7 @@ int ng_l_tfidf(lua_State *L) {
   static const char fname[] = "ngram.tfidf";
   static const char *const extra[] = {"top", NULL};
   ng_copts o;
-  ng_lsrc s;
+  ng_lua_src s;
   ng_counts *df;
   ng_guard *g;
   ng_tokens tok;
@@ -233,12 +233,12 @@ int ng_l_tfidf(lua_State *L) {
   if (o.by)
     return luaL_error(L, "%s: option 'by' does not apply here", fname);
   x.k = (size_t)lk_opt_integer(L, 2, fname, "top", 10, 1, 100000);
-  if (ng_lsrc_get(L, 1, &s) == 0 || s.kind == NG_SRC_TOKENS)
+  if (ng_lua_src_get(L, 1, &s) == 0 || s.kind == NG_SRC_TOKENS)
     return luaL_error(L, "%s: argument 1 must be a corpus, a document or a "
                       "string", fname);
   df = ng_count_source(L, 1, 2, fname, extra, &o);     /* 3 */
   g = ng_guard_new(L);                                  /* 4 */
-  ng_lsrc_hold(L, 1, &s, g, fname);
+  ng_lua_src_hold(L, 1, &s, g, fname);
   x.spec = &o.spec;
   x.df = &df->t;
   x.ndocs = df->m.docs;
@@ -256,12 +256,12 @@ int ng_l_tfidf(lua_State *L) {
   g->job.ngroups = 1;
   g->job.doc_fn = tfidf_doc;
   g->job.doc_ud = &x;
-  ng_lsrc_ready(&s, o.threads, fname);
+  ng_lua_src_ready(&s, o.threads, fname);
   if (ng_count_run(&g->job, &err) != LECTOR_OK) return lk_raise(L, fname, err);
   lua_createtable(L, (int)s.docs.ndocs, 0);
   for (d = 0; d < s.docs.ndocs; d++) {
     lua_createtable(L, 0, 3);
-    ng_lsrc_push_id(L, &s, d);
+    ng_lua_src_push_id(L, &s, d);
     lua_setfield(L, -2, "doc");
     lua_pushinteger(L, (lua_Integer)(s.first + d + 1));
     lua_setfield(L, -2, "index");
