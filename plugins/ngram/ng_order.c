@@ -265,10 +265,6 @@ static int count_cmp(const void *ctx, uint32_t a, uint32_t b) {
   return ng_gram_cmp(sa, sb, t->width);
 }
 
-int ng_order_by_count(const ng_table *t, uint32_t *idx, size_t n) {
-  return msort(idx, n, count_cmp, t);
-}
-
 /* Restore the heap property below position i (the root is the slot that
 ** comes last in count order). */
 static void sift_down(const ng_table *t, uint32_t *h, size_t n, size_t i) {

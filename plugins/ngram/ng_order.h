@@ -43,10 +43,6 @@ int ng_order_sorted(const ng_table *t, int len, uint32_t **idx, size_t *n);
 int ng_order_top(const ng_table *t, size_t k, int len, uint32_t **idx,
                  size_t *n);
 
-/* Sort the slot indices idx[0..n) of t by count, then file order (as
-** ng_order_top). */
-int ng_order_by_count(const ng_table *t, uint32_t *idx, size_t n);
-
 /* Append the words of key (width ids) joined by spaces to b. */
 void ng_gram_string(const uint32_t *key, int width, ng_buf *b);
 

@@ -52,10 +52,9 @@ typedef struct ng_table {
   uint32_t nbig, capbig;
 } ng_table;
 
-/* Word offsets in a slot. */
+/* Word offsets in a slot (a stamped table's stamp follows at width + 2). */
 #define NG_COUNT(t) ((t)->width)
 #define NG_DF(t) ((t)->width + 1)
-#define NG_STAMP(t) ((t)->width + 2)
 
 /* Make t an empty table of keys of width ids (1..NG_MAX_N), with stamp
 ** words if stamped, with room for about expect grams before it grows.
