@@ -75,10 +75,23 @@ static const corpus_doc *check_doc(lua_State *L, int idx, ldoc **out) {
   return corpus_doc_at(d->c, d->i);
 }
 
-void lcorpus_push(lua_State *L, corpus *c) {
+/* lcorpus_push's protected part: an empty corpus box. */
+static int push_box(lua_State *L) {
   lcorpus *u = lua_newuserdatauv(L, sizeof *u, 0);
-  u->c = c;
+  u->c = NULL;
   luaL_setmetatable(L, CORPUS_MT);
+  return 1;
+}
+
+/* The box is made in a protected call, so that c is released rather than
+** leaked when Lua has no memory for it. */
+void lcorpus_push(lua_State *L, corpus *c) {
+  lua_pushcfunction(L, push_box);
+  if (lua_pcall(L, 0, 1, 0) != LUA_OK) {
+    corpus_release(c);
+    lua_error(L);
+  }
+  ((lcorpus *)lua_touserdata(L, -1))->c = c;
 }
 
 /* Push document i of c. [-0, +1, m] */
@@ -106,14 +119,23 @@ static int push_owned(lua_State *L, const char *s, size_t n) {
   return lua_pcall(L, 1, 1, 0);
 }
 
+/* Raise prefix followed by err (malloc'd, freed here, NULL for out of
+** memory) without leaking err when the message cannot be pushed.
+** [-0, +1, v] */
+static int raise_owned(lua_State *L, const char *prefix, char *err) {
+  char *msg = util_errorf("%s%s", prefix, UTIL_MSG(err));
+  free(err);
+  const char *m = msg ? msg : "out of memory";
+  push_owned(L, m, strlen(m));
+  free(msg);
+  return lua_error(L);
+}
+
 /* Read the text of document i, or raise an error naming the file. */
 static void read_text(lua_State *L, corpus *c, size_t i, lector_text *out) {
   char *err = NULL;
   if (corpus_text(c, i, out, &err) == 0) return;
-  const char *msg = UTIL_MSG(err);
-  push_owned(L, msg, strlen(msg));
-  free(err);
-  lua_error(L);
+  raise_owned(L, "", err);
 }
 
 void lcorpus_check_text(lua_State *L, int idx, lector_text *out) {
@@ -310,11 +332,7 @@ static idx_list *new_list(lua_State *L, size_t cap) {
 static void push_subset(lua_State *L, corpus *c, const idx_list *l) {
   corpus *sub;
   char *err = NULL;
-  if (corpus_subset(c, l->idx, l->n, &sub, &err) != 0) {
-    lua_pushstring(L, UTIL_MSG(err));
-    free(err);
-    lua_error(L);
-  }
+  if (corpus_subset(c, l->idx, l->n, &sub, &err) != 0) raise_owned(L, "", err);
   lcorpus_push(L, sub);
 }
 
@@ -838,11 +856,7 @@ int lcorpus_load(lua_State *L) {
   corpus *c;
   char *err = NULL;
   int rc = corpus_load(paths, n, &o, &c, &err);
-  if (rc != 0) {
-    lua_pushfstring(L, "lector.load: %s", UTIL_MSG(err));
-    free(err);
-    return lua_error(L);
-  }
+  if (rc != 0) return raise_owned(L, "lector.load: ", err);
   lcorpus_push(L, c);
   return 1;
 }

@@ -26,12 +26,8 @@ cd "$SRC" || exit 1
 
 # Known failures in code this test does not own, reported as KNOWN (not
 # failing the test) until fixed: one extended regex per line, matched
-# against the failing run's stderr.  Remove a line when its bug is fixed.
-#  - core/corpus.c limit_error: corpus_load's out-of-memory message is
-#    leaked when lcorpus_load cannot push it (LSan; N=546+ under ASan).
-# (Fixed since by their owners: the doc.text leak, 6817b04, and ngram
-# freeing uninitialised result tables, a012bef.)
-KNOWN='in limit_error .*core/corpus\.c'
+# against the failing run's stderr.  None today.
+KNOWN=''
 
 # one N: run the scenario failing allocation N, print a verdict line
 # (T and REF come from the parent).
