@@ -93,7 +93,7 @@ static void test_grow_oom_keeps(void **state) {
 /* --- Lua: options, raise, guard ------------------------------------------ */
 
 static const char *const known[] = {"n", "threads", "mode", "flag", "name",
-                                    NULL};
+                                    "share", NULL};
 static const char *const extra[] = {"by", NULL};
 static const char *const modes[] = {"drop", "keep", NULL};
 
@@ -105,7 +105,8 @@ static int l_opts(lua_State *L) {
   lua_pushinteger(L, lk_opt_choice(L, 1, "kit.f", "mode", modes, 0));
   lua_pushboolean(L, lk_opt_boolean(L, 1, "kit.f", "flag", 0));
   lua_pushstring(L, lk_opt_string(L, 1, "kit.f", "name", "none"));
-  return 5;
+  lua_pushnumber(L, lk_opt_number(L, 1, "kit.f", "share", 0.5, 0, 1));
+  return 6;
 }
 
 /* Run `return f(...)` with chunk as the argument list; the error message
@@ -143,18 +144,26 @@ static void test_options(void **state) {
   assert_int_equal(lua_tointeger(L, 1), 2);
   assert_int_equal(lua_tointeger(L, 2), 0);            /* all cores */
   assert_string_equal(lua_tostring(L, 5), "none");
+  assert_true(lua_tonumber(L, 6) == 0.5);
   assert_null(run(L, "{n = 5, threads = 64, mode = 'keep', flag = true, "
-                     "name = 'x', by = 1}"));
+                     "name = 'x', share = 0.25, by = 1}"));
   assert_int_equal(lua_tointeger(L, 1), 5);
   assert_int_equal(lua_tointeger(L, 2), 64);
   assert_int_equal(lua_tointeger(L, 3), 1);
   assert_true(lua_toboolean(L, 4));
+  assert_true(lua_tonumber(L, 6) == 0.25);
+  assert_non_null(strstr(run(L, "{share = 0/0}"),
+                         "kit.f: opts.share: expected a number from 0 to 1"));
+  raises(L, "{share = 1.5}",
+                      "kit.f: opts.share: expected a number from 0 to 1, got 1.5");
+  raises(L, "{share = '1'}",
+                      "kit.f: opts.share: expected a number from 0 to 1, got \"1\"");
   raises(L, "{thread = 2}",
                       "kit.f: unknown option 'thread' (known: n, threads, "
-                      "mode, flag, name, by)");
+                      "mode, flag, name, share, by)");
   raises(L, "{[1] = 2}",
                       "kit.f: unknown option 1 (known: n, threads, mode, "
-                      "flag, name, by)");
+                      "flag, name, share, by)");
   raises(L, "{threads = 0.5}",
                       "kit.f: opts.threads: expected an integer, got 0.5");
   raises(L, "{threads = 65}",

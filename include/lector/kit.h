@@ -280,6 +280,27 @@ static LK_UNUSED lua_Integer lk_opt_integer(lua_State *L, int idx,
   return v;
 }
 
+/* A finite number option in lo..hi (absent: dflt); NaN is refused.
+** [-0, +0, v] */
+static LK_UNUSED lua_Number lk_opt_number(lua_State *L, int idx,
+                                          const char *fname, const char *key,
+                                          lua_Number dflt, lua_Number lo,
+                                          lua_Number hi) {
+  int t = lk__opt(L, idx, key);
+  lua_Number v = dflt;
+  if (t != LUA_TNIL) {
+    v = lua_tonumber(L, -1);
+    if (t != LUA_TNUMBER || !(v >= lo && v <= hi)) {
+      char range[64];
+      snprintf(range, sizeof range, "%g to %g", (double)lo, (double)hi);
+      luaL_error(L, "%s: opts.%s: expected a number from %s, got %s", fname,
+                 key, range, lk_describe(L, -1));
+    }
+  }
+  lua_pop(L, 1);
+  return v;
+}
+
 /* A boolean option (absent: dflt); only true and false are booleans.
 ** [-0, +0, v] */
 static LK_UNUSED int lk_opt_boolean(lua_State *L, int idx, const char *fname,

@@ -203,21 +203,6 @@ static void push_groups(lua_State *L, lk_guard *g, const run *r,
   }
 }
 
-/* The `threshold` option: a number in 0..1.  [-0, +0, v] */
-static double opt_threshold(lua_State *L, int oidx, const char *fname) {
-  double t = SENT_THRESHOLD;
-  if (lua_type(L, oidx) != LUA_TTABLE) return t;
-  if (lua_getfield(L, oidx, "threshold") != LUA_TNIL) {
-    if (lua_type(L, -1) != LUA_TNUMBER || !(lua_tonumber(L, -1) >= 0) ||
-        lua_tonumber(L, -1) > 1)
-      luaL_error(L, "%s: opts.threshold: expected a number from 0 to 1, "
-                 "got %s", fname, lk_describe(L, -1));
-    t = lua_tonumber(L, -1);
-  }
-  lua_pop(L, 1);
-  return t;
-}
-
 /* ------------------------------------------------------------------------
 ** The call
 */
@@ -231,7 +216,8 @@ int sent_lua_corpus(lua_State *L, int sidx, int cidx, int oidx,
   lector_corpus *c = lk_host->corpus_check(L, cidx, fname);
   lk_opt_check(L, oidx, fname, known, NULL);
   int threads = lk_opt_threads(L, oidx, fname);
-  double threshold = opt_threshold(L, oidx, fname);
+  double threshold = lk_opt_number(L, oidx, fname, "threshold",
+                                   SENT_THRESHOLD, 0, 1);
   lua_settop(L, oidx);
   lk_guard *g = lk_guard_new(L);                 /* oidx + 1 */
   c = lk_guard_corpus(L, g, c);      /* a `by` function may close it */
