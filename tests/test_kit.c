@@ -225,6 +225,53 @@ static void test_guard(void **state) {
   assert_int_equal(nreleased, 2);           /* __gc after __close: nothing */
 }
 
+/* --- classes ---------------------------------------------------------------- */
+
+static int l_hello(lua_State *L) {
+  lua_pushliteral(L, "hello");
+  return 1;
+}
+
+static int l_len(lua_State *L) {
+  lua_pushinteger(L, 7);
+  return 1;
+}
+
+/* __index of the closure form: "size" is a field, else a method. */
+static int l_index(lua_State *L) {
+  if (lua_type(L, 2) == LUA_TSTRING && strcmp(lua_tostring(L, 2), "size") == 0) {
+    lua_pushinteger(L, 3);
+    return 1;
+  }
+  lua_rawget(L, lua_upvalueindex(1));
+  return 1;
+}
+
+static void test_newclass(void **state) {
+  (void)state;
+  static const luaL_Reg meta[] = {{"__len", l_len}, {NULL, NULL}};
+  static const luaL_Reg methods[] = {{"hello", l_hello}, {NULL, NULL}};
+  static const char *const fields[] = {"size", NULL};
+  lua_State *L = luaL_newstate();
+  luaL_openlibs(L);
+  lk_newclass(L, "kit.plain", meta, methods, NULL, NULL);
+  lk_newclass(L, "kit.fields", NULL, methods, fields, l_index);
+  assert_int_equal(lua_gettop(L), 0);
+  lua_newuserdatauv(L, 1, 0);
+  luaL_setmetatable(L, "kit.plain");
+  lua_setglobal(L, "p");
+  lua_newuserdatauv(L, 1, 0);
+  luaL_setmetatable(L, "kit.fields");
+  lua_setglobal(L, "f");
+  assert_int_equal(luaL_dostring(L,
+      "local mp, mf = getmetatable(p), getmetatable(f)\n"
+      "assert(#p == 7 and p:hello() == 'hello' and mp.__name == 'kit.plain')\n"
+      "assert(mp.__methods.hello and mp.__fields == nil)\n"
+      "assert(f.size == 3 and f:hello() == 'hello' and f.other == nil)\n"
+      "assert(mf.__methods.hello and mf.__fields[1] == 'size')"), LUA_OK);
+  lua_close(L);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test(test_env_defaults),
@@ -233,6 +280,7 @@ int main(void) {
     cmocka_unit_test(test_grow_oom_keeps),
     cmocka_unit_test(test_options),
     cmocka_unit_test(test_guard),
+    cmocka_unit_test(test_newclass),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -199,6 +199,43 @@ static LK_UNUSED const char *lk_describe(lua_State *L, int idx) {
 }
 
 /* ------------------------------------------------------------------------
+** Classes: the metatable of a userdata type a plugin returns (a count
+** table, a token list, a scorer), with the REPL metafields plugin.h
+** documents.
+*/
+
+/* Register metatable `name` (luaL_newmetatable: __name is set) with the
+** metamethods in meta (__gc, __close, __len, __tostring, __summary ...),
+** the methods in a table that is also __methods (the REPL completes it),
+** and fields[] (NULL-terminated, or NULL) as __fields.  __index is the C
+** function index as a closure whose upvalue 1 is the methods table (to
+** serve fields and fall back to methods), or the methods table itself
+** when index is NULL.  [-0, +0, m] */
+static LK_UNUSED void lk_newclass(lua_State *L, const char *name,
+                                  const luaL_Reg *meta,
+                                  const luaL_Reg *methods,
+                                  const char *const *fields,
+                                  lua_CFunction index) {
+  luaL_newmetatable(L, name);
+  if (meta) luaL_setfuncs(L, meta, 0);
+  lua_newtable(L);
+  luaL_setfuncs(L, methods, 0);
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "__methods");
+  if (index) lua_pushcclosure(L, index, 1);
+  lua_setfield(L, -2, "__index");
+  if (fields) {
+    lua_newtable(L);
+    for (int i = 0; fields[i]; i++) {
+      lua_pushstring(L, fields[i]);
+      lua_rawseti(L, -2, i + 1);
+    }
+    lua_setfield(L, -2, "__fields");
+  }
+  lua_pop(L, 1);
+}
+
+/* ------------------------------------------------------------------------
 ** Options tables.  A function takes `opts` as a table of named options;
 ** lk_opt_check rejects keys it does not know, then the getters read one
 ** key each.  Absent (nil) keys give the default; a wrong type or range is

@@ -623,28 +623,12 @@ int sent_luaopen(lua_State *L) {
     {"score", m_score}, {"sentences", m_sentences}, {"corpus", m_corpus},
     {"lookup", m_lookup}, {"close", scorer_gc}, {NULL, NULL}
   };
-  static const char *const fields[] = {"size", "warnings", "lexicons"};
-  luaL_newmetatable(L, SCORER_MT);
-  luaL_newlib(L, methods);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -3, "__methods");              /* the REPL completes */
-  lua_pushcclosure(L, scorer_index, 1);
-  lua_setfield(L, -2, "__index");
-  lua_createtable(L, 3, 0);
-  for (int i = 0; i < 3; i++) {
-    lua_pushstring(L, fields[i]);
-    lua_rawseti(L, -2, i + 1);
-  }
-  lua_setfield(L, -2, "__fields");
-  lua_pushcfunction(L, scorer_summary);
-  lua_setfield(L, -2, "__summary");
-  lua_pushcfunction(L, scorer_gc);
-  lua_setfield(L, -2, "__gc");
-  lua_pushcfunction(L, scorer_gc);
-  lua_setfield(L, -2, "__close");
-  lua_pushcfunction(L, scorer_tostring);
-  lua_setfield(L, -2, "__tostring");
-  lua_pop(L, 1);
+  static const luaL_Reg meta[] = {
+    {"__summary", scorer_summary}, {"__gc", scorer_gc},
+    {"__close", scorer_gc}, {"__tostring", scorer_tostring}, {NULL, NULL}
+  };
+  static const char *const fields[] = {"size", "warnings", "lexicons", NULL};
+  lk_newclass(L, SCORER_MT, meta, methods, fields, scorer_index);
   luaL_newlib(L, funcs);
   lua_pushliteral(L, SENT_VERSION);
   lua_setfield(L, -2, "version");

@@ -204,12 +204,5 @@ void tok_lualist_open(lua_State *L) {
     { "__tostring", list_tostring }, { "__summary", list_summary },
     { NULL, NULL }
   };
-  luaL_newmetatable(L, LIST_MT);
-  luaL_setfuncs(L, meta, 0);
-  luaL_newlib(L, methods);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -3, "__methods");
-  lua_pushcclosure(L, list_index, 1);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  lk_newclass(L, LIST_MT, meta, methods, NULL, list_index);
 }
