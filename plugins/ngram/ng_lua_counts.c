@@ -428,12 +428,5 @@ void ng_lua_counts_open(lua_State *L) {
     lua_setfield(L, -2, "__gc");
   }
   lua_pop(L, 1);
-  luaL_newmetatable(L, NG_COUNTS_MT);
-  luaL_setfuncs(L, meta, 0);
-  luaL_newlib(L, methods);
-  lua_pushvalue(L, -1);
-  lua_setfield(L, -3, "__methods");
-  lua_pushcclosure(L, c_index, 1);
-  lua_setfield(L, -2, "__index");
-  lua_pop(L, 1);
+  lk_newclass(L, NG_COUNTS_MT, meta, methods, NULL, c_index);
 }
