@@ -180,6 +180,8 @@ static void test_options(void **state) {
   raises(L, "{name = {}}",
                       "kit.f: opts.name: expected a string, got table");
   raises(L, "7", "kit.f: options must be a table, got 7");
+  assert_non_null(strstr(run(L, "{['n\\0x'] = 1}"), "unknown option"));
+  assert_non_null(strstr(run(L, "{mode = 'drop\\0'}"), "expected one of"));
   lua_close(L);
 }
 

@@ -244,10 +244,13 @@ static LK_UNUSED void lk_newclass(lua_State *L, const char *name,
 **   ngram.count: opts.threads: expected an integer, got 0.5
 */
 
-static LK_UNUSED int lk__in(const char *const *list, const char *k) {
-  for (size_t i = 0; list && list[i]; i++)
-    if (strcmp(list[i], k) == 0) return 1;
-  return 0;
+/* Index of k[0..len) in list, or -1; k may hold NUL bytes (never equal
+** to a name then), so no strcmp. */
+static LK_UNUSED int lk__find(const char *const *list, const char *k,
+                              size_t len) {
+  for (int i = 0; list && list[i]; i++)
+    if (strlen(list[i]) == len && memcmp(list[i], k, len) == 0) return i;
+  return -1;
 }
 
 /* Raise unless the value at idx is nil/none or a table whose keys are all
@@ -264,9 +267,10 @@ static LK_UNUSED void lk_opt_check(lua_State *L, int idx, const char *fname,
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
-    if (lua_type(L, -1) == LUA_TSTRING &&
-        (lk__in(known, lua_tostring(L, -1)) ||
-         lk__in(extra, lua_tostring(L, -1))))
+    size_t klen;
+    const char *k = lua_type(L, -1) == LUA_TSTRING
+                        ? lua_tolstring(L, -1, &klen) : NULL;
+    if (k && (lk__find(known, k, klen) >= 0 || lk__find(extra, k, klen) >= 0))
       continue;
     luaL_Buffer b;
     const char *what = lua_type(L, -1) == LUA_TSTRING
@@ -371,13 +375,17 @@ static LK_UNUSED const char *lk_opt_string(lua_State *L, int idx,
 static LK_UNUSED int lk_opt_choice(lua_State *L, int idx, const char *fname,
                                    const char *key, const char *const *list,
                                    int dflt) {
+  size_t len = 0;
   const char *v = lk_opt_string(L, idx, fname, key, NULL);
   if (!v) return dflt;
-  for (int i = 0; list[i]; i++)
-    if (strcmp(list[i], v) == 0) return i;
+  lk__opt(L, idx, key);                      /* the length: v may hold NUL */
+  lua_tolstring(L, -1, &len);
+  lua_pop(L, 1);
+  int i = lk__find(list, v, len);
+  if (i >= 0) return i;
   luaL_Buffer b;
   luaL_buffinit(L, &b);
-  for (int i = 0; list[i]; i++) {
+  for (i = 0; list[i]; i++) {
     if (i) luaL_addstring(&b, ", ");
     luaL_addstring(&b, list[i]);
   }

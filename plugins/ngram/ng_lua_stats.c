@@ -20,36 +20,6 @@
 ** Options
 */
 
-/* Index of the string option key (nil: dflt) among names.  [-0, +0, v] */
-static int opt_enum(lua_State *L, int idx, const char *fname, const char *key,
-                    const char *const *names, int dflt) {
-  int i, r = dflt;
-  if (lua_type(L, idx) != LUA_TTABLE) return dflt;
-  if (lua_getfield(L, idx, key) != LUA_TNIL) {
-    size_t vn = 0;
-    const char *v = lua_type(L, -1) == LUA_TSTRING
-                        ? lua_tolstring(L, -1, &vn) : NULL;
-    for (i = 0, r = -1; names[i]; i++)      /* not strcmp: v may hold NUL */
-      if (v && vn == strlen(names[i]) && memcmp(v, names[i], vn) == 0)
-        r = i;
-    if (r < 0) {
-      luaL_Buffer b;
-      luaL_buffinit(L, &b);
-      for (i = 0; names[i]; i++) {
-        luaL_addstring(&b, i ? ", " : "");
-        luaL_addchar(&b, '"');
-        luaL_addstring(&b, names[i]);
-        luaL_addchar(&b, '"');
-      }
-      luaL_pushresult(&b);
-      luaL_error(L, "%s: option '%s' must be one of %s", fname, key,
-                 lua_tostring(L, -1));
-    }
-  }
-  lua_pop(L, 1);
-  return r;
-}
-
 /* The count table at idx, or the source at idx counted with the options
 ** at opts_idx (pushed).  [-0, +(0|1), v] */
 static ng_counts *table_or_count(lua_State *L, int idx, int opts_idx,
@@ -87,7 +57,7 @@ int ng_l_collocations(lua_State *L) {
   len = o.spec.nmax;
   if (o.spec.nmin != o.spec.nmax || (len != 2 && len != 3))
     return luaL_error(L, "%s: option 'n' must be 2 or 3", fname);
-  measure = opt_enum(L, 2, fname, "measure", measures, NG_LLR);
+  measure = lk_opt_choice(L, 2, fname, "measure", measures, NG_LLR);
   top = lk_opt_integer(L, 2, fname, "top", 0, 0, LUA_MAXINTEGER);
   min_count = o.min_count;
   o.min_count = 1;                     /* marginals need every gram */
@@ -141,7 +111,7 @@ int ng_l_keyness(lua_State *L) {
   if (lua_type(L, 3) == LUA_TTABLE && lua_getfield(L, 3, "n") == LUA_TNUMBER)
     len = o.spec.nmin;
   lua_settop(L, 3);
-  measure = opt_enum(L, 3, fname, "measure", measures, NG_KEY_LLR);
+  measure = lk_opt_choice(L, 3, fname, "measure", measures, NG_KEY_LLR);
   top = lk_opt_integer(L, 3, fname, "top", 0, 0, LUA_MAXINTEGER);
   min_count = o.min_count;
   o.min_count = 1;

@@ -314,7 +314,7 @@ T.run {
     T.raises("option 'n' must be 2 or 3", ngram.collocations, town, {n = 4})
     T.raises("no grams of length 2", ngram.collocations,
       ngram.count(town, {n = 1}))
-    T.raises("option 'measure' must be one of", ngram.collocations, town,
+    T.raises("opts.measure: expected one of pmi, llr, t, chi2", ngram.collocations, town,
       {measure = "dice"})
     T.raises("does not apply to a count table", ngram.collocations, t,
       {n = 3, lower = false})

@@ -127,7 +127,7 @@ T.run {
       "by a key with a NUL byte")
     T.raises("option 'stop_mode' must be", ngram.count, "a",
       {stopwords = true, stop_mode = "drop\0"})
-    T.raises("option 'measure' must be", ngram.collocations, "a b a b",
+    T.raises("opts.measure: expected one of", ngram.collocations, "a b a b",
       {measure = "llr\0"})
     T.raises("option names must be strings", ngram.count, "a",
       {["n\0"] = 2})
@@ -283,7 +283,7 @@ T.run {
         .. "\nlocal t = " .. (op[3] and "ngram.load(BIG)" or "nil") ..
         "\nio.open(DIR .. '/ready', 'w'):close()\n" .. op[2] .. "\n"
       local rc, out = sh(q(bin) .. " -e " .. q(code) .. " & pid=$!; " ..
-        "(sleep 60; kill -KILL $pid) 2>/dev/null & dog=$!; " ..
+        "(sleep 60; kill -KILL $pid) >/dev/null 2>&1 & dog=$!; " ..
         "while [ ! -e " .. q(ready) .. " ] && kill -0 $pid 2>/dev/null; " ..
         "do sleep 0.01; done; kill -INT $pid; wait $pid; rc=$?; " ..
         "kill $dog 2>/dev/null; exit $rc")
