@@ -119,10 +119,8 @@ static int push_owned(lua_State *L, const char *s, size_t n) {
   return lua_pcall(L, 1, 1, 0);
 }
 
-/* Raise prefix followed by err (malloc'd, freed here, NULL for out of
-** memory) without leaking err when the message cannot be pushed.
-** [-0, +1, v] */
-static int raise_owned(lua_State *L, const char *prefix, char *err) {
+/* See lua_corpus.h. */
+int lcorpus_raise(lua_State *L, const char *prefix, char *err) {
   char *msg = util_errorf("%s%s", prefix, UTIL_MSG(err));
   free(err);
   const char *m = msg ? msg : "out of memory";
@@ -135,7 +133,7 @@ static int raise_owned(lua_State *L, const char *prefix, char *err) {
 static void read_text(lua_State *L, corpus *c, size_t i, lector_text *out) {
   char *err = NULL;
   if (corpus_text(c, i, out, &err) == 0) return;
-  raise_owned(L, "", err);
+  lcorpus_raise(L, "", err);
 }
 
 void lcorpus_check_text(lua_State *L, int idx, lector_text *out) {
@@ -332,7 +330,7 @@ static idx_list *new_list(lua_State *L, size_t cap) {
 static void push_subset(lua_State *L, corpus *c, const idx_list *l) {
   corpus *sub;
   char *err = NULL;
-  if (corpus_subset(c, l->idx, l->n, &sub, &err) != 0) raise_owned(L, "", err);
+  if (corpus_subset(c, l->idx, l->n, &sub, &err) != 0) lcorpus_raise(L, "", err);
   lcorpus_push(L, sub);
 }
 
@@ -856,7 +854,7 @@ int lcorpus_load(lua_State *L) {
   corpus *c;
   char *err = NULL;
   int rc = corpus_load(paths, n, &o, &c, &err);
-  if (rc != 0) return raise_owned(L, "lector.load: ", err);
+  if (rc != 0) return lcorpus_raise(L, "lector.load: ", err);
   lcorpus_push(L, c);
   return 1;
 }

@@ -39,6 +39,10 @@ const char *lcorpus_meta(const corpus *c, size_t i, const char *key);
 ** the sorted list of keys.  [-0, +2, e] */
 const lector_groups *lcorpus_groups(lua_State *L, int cidx, int by,
                                     const char *fname);
+/* Raise prefix followed by err (a malloc'd message, freed here; NULL means
+** out of memory) without leaking err when Lua cannot hold the message.
+** Every core binding raises util.h messages this way.  [-0, +1, v] */
+int lcorpus_raise(lua_State *L, const char *prefix, char *err);
 /* lector.load(path_or_list, opts). [-2, +1, e] */
 int lcorpus_load(lua_State *L);
 

@@ -268,11 +268,7 @@ static int l_output(lua_State *L) {
   luaL_setmetatable(L, OUTPUT_MT);
   char *err = NULL;
   u->o = output_open(path, inputs, n, &err);
-  if (!u->o) {
-    lua_pushfstring(L, "lector.output: %s", UTIL_MSG(err));
-    free(err);
-    return lua_error(L);
-  }
+  if (!u->o) return lcorpus_raise(L, "lector.output: ", err);
   return 1;
 }
 
@@ -310,9 +306,7 @@ static int loutput_commit(lua_State *L) {
   u->o = NULL;
   char *err = NULL;
   if (output_commit(o, &err) != 0) {
-    lua_pushfstring(L, "lector.output: %s", UTIL_MSG(err));
-    free(err);
-    return lua_error(L);
+    return lcorpus_raise(L, "lector.output: ", err);
   }
   lua_pushboolean(L, 1);
   return 1;
