@@ -462,7 +462,7 @@ static int describe(worker *w, corpus_doc *d, const scan *sc) {
     text = h + pre;
     len = hn - pre;
   }
-  docparse_parse(text, len, &r);
+  docparse_parse(text, len, 1, &r);
   size_t off = r.body_off;
   if (d->encoding == CORPUS_ENC_CP1252)
     off = enc_cp1252_src_offset(h + pre, hn - pre, off);

@@ -381,7 +381,8 @@ int32_t docparse_dateline(const char *s, size_t len, int max_lines) {
 ** The whole parse
 */
 
-void docparse_parse(const char *s, size_t len, docparse_result *r) {
+void docparse_parse(const char *s, size_t len, int text_dates,
+                    docparse_result *r) {
   int32_t date;
   size_t off;
   memset(r, 0, sizeof *r);
@@ -400,7 +401,7 @@ void docparse_parse(const char *s, size_t len, docparse_result *r) {
   size_t blen = len - r->body_off;
   r->title = docparse_title(body, blen, LECTOR_TITLE_MAX);
   r->title.off += r->body_off;
-  if (!r->date) {
+  if (!r->date && text_dates) {
     r->date = docparse_dateline(body, blen, LECTOR_DATELINE_LINES);
     if (r->date) r->date_source = DOCPARSE_DATE_TEXT;
   }

@@ -37,9 +37,10 @@ typedef struct docparse_result {
 
 /* Parse s[0..len): header or front matter (LECTOR_FRONT_MATTER_MAX),
 ** then the title (LECTOR_TITLE_MAX bytes), then, when neither gave a
-** date, a dateline in the first LECTOR_DATELINE_LINES lines of the body
-** (limits from config.h). */
-void docparse_parse(const char *s, size_t len, docparse_result *r);
+** date and text_dates is set, a dateline in the first
+** LECTOR_DATELINE_LINES lines of the body (limits from config.h). */
+void docparse_parse(const char *s, size_t len, int text_dates,
+                    docparse_result *r);
 
 /* 1 if y-m-d is a real calendar date (Gregorian leap years), else 0. */
 int docparse_valid_date(int y, int m, int d);

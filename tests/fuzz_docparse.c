@@ -63,7 +63,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!s) return 0;
   memcpy(s, data, size);
   docparse_result r;
-  docparse_parse(s, size, &r);
+  docparse_parse(s, size, 1, &r);
   CHECK(r.body_off <= size);
   check_date(r.date);
   CHECK(r.date_source >= DOCPARSE_DATE_NONE && r.date_source <= DOCPARSE_DATE_TEXT);

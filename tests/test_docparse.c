@@ -15,7 +15,7 @@
 
 /* Parse the literal s into r. */
 static void parse(const char *s, docparse_result *r) {
-  docparse_parse(s, strlen(s), r);
+  docparse_parse(s, strlen(s), 1, r);
 }
 
 /* The title of s as a NUL-terminated copy in buf. */
