@@ -52,40 +52,73 @@ _Static_assert((int)DOCPARSE_DATE_HEADER == (int)CORPUS_DATE_HEADER &&
 ** Store and corpus
 */
 
-struct lector_corpus {
-  atomic_size_t refs;
-  corpus_store *store;
-  size_t *idx;          /* store indices, or NULL: all, in order */
-  size_t n;
-};
-
 static void store_release(corpus_store *st) {
   if (!st || atomic_fetch_sub_explicit(&st->refs, 1, memory_order_acq_rel) != 1)
     return;
-  for (size_t i = 0; i < st->n_warnings; i++) free(st->warnings[i]);
+  for (size_t i = 0; i < st->n_warnings; i++) {
+    free((char *)st->warnings[i].msg);
+    free((char *)st->warnings[i].path);
+  }
   free(st->warnings);
+  for (size_t i = 0; st->joined && i < st->n; i++) mem_free(st->joined[i]);
+  mem_free(st->joined);
   mem_free(st->docs);
   arena_free(&st->strings);
   free(st->iconv_name);
   free(st);
 }
 
-/* See corpus_internal.h.  The store keeps msg, or it is freed. */
-int corpus_store_warn(corpus_store *st, char *msg) {
-  if (!msg) return -1;
-  if (st->n_warnings == st->cap_warnings) {
-    size_t cap = st->cap_warnings ? 2 * st->cap_warnings : 16;
-    char **w = realloc(st->warnings, cap * sizeof *w);
-    if (!w) {
-      free(msg);
-      return -1;
-    }
-    st->warnings = w;
-    st->cap_warnings = cap;
-  }
-  st->warnings[st->n_warnings++] = msg;
-  st->warning_bytes += strlen(msg) + 1;
+/* Room for one more warning; 0 or -1. */
+static int warn_room(corpus_store *st) {
+  if (st->n_warnings < st->cap_warnings) return 0;
+  size_t cap = st->cap_warnings ? 2 * st->cap_warnings : 16;
+  corpus_warning_info *w = realloc(st->warnings, cap * sizeof *w);
+  if (!w) return -1;
+  st->warnings = w;
+  st->cap_warnings = cap;
   return 0;
+}
+
+/* See corpus_internal.h.  The store keeps msg, or it is freed.  msg
+** starts with path escaped; line, when there is one, follows it. */
+static int store_warn(corpus_store *st, const char *path, uint64_t line,
+                      char *msg) {
+  char *shown = msg && path ? corpus_escape(path, strlen(path)) : NULL;
+  size_t k = shown ? strlen(shown) : 0;
+  if (!msg || (path && !shown) || warn_room(st) != 0) {
+    free(msg);
+    free(shown);
+    return -1;
+  }
+  const char *reason = msg;
+  if (shown && strncmp(msg, shown, k) == 0) {
+    reason = msg + k;
+    while (*reason == ':' || (*reason >= '0' && *reason <= '9')) reason++;
+    if (*reason == ' ') reason++;
+  }
+  st->warnings[st->n_warnings++] =
+      (corpus_warning_info){.msg = msg, .path = shown, .reason = reason,
+                            .line = line};
+  st->warning_bytes += strlen(msg) + k + 2;
+  return 0;
+}
+
+/* See corpus_internal.h. */
+int corpus_store_warn(corpus_store *st, const char *path, char *msg) {
+  return store_warn(st, path, 0, msg);
+}
+
+/* See corpus_internal.h. */
+int corpus_store_warnf(corpus_store *st, const char *path, uint64_t line,
+                       const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *reason = util_verrorf(fmt, ap);
+  va_end(ap);
+  char *msg = reason ? corpus_pathf(path, "%llu: %s", (unsigned long long)line,
+                                    reason) : NULL;
+  free(reason);
+  return store_warn(st, path, line, msg);
 }
 
 /* See corpus_internal.h: a document with its path and id (already in the
@@ -98,13 +131,9 @@ int corpus_store_push(corpus_store *st, const char *path, const char *id) {
     st->docs = d;
     st->cap = cap;
   }
-  st->docs[st->n++] = (corpus_doc){.path = path, .id = id, .title = ""};
+  st->docs[st->n++] = (corpus_doc){.path = path, .id = id, .file_id = id,
+                                    .title = "", .format = CORPUS_FMT_TEXT};
   return 0;
-}
-
-/* Store index of the corpus's document i. */
-static size_t store_index(const corpus *c, size_t i) {
-  return c->idx ? c->idx[i] : i;
 }
 
 /* ---------------------------------------------------------------------
@@ -414,14 +443,14 @@ static int scan_iconv(worker *w, int fd, const char *path, scan *sc, char **msg)
   return st;
 }
 
-/* The front matter pairs of r as "key\0value\0...\0\0" in the arena;
+/* The front matter pairs of r as a corpus_meta block in the arena;
 ** NULL when there are none, or *oom. */
 static const char *meta_copy(arena *a, const char *s, const docparse_result *r,
                              int *oom) {
   const char *fm = s + r->front_matter.off;
   size_t flen = r->front_matter.len, pos = 0, total = 1;
   docparse_span k, v;
-  while (docparse_meta_next(fm, flen, &pos, &k, &v)) total += k.len + v.len + 2;
+  while (docparse_meta_next(fm, flen, &pos, &k, &v)) total += k.len + v.len + 3;
   if (total == 1) return NULL;
   char *out = arena_alloc(a, total), *o = out;
   if (!out) {
@@ -432,6 +461,7 @@ static const char *meta_copy(arena *a, const char *s, const docparse_result *r,
     memcpy(o, fm + k.off, k.len);
     o += k.len;
     *o++ = '\0';
+    *o++ = CORPUS_META_STRING;
     memcpy(o, fm + v.off, v.len);
     o += v.len;
     *o++ = '\0';
@@ -636,7 +666,7 @@ static int collect(loader *ld, char **err) {
   size_t k = 0;
   for (size_t i = 0; i < st->n; i++) {
     if (ld->warn[i]) {
-      int r = corpus_store_warn(st, ld->warn[i]);
+      int r = corpus_store_warn(st, st->docs[i].path, ld->warn[i]);
       ld->warn[i] = NULL;
       if (r != 0) return *err = NULL, 1;
     }
@@ -692,7 +722,7 @@ static int set_mode(loader *ld, corpus_store *st, char **err) {
 
 static void print_warnings(const corpus_store *st) {
   for (size_t i = 0; i < st->n_warnings; i++)
-    fprintf(stderr, "lector: warning: %s\n", st->warnings[i]);
+    fprintf(stderr, "lector: warning: %s\n", st->warnings[i].msg);
 }
 
 /* ---------------------------------------------------------------------
@@ -769,7 +799,7 @@ int corpus_subset(corpus *c, const size_t *idx, size_t n, corpus **out,
     *err = NULL;
     return 1;
   }
-  for (size_t k = 0; k < n; k++) map[k] = store_index(c, idx[k]);
+  for (size_t k = 0; k < n; k++) map[k] = corpus_store_index(c, idx[k]);
   atomic_init(&s->refs, 1);
   atomic_fetch_add_explicit(&c->store->refs, 1, memory_order_relaxed);
   s->store = c->store;
@@ -799,7 +829,7 @@ size_t corpus_count(const corpus *c) { return c->n; }
 
 /* Document i of c (owned by c), or NULL past the end. */
 const corpus_doc *corpus_doc_at(const corpus *c, size_t i) {
-  return i < c->n ? &c->store->docs[store_index(c, i)] : NULL;
+  return i < c->n ? &c->store->docs[corpus_store_index(c, i)] : NULL;
 }
 
 /* Number of load warnings (shared with subsets). */
@@ -807,7 +837,12 @@ size_t corpus_warning_count(const corpus *c) { return c->store->n_warnings; }
 
 /* Warning i (owned by c), or NULL past the end. */
 const char *corpus_warning(const corpus *c, size_t i) {
-  return i < c->store->n_warnings ? c->store->warnings[i] : NULL;
+  return i < c->store->n_warnings ? c->store->warnings[i].msg : NULL;
+}
+
+/* Warning i in parts (owned by c), or NULL past the end. */
+const corpus_warning_info *corpus_warning_at(const corpus *c, size_t i) {
+  return i < c->store->n_warnings ? &c->store->warnings[i] : NULL;
 }
 
 /* d's date as "YYYY-MM-DD" in buf; 1, or 0 (buf "") when it has none. */
@@ -835,15 +870,24 @@ const char *corpus_date_source_name(int source) {
   case CORPUS_DATE_HEADER: return "header";
   case CORPUS_DATE_META: return "meta";
   case CORPUS_DATE_TEXT: return "text";
+  case CORPUS_DATE_COLUMN: return "column";
   default: return "none";
   }
+}
+
+/* "text", "csv", "tsv", "jsonl" ("auto" for CORPUS_FMT_AUTO). */
+const char *corpus_format_name(int format) {
+  static const char *const names[] = {"auto", "text", "csv", "tsv", "jsonl"};
+  return format >= 0 && format <= CORPUS_FMT_JSONL ? names[format] : "?";
 }
 
 /* See corpus.h: the store (shared with subsets) plus c's own index. */
 size_t corpus_memory(const corpus *c) {
   const corpus_store *st = c->store;
   size_t m = sizeof *st + st->cap * sizeof *st->docs + st->strings.bytes +
-             st->cap_warnings * sizeof *st->warnings + st->warning_bytes;
+             st->cap_warnings * sizeof *st->warnings + st->warning_bytes +
+             st->file_bytes + st->joined_bytes +
+             (st->joined ? st->n * sizeof *st->joined : 0);
   if (st->iconv_name) m += strlen(st->iconv_name) + 1;
   return m + sizeof *c + (c->idx ? c->n * sizeof *c->idx : 0);
 }

@@ -1,6 +1,8 @@
 /*
-** corpus.h -- the corpus model: a list of documents (files on disk) with
-** their metadata in memory; the text of a document is read on demand.
+** corpus.h -- the corpus model: a list of documents with their metadata
+** in memory; the text of a document is read on demand.  A document is a
+** whole file (format "text") or one row of a table file (CSV, TSV, JSON
+** lines), any of them possibly gzip'd or in UTF-16/32 with a BOM.
 **
 ** A corpus is reference counted and immutable once loaded.  A subset
 ** (filter, group) shares its parent's document store.  The struct is the
@@ -33,8 +35,26 @@ typedef enum corpus_date_source {
   CORPUS_DATE_NONE = 0,
   CORPUS_DATE_HEADER,    /* the " date YYYY-MM-DD" first line */
   CORPUS_DATE_META,      /* a front-matter `date:` field */
-  CORPUS_DATE_TEXT       /* a dateline found in the first lines */
+  CORPUS_DATE_TEXT,      /* a dateline found in the first lines */
+  CORPUS_DATE_COLUMN     /* a table's date column */
 } corpus_date_source;
+
+/* What a file holds (corpus_opts.format, corpus_doc.format). */
+typedef enum corpus_format {
+  CORPUS_FMT_AUTO = 0,   /* opts only: by extension, .gz ignored: .csv,
+                            .tsv/.tab, .jsonl/.ndjson; anything else text */
+  CORPUS_FMT_TEXT,       /* one document per file */
+  CORPUS_FMT_CSV,        /* one document per row, RFC 4180, a header row */
+  CORPUS_FMT_TSV,        /* tab-separated, backslash escapes, a header row */
+  CORPUS_FMT_JSONL       /* one JSON object per line */
+} corpus_format;
+
+/* Where dates may come from (corpus_opts.dates). */
+typedef enum corpus_dates {
+  CORPUS_DATES_AUTO = 0, /* header, front matter, date column, dateline */
+  CORPUS_DATES_HEADER,   /* header, front matter and date column only */
+  CORPUS_DATES_NONE      /* no dates at all */
+} corpus_dates;
 
 typedef struct corpus_opts {
   const char *const *exts; /* keep files with these extensions ("txt" or
@@ -49,6 +69,13 @@ typedef struct corpus_opts {
   int hidden;            /* also walk files and folders starting with '.' */
   int threads;           /* worker threads: 0 = all cores, 1 ..
                             LECTOR_MAX_THREADS; anything else is an error */
+  int format;            /* corpus_format */
+  int dates;             /* corpus_dates */
+  /* Tables: the column (or JSON field) holding the text, NULL: the first
+  ** of text, body, content, article; the one whose value is doc.id, NULL:
+  ** "<file id>#<row>"; the one parsed as the date, NULL: date, published,
+  ** published_at.  Matched exactly, then ignoring case. */
+  const char *text_field, *id_field, *date_field;
 } corpus_opts;
 
 /* One document's metadata (what stays in memory). */
@@ -62,17 +89,46 @@ typedef struct corpus_doc {
                             LECTOR_TITLE_MAX bytes, escaped as the id
                             (except with encoding "raw": raw bytes);
                             "" if none */
-  const char *meta;      /* front matter as "key\0value\0...\0\0", or NULL */
+  const char *file_id;   /* the id of its file (== id for a text file) */
+  const char *meta;      /* metadata as loaded (front matter, table
+                            columns), a corpus_meta block, or NULL */
   uint64_t bytes;        /* length of the text after decoding, in bytes */
   uint64_t size;         /* the file's size when loaded, in bytes */
   int64_t mtime_ns;      /* its modification time when loaded (ns) */
   uint64_t dev, ino;     /* and its identity: corpus_text refuses a file
                             that changed in any of size, mtime, dev, ino */
-  uint32_t body_off;     /* file bytes before the body (BOM, header) */
+  uint64_t row_off;      /* a row: where its record starts in the file's
+                            decoded stream (corpus_source.h) */
+  uint32_t row_len;      /* and its length in bytes (line end excluded) */
+  uint32_t line;         /* a row: its first line in the file (1-based) */
+  uint32_t file;         /* index of its file in the store */
+  uint32_t body_off;     /* text: bytes before the body (BOM, header) */
   int32_t date;          /* YYYYMMDD, or 0 when none */
   uint8_t encoding;      /* corpus_encoding */
   uint8_t date_source;   /* corpus_date_source */
+  uint8_t format;        /* corpus_format of its file (never AUTO) */
 } corpus_doc;
+
+/* ---------------------------------------------------------------------
+** Metadata.  A block is a run of entries "key\0" type "value\0", ended
+** by an empty key; type is one of corpus_meta_type.  A list is several
+** entries of type CORPUS_META_LIST with the same key, in order.  A
+** document has the block it was loaded with and, after corpus_meta_set,
+** a joined block whose keys hide the loaded ones of the same name.
+*/
+typedef enum corpus_meta_type {
+  CORPUS_META_STRING = 's',
+  CORPUS_META_NUMBER = 'n',   /* the number as text (lua_stringtonumber) */
+  CORPUS_META_BOOL = 'b',     /* "true" or "false" */
+  CORPUS_META_JSON = 'j',     /* a nested JSON value as compact text */
+  CORPUS_META_LIST = 'l'      /* one item of a list of strings */
+} corpus_meta_type;
+
+typedef struct corpus_meta {
+  const char *key;
+  const char *value;          /* NUL-terminated, owned by the corpus */
+  int type;                   /* corpus_meta_type */
+} corpus_meta;
 
 /* Load the files under paths[0..n-1] (directories are walked recursively,
 ** following symbolic links without looping; files are taken as they are).
@@ -107,6 +163,37 @@ const corpus_doc *corpus_doc_at(const corpus *c, size_t i);
 size_t corpus_warning_count(const corpus *c);
 const char *corpus_warning(const corpus *c, size_t i);
 
+/* Warning i in parts, NULL past the end: msg is corpus_warning's line,
+** "<path>[:<line>]: <reason>". */
+typedef struct corpus_warning_info {
+  const char *msg, *path, *reason;
+  uint64_t line;              /* 1-based line of a table row, 0: none */
+} corpus_warning_info;
+const corpus_warning_info *corpus_warning_at(const corpus *c, size_t i);
+
+/* The next metadata entry of document i, joined entries first, then the
+** loaded ones not hidden by a joined key.  *pos is 0 at first.  1 with
+** *m, 0 at the end (or no such document). */
+int corpus_meta_next(const corpus *c, size_t i, size_t *pos, corpus_meta *m);
+
+/* The first value of key for document i, or NULL; *type when found
+** (type may be NULL). */
+const char *corpus_meta_get(const corpus *c, size_t i, const char *key,
+                            int *type);
+
+/* Set key of document i in its joined block to values[0..n) of type
+** (n > 1 or CORPUS_META_LIST: a list; n == 0 removes the joined key so
+** the loaded one shows again).  The store is shared with c's subsets,
+** which see the change.  Not thread-safe: the Lua thread only, while no
+** pool runs on the corpus.  0, or nonzero with *err (NULL: out of
+** memory). */
+int corpus_meta_set(corpus *c, size_t i, const char *key, int type,
+                    const char *const *values, size_t n, char **err);
+
+/* The first path component of the document's file id ("" for a file at
+** the root), into buf of size cap (cut); its length. */
+size_t corpus_doc_folder(const corpus_doc *d, char *buf, size_t cap);
+
 /* Read the text of document i, decoded as at load time, into out
 ** (NUL-terminated); release with corpus_text_release.  Nonzero and *err
 ** when the file can no longer be read, is no longer a regular file, or
@@ -119,6 +206,7 @@ int corpus_doc_date(const corpus_doc *d, char buf[11]);
 /* Names for the enums, for doc.meta. */
 const char *corpus_encoding_name(const corpus *c, const corpus_doc *d);
 const char *corpus_date_source_name(int source);
+const char *corpus_format_name(int format);   /* "text", "csv", ... */
 
 /* A copy of s[0..n) for display: valid UTF-8 is kept, except control
 ** characters (below 0x20, and 0x7F); those and every byte of an invalid

@@ -12,23 +12,58 @@
 
 #include <stdatomic.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "corpus.h"
+
+/* A file that holds rows (a table), or a compressed or UTF-16/32 text
+** file: what reading a document's text back needs beyond corpus_doc. */
+typedef struct corpus_file {
+  struct source_index *index;   /* corpus_source.h; NULL: plain UTF-8 */
+  const char *text_field;       /* tables: the column or JSON field */
+  uint32_t text_col;            /* CSV/TSV: its index */
+} corpus_file;
 
 typedef struct corpus_store {
   atomic_size_t refs;
   corpus_doc *docs;
   size_t n, cap;
-  arena strings;        /* paths, titles, front matter */
-  char **warnings;      /* malloc'd lines */
+  arena strings;        /* paths, ids, titles, metadata */
+  corpus_warning_info *warnings;  /* msg malloc'd; the other strings
+                                     point into it */
   size_t n_warnings, cap_warnings, warning_bytes;
   char *iconv_name;     /* opts->encoding when iconv was used */
+  corpus_file *files;   /* corpus_doc.file indexes it (mem_malloc'd) */
+  size_t n_files, file_bytes;
+  char **joined;        /* per document, its joined metadata block (or
+                           NULL); the array is NULL until the first join */
+  size_t joined_bytes;
 } corpus_store;
 
-/* Append the malloc'd line msg (taken over; NULL means out of memory).
-** 0, or -1 when out of memory (msg is freed). */
-int corpus_store_warn(corpus_store *st, char *msg);
+/* A corpus: a refcounted view of a store (corpus.c describes sharing). */
+struct lector_corpus {
+  atomic_size_t refs;
+  corpus_store *store;
+  size_t *idx;          /* store indices, or NULL: all, in order */
+  size_t n;
+};
+
+/* Store index of the corpus's document i. */
+static inline size_t corpus_store_index(const corpus *c, size_t i) {
+  return c->idx ? c->idx[i] : i;
+}
+
+/* Append a warning about path (line 0: none) saying reason (printf).
+** 0, or -1 when out of memory. */
+int corpus_store_warnf(corpus_store *st, const char *path, uint64_t line,
+                       const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Append the malloc'd line msg about path, "<path>: <reason>" as
+** corpus_pathf makes it (taken over; NULL means out of memory).  0, or
+** -1 when out of memory (msg is freed). */
+int corpus_store_warn(corpus_store *st, const char *path, char *msg);
 
 /* Append a document with its path and id (already in st->strings, which
 ** keeps them); its other fields are zero, its title "".  0, or -1 when

@@ -116,7 +116,7 @@ static int walk_problem(walker *w, char **err, char *msg) {
     *err = msg;
     return 1;
   }
-  if (corpus_store_warn(w->st, msg) == 0) return 0;
+  if (corpus_store_warn(w->st, w->path.data, msg) == 0) return 0;
   *err = NULL;                                   /* out of memory */
   return 1;
 }

@@ -157,13 +157,37 @@ static void push_date_part(lua_State *L, const corpus_doc *d, size_t n) {
   else lua_pushnil(L);
 }
 
-static void push_meta(lua_State *L, const corpus *c, const corpus_doc *d) {
+/* Push one metadata value as its type says. */
+static void push_meta_value(lua_State *L, const corpus_meta *m) {
+  switch (m->type) {
+  case CORPUS_META_NUMBER:
+    if (lua_stringtonumber(L, m->value) == 0) lua_pushstring(L, m->value);
+    break;
+  case CORPUS_META_BOOL: lua_pushboolean(L, strcmp(m->value, "true") == 0); break;
+  default: lua_pushstring(L, m->value);
+  }
+}
+
+static void push_meta(lua_State *L, const corpus *c, size_t i,
+                      const corpus_doc *d) {
+  corpus_meta m;
+  size_t pos = 0;
   lua_newtable(L);
-  for (const char *p = d->meta; p && *p;) {
-    const char *v = p + strlen(p) + 1;
-    lua_pushstring(L, v);
-    lua_setfield(L, -2, p);
-    p = v + strlen(v) + 1;
+  while (corpus_meta_next(c, i, &pos, &m)) {
+    if (m.type == CORPUS_META_LIST) {          /* items in order */
+      if (lua_getfield(L, -1, m.key) != LUA_TTABLE) {
+        lua_pop(L, 1);
+        lua_newtable(L);
+        lua_pushvalue(L, -1);
+        lua_setfield(L, -3, m.key);
+      }
+      lua_pushstring(L, m.value);
+      lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+      lua_pop(L, 1);
+      continue;
+    }
+    push_meta_value(L, &m);
+    lua_setfield(L, -2, m.key);
   }
   lua_pushstring(L, corpus_encoding_name(c, d));
   lua_setfield(L, -2, "encoding");
@@ -177,18 +201,12 @@ static void push_meta(lua_State *L, const corpus *c, const corpus_doc *d) {
 
 void lcorpus_push_meta(lua_State *L, const corpus *c, size_t i) {
   const corpus_doc *d = corpus_doc_at(c, i);
-  if (d) push_meta(L, c, d);
+  if (d) push_meta(L, c, i, d);
   else lua_pushnil(L);
 }
 
 const char *lcorpus_meta(const corpus *c, size_t i, const char *key) {
-  const corpus_doc *d = corpus_doc_at(c, i);
-  for (const char *p = d ? d->meta : NULL; p && *p;) {
-    const char *v = p + strlen(p) + 1;
-    if (strcmp(p, key) == 0) return v;
-    p = v + strlen(v) + 1;
-  }
-  return NULL;
+  return corpus_meta_get(c, i, key, NULL);
 }
 
 static const char *const doc_fields[] = {
@@ -207,7 +225,7 @@ static int push_field(lua_State *L, ldoc *u, const corpus_doc *d,
   else if (strcmp(k, "month") == 0) push_date_part(L, d, 7);
   else if (strcmp(k, "year") == 0) push_date_part(L, d, 4);
   else if (strcmp(k, "index") == 0) lua_pushinteger(L, (lua_Integer)u->i + 1);
-  else if (strcmp(k, "meta") == 0) push_meta(L, u->c, d);
+  else if (strcmp(k, "meta") == 0) push_meta(L, u->c, u->i, d);
   else if (strcmp(k, "text") == 0) {
     lector_text t;
     read_text(L, u->c, u->i, &t);
