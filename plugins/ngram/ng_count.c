@@ -217,6 +217,7 @@ typedef struct wctx {
   ng_uni uni;                  /* unigrams (no groups, not per document) */
   int by_id;                   /* unigrams go to uni */
   int rc;                      /* of the route's finish */
+  int self;                    /* worker number */
 } wctx;
 
 /* The tables of group grp (not the unigrams' when they go by id),
@@ -311,16 +312,27 @@ static int count_in_group(wctx *w, uint32_t grp, char **err) {
   return LECTOR_OK;
 }
 
+/* Word mode: hand document i's words to job->words_fn. */
+static int words_doc(wctx *w, size_t i, const lector_text *text,
+                     char **err) {
+  ng_job *job = w->job;
+  int rc = text_words(job->tok, &w->ids, w->lex, text->data, text->len,
+                      &w->st, err);
+  if (rc != LECTOR_OK) return rc;
+  return job->words_fn(job->doc_ud, w->self, i, w->ids.w, w->ids.n, err);
+}
+
 /* The pool's function: document i, counted in each of its groups. */
 static int count_doc(void *ctx, size_t i, const lector_text *text,
                      char **err) {
   wctx *w = ctx;
   ng_job *job = w->job;
   uint32_t grp;
-  ng_table *t = tables_for(w, i, &grp);
+  ng_table *t;
   size_t x;
   int rc;
-  if (!t) {
+  if (job->words_fn) return words_doc(w, i, text, err);
+  if (!(t = tables_for(w, i, &grp))) {
     *err = lk_errorf("out of memory");
     return LECTOR_ENOMEM;
   }
@@ -381,6 +393,7 @@ static wctx *new_workers(ng_job *job, int n, ng_wordcache *lex,
   memset(ws, 0, (size_t)n * sizeof *ws);
   for (i = 0; i < n; i++) {
     ws[i].job = job;
+    ws[i].self = i;
     ws[i].lex = lex;
     ws[i].by_id = job->spec->nmin == 1 && job->ngroups == 1 && !job->doc_fn;
     ws[i].tables = lk_alloc(tb);
@@ -527,7 +540,8 @@ int ng_count_run(ng_job *job, char **err) {
   }
   memset(&router, 0, sizeof router);
   ng_wordcache_init(&lex);
-  if (n > 1 && !job->doc_fn) rt = &router;    /* per document: no owners */
+  if (n > 1 && !job->doc_fn && !job->words_fn)
+    rt = &router;                       /* per document: no owners */
   ws = !rt || ng_router_init(rt, n) == 0
            ? new_workers(job, n, &lex, rt) : NULL;
   if (!ws) {
@@ -537,7 +551,8 @@ int ng_count_run(ng_job *job, char **err) {
     return LECTOR_ENOMEM;
   }
   rc = run_workers(job, ws, n, err);
-  if (rc == LECTOR_OK && !job->doc_fn && assemble_all(job, ws, n) != 0)
+  if (rc == LECTOR_OK && !job->doc_fn && !job->words_fn &&
+      assemble_all(job, ws, n) != 0)
     rc = LECTOR_ENOMEM;
   if (rc == LECTOR_ENOMEM) {            /* say what grew */
     lk_free(*err);

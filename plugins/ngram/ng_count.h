@@ -54,6 +54,14 @@ typedef struct ng_tokens {
 typedef int (*ng_doc_fn)(void *ud, size_t doc, const ng_table *counts,
                          char **err);
 
+/* Called after each document in word mode, on worker `worker` (0 ..
+** nworkers-1), with the document's words ids[0..n): vocabulary id |
+** NG_STOP_BIT for a stop word in drop mode, and a 0 after each sentence
+** with tok->sentences.  Nothing is counted.  LECTOR_OK, or a code with
+** *err. */
+typedef int (*ng_words_fn)(void *ud, int worker, size_t doc,
+                           const uint32_t *ids, size_t n, char **err);
+
 typedef struct ng_job {
   const ng_spec *spec;
   const ng_tokens *tok;
@@ -67,15 +75,16 @@ typedef struct ng_job {
   uint32_t ngroups;                /* >= 1 */
   uint64_t min_count;              /* keep grams counted at least this */
   ng_doc_fn doc_fn;                /* per-document mode when not NULL */
-  void *doc_ud;
+  void *doc_ud;                    /* doc_fn's and words_fn's */
+  ng_words_fn words_fn;            /* word mode when not NULL */
   /* Results (not in per-document mode): ngroups finished tables and the
   ** documents counted per group. */
   ng_table *tables;
   uint64_t *docs;
 } ng_job;
 
-/* Count job->src into job->tables / job->docs (or run doc_fn per
-** document).  LECTOR_OK; else LECTOR_ENOMEM, LECTOR_EINTERRUPT or the
+/* Count job->src into job->tables / job->docs (or run doc_fn or
+** words_fn per document: then no results).  LECTOR_OK; else LECTOR_ENOMEM, LECTOR_EINTERRUPT or the
 ** pool's code with *err, and no results. */
 int ng_count_run(ng_job *job, char **err);
 

@@ -252,7 +252,9 @@ int ng_lua_open(lua_State *L) {
   static const luaL_Reg funcs[] = {
     {"count", l_count}, {"load", l_load}, {"merge_files", l_merge_files},
     {"collocations", ng_l_collocations}, {"keyness", ng_l_keyness},
-    {"tfidf", ng_l_tfidf}, {"kwic", ng_l_kwic}, {NULL, NULL}
+    {"tfidf", ng_l_tfidf}, {"kwic", ng_l_kwic},
+    {"collocates", ng_l_collocates}, {"dispersion", ng_l_dispersion},
+    {NULL, NULL}
   };
   ng_lua_counts_open(L);
   luaL_newlib(L, funcs);

@@ -2,7 +2,8 @@
 ** ng_lua.h -- the Lua side of the ngram plugin, shared by its files:
 ** ng_lua_src.c (sources, options, the call state), ng_lua_counts.c (the
 ** count table userdata), ng_lua.c (counting, files, the module table),
-** ng_lua_stats.c and ng_lua_kwic.c (statistics, concordance).
+** ng_lua_stats.c and ng_lua_kwic.c (statistics, concordance),
+** ng_lua_collocates.c and ng_lua_dispersion.c.
 **
 ** Every Lua-facing function raises ordinary Lua errors prefixed with its
 ** name ("ngram.count: ...").  C resources held across code that may raise
@@ -171,6 +172,20 @@ int ng_l_tfidf(lua_State *L);
 
 /* ngram.kwic.  [-0, +1, v] */
 int ng_l_kwic(lua_State *L);
+
+/* The phrase at idx (a string: words split at white space; or an array
+** of words), each word normalised with opts, into ids[0..NG_KWIC_MAX);
+** "*" is 0 (any one token) when star, else an error.  Messages name the
+** phrase as what ("pattern", "node").  Returns its length, >= 1.
+** [-0, +0, v] */
+int ng_lua_phrase(lua_State *L, int idx, const lector_tok_opts *opts,
+                  uint32_t *ids, const char *fname, const char *what,
+                  int star);
+
+/* ngram.collocates (ng_lua_collocates.c), ngram.dispersion
+** (ng_lua_dispersion.c).  [-0, +1, v] */
+int ng_l_collocates(lua_State *L);
+int ng_l_dispersion(lua_State *L);
 
 /* require "lector.ngram": the module table.  [-0, +1, m] */
 int ng_lua_open(lua_State *L);

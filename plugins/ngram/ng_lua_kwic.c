@@ -32,16 +32,18 @@ static int on_word(void *ud, const lector_tok_span *sp, const char *norm,
   return w->ids[w->k++] ? 0 : LECTOR_ENOMEM;
 }
 
-/* Append the ids of the pattern word w[0..n) ("*": 0) to ids.  Returns the
-** new count.  [-0, +0, v] */
+/* Append the ids of the word w[0..n) of phrase what ("*": 0 when star)
+** to ids.  Returns the new count.  [-0, +0, v] */
 static int pattern_word(lua_State *L, const char *w, size_t n,
                         const lector_tok_opts *opts, uint32_t *ids, int k,
-                        const char *fname) {
+                        const char *fname, const char *what, int star) {
   word_ids x;
   char *err = NULL;
   int rc;
   if (n == 1 && w[0] == '*') {
-    if (k >= NG_KWIC_MAX) luaL_error(L, "%s: pattern too long", fname);
+    if (!star)
+      luaL_error(L, "%s: the %s cannot hold '*' (any word)", fname, what);
+    if (k >= NG_KWIC_MAX) luaL_error(L, "%s: %s too long", fname, what);
     ids[k] = 0;
     return k + 1;
   }
@@ -51,7 +53,8 @@ static int pattern_word(lua_State *L, const char *w, size_t n,
   rc = ng_tok->each(opts, w, n, on_word, &x, &err);
   if (x.full) {
     lk_free(err);
-    luaL_error(L, "%s: pattern too long", fname);
+    luaL_error(L, "%s: %s too long (at most %d words)", fname, what,
+               NG_KWIC_MAX);
   }
   if (rc != LECTOR_OK) {
     if (!err) err = lk_errorf("out of memory");
@@ -75,10 +78,9 @@ static int is_blank(char c) {
   return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* The pattern at idx (a string: words split at white space; or an array
-** of words) as ids.  [-0, +0, v] */
-static int pattern_ids(lua_State *L, int idx, const lector_tok_opts *opts,
-                       uint32_t *ids, const char *fname) {
+int ng_lua_phrase(lua_State *L, int idx, const lector_tok_opts *opts,
+                  uint32_t *ids, const char *fname, const char *what,
+                  int star) {
   int k = 0;
   if (lua_type(L, idx) == LUA_TSTRING) {
     size_t n, i = 0;
@@ -89,7 +91,8 @@ static int pattern_ids(lua_State *L, int idx, const lector_tok_opts *opts,
       for (e = i; e < n && !is_blank(s[e]); e++) {}
       if (e > i) {
         lua_pushlstring(L, s + i, e - i);
-        k = pattern_word(L, lua_tostring(L, -1), e - i, opts, ids, k, fname);
+        k = pattern_word(L, lua_tostring(L, -1), e - i, opts, ids, k, fname,
+                         what, star);
         lua_pop(L, 1);
       }
       i = e;
@@ -101,16 +104,16 @@ static int pattern_ids(lua_State *L, int idx, const lector_tok_opts *opts,
       const char *w;
       lua_rawgeti(L, idx, i);
       w = lua_tolstring(L, -1, &len);
-      if (!w) luaL_error(L, "%s: pattern item %I is not a string", fname,
+      if (!w) luaL_error(L, "%s: %s item %I is not a string", fname, what,
                          (LUAI_UACINT)i);
-      k = pattern_word(L, w, len, opts, ids, k, fname);
+      k = pattern_word(L, w, len, opts, ids, k, fname, what, star);
       lua_pop(L, 1);
     }
   } else {
-    luaL_error(L, "%s: argument 2 must be a word, a phrase or an array of "
-               "words", fname);
+    luaL_error(L, "%s: the %s must be a word, a phrase or an array of "
+               "words (got %s)", fname, what, luaL_typename(L, idx));
   }
-  if (k == 0) luaL_error(L, "%s: empty pattern", fname);
+  if (k == 0) luaL_error(L, "%s: empty %s", fname, what);
   return k;
 }
 
@@ -157,22 +160,203 @@ static void push_hits(lua_State *L, ng_lua_src *s, ng_guard *g) {
   }
 }
 
+/* ------------------------------------------------------------------------
+** Sorting (AntConc's sort levels): by the normalised words at positions
+** such as R1 (the first word after the match), L2 (the second before it)
+** or M1 (the first of the match), ties by the next key, then corpus order.
+** The words are those of the context each row shows: its bytes are
+** tokenized again with the call's options.
+*/
+
+#define SORT_KEYS 8
+
+typedef struct sort_key {
+  char side;                   /* 'L', 'M', 'R' */
+  int pos;                     /* 1 .. */
+} sort_key;
+
+/* One hit's sort record: the words at the keys (NULL: none there). */
+typedef struct sort_rec {
+  size_t hit;
+  const char *w[SORT_KEYS];
+  size_t len[SORT_KEYS];
+} sort_rec;
+
+static int nkeys_for_cmp;      /* qsort has no context; the Lua thread only */
+
+static int rec_cmp(const void *pa, const void *pb) {
+  const sort_rec *a = pa, *b = pb;
+  int k;
+  for (k = 0; k < nkeys_for_cmp; k++) {
+    size_t n = a->len[k] < b->len[k] ? a->len[k] : b->len[k];
+    int c;
+    if (!a->w[k] || !b->w[k]) {
+      if (a->w[k] != b->w[k]) return a->w[k] ? 1 : -1;   /* none first */
+      continue;
+    }
+    if ((c = memcmp(a->w[k], b->w[k], n)) != 0) return c;
+    if (a->len[k] != b->len[k]) return a->len[k] < b->len[k] ? -1 : 1;
+  }
+  return a->hit < b->hit ? -1 : a->hit > b->hit;
+}
+
+/* opts.sort: an array of 1 .. SORT_KEYS keys "L<k>", "R<k>" (k <= the
+** window), "M<k>" (k <= the pattern's length).  Returns the number of
+** keys (0: no sort).  [-0, +0, v] */
+static int read_sort(lua_State *L, int idx, sort_key *keys, int window,
+                     int plen, const char *fname) {
+  lua_Integer i, n;
+  if (lua_type(L, idx) != LUA_TTABLE ||
+      lua_getfield(L, idx, "sort") == LUA_TNIL) {
+    if (lua_type(L, idx) == LUA_TTABLE) lua_pop(L, 1);
+    return 0;
+  }
+  n = lua_type(L, -1) == LUA_TTABLE ? (lua_Integer)lua_rawlen(L, -1) : 0;
+  if (n < 1 || n > SORT_KEYS) {
+    lk_describe(L, -1);
+    luaL_error(L, "%s: opts.sort: expected a list of 1 to %d keys such as "
+               "{\"R1\", \"R2\", \"L1\"}, got %s", fname, SORT_KEYS,
+               lua_tostring(L, -1));
+  }
+  for (i = 1; i <= n; i++) {
+    size_t len;
+    const char *k;
+    long pos = 0;
+    size_t j;
+    lua_rawgeti(L, -1, i);
+    k = lua_type(L, -1) == LUA_TSTRING ? lua_tolstring(L, -1, &len) : NULL;
+    if (k && len >= 2 && len <= 4 && (k[0] == 'L' || k[0] == 'R' ||
+                                      k[0] == 'M') && k[1] != '0') {
+      for (j = 1; j < len && k[j] >= '0' && k[j] <= '9'; j++)
+        pos = pos * 10 + (k[j] - '0');
+      if (j < len) pos = 0;
+    }
+    if (pos < 1) {
+      lk_describe(L, -1);
+      luaL_error(L, "%s: opts.sort: key %I must be L<k>, R<k> or M<k> "
+                 "(k >= 1), got %s", fname, (LUAI_UACINT)i,
+                 lua_tostring(L, -1));
+    }
+    if (k[0] != 'M' && pos > window)
+      luaL_error(L, "%s: opts.sort: key '%s' lies beyond the window (%d "
+                 "words)", fname, k, window);
+    if (k[0] == 'M' && pos > plen)
+      luaL_error(L, "%s: opts.sort: key '%s' lies beyond the pattern (%d "
+                 "words)", fname, k, plen);
+    keys[i - 1].side = k[0];
+    keys[i - 1].pos = (int)pos;
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+  return (int)n;
+}
+
+/* The words of one hit's shown text, as (offset, word). */
+typedef struct ctx_words {
+  uint32_t base;               /* offset of the text tokenized */
+  uint32_t off[2 * NG_KWIC_MAX + NG_KWIC_MAX];
+  const char *w[2 * NG_KWIC_MAX + NG_KWIC_MAX];
+  size_t len[2 * NG_KWIC_MAX + NG_KWIC_MAX];
+  int n, full;
+} ctx_words;
+
+static int on_ctx_word(void *ud, const lector_tok_span *sp, const char *norm,
+                       size_t norm_len) {
+  ctx_words *c = ud;
+  uint32_t id;
+  if (norm_len == 0) return 0;
+  if (c->n == (int)(sizeof c->off / sizeof c->off[0])) {
+    c->full = 1;                /* cannot be (the window's words): stop */
+    return 1;
+  }
+  if (!(id = lk_host->vocab_intern(norm, norm_len))) return LECTOR_ENOMEM;
+  c->off[c->n] = c->base + sp->offset;
+  c->w[c->n] = lk_host->vocab_string(id, &c->len[c->n]);
+  c->n++;
+  return 0;
+}
+
+/* Fill r's words at keys from the shown text of hit h of text t.
+** [-0, +0, v] */
+static void hit_keys(lua_State *L, const lector_text *t, const ng_hit *h,
+                     const lector_tok_opts *opts, const sort_key *keys,
+                     int nkeys, sort_rec *r, ctx_words *c,
+                     const char *fname) {
+  int k, first_m = -1, first_r = -1, i, at, rc;
+  char *err = NULL;
+  c->base = h->left;
+  c->n = c->full = 0;
+  rc = ng_tok->each(opts, t->data + h->left, h->right - h->left, on_ctx_word,
+                    c, &err);
+  if (rc != LECTOR_OK && !c->full) {
+    if (!err) err = lk_errorf("out of memory");
+    lk_raise(L, fname, err);
+  }
+  lk_free(err);
+  for (i = 0; i < c->n; i++) {
+    if (first_m < 0 && c->off[i] >= h->start) first_m = i;
+    if (first_r < 0 && c->off[i] >= h->end) first_r = i;
+  }
+  if (first_m < 0) first_m = c->n;
+  if (first_r < 0) first_r = c->n;
+  for (k = 0; k < nkeys; k++) {
+    at = keys[k].side == 'L'   ? first_m - keys[k].pos
+         : keys[k].side == 'M' ? first_m + keys[k].pos - 1
+                               : first_r + keys[k].pos - 1;
+    if (at < 0 || at >= c->n || (keys[k].side == 'M' && at >= first_r)) {
+      r->w[k] = NULL;
+      r->len[k] = 0;
+    } else {
+      r->w[k] = c->w[at];
+      r->len[k] = c->len[at];
+    }
+  }
+}
+
+/* Sort g->hits by keys (ties: corpus order).  [-0, +0, v] */
+static void sort_hits(lua_State *L, ng_lua_src *s, ng_guard *g,
+                      const sort_key *keys, int nkeys, const char *fname) {
+  lector_text *t = lk_guard_text(L, g->lk);
+  ctx_words *c = lk_guard_alloc(L, g->lk, sizeof *c);
+  size_t i, n = g->hits.n, cur = (size_t)-1;
+  sort_rec *r;
+  ng_hit *v;
+  if (n == 0) return;
+  if (n > SIZE_MAX / sizeof *r) luaL_error(L, "%s: out of memory", fname);
+  r = lk_guard_alloc(L, g->lk, n * sizeof *r);
+  v = lk_guard_alloc(L, g->lk, n * sizeof *v);
+  for (i = 0; i < n; i++) {
+    const ng_hit *h = &g->hits.v[i];
+    if (lk_interrupted()) luaL_error(L, "%s: interrupted", fname);
+    if (h->doc != cur) read_doc(L, s, cur = h->doc, t);
+    r[i].hit = i;
+    hit_keys(L, t, h, g->opts, keys, nkeys, &r[i], c, fname);
+  }
+  nkeys_for_cmp = nkeys;
+  qsort(r, n, sizeof *r, rec_cmp);
+  for (i = 0; i < n; i++) v[i] = g->hits.v[r[i].hit];
+  memcpy(g->hits.v, v, n * sizeof *v);
+}
+
 /* ngram.kwic(source, pattern [, opts]) -> concordance rows in corpus
-** order.  opts: window (5), threads, sentences, tokenizer options.
+** order, or sorted by opts.sort; the first opts.limit of them.  opts:
+** window (5), sort, limit, threads, sentences, tokenizer options.
 ** [-0, +1, v] */
 int ng_l_kwic(lua_State *L) {
   static const char fname[] = "ngram.kwic";
-  static const char *const extra[] = {"window", NULL};
+  static const char *const extra[] = {"window", "sort", "limit", NULL};
   static const char *const not_here[] = {"n", "skip", "min_count", "by",
                                          "stop_mode", NULL};
   uint32_t ids[NG_KWIC_MAX];
+  sort_key keys[SORT_KEYS];
+  lua_Integer limit;
   ng_kwic_spec spec;
   ng_copts o;
   ng_tokens tok;
   ng_lua_src s;
   ng_guard *g;
   char *err = NULL;
-  int i;
+  int i, nkeys;
   lua_settop(L, 3);
   if (!ng_lua_src_get(L, 1, &s) || s.kind == NG_SRC_TOKENS)
     return luaL_error(L, "%s: argument 1 must be a corpus, a document or a "
@@ -186,15 +370,20 @@ int ng_l_kwic(lua_State *L) {
   o.spec.drop_stop = 0;
   spec.window = (int)lk_opt_integer(L, 3, fname, "window", NG_KWIC_WINDOW, 0,
                                 NG_KWIC_MAX);
+  limit = lk_opt_integer(L, 3, fname, "limit", LUA_MAXINTEGER, 1,
+                         LUA_MAXINTEGER);
   g = ng_guard_new(L);                                  /* 4 */
   ng_lua_src_hold(L, 1, &s, g, fname);    /* its texts are read below */
   ng_copts_tokens(L, 3, fname, extra, &o, g, &tok);
   spec.tok = &tok;
-  spec.plen = pattern_ids(L, 2, g->opts, ids, fname);
+  spec.plen = ng_lua_phrase(L, 2, g->opts, ids, fname, "pattern", 1);
   spec.phrase = ids;
+  nkeys = read_sort(L, 3, keys, spec.window, spec.plen, fname);
   ng_lua_src_ready(&s, o.threads, fname);
   if (ng_kwic_run(&spec, &s.docs, &g->hits, &err) != LECTOR_OK)
     return lk_raise(L, fname, err);
+  if (nkeys > 0) sort_hits(L, &s, g, keys, nkeys, fname);
+  if ((lua_Unsigned)limit < g->hits.n) g->hits.n = (size_t)limit;
   push_hits(L, &s, g);
   return 1;
 }
