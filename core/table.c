@@ -215,26 +215,35 @@ int table_split(table_format f, const char *rec, size_t n, table_field *out,
                         : tsv_split(rec, n, out, max, nf, why);
 }
 
+/* Runs without a backslash (or quote) are copied whole: text fields are
+** long and their escapes sparse. */
 static size_t tsv_unescape(const char *s, size_t n, char *out) {
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    char c = s[i];
-    if (c == '\\' && i + 1 < n) {
-      char e = s[i + 1];
-      char r = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r'
-             : e == '\\' ? '\\' : 0;
-      if (r) { out[o++] = r; i++; continue; }
-    }
-    out[o++] = c;
+  size_t o = 0, i = 0;
+  while (i < n) {
+    const char *bp = memchr(s + i, '\\', n - i);
+    size_t run = (bp ? (size_t)(bp - s) : n) - i;
+    memcpy(out + o, s + i, run);
+    o += run;
+    i += run;
+    if (i == n) break;
+    char e = i + 1 < n ? s[i + 1] : 0;
+    char r = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r'
+           : e == '\\' ? '\\' : 0;
+    if (r) { out[o++] = r; i += 2; }
+    else out[o++] = s[i++];         /* \x and a final \ stay as written */
   }
   return o;
 }
 
 static size_t csv_undouble(const char *s, size_t n, char *out) {
-  size_t o = 0;
-  for (size_t i = 0; i < n; i++) {
-    out[o++] = s[i];
-    if (s[i] == '"' && i + 1 < n && s[i + 1] == '"') i++;
+  size_t o = 0, i = 0;
+  while (i < n) {
+    const char *qp = memchr(s + i, '"', n - i);
+    size_t run = (qp ? (size_t)(qp - s) + 1 : n) - i;   /* up to the quote */
+    memcpy(out + o, s + i, run);
+    o += run;
+    i += run;
+    if (qp && i < n && s[i] == '"') i++;                /* its double */
   }
   return o;
 }
