@@ -210,9 +210,23 @@ const char *lcorpus_meta(const corpus *c, size_t i, const char *key) {
 }
 
 static const char *const doc_fields[] = {
-  "id", "path", "title", "date", "month", "year", "bytes", "text", "meta",
-  "index"
+  "id", "path", "title", "date", "month", "year", "folder", "format",
+  "bytes", "text", "meta", "index"
 };
+
+/* doc.year: a number (the month stays "YYYY-MM"); nil without a date. */
+static void push_year(lua_State *L, const corpus_doc *d) {
+  if (d->date) lua_pushinteger(L, d->date / 10000);
+  else lua_pushnil(L);
+}
+
+/* doc.folder: the first component of its file's id, "" at the root. */
+static void push_folder(lua_State *L, const corpus_doc *d) {
+  size_t cap = strlen(d->file_id ? d->file_id : d->id) + 1;  /* never cut */
+  luaL_Buffer b;
+  char *p = luaL_buffinitsize(L, &b, cap);
+  luaL_pushresultsize(&b, corpus_doc_folder(d, p, cap));
+}
 
 /* Push field k of document d; 0 if there is no such field. */
 static int push_field(lua_State *L, ldoc *u, const corpus_doc *d,
@@ -223,7 +237,10 @@ static int push_field(lua_State *L, ldoc *u, const corpus_doc *d,
   else if (strcmp(k, "bytes") == 0) lua_pushinteger(L, (lua_Integer)d->bytes);
   else if (strcmp(k, "date") == 0) push_date_part(L, d, 10);
   else if (strcmp(k, "month") == 0) push_date_part(L, d, 7);
-  else if (strcmp(k, "year") == 0) push_date_part(L, d, 4);
+  else if (strcmp(k, "year") == 0) push_year(L, d);
+  else if (strcmp(k, "folder") == 0) push_folder(L, d);
+  else if (strcmp(k, "format") == 0)
+    lua_pushstring(L, corpus_format_name(d->format));
   else if (strcmp(k, "index") == 0) lua_pushinteger(L, (lua_Integer)u->i + 1);
   else if (strcmp(k, "meta") == 0) push_meta(L, u->c, u->i, d);
   else if (strcmp(k, "text") == 0) {
@@ -242,8 +259,8 @@ static int ldoc_index(lua_State *L) {
   const char *k = luaL_checkstring(L, 2);
   if (!push_field(L, u, d, k))
     return luaL_error(L, "a document has no field '%s' (fields: id, path, "
-                      "title, date, month, year, bytes, text, meta, index)",
-                      k);
+                      "title, date, month, year, folder, format, bytes, "
+                      "text, meta, index)", k);
   return 1;
 }
 
@@ -402,9 +419,36 @@ static void check_by(lua_State *L, int idx, const char *fname) {
   if (!*k) luaL_error(L, "%s: 'by' is an empty string", fname);
   for (int i = 0; not_keys[i]; i++)
     if (strcmp(k, not_keys[i]) == 0)
-      luaL_error(L, "%s: cannot group by '%s' (keys: date, month, year, id, "
-                 "path, title, index, a front-matter key, or a function of "
-                 "the document)", fname, k);
+      luaL_error(L, "%s: cannot group by '%s' (keys: date, month, year, "
+                 "folder, format, id, path, title, index, a metadata key, "
+                 "or a function of the document)", fname, k);
+}
+
+/* Push metadata key k of document i as a group key: nil when absent, a
+** list's items as a Lua list (a group each), a number as a number, any
+** other value as its text (a boolean "true"/"false": keys are strings or
+** numbers).  [-0, +1, m] */
+static void push_meta_key(lua_State *L, const corpus *c, size_t i,
+                          const char *k) {
+  int type;
+  const char *v = corpus_meta_get(c, i, k, &type);
+  if (!v) {
+    lua_pushnil(L);
+    return;
+  }
+  if (type == CORPUS_META_NUMBER && lua_stringtonumber(L, v)) return;
+  if (type != CORPUS_META_LIST) {
+    lua_pushstring(L, v);
+    return;
+  }
+  corpus_meta m;
+  size_t pos = 0;
+  lua_newtable(L);
+  while (corpus_meta_next(c, i, &pos, &m))
+    if (m.type == CORPUS_META_LIST && strcmp(m.key, k) == 0) {
+      lua_pushstring(L, m.value);
+      lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+    }
 }
 
 /* Push the key of document i by the field name or function at by; a
@@ -420,9 +464,7 @@ static void push_key(lua_State *L, corpus *c, size_t i, int by) {
   const corpus_doc *d = corpus_doc_at(c, i);
   ldoc u = {c, i};
   if (push_field(L, &u, d, k)) return;
-  const char *v = lcorpus_meta(c, i, k);            /* a front-matter key */
-  if (v) lua_pushstring(L, v);
-  else lua_pushnil(L);
+  push_meta_key(L, c, i, k);                       /* a metadata key */
 }
 
 /* The result of lcorpus_groups, in counted memory freed by __gc. */
@@ -584,9 +626,12 @@ const lector_groups *lcorpus_groups(lua_State *L, int cidx, int by,
   return &gd->g;
 }
 
-/* corpus:group_by(key_or_fn) -> {key = corpus}; pairs() gives the keys in
-** order.  The keys are lcorpus_groups's (plugin.h: group_keys); documents
-** whose key is nil are left out, a list puts a document in each group. */
+/* corpus:group_by(key_or_fn) -> {key = corpus}, multi; pairs() gives the
+** keys in order.  The keys are lcorpus_groups's (plugin.h: group_keys);
+** documents whose key is nil are left out, a list (from the function or
+** a list in doc.meta) puts a document in each group; multi (only when
+** not 0) counts the documents in more than one group, so that a caller
+** can tell that the groups' sizes add up to more than the corpus. */
 static int lcorpus_group_by(lua_State *L) {
   lua_settop(L, 2);
   const lector_groups *g = lcorpus_groups(L, 1, 2, "corpus:group_by");
@@ -614,7 +659,12 @@ static int lcorpus_group_by(lua_State *L) {
   }
   lua_settop(L, 5);
   lcorpus_sorted_pairs(L, 5);
-  return 1;
+  size_t multi = 0;                 /* documents in more than one group */
+  for (size_t i = 0; g->multi && i < g->ndocs; i++)
+    multi += g->first[i + 1] - g->first[i] > 1;
+  if (!multi) return 1;             /* the usual case shows as before */
+  lua_pushinteger(L, (lua_Integer)multi);
+  return 2;
 }
 
 /* Keys sort numbers first, then strings, each in their natural order. */
@@ -709,11 +759,94 @@ static int lcorpus_total_bytes(lua_State *L) {
   return 1;
 }
 
+/* --- warnings: tables that behave as their message ----------------------- */
+
+#define WARNING_MT "lector.warning"
+
+/* The message of the warning table at idx, or NULL.  [-0, +0, -] */
+static const char *warning_message(lua_State *L, int idx, size_t *len) {
+  if (!lua_istable(L, idx) || !lua_getmetatable(L, idx)) return NULL;
+  luaL_getmetatable(L, WARNING_MT);
+  int is = lua_rawequal(L, -1, -2);
+  lua_pop(L, 2);
+  if (!is) return NULL;
+  lua_pushliteral(L, "message");
+  lua_rawget(L, idx);
+  const char *s = lua_tolstring(L, -1, len);
+  lua_pop(L, 1);                 /* still referenced by the table */
+  return s;
+}
+
+static int warning_tostring(lua_State *L) {
+  size_t n;
+  const char *s = warning_message(L, 1, &n);
+  lua_pushlstring(L, s ? s : "", s ? n : 0);
+  return 1;
+}
+
+/* w .. x and x .. w: as if w were its message. */
+static int warning_concat(lua_State *L) {
+  for (int i = 1; i <= 2; i++) {
+    size_t n;
+    const char *s = warning_message(L, i, &n);
+    if (s) lua_pushlstring(L, s, n);
+    else if (lua_type(L, i) == LUA_TSTRING || lua_type(L, i) == LUA_TNUMBER)
+      lua_pushvalue(L, i);
+    else
+      return luaL_error(L, "attempt to concatenate a %s value",
+                        luaL_typename(L, i));
+  }
+  lua_concat(L, 2);
+  return 1;
+}
+
+/* A string method called on a warning: upvalue 1 is the method. */
+static int warning_method(lua_State *L) {
+  size_t n;
+  const char *s = warning_message(L, 1, &n);
+  if (s) {
+    lua_pushlstring(L, s, n);
+    lua_replace(L, 1);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+/* w:find(...), w:match(...) ...: the string methods, on the message. */
+static int warning_index(lua_State *L) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+  if (lua_type(L, 2) != LUA_TSTRING || lua_getfield(L, -1, "string") !=
+      LUA_TTABLE || lua_getfield(L, -1, lua_tostring(L, 2)) != LUA_TFUNCTION)
+    return 0;
+  lua_pushcclosure(L, warning_method, 1);
+  return 1;
+}
+
+/* Push warning i of c: {message =, path =, reason =, line = (nil for
+** none)}, printing as its message.  [-0, +1, m] */
+static void push_warning(lua_State *L, corpus *c, size_t i) {
+  const corpus_warning_info *w = corpus_warning_at(c, i);
+  lua_createtable(L, 0, 4);
+  lua_pushstring(L, w->msg);
+  lua_setfield(L, -2, "message");
+  lua_pushstring(L, w->path);
+  lua_setfield(L, -2, "path");
+  lua_pushstring(L, w->reason);
+  lua_setfield(L, -2, "reason");
+  if (w->line) {
+    lua_pushinteger(L, (lua_Integer)w->line);
+    lua_setfield(L, -2, "line");
+  }
+  luaL_setmetatable(L, WARNING_MT);
+}
+
 static void push_warnings(lua_State *L, corpus *c) {
   size_t n = corpus_warning_count(c);
-  lua_createtable(L, (int)n, 0);
+  lua_createtable(L, n < INT32_MAX ? (int)n : 0, 0);
   for (size_t i = 0; i < n; i++) {
-    lua_pushstring(L, corpus_warning(c, i));
+    push_warning(L, c, i);
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
 }
@@ -818,10 +951,62 @@ static int opt_bool(lua_State *L, int t, const char *k) {
 }
 
 static const char *const load_opts[] = {
-  "ext", "glob", "encoding", "strict", "quiet", "hidden", "threads", NULL
+  "ext", "glob", "encoding", "strict", "quiet", "hidden", "threads",
+  "format", "text", "id", "date", "dates", NULL
 };
 
+/* opts[k] when it is a string (nil: NULL), else an error naming k; the
+** string stays referenced by the options table.  [-0, +1, v] */
+static const char *opt_string(lua_State *L, int t, const char *k) {
+  int ty = lua_getfield(L, t, k);
+  if (ty == LUA_TNIL) return NULL;
+  if (ty != LUA_TSTRING)
+    luaL_error(L, "lector.load: opts.%s: expected a column name (a string), "
+               "got %s", k, luaL_typename(L, -1));
+  size_t n;
+  const char *s = lua_tolstring(L, -1, &n);
+  if (n == 0 || strlen(s) != n)
+    luaL_error(L, "lector.load: opts.%s: %s", k,
+               n ? "a column name cannot hold a NUL byte"
+                 : "an empty column name");
+  return s;
+}
+
+/* opts.format: "auto" (nil), "text", "csv", "tsv" or "jsonl". */
+static int opt_format(lua_State *L, int t) {
+  static const char *const names[] = {"auto", "text", "csv", "tsv", "jsonl",
+                                      NULL};
+  static const int fmts[] = {CORPUS_FMT_AUTO, CORPUS_FMT_TEXT, CORPUS_FMT_CSV,
+                             CORPUS_FMT_TSV, CORPUS_FMT_JSONL};
+  int ty = lua_getfield(L, t, "format");
+  if (ty == LUA_TNIL) return CORPUS_FMT_AUTO;
+  if (ty == LUA_TSTRING)
+    for (int i = 0; names[i]; i++)
+      if (strcmp(lua_tostring(L, -1), names[i]) == 0) return fmts[i];
+  return luaL_error(L, "lector.load: opts.format: %s%s%s (formats: "
+                    "\"auto\", \"text\", \"csv\", \"tsv\", \"jsonl\")",
+                    ty == LUA_TSTRING ? "unknown format '" : "expected a "
+                    "string, got ", ty == LUA_TSTRING ? lua_tostring(L, -1)
+                    : luaL_typename(L, -1), ty == LUA_TSTRING ? "'" : "");
+}
+
+/* opts.dates: "auto" (nil), "header" or false. */
+static int opt_dates(lua_State *L, int t) {
+  int ty = lua_getfield(L, t, "dates");
+  if (ty == LUA_TNIL) return CORPUS_DATES_AUTO;
+  if (ty == LUA_TBOOLEAN && !lua_toboolean(L, -1)) return CORPUS_DATES_NONE;
+  if (ty == LUA_TSTRING && strcmp(lua_tostring(L, -1), "auto") == 0)
+    return CORPUS_DATES_AUTO;
+  if (ty == LUA_TSTRING && strcmp(lua_tostring(L, -1), "header") == 0)
+    return CORPUS_DATES_HEADER;
+  return luaL_error(L, "lector.load: opts.dates: expected \"auto\", "
+                    "\"header\" or false, got %s%s%s",
+                    ty == LUA_TSTRING ? "'" : "", luaL_tolstring(L, -1, NULL),
+                    ty == LUA_TSTRING ? "'" : "");
+}
+
 static void parse_opts(lua_State *L, int t, corpus_opts *o) {
+  luaL_checkstack(L, 24, "lector.load: options");
   lua_pushnil(L);
   while (lua_next(L, t)) {
     const char *k = lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "";
@@ -829,7 +1014,8 @@ static void parse_opts(lua_State *L, int t, corpus_opts *o) {
     for (int i = 0; load_opts[i]; i++) known |= strcmp(k, load_opts[i]) == 0;
     if (!known)
       luaL_error(L, "lector.load: unknown option '%s' (options: ext, glob, "
-                 "encoding, strict, quiet, hidden, threads)",
+                 "encoding, strict, quiet, hidden, threads, format, text, "
+                 "id, date, dates)",
                  lua_type(L, -2) == LUA_TSTRING ? k : luaL_typename(L, -2));
     lua_pop(L, 1);
   }
@@ -853,10 +1039,16 @@ static void parse_opts(lua_State *L, int t, corpus_opts *o) {
                  "got %I", LECTOR_MAX_THREADS, n);
     o->threads = (int)n;
   }
+  o->format = opt_format(L, t);
+  o->dates = opt_dates(L, t);
+  o->text_field = opt_string(L, t, "text");
+  o->id_field = opt_string(L, t, "id");
+  o->date_field = opt_string(L, t, "date");
   o->strict = opt_bool(L, t, "strict");
   o->quiet = opt_bool(L, t, "quiet");
   o->hidden = opt_bool(L, t, "hidden");
-  /* the values stay referenced by the options table at t */
+  /* the values stay referenced by the options table at t, which stays on
+  ** the stack during the load */
 }
 
 int lcorpus_load(lua_State *L) {
@@ -906,6 +1098,15 @@ void lcorpus_open(lua_State *L) {
     {"__gc", ldoc_gc},
     {NULL, NULL}
   };
+  static const luaL_Reg warning_mt[] = {
+    {"__tostring", warning_tostring},
+    {"__concat", warning_concat},
+    {"__index", warning_index},
+    {NULL, NULL}
+  };
+  luaL_newmetatable(L, WARNING_MT);
+  luaL_setfuncs(L, warning_mt, 0);
+  lua_pop(L, 1);
   luaL_newmetatable(L, CORPUS_MT);
   luaL_setfuncs(L, lcorpus_mt, 0);
   luaL_newlib(L, lcorpus_methods);

@@ -8,8 +8,9 @@
 **       front-matter key, or function(doc) -> key, list of keys or nil;
 **       threads = n (0, the default: all cores); threshold = t (0.05).
 ** Result:
-**   { docs   = { {id =, title =, date =, key =, sentences =, compound =,
-**                 pos =, neu =, neg = [, error =]}, ... }  -- corpus order
+**   { docs   = { {index =, id =, title =, date =, key =, sentences =,
+**                 compound =, pos =, neu =, neg = [, error =]}, ... }
+**                                         -- corpus order; index: corpus[i]
 **     groups = { {key =, docs =, sentences =, compound =, doc_compound =,
 **                 pos =, neu =, neg =, errors =}, ... }    -- sorted by key
 **     total  = {docs =, sentences =, compound =, doc_compound =, pos =,
@@ -160,7 +161,9 @@ static void push_docs(lua_State *L, const lector_corpus *c, const run *r,
   lua_createtable(L, r->n < INT32_MAX ? (int)r->n : 0, 0);
   for (size_t i = 0; i < r->n; i++) {
     const sc_doc *d = &r->docs[i];
-    lua_createtable(L, 0, 10);
+    lua_createtable(L, 0, 11);
+    lua_pushinteger(L, (lua_Integer)i + 1);   /* as tfidf and kwic rows */
+    lua_setfield(L, -2, "index");
     if (lk_host->doc_info(c, i, &info) == LECTOR_OK) {
       lua_pushstring(L, info.id);
       lua_setfield(L, -2, "id");

@@ -159,7 +159,9 @@ function cli.corpus(path, opts)
   if #corpus.warnings > 0 then
     io.stderr:write(string.format("%s: %d file(s) skipped or changed:\n",
       path, #corpus.warnings))
-    for _, w in ipairs(corpus.warnings) do io.stderr:write("  ", w, "\n") end
+    for _, w in ipairs(corpus.warnings) do
+      io.stderr:write("  ", tostring(w), "\n")     -- a table that prints
+    end
   end
   return corpus, path
 end

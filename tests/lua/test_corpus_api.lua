@@ -106,7 +106,7 @@ function tests.multi_valued_keys()
   local c = lector.load(sample)
   local g = c:group_by(function(d) return {d.year or "none", "all"} end)
   T.eq(#g.all, #c, "every doc in 'all'")
-  T.eq(#g["2026"] + #(g.none or {}), #c, "and in its year")
+  T.eq(#g[2026] + #(g.none or {}), #c, "and in its year")
 end
 
 -- ABI 1.3 through the fixture plugin: same groups and order as group_by.

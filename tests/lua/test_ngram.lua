@@ -227,7 +227,7 @@ T.run {
     T.eq(table.concat(keys, " "),
       "2024-01:2 2024-02:1 2024-03:2 2024-04:1", "months, sorted")
     local y = ngram.count(town, {by = "year", n = 2})
-    T.eq(y["2024"]:total(2), ngram.count(town:filter(function(d)
+    T.eq(y[2024]:total(2), ngram.count(town:filter(function(d)
       return d.date ~= nil end), {n = 2}):total(2), "year = dated docs")
     local d = ngram.count(town, {by = "date"})
     T.eq(d["2024-03-04"]:get("budget"), 3, "by date")
