@@ -10,10 +10,18 @@
 #define LECTOR_TITLE_MAX 200
 #endif
 
-/* How many body lines are searched for a dateline when no header gives a
-** date. */
+/* The dateline (docparse.h): how many non-empty body lines may hold one
+** when no header gives a date, how many words besides the date a
+** dateline line or opening group may have, and the longest line (bytes,
+** trimmed) taken as a dateline when the date is not in an opening group. */
 #ifndef LECTOR_DATELINE_LINES
-#define LECTOR_DATELINE_LINES 8
+#define LECTOR_DATELINE_LINES 5
+#endif
+#ifndef LECTOR_DATELINE_WORDS
+#define LECTOR_DATELINE_WORDS 8
+#endif
+#ifndef LECTOR_DATELINE_BYTES
+#define LECTOR_DATELINE_BYTES 100
 #endif
 
 /* Largest front-matter block read, in bytes. */

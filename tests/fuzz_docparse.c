@@ -1,10 +1,12 @@
 /*
 ** fuzz_docparse.c -- libFuzzer target for the document parser: the whole
-** parse (header or front matter, title, dateline) and each piece on its
-** own.  Checks the invariants corpus.c relies on: every span lies inside
+** parse (header or front matter, title, dateline), each piece on its
+** own, and the date of a metadata value (the input as a column value, and
+** each of its lines).  Checks the invariants corpus.c relies on: every span lies inside
 ** the input, the body starts inside it, a title is non-empty, trimmed and
 ** at most LECTOR_TITLE_MAX bytes, ends at a UTF-8 boundary when the input
-** is UTF-8, and every date is a real calendar date.  ASan/UBSan catch the
+** is UTF-8, every date is a real calendar date, a dateline's year lies in
+** 1900..max_year and a value's in 1000-9999.  ASan/UBSan catch the
 ** rest.
 **
 **   clang -fsanitize=fuzzer,address,undefined ... (see tests/CMakeLists.txt)
@@ -13,6 +15,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "config.h"
 #include "docparse.h"
@@ -26,6 +29,12 @@ static void check_date(int32_t d) {
   if (d == 0) return;
   CHECK(d > 0);
   CHECK(docparse_valid_date(d / 10000, d / 100 % 100, d % 100));
+}
+
+/* A date whose year lies in lo..hi. */
+static void check_year(int32_t d, int lo, int hi) {
+  check_date(d);
+  CHECK(d == 0 || (d / 10000 >= lo && d / 10000 <= hi));
 }
 
 static void check_span(docparse_span sp, size_t len) {
@@ -90,7 +99,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   check_meta(s, size);
   check_date(docparse_iso_date(s, size));
-  check_date(docparse_dateline(s, size, LECTOR_DATELINE_LINES));
+  check_year(r.date_source == DOCPARSE_DATE_TEXT ? r.date : 0, 1900,
+             docparse_max_year(time(NULL)));
+  check_year(docparse_dateline(s, size, LECTOR_DATELINE_LINES, 2021), 1900,
+             2021);
+  check_year(docparse_dateline(s, size, 1, 0), 1900,
+             docparse_max_year(time(NULL)));
+  check_year(docparse_date_value(s, size), 1000, 9999);
+  for (size_t a = 0, e; a < size; a = e + 1) {      /* each line a value */
+    const char *nl = memchr(s + a, '\n', size - a);
+    e = nl ? (size_t)(nl - s) : size;
+    check_year(docparse_date_value(s + a, e - a), 1000, 9999);
+  }
   check_title(s, size, docparse_title(s, size, LECTOR_TITLE_MAX));
   for (size_t max = 0; max < 8 && max < size; max++)
     CHECK(docparse_title(s, size, max).len <= max);
