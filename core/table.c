@@ -413,3 +413,142 @@ int table_json_each(const char *rec, size_t n,
   json_decref(root);
   return rc;
 }
+
+/* ---------------------------------------------------------------------
+** One string member, fast (table_json_get): a top-level walk that decodes
+** only the key it compares and the string it returns.
+*/
+
+static int js_hex4(const char *s, size_t i, size_t n, unsigned *v) {
+  *v = 0;
+  if (n - i < 4) return -1;
+  for (size_t k = i; k < i + 4; k++) {
+    char c = s[k];
+    unsigned d = c >= '0' && c <= '9' ? (unsigned)(c - '0')
+               : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+               : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10) : 16;
+    if (d == 16) return -1;
+    *v = *v << 4 | d;
+  }
+  return 0;
+}
+
+static size_t js_put_utf8(unsigned cp, char *out) {
+  if (cp < 0x80) { out[0] = (char)cp; return 1; }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | cp >> 6);
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | cp >> 12);
+    out[1] = (char)(0x80 | (cp >> 6 & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | cp >> 18);
+  out[1] = (char)(0x80 | (cp >> 12 & 0x3F));
+  out[2] = (char)(0x80 | (cp >> 6 & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/* \uXXXX at s[i] (the backslash), a surrogate pair as one: its UTF-8
+** into out; *i past it.  0, or -1 and *why. */
+static int js_unicode(const char *s, size_t *i, size_t n, char *out, size_t *o,
+                      const char **why) {
+  unsigned cp, lo;
+  if (js_hex4(s, *i + 2, n, &cp) != 0) { *why = "a bad \\u escape"; return -1; }
+  *i += 6;
+  if (cp >= 0xDC00 && cp <= 0xDFFF) { *why = "a lone low surrogate"; return -1; }
+  if (cp >= 0xD800 && cp <= 0xDBFF) {
+    if (n - *i < 6 || s[*i] != '\\' || s[*i + 1] != 'u' ||
+        js_hex4(s, *i + 2, n, &lo) != 0 || lo < 0xDC00 || lo > 0xDFFF) {
+      *why = "a high surrogate without its low one";
+      return -1;
+    }
+    *i += 6;
+    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+  }
+  *o += js_put_utf8(cp, out + *o);
+  return 0;
+}
+
+/* Decode the string at s[*i] (its opening quote) into out (NUL-terminated,
+** *len bytes); *i past its closing quote.  0, or -1 and *why. */
+static int js_decode(const char *s, size_t *i, size_t n, char *out, size_t *len,
+                     const char **why) {
+  size_t k = *i + 1, o = 0;
+  for (;;) {
+    size_t run = k;
+    while (run < n && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
+      run++;
+    memcpy(out + o, s + k, run - k);
+    o += run - k;
+    k = run;
+    if (k == n) { *why = "an unterminated string"; return -1; }
+    if (s[k] == '"') break;
+    if ((unsigned char)s[k] < 0x20) { *why = "a control character in a string"; return -1; }
+    char e = k + 1 < n ? s[k + 1] : 0, r;
+    switch (e) {
+    case '"': r = '"'; break;
+    case '\\': r = '\\'; break;
+    case '/': r = '/'; break;
+    case 'b': r = '\b'; break;
+    case 'f': r = '\f'; break;
+    case 'n': r = '\n'; break;
+    case 'r': r = '\r'; break;
+    case 't': r = '\t'; break;
+    case 'u':
+      if (js_unicode(s, &k, n, out, &o, why) != 0) return -1;
+      continue;
+    default: *why = "a bad escape"; return -1;
+    }
+    out[o++] = r;
+    k += 2;
+  }
+  out[o] = '\0';
+  *len = o;
+  *i = k + 1;
+  return 0;
+}
+
+static int js_get_fail(const char *reason, size_t at, char *why, size_t whylen) {
+  snprintf(why, whylen, "invalid JSON at byte %zu: %s", at + 1, reason);
+  return -1;
+}
+
+int table_json_get(const char *rec, size_t n, const char *key, size_t key_len,
+                   char *out, size_t *len, char *why, size_t whylen) {
+  const char *reason = NULL;
+  size_t i = js_ws(rec, 0, n), klen;
+  *len = 0;
+  out[0] = '\0';
+  if (i == n || rec[i] != '{') return js_get_fail("expected a JSON object", i, why, whylen);
+  i = js_ws(rec, i + 1, n);
+  if (i < n && rec[i] == '}') return 1;
+  for (;;) {
+    if (i == n || rec[i] != '"') return js_get_fail("expected a key", i, why, whylen);
+    size_t at = i;
+    if (js_decode(rec, &i, n, out, &klen, &reason) != 0)
+      return js_get_fail(reason, at, why, whylen);
+    int match = klen == key_len && memcmp(out, key, klen) == 0;
+    i = js_ws(rec, i, n);
+    if (i == n || rec[i] != ':') return js_get_fail("expected ':'", i, why, whylen);
+    i = js_ws(rec, i + 1, n);
+    if (match) {
+      out[0] = '\0';
+      if (i == n || rec[i] != '"') return 1;
+      at = i;
+      if (js_decode(rec, &i, n, out, len, &reason) != 0)
+        return js_get_fail(reason, at, why, whylen);
+      return 0;
+    }
+    size_t end = js_value_end(rec, i, n);
+    if (end == i) return js_get_fail("expected a value", i, why, whylen);
+    i = js_ws(rec, end, n);
+    if (i < n && rec[i] == '}') { out[0] = '\0'; return 1; }
+    if (i == n || rec[i] != ',') return js_get_fail("expected ',' or '}'", i, why, whylen);
+    i = js_ws(rec, i + 1, n);
+  }
+}

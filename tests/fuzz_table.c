@@ -8,7 +8,8 @@
 ** their spans, and fields written back as CSV/TSV split into the same
 ** values (one record to the scanner); JSON members have a known type,
 ** NUL-terminated text, numbers strtod reads whole, nested values jansson
-** parses.  ASan/UBSan catch the rest.
+** parses, and table_json_get finds each string member with the same bytes
+** (and nothing for the other members).  ASan/UBSan catch the rest.
 **
 **   ./fuzz_table -max_total_time=30 CORPUS_DIR tests/fuzz/table
 */
@@ -61,9 +62,18 @@ static int is_number_text(const char *s, size_t n) {
   return (size_t)(end - s) == n;
 }
 
+typedef struct line_t { const char *rec; size_t n; char *buf; } line_t;
+
 static int check_member(void *ud, const table_value *v) {
-  (void)ud;
+  const line_t *l = ud;
   CHECK(v->key && v->val && v->val[v->len] == '\0');
+  char why[64];
+  size_t len = 99;
+  int rc = table_json_get(l->rec, l->n, v->key, v->key_len, l->buf, &len, why,
+                          sizeof why);
+  CHECK(l->buf[len] == '\0');
+  if (v->type == 's') CHECK(rc == 0 && len == v->len && !memcmp(l->buf, v->val, len));
+  else CHECK(rc == 1 && len == 0);
   CHECK(strchr("snbzj", v->type) && v->type);
   if (v->type == 'n') CHECK(is_number_text(v->val, v->len));
   if (v->type == 'b') CHECK(!strcmp(v->val, "true") || !strcmp(v->val, "false"));
@@ -166,8 +176,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t len = (size_t)(r->end - r->start);
     if (f != TABLE_JSONL) check_fields(f, rec, len);
     char why[64];
-    int rc = table_json_each(rec, len, check_member, NULL, why, sizeof why);
+    line_t l = { rec, len, malloc(len + 1) };
+    if (!l.buf) abort();
+    int rc = table_json_each(rec, len, check_member, &l, why, sizeof why);
     CHECK(rc == 0 || ((rc == -1 || rc == -2) && strlen(why) < sizeof why));
+    size_t got;                     /* any bytes: no crash, a valid answer */
+    rc = table_json_get(rec, len, "text", 4, l.buf, &got, why, sizeof why);
+    CHECK((rc == 0 && got <= len) || (rc == 1 && got == 0) || rc == -1);
+    CHECK(l.buf[got] == '\0' || rc == -1);
+    free(l.buf);
   }
   CHECK(at == n);
   free(whole);

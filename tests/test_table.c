@@ -597,6 +597,8 @@ static void json_errors(void **state) {
   assert_int_equal(json_text(LIT("{\"a\":\"x\ty\"}"), &s, why), -1);  /* control */
   assert_int_equal(json_text(LIT("{\"a\":1}\0{\"b\""), &s, why), -1); /* raw NUL */
   assert_string_equal(why, "invalid JSON at byte 8: a NUL byte");
+  assert_int_equal(json_text(LIT("{\"a\\u0000\":1}"), &s, why), -1);  /* NUL key */
+  assert_non_null(strstr(why, "NUL byte in object key"));
   assert_int_equal(json_text(LIT("   "), &s, why), -1);
   assert_int_equal(json_text(LIT("{'a':1}"), &s, why), -1);
   assert_int_equal(s.count, 0);                       /* fn never ran */
@@ -604,6 +606,80 @@ static void json_errors(void **state) {
   char small[12];
   assert_int_equal(table_json_each(LIT("[1]"), collect, &s, small, sizeof small), -1);
   assert_string_equal(small, "expected a ");
+}
+
+/* table_json_get(rec, key) into out: its return, out holding the value. */
+static int get(const char *rec, size_t n, const char *key, char *out,
+               size_t *len, char *why) {
+  assert_true(n < 512);
+  return table_json_get(rec, n, key, strlen(key), out, len, why, 200);
+}
+
+static void json_get_string(void **state) {
+  (void)state;
+  char out[512], why[200];
+  size_t len;
+  static const char rec[] =
+    "{\"meta\": {\"text\": \"inner\", \"a\": [\"}\", \"\\\"]\"]}, \"n\": -1.5e3,"
+    " \"m\\u0041\": \"key\", \"text\": \"q\\\" \\\\ \\/\\b\\f\\n\\r\\t"
+    "\\u00e9\\ud83d\\ude00\\u0000end\"}\r\n";
+  assert_int_equal(get(LIT(rec), "text", out, &len, why), 0);
+  static const char want[] = "q\" \\ /\b\f\n\r\t\xC3\xA9\xF0\x9F\x98\x80\0end";
+  assert_int_equal(len, sizeof want - 1);
+  assert_memory_equal(out, want, len);
+  assert_int_equal(out[len], '\0');
+  /* keys are compared decoded */
+  assert_int_equal(get(LIT(rec), "mA", out, &len, why), 0);
+  assert_string_equal(out, "key");
+  /* the same as table_json_each on every string member */
+  seen_t s;
+  assert_int_equal(json_text(LIT(rec), &s, why), 0);
+  assert_non_null(strstr(s.text, "text=s:q\" \\ /\b\f\n\r\t\xC3\xA9\xF0\x9F\x98\x80\\0end;"));
+}
+
+static void json_get_missing(void **state) {
+  (void)state;
+  char out[512], why[200];
+  size_t len = 99;
+  static const char rec[] = "{\"a\": {\"text\": \"x\"}, \"n\": 3, \"t\": true, \"l\": [\"text\"]}";
+  assert_int_equal(get(LIT(rec), "text", out, &len, why), 1);   /* nested only */
+  assert_int_equal(len, 0);
+  assert_string_equal(out, "");
+  assert_int_equal(get(LIT(rec), "n", out, &len, why), 1);      /* not a string */
+  assert_string_equal(out, "");
+  assert_int_equal(get(LIT(rec), "a", out, &len, why), 1);
+  assert_int_equal(get(LIT("{}"), "a", out, &len, why), 1);
+  assert_int_equal(get(LIT(" { } "), "a", out, &len, why), 1);
+}
+
+static void json_get_errors(void **state) {
+  (void)state;
+  char out[512], why[200];
+  size_t len;
+  assert_int_equal(get(LIT("[\"text\"]"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 1: expected a JSON object");
+  assert_int_equal(get(LIT("{\"text\": \"\\udc00\"}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 10: a lone low surrogate");
+  assert_int_equal(get(LIT("{\"text\": \"\\ud800x\"}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 10: a high surrogate without its low one");
+  assert_int_equal(get(LIT("{\"text\": \"\\ud800\\u0041\"}"), "text", out, &len, why), -1);
+  assert_int_equal(get(LIT("{\"text\": \"\\u12G4\"}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 10: a bad \\u escape");
+  assert_int_equal(get(LIT("{\"text\": \"a\\x\"}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 10: a bad escape");
+  assert_int_equal(get(LIT("{\"text\": \"a\tb\"}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 10: a control character in a string");
+  assert_int_equal(get(LIT("{\"text\": \"abc"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 10: an unterminated string");
+  assert_int_equal(get(LIT("{\"a\" 1}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 6: expected ':'");
+  assert_int_equal(get(LIT("{\"a\": 1 \"text\": \"x\"}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 9: expected ',' or '}'");
+  assert_int_equal(get(LIT("{\"a\": , \"text\": \"x\"}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 7: expected a value");
+  assert_int_equal(get(LIT("{a: 1}"), "text", out, &len, why), -1);
+  assert_string_equal(why, "invalid JSON at byte 2: expected a key");
+  assert_int_equal(get(LIT("{\"a\": 1"), "text", out, &len, why), -1);
 }
 
 int main(void) {
@@ -633,6 +709,9 @@ int main(void) {
     cmocka_unit_test(json_nul_in_string),
     cmocka_unit_test(json_stop),
     cmocka_unit_test(json_errors),
+    cmocka_unit_test(json_get_string),
+    cmocka_unit_test(json_get_missing),
+    cmocka_unit_test(json_get_errors),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
