@@ -211,8 +211,10 @@ double ng_collocates_score(int measure, double o, double f_node,
     default: break;
   }
   ng_stats_assoc2(o, f_node * span_size, f_word, n, m);
-  return measure == NG_CL_MI ? m[NG_PMI]
-         : measure == NG_CL_T ? m[NG_TSCORE] : m[NG_LLR];
+  if (measure == NG_CL_MI) return m[NG_PMI];
+  if (measure == NG_CL_T) return m[NG_TSCORE];
+  /* signed: a word seen less often than expected (repelled) sorts last */
+  return o < f_node * span_size * f_word / n ? -m[NG_LLR] : m[NG_LLR];
 }
 
 /* The count of word id in t (width 1), 0 when absent. */

@@ -19,7 +19,8 @@
 **   mi      log2(O / E11), E11 = R1 * C1 / N
 **   t       (O - E11) / sqrt(O)
 **   llr     2 sum O ln(O / E) over the 2x2 table of O, R1, C1, N (G2;
-**           cells below 0 count as 0; ng_stats_assoc2)
+**           cells below 0 count as 0; ng_stats_assoc2), negative when
+**           O < E11
 **   dice    2 O / (f_node + f_word)
 **   logdice 14 + log2(dice)                   (Rychly 2008)
 **   freq    O

@@ -106,7 +106,7 @@ local function ref_score(measure, O, fn, fw, N, S)
   for i = 1, 4 do
     if o[i] > 0 then g = g + o[i] * math.log(o[i] / e[i]) end
   end
-  return 2 * g
+  return O < E11 and -2 * g or 2 * g      -- signed: repelled words last
 end
 
 local function close(a, b, what)
@@ -181,6 +181,11 @@ T.run {
     r = ngram.collocates("a oil b", "oil", {span = {0, 1}, measure = "freq"})
     T.eq(#r, 1, "right only")
     T.eq(r[1].word, "b", "right only word")
+    -- llr is signed: "y" stands by "oil" once where 18 times are expected
+    r = ngram.collocates(("oil x "):rep(10) .. "oil " .. ("y "):rep(100),
+      "oil", {span = 1})
+    T.eq(r[#r].word, "y", "the repelled word last")
+    T.ok(r[#r].score < 0 and r[1].score > 0, "llr below expectation < 0")
   end,
 
   measures = function()
@@ -352,11 +357,52 @@ for w in sorted(set(left) | set(right)):
         T.eq(r.left .. "/" .. r.right .. "/" .. r.f_word,
           x.left .. "/" .. x.right .. "/" .. x.f_word, "counts of " .. r.word)
         -- NLTK adds 1e-20 inside logs and square roots
-        T.ok(math.abs(r.score - x[m]) <= 1e-6 * math.max(1, math.abs(x[m])),
-          string.format("%s of %s: %.12g, NLTK %.12g", m, r.word, r.score,
+        -- (and its G2 is unsigned: ours is negative below expectation)
+        local score = m == "llr" and math.abs(r.score) or r.score
+        T.ok(math.abs(score - x[m]) <= 1e-6 * math.max(1, math.abs(x[m])),
+          string.format("%s of %s: %.12g, NLTK %.12g", m, r.word, score,
             x[m]))
       end
     end
+  end,
+
+  script = function()
+    -- scripts/collocates.lua as a user runs it, against the API on the
+    -- corpus it loads (the sample's articles)
+    local cjson = require "cjson"
+    local bin = os.getenv("LECTOR_BIN") or "build/lector"
+    local function run(args)
+      local p = assert(io.popen(bin .. " scripts/collocates.lua " .. args ..
+        " 2>&1"))
+      local out = p:read("a")
+      local _, _, code = p:close()
+      return out, code
+    end
+    local out, code = run("'flood' --left 3 --right 2 --measure mi " ..
+      "--min-count 2 --top 5 --json")
+    T.eq(code, 0, "exit status: " .. out)
+    local r = cjson.decode(out)
+    local articles = lector.load("scripts/corpus", {ext = "txt"})
+    local want = ngram.collocates(articles, "flood", {span = {3, 2},
+      measure = "mi", min_count = 2})
+    T.eq(r.groups[1].node_count, want.node_count, "script node count")
+    T.eq(#r.groups[1].rows, 5, "script --top")
+    for i = 1, 5 do
+      T.eq(r.groups[1].rows[i].word, want[i].word, "script row " .. i)
+      T.eq(r.groups[1].rows[i].count, want[i].count, "script count " .. i)
+    end
+    out, code = run("flood --by month --top 2")
+    T.eq(code, 0, "--by: " .. out)
+    T.ok(out:find("2026-05: ", 1, true), "a group heading:\n" .. out)
+    T.ok(out:find("collocate  left  right  count", 1, true), "columns")
+    for _, bad in ipairs {"flood --measure pmi", "flood --left -1",
+                          "flood --left 0 --right 0", ""} do
+      local o2, c2 = run(bad)
+      T.eq(c2, 2, "misuse '" .. bad .. "': " .. o2)
+    end
+    local o3, c3 = run("'*'")
+    T.eq(c3, 1, "a bad node fails")
+    T.ok(o3:find("cannot hold '*'", 1, true), "the node's error: " .. o3)
   end,
 
   shared_corpus = function()

@@ -192,6 +192,47 @@ T.run {
     T.raises("argument 1 must be a corpus", f, {"a"}, "a")
   end,
 
+  script = function()
+    local cjson = require "cjson"
+    local bin = os.getenv("LECTOR_BIN") or "build/lector"
+    local function run(args)
+      local p = assert(io.popen(bin .. " scripts/dispersion.lua " .. args ..
+        " 2>&1"))
+      local out = p:read("a")
+      local _, _, code = p:close()
+      return out, code
+    end
+    local articles = lector.load("scripts/corpus", {ext = "txt"})
+    for _, parts in ipairs {0, 4} do
+      local out, code = run("'flood, tram line,zebra' --json --parts " .. parts)
+      T.eq(code, 0, "exit status: " .. out)
+      local r = cjson.decode(out)
+      local want = ngram.dispersion(articles, {"flood", "tram line", "zebra"},
+        {parts = parts > 0 and parts or "docs"})
+      T.eq(#r.rows, 3, "three rows")
+      for i = 1, 3 do
+        T.eq(r.rows[i].word, want[i].word, "word " .. i)
+        local counts = {}                -- cjson decodes numbers as floats
+        for j, c in ipairs(r.rows[i].counts) do counts[j] = math.tointeger(c) end
+        T.eq(table.concat(counts, ","),
+          table.concat(want[i].counts, ","), "counts " .. i)
+        if want[i].dp then close(r.rows[i].dp, want[i].dp, "dp " .. i, 1e-12)
+        else T.eq(r.rows[i].dp, nil, "no dp " .. i) end
+      end
+    end
+    local out, code = run("flood,zebra --parts 3 --counts")
+    T.eq(code, 0, "text: " .. out)
+    T.ok(out:find("over 3 equal parts", 1, true), "heading:\n" .. out)
+    T.ok(out:find("zebra +0 +0 +%- +%- +%-"), "undefined shown as -:\n" .. out)
+    for _, bad in ipairs {"flood --parts -1", "flood --parts x", "','", ""} do
+      local o2, c2 = run(bad)
+      T.eq(c2, 2, "misuse '" .. bad .. "': " .. o2)
+    end
+    local o3, c3 = run("flood --parts 100000000")
+    T.eq(c3, 1, "too many parts fails")
+    T.ok(o3:find("parts must be at most the number of tokens", 1, true), o3)
+  end,
+
   shared_corpus = function()
     local path = T.shared("state_union")
     if not path then T.skip("../shared/corpora is absent") end
