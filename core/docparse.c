@@ -268,9 +268,19 @@ static int name_at(const char *s, size_t end, size_t i, const name *n,
   return 1;
 }
 
+/* Is c (any case) among the letters of the bit set? */
+#define LETTER_BIT(x) (1u << ((x) - 'a'))
+static int letter_in(char c, unsigned set) {
+  unsigned k = (unsigned)(lower(c) - 'a');
+  return k < 26 && (set >> k & 1u);
+}
+
 /* The month named at s[i] ("Sept" too): 1..12 with *after, or 0. */
 static int month_at(const char *s, size_t end, size_t i, size_t *after) {
-  if (end - i < 3) return 0;
+  static const unsigned initials =
+      LETTER_BIT('j') | LETTER_BIT('f') | LETTER_BIT('m') | LETTER_BIT('a') |
+      LETTER_BIT('s') | LETTER_BIT('o') | LETTER_BIT('n') | LETTER_BIT('d');
+  if (end - i < 3 || !letter_in(s[i], initials)) return 0;
   for (int m = 0; m < 12; m++)
     if (lower(s[i]) == months[m].s[0] && lower(s[i + 1]) == months[m].s[1] &&
         name_at(s, end, i, &months[m], m == 8 ? 4 : 0, 0, after))
@@ -280,7 +290,10 @@ static int month_at(const char *s, size_t end, size_t i, size_t *after) {
 
 /* A weekday named at s[i] ("Tues", "Thur", "Thurs" too): 1 with *after. */
 static int weekday_at(const char *s, size_t end, size_t i, size_t *after) {
-  if (end - i < 3) return 0;
+  static const unsigned initials = LETTER_BIT('m') | LETTER_BIT('t') |
+                                   LETTER_BIT('w') | LETTER_BIT('f') |
+                                   LETTER_BIT('s');
+  if (end - i < 3 || !letter_in(s[i], initials)) return 0;
   for (int w = 0; w < 7; w++)
     if (lower(s[i]) == weekdays[w].s[0] &&
         name_at(s, end, i, &weekdays[w], w == 1 || w == 3 ? 4 : 0,
@@ -602,10 +615,14 @@ static int text_clock(const char *s, size_t i, size_t e) {
 }
 
 /* Lower-case words a dateline may hold, besides weekdays and months. */
-static const char *const labels[] = {
-  "a.m", "am", "and", "at", "by", "created", "date", "dated", "edited",
-  "filed", "first", "in", "issued", "last", "modified", "of", "on", "p.m",
-  "pm", "posted", "published", "released", "reviewed", "updated", "written"};
+static const name labels[] = {
+  {"a.m", 3},     {"am", 2},        {"and", 3},     {"at", 2},
+  {"by", 2},      {"created", 7},   {"date", 4},    {"dated", 5},
+  {"edited", 6},  {"filed", 5},     {"first", 5},   {"in", 2},
+  {"issued", 6},  {"last", 4},      {"modified", 8}, {"of", 2},
+  {"on", 2},      {"p.m", 3},       {"pm", 2},      {"posted", 6},
+  {"published", 9}, {"released", 8}, {"reviewed", 8}, {"updated", 7},
+  {"written", 7}};
 
 /* Can the word [i, e) stand in a dateline besides its date?  A word with
 ** a capital initial (A-Z, or U+00C0..U+00DE: a name, place, agency, label,
@@ -624,7 +641,8 @@ static int filler_word(const char *s, size_t i, size_t e) {
   while (e > i + 1 && s[e - 1] == '.') e--;
   if ((month_at(s, e, i, &j) || weekday_at(s, e, i, &j)) && j == e) return 1;
   for (size_t k = 0; k < sizeof labels / sizeof *labels; k++)
-    if (strlen(labels[k]) == e - i && memcmp(labels[k], s + i, e - i) == 0)
+    if (labels[k].len == e - i && labels[k].s[0] == s[i] &&
+        memcmp(labels[k].s, s + i, e - i) == 0)
       return 1;
   return 0;
 }
