@@ -32,6 +32,7 @@
 
 #include "config.h"
 #include "corpus_internal.h"
+#include "corpus_source.h"
 #include "corpus_walk.h"
 #include "docparse.h"
 #include "encoding.h"
@@ -62,6 +63,9 @@ static void store_release(corpus_store *st) {
   free(st->warnings);
   for (size_t i = 0; st->joined && i < st->n; i++) mem_free(st->joined[i]);
   mem_free(st->joined);
+  for (size_t i = 0; st->files && i < st->n_files; i++)
+    source_index_free(st->files[i].index);
+  mem_free(st->files);
   mem_free(st->docs);
   arena_free(&st->strings);
   free(st->iconv_name);
@@ -91,9 +95,11 @@ static int store_warn(corpus_store *st, const char *path, uint64_t line,
     return -1;
   }
   const char *reason = msg;
-  if (shown && strncmp(msg, shown, k) == 0) {
+  if (shown && strncmp(msg, shown, k) == 0) {          /* path[:line]: */
     reason = msg + k;
-    while (*reason == ':' || (*reason >= '0' && *reason <= '9')) reason++;
+    if (*reason == ':') reason++;
+    while (line && *reason >= '0' && *reason <= '9') reason++;
+    if (line && *reason == ':') reason++;
     if (*reason == ' ') reason++;
   }
   st->warnings[st->n_warnings++] =
@@ -106,19 +112,6 @@ static int store_warn(corpus_store *st, const char *path, uint64_t line,
 /* See corpus_internal.h. */
 int corpus_store_warn(corpus_store *st, const char *path, char *msg) {
   return store_warn(st, path, 0, msg);
-}
-
-/* See corpus_internal.h. */
-int corpus_store_warnf(corpus_store *st, const char *path, uint64_t line,
-                       const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  char *reason = util_verrorf(fmt, ap);
-  va_end(ap);
-  char *msg = reason ? corpus_pathf(path, "%llu: %s", (unsigned long long)line,
-                                    reason) : NULL;
-  free(reason);
-  return store_warn(st, path, line, msg);
 }
 
 /* See corpus_internal.h: a document with its path and id (already in the
@@ -230,16 +223,35 @@ const char *corpus_display(arena *a, const char *s, size_t n, int *oom) {
   return p;
 }
 
-/* See corpus_internal.h. */
-char *corpus_pathf(const char *path, const char *fmt, ...) {
+/* "<path>[:<line>]: <rest>", path escaped. */
+static char *path_line_vf(const char *path, uint64_t line, const char *fmt,
+                          va_list ap) {
   char *shown = corpus_escape(path, strlen(path)), *rest, *msg = NULL;
-  va_list ap;
-  va_start(ap, fmt);
   rest = util_verrorf(fmt, ap);
-  va_end(ap);
-  if (shown && rest) msg = util_errorf("%s: %s", shown, rest);
+  if (shown && rest && line)
+    msg = util_errorf("%s:%llu: %s", shown, (unsigned long long)line, rest);
+  else if (shown && rest)
+    msg = util_errorf("%s: %s", shown, rest);
   free(shown);
   free(rest);
+  return msg;
+}
+
+/* See corpus_internal.h. */
+char *corpus_pathf(const char *path, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = path_line_vf(path, 0, fmt, ap);
+  va_end(ap);
+  return msg;
+}
+
+/* See corpus_internal.h. */
+char *corpus_linef(const char *path, uint64_t line, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *msg = path_line_vf(path, line, fmt, ap);
+  va_end(ap);
   return msg;
 }
 
@@ -264,15 +276,28 @@ _Static_assert(LECTOR_HEAD_MAX > LECTOR_FRONT_MATTER_MAX + 4 * LECTOR_TITLE_MAX,
 
 typedef enum { MODE_AUTO, MODE_RAW, MODE_ICONV } load_mode;
 
-enum { ST_OK, ST_WARN, ST_SKIP, ST_OOM, ST_STOP };
+/* The warnings about one file, in the order found (rows: by line). */
+typedef struct file_warns {
+  struct file_warn { uint64_t line; char *msg; } *v;
+  size_t n, cap;
+} file_warns;
 
-/* The state of one corpus_load, shared by its workers. */
+/* Where the rows of a table file went: worker w's rows [first, first+n). */
+typedef struct rows_at {
+  int w;
+  size_t first, n;
+} rows_at;
+
+/* The state of one corpus_load, shared by its workers.  Entry i of each
+** per-file array belongs to the worker that loads file i. */
 typedef struct loader {
   const corpus_opts *o;
   load_mode mode;
   corpus_store *st;
-  uint8_t *status;      /* per document, ST_* */
-  char **warn;          /* per document, a malloc'd warning or NULL */
+  uint8_t *status;      /* per file, LOAD_* */
+  file_warns *warns;    /* per file */
+  rows_at *rows;        /* per file: a table's rows */
+  corpus_rows wrows[LECTOR_MAX_THREADS];  /* per worker, its rows */
   atomic_int stop;      /* the pool's stop flag (pool_job.stop) */
   progress *bar;        /* files parsed (NULL: none drawn) */
 } loader;
@@ -280,6 +305,8 @@ typedef struct loader {
 /* One worker of the pool: its buffers, reused from file to file. */
 typedef struct worker {
   loader *ld;
+  int k;                /* its number */
+  size_t cur;           /* the file it loads */
   size_t done;          /* documents this worker finished */
   char *chunk;          /* CHUNK bytes read, behind up to 4 carried over */
   char *obuf;           /* CHUNK bytes of iconv output */
@@ -287,8 +314,6 @@ typedef struct worker {
   util_buf dbuf;        /* the head decoded from Windows-1252 */
   arena strings;        /* titles and front matter, merged at the end */
   iconv_t cd;
-  uint64_t expect;      /* the file's size by fstat: a short read that
-                           reaches it is the end, no read(2) of 0 needed */
 } worker;
 
 /* What streaming a file found. */
@@ -336,24 +361,32 @@ static char *read_error(const loader *ld, const char *path, int e) {
   return corpus_pathf(path, "%s%s", strerror(e), corpus_skip_tail(ld->o));
 }
 
+/* A source's error *msg with the tail that says what became of the file;
+** LOAD_SKIP (LOAD_OOM when there is no message). */
+static int source_error(const loader *ld, char **msg) {
+  char *m = *msg ? util_errorf("%s%s", *msg, corpus_skip_tail(ld->o)) : NULL;
+  free(*msg);
+  *msg = m;
+  return m ? LOAD_SKIP : LOAD_OOM;
+}
+
 /* Stream fd's bytes: check = 1 checks UTF-8 (and stops at the first
 ** invalid byte, sc->bad), cp = 1 counts decoded Windows-1252 bytes.
-** ST_OK, ST_SKIP (*msg), ST_STOP. */
-static int scan_bytes(worker *w, int fd, const char *path, int check, int cp,
-                      scan *sc, char **msg) {
+** LOAD_OK, LOAD_SKIP (*msg), LOAD_STOP. */
+static int scan_bytes(worker *w, source *src, const char *path, int check,
+                      int cp, scan *sc, char **msg) {
   size_t carry = 0;
-  uint64_t base = 0, raw = 0;          /* file offset of w->chunk[0] */
+  uint64_t base = 0, raw = 0;          /* stream offset of w->chunk[0] */
   *sc = (scan){.bad = NO_OFFSET};
   w->head.len = 0;
-  if (cp && lseek(fd, 0, SEEK_SET) != 0)
-    return *msg = read_error(w->ld, path, errno), ST_SKIP;
+  if (cp && source_rewind(src, msg) != 0) return source_error(w->ld, msg);
   for (;;) {
-    if (stopped(w->ld)) return ST_STOP;
-    ssize_t r = read_retry(fd, w->chunk + carry, CHUNK);
-    if (r < 0) return *msg = read_error(w->ld, path, errno), ST_SKIP;
+    if (stopped(w->ld)) return LOAD_STOP;
+    ssize_t r = source_read(src, w->chunk + carry, CHUNK, msg);
+    if (r < 0) return source_error(w->ld, msg);
     if (r == 0) break;
     const char *p = w->chunk + carry, *nul = memchr(p, '\0', (size_t)r);
-    if (nul) return *msg = binary(w->ld, path, raw + (uint64_t)(nul - p)), ST_SKIP;
+    if (nul) return *msg = binary(w->ld, path, raw + (uint64_t)(nul - p)), LOAD_SKIP;
     head_add(w, p, (size_t)r);
     raw += (uint64_t)r;
     sc->total += cp ? cp1252_len(p, (size_t)r) : (uint64_t)r;
@@ -361,17 +394,16 @@ static int scan_bytes(worker *w, int fd, const char *path, int check, int cp,
       size_t n = carry + (size_t)r, v = enc_utf8_check(w->chunk, n);
       carry = 0;
       if (v < n) {
-        if (n - v >= 4) return sc->bad = base + v, ST_OK;   /* not a cut */
+        if (n - v >= 4) return sc->bad = base + v, LOAD_OK;   /* not a cut */
         carry = n - v;                    /* perhaps cut: read on */
         memmove(w->chunk, w->chunk + v, carry);
       }
       base += n - carry;
     }
-    if (raw == w->expect && (size_t)r < CHUNK) break;
   }
   if (carry) sc->bad = base;              /* cut by the end of the file */
   sc->whole = w->head.len == raw;
-  return ST_OK;
+  return LOAD_OK;
 }
 
 static const char *iconv_problem(int e) {
@@ -383,35 +415,35 @@ static const char *iconv_problem(int e) {
 static int iconv_emit(worker *w, const char *path, const char *out, size_t n,
                       scan *sc, char **msg) {
   const char *nul = memchr(out, '\0', n);
-  if (nul) return *msg = binary(w->ld, path, sc->total + (uint64_t)(nul - out)), ST_SKIP;
+  if (nul) return *msg = binary(w->ld, path, sc->total + (uint64_t)(nul - out)), LOAD_SKIP;
   size_t v = enc_utf8_check(out, n);     /* iconv emits whole characters */
   if (v != n) {                          /* glibc: UTF-8 past U+10FFFF */
     *msg = corpus_pathf(path, "cannot convert from %s (iconv gave invalid "
                         "UTF-8 at byte %llu of the text)%s", w->ld->o->encoding,
                         (unsigned long long)(sc->total + v),
                         corpus_skip_tail(w->ld->o));
-    return ST_SKIP;
+    return LOAD_SKIP;
   }
   head_add(w, out, n);
   sc->total += n;
-  return ST_OK;
+  return LOAD_OK;
 }
 
 /* Stream fd through iconv (opts->encoding), as scan_bytes. */
-static int scan_iconv(worker *w, int fd, const char *path, scan *sc, char **msg) {
+static int scan_iconv(worker *w, source *src, const char *path, scan *sc,
+                      char **msg) {
   size_t carry = 0, left, room;
-  uint64_t base = 0, raw = 0;
+  uint64_t base = 0;
   char *in, *out;
-  int st = ST_OK;
+  int st = LOAD_OK;
   *sc = (scan){.bad = NO_OFFSET, .whole = 1};
   w->head.len = 0;
   iconv(w->cd, NULL, NULL, NULL, NULL);
   for (;;) {
-    if (stopped(w->ld)) return ST_STOP;
-    ssize_t r = read_retry(fd, w->chunk + carry, CHUNK);
-    if (r < 0) return *msg = read_error(w->ld, path, errno), ST_SKIP;
-    raw += (uint64_t)r;
-    int eof = r == 0 || (raw == w->expect && (size_t)r < CHUNK);
+    if (stopped(w->ld)) return LOAD_STOP;
+    ssize_t r = source_read(src, w->chunk + carry, CHUNK, msg);
+    if (r < 0) return source_error(w->ld, msg);
+    int eof = r == 0;
     size_t n = carry + (size_t)r;
     in = w->chunk;
     left = n;
@@ -428,7 +460,7 @@ static int scan_iconv(worker *w, int fd, const char *path, scan *sc, char **msg)
                           w->ld->o->encoding, iconv_problem(e),
                           (unsigned long long)(base + (uint64_t)(in - w->chunk)),
                           corpus_skip_tail(w->ld->o));
-      return ST_SKIP;
+      return LOAD_SKIP;
     }
     if (eof) break;
     carry = left;
@@ -470,8 +502,10 @@ static const char *meta_copy(arena *a, const char *s, const docparse_result *r,
   return out;
 }
 
-/* Fill d's metadata from the head (w->head) and what the scan found. */
-static int describe(worker *w, corpus_doc *d, const scan *sc) {
+/* Fill d's metadata from the head (w->head, the start of the decoded
+** stream: no BOM) and what the scan found; bom: file bytes before the
+** stream (a plain file's UTF-8 BOM, which body_off counts). */
+static int describe(worker *w, corpus_doc *d, const scan *sc, size_t bom) {
   const char *h = w->head.data, *text;
   size_t hn = w->head.len, len;
   docparse_result r;
@@ -481,22 +515,20 @@ static int describe(worker *w, corpus_doc *d, const scan *sc) {
     size_t v = enc_utf8_check(h, hn);     /* a character cut by the head */
     if (hn - v < 4) hn = v;
   }
-  size_t pre = enc_bom_len(h, hn);
-  uint64_t total = sc->total - pre;
+  uint64_t total = sc->total;
   if (d->encoding == CORPUS_ENC_CP1252) {
-    w->dbuf.len = enc_cp1252_decode(h + pre, hn - pre, w->dbuf.data);
+    w->dbuf.len = enc_cp1252_decode(h, hn, w->dbuf.data);
     text = w->dbuf.data;
     len = w->dbuf.len;
-    total = sc->total - cp1252_len(h, pre);
   } else {
-    text = h + pre;
-    len = hn - pre;
+    text = h;
+    len = hn;
   }
-  docparse_parse(text, len, 1, &r);
+  docparse_parse(text, len, w->ld->o->dates == CORPUS_DATES_AUTO, &r);
+  if (w->ld->o->dates == CORPUS_DATES_NONE) r.date = 0, r.date_source = 0;
   size_t off = r.body_off;
-  if (d->encoding == CORPUS_ENC_CP1252)
-    off = enc_cp1252_src_offset(h + pre, hn - pre, off);
-  d->body_off = (uint32_t)(pre + off);
+  if (d->encoding == CORPUS_ENC_CP1252) off = enc_cp1252_src_offset(h, hn, off);
+  d->body_off = (uint32_t)(bom + off);
   d->bytes = total - r.body_off;
   d->date = r.date;
   d->date_source = (uint8_t)r.date_source;
@@ -504,67 +536,141 @@ static int describe(worker *w, corpus_doc *d, const scan *sc) {
     const char *t = arena_strndup(&w->strings, text + r.title.off, r.title.len);
     d->title = !t || d->encoding == CORPUS_ENC_RAW
              ? t : corpus_display(&w->strings, t, r.title.len, &oom);
-    if (!d->title) return ST_OOM;
+    if (!d->title) return LOAD_OOM;
   }
   d->meta = r.has_front_matter ? meta_copy(&w->strings, text, &r, &oom) : NULL;
-  return oom ? ST_OOM : ST_OK;
+  return oom ? LOAD_OOM : LOAD_OK;
 }
 
-/* Stream the open file fd of d: ST_OK, ST_WARN (*msg) or a failure. */
-static int scan_doc(worker *w, int fd, corpus_doc *d, char **msg) {
+/* Stream the text file open as src for d: LOAD_OK, LOAD_WARN (*msg) or a
+** failure.  Text that the source decoded from UTF-16/32 is UTF-8 already,
+** whatever the mode. */
+static int scan_doc(worker *w, source *src, corpus_doc *d, char **msg) {
   loader *ld = w->ld;
+  load_mode mode = d->bom >= SOURCE_UTF16LE ? MODE_AUTO : ld->mode;
   scan sc;
   int st, warn = 0;
-  if (ld->mode == MODE_ICONV) {
+  if (mode == MODE_ICONV) {
     d->encoding = CORPUS_ENC_ICONV;
-    st = scan_iconv(w, fd, d->path, &sc, msg);
+    st = scan_iconv(w, src, d->path, &sc, msg);
   } else {
-    d->encoding = ld->mode == MODE_RAW ? CORPUS_ENC_RAW : CORPUS_ENC_UTF8;
-    st = scan_bytes(w, fd, d->path, ld->mode == MODE_AUTO, 0, &sc, msg);
-    if (st == ST_OK && sc.bad != NO_OFFSET) {
+    d->encoding = mode == MODE_RAW ? CORPUS_ENC_RAW : CORPUS_ENC_UTF8;
+    st = scan_bytes(w, src, d->path, mode == MODE_AUTO, 0, &sc, msg);
+    if (st == LOAD_OK && sc.bad != NO_OFFSET) {
       uint64_t bad = sc.bad;
       d->encoding = CORPUS_ENC_CP1252;
-      st = scan_bytes(w, fd, d->path, 0, 1, &sc, msg);
-      if (st == ST_OK) {
+      st = scan_bytes(w, src, d->path, 0, 1, &sc, msg);
+      if (st == LOAD_OK) {
         *msg = corpus_pathf(d->path, "not valid UTF-8 (first bad byte at offset "
                             "%llu); decoded as Windows-1252",
                             (unsigned long long)bad);
-        if (!*msg) return ST_OOM;
+        if (!*msg) return LOAD_OOM;
         warn = 1;
       }
     }
   }
-  if (st != ST_OK) return st;
-  if ((st = describe(w, d, &sc)) != ST_OK) {   /* its problem replaces a warning */
+  if (st != LOAD_OK) return st;
+  size_t bom = d->gzip || d->bom >= SOURCE_UTF16LE ? 0 : source_bom_len(src);
+  if ((st = describe(w, d, &sc, bom)) != LOAD_OK) {   /* its problem replaces a warning */
     free(*msg);
     *msg = NULL;
     return st;
   }
-  return warn ? ST_WARN : ST_OK;
+  return warn ? LOAD_WARN : LOAD_OK;
 }
 
-/* Load document i: ST_OK, ST_WARN or ST_SKIP (*msg, malloc'd; NULL when
-** out of memory), ST_OOM or ST_STOP. */
+/* The format of file d: the option, else by its id's extension (a final
+** .gz aside). */
+static int file_format(const loader *ld, const corpus_doc *d) {
+  static const struct { const char *ext; int format; } by_ext[] = {
+    {".csv", CORPUS_FMT_CSV}, {".tsv", CORPUS_FMT_TSV}, {".tab", CORPUS_FMT_TSV},
+    {".jsonl", CORPUS_FMT_JSONL}, {".ndjson", CORPUS_FMT_JSONL}};
+  if (ld->o->format != CORPUS_FMT_AUTO) return ld->o->format;
+  size_t n = strlen(d->id);
+  if (n > 3 && strcasecmp(d->id + n - 3, ".gz") == 0) n -= 3;
+  for (size_t k = 0; k < sizeof by_ext / sizeof by_ext[0]; k++) {
+    size_t e = strlen(by_ext[k].ext);
+    if (n > e && strncasecmp(d->id + n - e, by_ext[k].ext, e) == 0)
+      return by_ext[k].format;
+  }
+  return CORPUS_FMT_TEXT;
+}
+
+/* A gzip'd file's id loses its ".gz" (news.jsonl.gz is news.jsonl). */
+static int strip_gz(worker *w, corpus_doc *d) {
+  size_t n = strlen(d->id);
+  if (n <= 3 || strcasecmp(d->id + n - 3, ".gz") != 0) return LOAD_OK;
+  const char *id = arena_strndup(&w->strings, d->id, n - 3);
+  if (!id) return LOAD_OOM;
+  d->id = d->file_id = id;
+  return LOAD_OK;
+}
+
+/* corpus_rows_job's callbacks, with the worker as ctx. */
+static int rows_stopped(void *ctx) { return stopped(((worker *)ctx)->ld); }
+
+static int file_warn(loader *ld, size_t i, uint64_t line, char *msg) {
+  file_warns *fw = &ld->warns[i];
+  if (fw->n == fw->cap) {
+    size_t cap = fw->cap ? 2 * fw->cap : 4;
+    struct file_warn *v = realloc(fw->v, cap * sizeof *v);
+    if (!v) return free(msg), -1;
+    fw->v = v;
+    fw->cap = cap;
+  }
+  fw->v[fw->n++] = (struct file_warn){line, msg};
+  return 0;
+}
+
+static int rows_warn(void *ctx, uint64_t line, char *msg) {
+  worker *w = ctx;
+  return file_warn(w->ld, w->cur, line, msg);
+}
+
+/* Load the rows of table file i, open as src. */
+static int load_rows(worker *w, size_t i, source *src, int format, char **msg) {
+  loader *ld = w->ld;
+  corpus_rows *rows = &ld->wrows[w->k];
+  size_t first = rows->n;
+  corpus_rows_job j = {.o = ld->o, .file = &ld->st->docs[i], .file_no = (uint32_t)i,
+                       .format = format, .out = &ld->st->files[i], .rows = rows,
+                       .strings = &w->strings, .chunk = w->chunk,
+                       .chunk_size = CHUNK, .ctx = w, .stopped = rows_stopped,
+                       .warn = rows_warn};
+  int st = corpus_rows_load(&j, src, msg);
+  ld->rows[i] = (rows_at){w->k, first, rows->n - first};
+  return st;
+}
+
+/* Load file i: LOAD_OK, LOAD_WARN or LOAD_SKIP (*msg, malloc'd; NULL
+** when out of memory), LOAD_OOM or LOAD_STOP. */
 static int load_doc(worker *w, size_t i, char **msg) {
   corpus_doc *d = &w->ld->st->docs[i];
   struct stat sb;
-  int fd, st;
-  int e = corpus_open_input(d->path, &fd, &sb);
+  source *src;
+  int st, format = file_format(w->ld, d);
+  int e = source_open(d->path, format != CORPUS_FMT_TEXT, &src, &sb);
   *msg = NULL;
   if (e == CORPUS_NOT_REGULAR) {
     *msg = corpus_pathf(d->path, "not a regular file (%s)%s",
                         corpus_file_kind(sb.st_mode), corpus_skip_tail(w->ld->o));
-    return ST_SKIP;
+    return LOAD_SKIP;
   }
-  if (e == ENOMEM) return ST_OOM;
-  if (e) return *msg = read_error(w->ld, d->path, e), ST_SKIP;
+  if (e == ENOMEM) return LOAD_OOM;
+  if (e) return *msg = read_error(w->ld, d->path, e), LOAD_SKIP;
   d->size = (uint64_t)sb.st_size;
   d->mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
   d->dev = (uint64_t)sb.st_dev;
   d->ino = (uint64_t)sb.st_ino;
-  w->expect = d->size;
-  st = scan_doc(w, fd, d, msg);
-  close(fd);
+  d->gzip = (uint8_t)source_gzip(src);
+  d->bom = (uint8_t)source_encoding_of(src);
+  d->format = (uint8_t)format;
+  w->cur = i;
+  st = d->gzip ? strip_gz(w, d) : LOAD_OK;
+  if (st == LOAD_OK)
+    st = format == CORPUS_FMT_TEXT ? scan_doc(w, src, d, msg)
+                                   : load_rows(w, i, src, format, msg);
+  source_close(src);
   return st;
 }
 
@@ -581,22 +687,23 @@ static int load_item(void *arg, size_t i, char **err) {
   loader *ld = w->ld;
   char *msg;
   int st = load_doc(w, i, &msg);
-  if (!msg && (st == ST_WARN || st == ST_SKIP)) st = ST_OOM;
+  if (!msg && (st == LOAD_WARN || st == LOAD_SKIP)) st = LOAD_OOM;
   ld->status[i] = (uint8_t)st;
+  if (st == LOAD_SKIP && ld->rows) ld->rows[i].n = 0;
   switch (st) {
-  case ST_OOM:
+  case LOAD_OOM:
     free(msg);
     return LECTOR_ENOMEM;                 /* *err NULL: out of memory */
-  case ST_STOP:
+  case LOAD_STOP:
     free(msg);
     if (!session_interrupted()) return POOL_STOPPED;
     *err = util_errorf("interrupted");
     return LECTOR_EINTERRUPT;
-  case ST_SKIP:
+  case LOAD_SKIP:
     if (ld->o->strict) return *err = msg, LECTOR_ERR;
     /* fall through */
   default:
-    ld->warn[i] = msg;
+    if (msg && file_warn(ld, i, 0, msg) != 0) return LECTOR_ENOMEM;
     w->done++;
     progress_add(ld->bar, 1);
     return LECTOR_OK;
@@ -605,14 +712,15 @@ static int load_item(void *arg, size_t i, char **err) {
 
 /* A worker's buffers, all of fixed size, and its iconv descriptor.
 ** 0, or nonzero with *err (NULL when out of memory). */
-static int worker_init(worker *w, loader *ld, char **err) {
+static int worker_init(worker *w, loader *ld, int k, char **err) {
   w->ld = ld;
+  w->k = k;
   w->cd = (iconv_t)-1;
   w->chunk = malloc(CHUNK + 4);
   w->obuf = ld->mode == MODE_ICONV ? malloc(CHUNK) : NULL;
   if (!w->chunk || (ld->mode == MODE_ICONV && !w->obuf) ||
       util_buf_reserve(&w->head, LECTOR_HEAD_MAX + 1) != 0 ||
-      (ld->mode == MODE_AUTO && util_buf_reserve(&w->dbuf, 3 * LECTOR_HEAD_MAX + 1) != 0))
+      util_buf_reserve(&w->dbuf, 3 * LECTOR_HEAD_MAX + 1) != 0)
     return *err = NULL, 1;
   if (ld->mode == MODE_ICONV) return enc_iconv_open(ld->o->encoding, &w->cd, err);
   return 0;
@@ -638,7 +746,7 @@ static int run_workers(loader *ld, char **err) {
   void *ctx[LECTOR_MAX_THREADS];
   memset(ws, 0, sizeof ws);
   for (k = 0; k < nw && rc == 0; k++) {
-    rc = worker_init(&ws[k], ld, err);
+    rc = worker_init(&ws[k], ld, k, err);
     ctx[k] = &ws[k];
   }
   if (rc == 0) {
@@ -659,49 +767,94 @@ static int run_workers(loader *ld, char **err) {
   return rc;
 }
 
-/* After a load without error: warnings go to the store, in document
-** order, and skipped documents go. */
+/* The warnings about file i to the store, in order; 0 or -1. */
+static int collect_warnings(loader *ld, size_t i) {
+  file_warns *fw = &ld->warns[i];
+  int rc = 0;
+  for (size_t k = 0; k < fw->n; k++) {
+    if (rc == 0) rc = store_warn(ld->st, ld->st->docs[i].path, fw->v[k].line, fw->v[k].msg);
+    else free(fw->v[k].msg);
+  }
+  free(fw->v);
+  *fw = (file_warns){0};
+  return rc;
+}
+
+/* Documents after the load: a text file gives one, a table its rows, a
+** skipped file none. */
+static size_t count_docs(const loader *ld) {
+  size_t n = 0;
+  for (size_t i = 0; i < ld->st->n; i++)
+    n += ld->status[i] == LOAD_SKIP ? 0
+       : ld->st->docs[i].format == CORPUS_FMT_TEXT ? 1 : ld->rows[i].n;
+  return n;
+}
+
+/* After a load without error: the documents in order (rows in place of
+** their files, skipped files gone) and the warnings go to the store. */
 static int collect(loader *ld, char **err) {
   corpus_store *st = ld->st;
-  size_t k = 0;
+  size_t n = count_docs(ld), k = 0;
+  corpus_doc *docs = mem_alloc((n ? n : 1) * sizeof *docs);
+  if (!docs) return *err = NULL, 1;
   for (size_t i = 0; i < st->n; i++) {
-    if (ld->warn[i]) {
-      int r = corpus_store_warn(st, st->docs[i].path, ld->warn[i]);
-      ld->warn[i] = NULL;
-      if (r != 0) return *err = NULL, 1;
+    if (collect_warnings(ld, i) != 0) {
+      mem_free(docs);
+      return *err = NULL, 1;
     }
-    if (ld->status[i] != ST_SKIP) st->docs[k++] = st->docs[i];
-  }
-  st->n = k;
-  if (k < st->cap) {
-    corpus_doc *d = k ? mem_realloc(st->docs, k * sizeof *d) : NULL;
-    if (d || !k) {
-      if (!k) mem_free(st->docs);
-      st->docs = d;
-      st->cap = k;
+    if (ld->status[i] == LOAD_SKIP) continue;
+    st->docs[i].file = (uint32_t)i;
+    if (st->docs[i].format == CORPUS_FMT_TEXT) {
+      docs[k++] = st->docs[i];
+      continue;
     }
+    const rows_at *r = &ld->rows[i];
+    memcpy(docs + k, ld->wrows[r->w].docs + r->first, r->n * sizeof *docs);
+    k += r->n;
   }
+  for (size_t i = 0; i < st->n; i++)
+    if (st->files[i].index) st->file_bytes += source_index_memory(st->files[i].index);
+  mem_free(st->docs);
+  st->docs = docs;
+  st->n_files = st->n;
+  st->n = st->cap = k;
   return 0;
 }
 
+/* Free what the loader holds beside the store. */
+static void load_free(loader *ld, size_t n) {
+  for (size_t i = 0; ld->warns && i < n; i++) {
+    for (size_t k = 0; k < ld->warns[i].n; k++) free(ld->warns[i].v[k].msg);
+    free(ld->warns[i].v);
+  }
+  for (int k = 0; k < LECTOR_MAX_THREADS; k++) mem_free(ld->wrows[k].docs);
+  free(ld->warns);
+  free(ld->rows);
+  free(ld->status);
+}
+
 static int load_all(loader *ld, char **err) {
-  size_t n = ld->st->n;
+  corpus_store *st = ld->st;
+  size_t n = st->n;
   int rc = 1;
   if (n == 0) return 0;
   ld->status = calloc(n, 1);
-  ld->warn = calloc(n, sizeof *ld->warn);
-  if (!ld->status || !ld->warn) {
+  ld->warns = calloc(n, sizeof *ld->warns);
+  ld->rows = calloc(n, sizeof *ld->rows);
+  st->files = mem_alloc(n * sizeof *st->files);
+  if (!ld->status || !ld->warns || !ld->rows || !st->files) {
     *err = NULL;
     goto done;
   }
+  memset(st->files, 0, n * sizeof *st->files);
+  st->n_files = n;
+  st->file_bytes = n * sizeof *st->files;
   ld->bar = progress_begin("lector.load", "files", n);
   rc = run_workers(ld, err);
   progress_end(ld->bar);          /* the workers are joined */
   if (rc == 0) rc = collect(ld, err);
 done:
-  for (size_t i = 0; ld->warn && i < n; i++) free(ld->warn[i]);
-  free(ld->warn);
-  free(ld->status);
+  load_free(ld, n);
   return rc;
 }
 
@@ -854,8 +1007,13 @@ int corpus_doc_date(const corpus_doc *d, char buf[11]) {
   return 1;
 }
 
-/* "utf-8", "windows-1252", the iconv name given at load, or "raw". */
+/* "utf-8", "windows-1252", the iconv name given at load, "raw", or the
+** UTF-16/32 its BOM said. */
 const char *corpus_encoding_name(const corpus *c, const corpus_doc *d) {
+  static const char *const by_bom[] = {"utf-16le", "utf-16be", "utf-32le",
+                                       "utf-32be"};
+  if (d->bom >= SOURCE_UTF16LE && d->bom <= SOURCE_UTF32BE)
+    return by_bom[d->bom - SOURCE_UTF16LE];
   switch (d->encoding) {
   case CORPUS_ENC_CP1252: return "windows-1252";
   case CORPUS_ENC_ICONV: return c->store->iconv_name;
@@ -865,8 +1023,8 @@ const char *corpus_encoding_name(const corpus *c, const corpus_doc *d) {
 }
 
 /* "none", "header", "meta" or "text". */
-const char *corpus_date_source_name(int source) {
-  switch (source) {
+const char *corpus_date_source_name(int from) {
+  switch (from) {
   case CORPUS_DATE_HEADER: return "header";
   case CORPUS_DATE_META: return "meta";
   case CORPUS_DATE_TEXT: return "text";
@@ -944,14 +1102,15 @@ static int identity_changed(const corpus_doc *d, const struct stat *sb,
   return 1;
 }
 
-/* Read d's file whole into raw, unless it is no longer the file loaded. */
-static int text_read(const corpus_doc *d, util_buf *raw, char **err) {
-  struct stat sb;
-  int fd, e = corpus_open_input(d->path, &fd, &sb);
+/* After opening d's file (e: corpus_open_input's or source_open's
+** answer, sb its fstat): 0 when it is still the file loaded, else 1 with
+** *err. */
+static int text_opened(const corpus_doc *d, int e, const struct stat *sb,
+                       char **err) {
   if (e == CORPUS_NOT_REGULAR) {
     char why[64];
     snprintf(why, sizeof why, "now %s, not a regular file",
-             corpus_file_kind(sb.st_mode));
+             corpus_file_kind(sb->st_mode));
     *err = changed(d, why);
     return 1;
   }
@@ -959,14 +1118,68 @@ static int text_read(const corpus_doc *d, util_buf *raw, char **err) {
     *err = e == ENOMEM ? NULL : corpus_pathf(d->path, "%s", strerror(e));
     return 1;
   }
-  if (identity_changed(d, &sb, err)) {
-    close(fd);
+  return identity_changed(d, sb, err);
+}
+
+/* Read the decoded stream of d's gzip'd or UTF-16/32 file whole into
+** raw. */
+static int text_read_source(const corpus_doc *d, util_buf *raw, char **err) {
+  struct stat sb;
+  source *src = NULL;
+  int e = source_open(d->path, 0, &src, &sb), rc = 1;
+  raw->len = 0;
+  if (text_opened(d, e, &sb, err)) goto done;
+  for (;;) {
+    if (util_buf_reserve(raw, CHUNK + 1) != 0) {
+      *err = NULL;
+      goto done;
+    }
+    ssize_t r = source_read(src, raw->data + raw->len, CHUNK, err);
+    if (r < 0) goto done;
+    if (r == 0) break;
+    raw->len += (size_t)r;
+  }
+  raw->data[raw->len] = '\0';
+  rc = 0;
+done:
+  source_close(src);
+  return rc;
+}
+
+/* Read d's file whole into raw, unless it is no longer the file loaded. */
+static int text_read(const corpus_doc *d, util_buf *raw, char **err) {
+  if (d->gzip || d->bom >= SOURCE_UTF16LE) return text_read_source(d, raw, err);
+  struct stat sb;
+  int fd = -1, e = corpus_open_input(d->path, &fd, &sb);
+  if (text_opened(d, e, &sb, err)) {
+    if (fd >= 0) close(fd);
     return 1;
   }
   e = read_fd(fd, raw, (size_t)d->size);
   close(fd);
   if (e) *err = e == ENOMEM ? NULL : corpus_pathf(d->path, "%s", strerror(e));
   return e != 0;
+}
+
+/* The text of row d into *base (malloc'd), its length *len. */
+static int row_text(const corpus *c, const corpus_doc *d, char **base,
+                    size_t *len, char **err) {
+  struct stat sb;
+  util_buf b = {0};
+  int fd = -1, e = corpus_open_input(d->path, &fd, &sb);
+  if (text_opened(d, e, &sb, err)) {
+    if (fd >= 0) close(fd);
+    return 1;
+  }
+  e = corpus_rows_text(&c->store->files[d->file], d, fd, &b, err);
+  close(fd);
+  if (e) {
+    util_buf_free(&b);
+    return 1;
+  }
+  *base = b.data;
+  *len = b.len;
+  return 0;
 }
 
 /* Decode d's bytes in raw (taken over) into *base, the body at *off. */
@@ -997,7 +1210,7 @@ static int text_decode(const corpus *c, const corpus_doc *d, util_buf *raw,
   if (d->encoding == CORPUS_ENC_UTF8 &&
       enc_utf8_check(raw->data + bom, raw->len - bom) != raw->len - bom)
     return *err = changed(d, "it is no longer valid UTF-8"), 1;
-  size_t start = d->body_off;                   /* the BOM included */
+  size_t start = d->body_off;     /* a plain file's BOM included */
   if (start > raw->len) return *err = changed(d, "it is shorter"), 1;
   if (d->encoding == CORPUS_ENC_CP1252) {
     char *dec = malloc(3 * (raw->len - start) + 1);
@@ -1027,11 +1240,10 @@ int corpus_text(const corpus *c, size_t i, lector_text *out, char **err) {
     *err = util_errorf("no document %zu (the corpus has %zu)", i, c->n);
     return 1;
   }
-  if (text_read(d, &raw, err) != 0) {
-    util_buf_free(&raw);
-    return 1;
-  }
-  if (text_decode(c, d, &raw, &base, &off, &len, err) != 0) {
+  if (d->format != CORPUS_FMT_TEXT) {
+    if (row_text(c, d, &base, &len, err) != 0) return 1;
+  } else if (text_read(d, &raw, err) != 0 ||
+             text_decode(c, d, &raw, &base, &off, &len, err) != 0) {
     util_buf_free(&raw);
     return 1;
   }

@@ -107,6 +107,8 @@ typedef struct corpus_doc {
   uint8_t encoding;      /* corpus_encoding */
   uint8_t date_source;   /* corpus_date_source */
   uint8_t format;        /* corpus_format of its file (never AUTO) */
+  uint8_t gzip;          /* 1: its file was gzip'd */
+  uint8_t bom;           /* its file's BOM: source_encoding (corpus_source.h) */
 } corpus_doc;
 
 /* ---------------------------------------------------------------------

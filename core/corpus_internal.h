@@ -16,6 +16,7 @@
 
 #include "arena.h"
 #include "corpus.h"
+#include "util.h"
 
 /* A file that holds rows (a table), or a compressed or UTF-16/32 text
 ** file: what reading a document's text back needs beyond corpus_doc. */
@@ -41,6 +42,62 @@ typedef struct corpus_store {
   size_t joined_bytes;
 } corpus_store;
 
+/* ---------------------------------------------------------------------
+** Loading (corpus.c runs the workers; corpus_rows.c loads table files)
+*/
+
+/* Longest table record kept while loading (a longer one is skipped with
+** a warning: an unclosed quote, most likely), most columns, and the row
+** warnings named per file (the rest are counted). */
+#ifndef LECTOR_ROW_MAX
+#define LECTOR_ROW_MAX (64u << 20)
+#endif
+#ifndef LECTOR_TABLE_COLS
+#define LECTOR_TABLE_COLS 4096
+#endif
+#ifndef LECTOR_ROW_WARNINGS
+#define LECTOR_ROW_WARNINGS 20
+#endif
+
+/* How loading a document (or a file's rows) ended. */
+enum { LOAD_OK, LOAD_WARN, LOAD_SKIP, LOAD_OOM, LOAD_STOP };
+
+/* Rows loaded by one worker, of all the table files it took. */
+typedef struct corpus_rows {
+  corpus_doc *docs;     /* mem_realloc'd */
+  size_t n, cap;
+} corpus_rows;
+
+struct source;
+
+/* One table file to load: corpus_rows_load's arguments. */
+typedef struct corpus_rows_job {
+  const corpus_opts *o;
+  const corpus_doc *file;   /* the walked entry: path, id, identity */
+  uint32_t file_no;         /* its index: corpus_doc.file of its rows */
+  int format;               /* CORPUS_FMT_CSV, _TSV, _JSONL */
+  corpus_file *out;         /* its entry in the file table (filled) */
+  corpus_rows *rows;        /* rows are appended here */
+  arena *strings;           /* ids, titles, metadata */
+  char *chunk;              /* a read buffer of chunk_size bytes */
+  size_t chunk_size;
+  void *ctx;                /* for the two callbacks */
+  int (*stopped)(void *ctx);                          /* 1: stop now */
+  int (*warn)(void *ctx, uint64_t line, char *msg);   /* keep msg: 0/-1 */
+} corpus_rows_job;
+
+/* Load the rows of the table file open as src (opened with an index):
+** LOAD_OK (rows appended, j->out filled); LOAD_SKIP with *msg (none of
+** its rows kept: the file cannot be read as a table, or a bad row under
+** strict); LOAD_OOM; LOAD_STOP. */
+int corpus_rows_load(corpus_rows_job *j, struct source *src, char **msg);
+
+/* The text of row d of file f, open as fd (identity checked), into out
+** (replacing it, NUL-terminated).  0, or nonzero with *err (NULL: out of
+** memory). */
+int corpus_rows_text(const corpus_file *f, const corpus_doc *d, int fd,
+                     util_buf *out, char **err);
+
 /* A corpus: a refcounted view of a store (corpus.c describes sharing). */
 struct lector_corpus {
   atomic_size_t refs;
@@ -53,12 +110,6 @@ struct lector_corpus {
 static inline size_t corpus_store_index(const corpus *c, size_t i) {
   return c->idx ? c->idx[i] : i;
 }
-
-/* Append a warning about path (line 0: none) saying reason (printf).
-** 0, or -1 when out of memory. */
-int corpus_store_warnf(corpus_store *st, const char *path, uint64_t line,
-                       const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
 
 /* Append the malloc'd line msg about path, "<path>: <reason>" as
 ** corpus_pathf makes it (taken over; NULL means out of memory).  0, or
@@ -94,6 +145,10 @@ const char *corpus_skip_tail(const corpus_opts *o);
 ** out of memory. */
 char *corpus_pathf(const char *path, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* "<path>:<line>: <fmt...>" as corpus_pathf (line 0: as corpus_pathf). */
+char *corpus_linef(const char *path, uint64_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* s[0..n) (NUL-terminated) itself when it shows as it is, else its
 ** escaped copy in the arena a; NULL and *oom when out of memory. */

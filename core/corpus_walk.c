@@ -121,19 +121,26 @@ static int walk_problem(walker *w, char **err, char *msg) {
   return 1;
 }
 
-/* Does the file name end in one of the wanted extensions? */
-static int ext_wanted(const corpus_opts *o, const char *name) {
-  if (!o->exts || o->n_exts == 0) return 1;
-  size_t n = strlen(name);
+/* Does name[0..n) end in one of the wanted extensions? */
+static int ext_match(const corpus_opts *o, const char *name, size_t n) {
   for (size_t i = 0; i < o->n_exts; i++) {
     const char *e = o->exts[i];
     if (!e) continue;
     if (*e == '.') e++;
     size_t k = strlen(e);
-    if (n > k + 1 && name[n - k - 1] == '.' && strcasecmp(name + n - k, e) == 0)
+    if (n > k + 1 && name[n - k - 1] == '.' && strncasecmp(name + n - k, e, k) == 0)
       return 1;
   }
   return 0;
+}
+
+/* A name's extension is matched as if a final ".gz" were not there
+** (news.csv.gz has the extension csv), unless "gz" itself is asked for. */
+static int ext_wanted(const corpus_opts *o, const char *name) {
+  if (!o->exts || o->n_exts == 0) return 1;
+  size_t n = strlen(name);
+  if (ext_match(o, name, n)) return 1;
+  return n > 3 && strcasecmp(name + n - 3, ".gz") == 0 && ext_match(o, name, n - 3);
 }
 
 static int wanted(const corpus_opts *o, const char *name, const char *id) {

@@ -27,6 +27,7 @@
 #include <malloc.h>
 
 #include "corpus.h"
+#include "util.h"
 #include "lua_corpus.h"
 #include "mem.h"
 #include "session.h"
@@ -1373,6 +1374,400 @@ static void shared_state_union_latin1(void **state) {
   corpus_release(c);
 }
 
+/* ---------------------------------------------------------------------
+** Table files: one document per row (CSV, TSV, JSON lines), gzip,
+** UTF-16/32, metadata
+*/
+
+#include <zlib.h>
+
+/* path written gzip'd with data[0..n). */
+static void write_gz(const char *path, const void *data, size_t n) {
+  gzFile g = gzopen(path, "wb");
+  assert_non_null(g);
+  assert_int_equal(gzwrite(g, data, (unsigned)n), (int)n);
+  assert_int_equal(gzclose(g), Z_OK);
+}
+
+static const char *meta_of(const corpus *c, size_t i, const char *key, int type) {
+  int t = 0;
+  const char *v = corpus_meta_get(c, i, key, &t);
+  if (v) assert_int_equal(t, type);
+  return v;
+}
+
+static const char news_csv[] =
+    "\xEF\xBB\xBFid,Date,title,text,source\r\n"
+    "n1,2021-04-07,First,\"Hello, world\r\nsecond line\",abc\r\n"
+    "\r\n"
+    "n2,\"Wed, 07 Apr 2021 10:32:00 +0500\",Second,\"She said \"\"hi\"\"\",xyz\r\n"
+    "n3,notadate,,plain text,\r\n"
+    "n4,2021-01-01,too,many,fields,here\r\n"
+    "n5,2021-01-02,bad,\"a \"quote\" inside\",x\r\n"
+    "n6,2020-02-02,Last,last row without a line end,end";
+
+static void csv_rows(void **state) {
+  (void)state;
+  write_bytes(tp("news.csv"), news_csv, sizeof news_csv - 1);
+  corpus_opts o = {.quiet = 1, .id_field = "id"};
+  corpus *c = load(tp("news.csv"), &o);
+  const char *ids[] = {"n1", "n2", "n3", "n6"};
+  assert_ids(c, ids, 4);
+  assert_text(c, 0, "Hello, world\r\nsecond line");
+  assert_text(c, 1, "She said \"hi\"");
+  assert_text(c, 3, "last row without a line end");
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_int_equal(d->format, CORPUS_FMT_CSV);
+  assert_int_equal(d->date, 20210407);
+  assert_int_equal(d->date_source, CORPUS_DATE_COLUMN);
+  assert_int_equal(d->line, 2);
+  assert_string_equal(d->title, "First");
+  assert_string_equal(d->file_id, "news.csv");
+  assert_int_equal(corpus_doc_at(c, 1)->date, 20210407);       /* RFC 2822 */
+  assert_string_equal(meta_of(c, 1, "Date", CORPUS_META_STRING),
+                      "Wed, 07 Apr 2021 10:32:00 +0500");    /* raw value kept */
+  assert_string_equal(meta_of(c, 1, "source", CORPUS_META_STRING), "xyz");
+  assert_null(corpus_meta_get(c, 1, "text", NULL));            /* not metadata */
+  assert_int_equal(corpus_doc_at(c, 2)->date, 0);
+  assert_string_equal(corpus_doc_at(c, 2)->title, "plain text"); /* first line */
+  /* Warnings name file:line; the bad date is one summary. */
+  assert_int_equal(corpus_warning_count(c), 3);
+  const corpus_warning_info *w = corpus_warning_at(c, 0);
+  assert_int_equal(w->line, 7);
+  assert_contains(w->msg, "news.csv:7: 6 fields, the header has 5, skipped");
+  assert_string_equal(w->reason, "6 fields, the header has 5, skipped");
+  assert_contains(w->path, "news.csv");
+  assert_contains(corpus_warning(c, 1), "news.csv:8: malformed row (text after a "
+                  "closing quote), skipped");
+  assert_contains(corpus_warning(c, 2), "1 row with a date that cannot be read "
+                  "(the first, line 6: \"notadate\")");
+  corpus_release(c);
+  /* Without the id option: <file id>#<row>, the id column is metadata. */
+  c = load(tp("news.csv"), NULL);
+  assert_string_equal(corpus_doc_at(c, 0)->id, "news.csv#1");
+  assert_string_equal(corpus_doc_at(c, 3)->id, "news.csv#6");
+  assert_string_equal(meta_of(c, 0, "id", CORPUS_META_STRING), "n1");
+  corpus_release(c);
+  /* strict: the first bad row fails the load, naming it. */
+  o = (corpus_opts){.quiet = 1, .strict = 1};
+  char *err = load_error(tp("news.csv"), &o);
+  assert_contains(err, "news.csv:7: 6 fields, the header has 5 (strict)");
+  free(err);
+}
+
+static void tsv_rows(void **state) {
+  (void)state;
+  WRITE_LIT(tp("a.tab"), "body\tauthor\n"
+                         "one\\ttab\\nnew line\\\\ back\tme\n"
+                         "two\tyou\n");
+  corpus *c = load(tp("a.tab"), NULL);
+  assert_int_equal(corpus_count(c), 2);
+  assert_int_equal(corpus_doc_at(c, 0)->format, CORPUS_FMT_TSV);
+  assert_text(c, 0, "one\ttab\nnew line\\ back");
+  assert_string_equal(meta_of(c, 1, "author", CORPUS_META_STRING), "you");
+  corpus_release(c);
+}
+
+static void jsonl_rows(void **state) {
+  (void)state;
+  WRITE_LIT(tp("a.jsonl"),
+            "{\"content\":\"json \\u00e9 one\",\"published_at\":\"2020-06-03T10:00:00Z\","
+            "\"n\":3,\"x\":1.50,\"ok\":true,\"tags\":[\"a\",\"b\"],\"none\":null,"
+            "\"headline\":\"Head\"}\n"
+            "[1,2]\n"
+            "{\"content\":\"nul \\u0000 inside\"}\n"
+            "{\"content\":7}\n"
+            "{\"other\":\"no text\"}\n"
+            "  \n"
+            "{\"content\":\"two\"}\r\n");
+  corpus *c = load(tp("a.jsonl"), NULL);
+  assert_int_equal(corpus_count(c), 2);
+  assert_text(c, 0, "json \xC3\xA9 one");
+  assert_text(c, 1, "two");
+  const corpus_doc *d = corpus_doc_at(c, 0);
+  assert_int_equal(d->format, CORPUS_FMT_JSONL);
+  assert_int_equal(d->date, 20200603);
+  assert_string_equal(d->title, "Head");
+  assert_string_equal(d->id, "a.jsonl#1");
+  assert_string_equal(corpus_doc_at(c, 1)->id, "a.jsonl#6");  /* blank: no row */
+  assert_string_equal(meta_of(c, 0, "n", CORPUS_META_NUMBER), "3");
+  assert_string_equal(meta_of(c, 0, "x", CORPUS_META_NUMBER), "1.50");
+  assert_string_equal(meta_of(c, 0, "ok", CORPUS_META_BOOL), "true");
+  assert_string_equal(meta_of(c, 0, "tags", CORPUS_META_JSON), "[\"a\",\"b\"]");
+  assert_null(corpus_meta_get(c, 0, "none", NULL));
+  assert_int_equal(corpus_warning_count(c), 4);
+  assert_contains(corpus_warning(c, 0), "a.jsonl:2: expected a JSON object");
+  assert_contains(corpus_warning(c, 1), "a.jsonl:3: a NUL byte in the text");
+  assert_contains(corpus_warning(c, 2), "a.jsonl:4: the field 'content' is not a string");
+  assert_contains(corpus_warning(c, 3), "a.jsonl:5: no field 'content'");
+  corpus_release(c);
+}
+
+static void table_without_text(void **state) {
+  (void)state;
+  make_dir(tp("t"));
+  WRITE_LIT(tp("t/a.csv"), "x,y\n1,2\n");
+  WRITE_LIT(tp("t/b.csv"), "");
+  WRITE_LIT(tp("t/c.csv"), "text\nkept\n");
+  corpus *c = load(tp("t"), NULL);
+  assert_int_equal(corpus_count(c), 1);
+  assert_text(c, 0, "kept");
+  assert_int_equal(corpus_warning_count(c), 2);
+  assert_contains(corpus_warning(c, 0), "a.csv: no text column: none of text, body, "
+                  "content, article (the columns are: x, y); name one with the "
+                  "option text, skipped");
+  assert_contains(corpus_warning(c, 1), "b.csv: no header row");
+  corpus_release(c);
+  corpus_opts o = {.quiet = 1, .text_field = "y"};
+  c = load(tp("t/a.csv"), &o);
+  assert_text(c, 0, "2");
+  corpus_release(c);
+  o.id_field = "nope";
+  char *err = load_error(tp("t/a.csv"), &(corpus_opts){.quiet = 1, .strict = 1,
+                                                        .text_field = "zz"});
+  assert_contains(err, "a.csv: no column 'zz' (the columns are: x, y)");
+  free(err);
+}
+
+static void format_option(void **state) {
+  (void)state;
+  WRITE_LIT(tp("rows.txt"), "text,k\nfirst,1\nsecond,2\n");
+  corpus_opts o = {.quiet = 1, .format = CORPUS_FMT_CSV};
+  corpus *c = load(tp("rows.txt"), &o);
+  assert_int_equal(corpus_count(c), 2);
+  assert_text(c, 1, "second");
+  corpus_release(c);
+  WRITE_LIT(tp("whole.csv"), "text\nrow\n");
+  o.format = CORPUS_FMT_TEXT;
+  c = load(tp("whole.csv"), &o);
+  assert_int_equal(corpus_count(c), 1);
+  assert_text(c, 0, "text\nrow\n");
+  corpus_release(c);
+}
+
+static void dates_option(void **state) {
+  (void)state;
+  make_dir(tp("d"));
+  WRITE_LIT(tp("d/a.txt"), "MOSCOW, June 3, 2020 - Talks began.\n");
+  WRITE_LIT(tp("d/b.txt"), " date 2021-01-02 Header dated.\n");
+  WRITE_LIT(tp("d/c.csv"), "text,date\n\"LONDON, 7 April 2021 - x\",\n"
+                           "y,2019-05-06\n");
+  corpus *c = load(tp("d"), NULL);
+  assert_int_equal(corpus_doc_at(c, 0)->date, 20200603);
+  assert_int_equal(corpus_doc_at(c, 0)->date_source, CORPUS_DATE_TEXT);
+  assert_int_equal(corpus_doc_at(c, 2)->date, 20210407);      /* a row's dateline */
+  assert_int_equal(corpus_doc_at(c, 3)->date, 20190506);
+  corpus_release(c);
+  corpus_opts o = {.quiet = 1, .dates = CORPUS_DATES_HEADER};
+  c = load(tp("d"), &o);
+  assert_int_equal(corpus_doc_at(c, 0)->date, 0);
+  assert_int_equal(corpus_doc_at(c, 1)->date, 20210102);
+  assert_int_equal(corpus_doc_at(c, 2)->date, 0);
+  assert_int_equal(corpus_doc_at(c, 3)->date, 20190506);
+  corpus_release(c);
+  o.dates = CORPUS_DATES_NONE;
+  c = load(tp("d"), &o);
+  for (size_t i = 0; i < corpus_count(c); i++) assert_int_equal(corpus_doc_at(c, i)->date, 0);
+  assert_text(c, 1, "Header dated.\n");                       /* header still cut */
+  corpus_release(c);
+}
+
+/* A CSV of many rows, gzip'd across several of the source's spans: every
+** row's text read back through the index, from two threads. */
+static void *read_rows(void *arg) {
+  const corpus *c = arg;
+  char want[64];
+  for (size_t i = 0; i < corpus_count(c); i++) {
+    lector_text t;
+    char *err = NULL;
+    if (corpus_text(c, i, &t, &err) != 0) return err;
+    snprintf(want, sizeof want, "row %zu says %zu", i, i * 7919 % 100003);
+    int ok = t.len == strlen(want) && memcmp(t.data, want, t.len) == 0;
+    corpus_text_release(&t);
+    if (!ok) return strdup("wrong text");
+  }
+  return NULL;
+}
+
+static void gzip_files(void **state) {
+  (void)state;
+  util_buf b = {0};
+  char line[128];
+  make_dir(tp("g"));
+  util_buf_add(&b, "text,pad\n", 9);
+  for (size_t i = 0; i < 60000; i++) {
+    int n = snprintf(line, sizeof line, "row %zu says %zu,%0*d\n", i, i * 7919 % 100003,
+                     (int)(i % 40), 0);
+    util_buf_add(&b, line, (size_t)n);
+  }
+  write_gz(tp("g/big.csv.gz"), b.data, b.len);
+  util_buf_free(&b);
+  write_gz(tp("g/one.txt.gz"), " date 2020-01-02 Gz title\nbody\n", 31);
+  corpus_opts o = {.quiet = 1, .exts = (const char *const[]){"csv"}, .n_exts = 1};
+  corpus *c = load(tp("g"), &o);                     /* .csv matches .csv.gz */
+  assert_int_equal(corpus_count(c), 60000);
+  assert_string_equal(corpus_doc_at(c, 0)->id, "big.csv#1");
+  assert_int_equal(corpus_doc_at(c, 0)->gzip, 1);
+  pthread_t th[2];
+  for (int k = 0; k < 2; k++)
+    assert_int_equal(pthread_create(&th[k], NULL, read_rows, c), 0);
+  for (int k = 0; k < 2; k++) {
+    void *r;
+    pthread_join(th[k], &r);
+    if (r) fail_msg("thread %d: %s", k, (char *)r);
+  }
+  corpus_release(c);
+  c = load(tp("g/one.txt.gz"), NULL);
+  assert_string_equal(corpus_doc_at(c, 0)->id, "one.txt");
+  assert_int_equal(corpus_doc_at(c, 0)->date, 20200102);
+  assert_string_equal(corpus_doc_at(c, 0)->title, "Gz title");
+  assert_text(c, 0, "Gz title\nbody\n");
+  corpus_release(c);
+  WRITE_LIT(tp("bad.jsonl.gz"), "\x1F\x8B\x08\x00garbage that is not deflate");
+  c = load(tp("bad.jsonl.gz"), NULL);
+  assert_int_equal(corpus_count(c), 0);
+  assert_contains(corpus_warning(c, 0), "bad.jsonl.gz: ");
+  assert_contains(corpus_warning(c, 0), "gzip");
+  corpus_release(c);
+}
+
+static void utf16_files(void **state) {
+  (void)state;
+  /* "hé\n" in UTF-16LE with its BOM; a CSV in UTF-16BE. */
+  make_dir(tp("u"));
+  write_bytes(tp("u/le.txt"), "\xFF\xFE" "h\0\xE9\0\n\0", 8);
+  write_bytes(tp("u/be.csv"), "\xFE\xFF" "\0t\0e\0x\0t\0\n\0\xE9\0\n", 16);
+  corpus *c = load(tp("u"), NULL);
+  assert_int_equal(corpus_count(c), 2);
+  assert_string_equal(corpus_doc_at(c, 0)->id, "be.csv#1");
+  assert_text(c, 0, "\xC3\xA9");
+  assert_text(c, 1, "h\xC3\xA9\n");
+  assert_string_equal(corpus_encoding_name(c, corpus_doc_at(c, 1)), "utf-16le");
+  assert_string_equal(corpus_doc_at(c, 1)->title, "h\xC3\xA9");
+  assert_int_equal(corpus_warning_count(c), 0);
+  corpus_release(c);
+}
+
+static void row_changed(void **state) {
+  (void)state;
+  WRITE_LIT(tp("r.csv"), "text\nalpha\nbeta\n");
+  corpus *c = load(tp("r.csv"), NULL);
+  assert_text(c, 1, "beta");
+  WRITE_LIT(tp("r.csv"), "text\nalpha\nbetx\n");    /* same size, new mtime */
+  struct timespec ts[2] = {{0, UTIME_OMIT}, {1, 0}};
+  assert_int_equal(utimensat(AT_FDCWD, tp("r.csv"), ts, 0), 0);
+  lector_text t;
+  char *err = NULL;
+  assert_int_not_equal(corpus_text(c, 1, &t, &err), 0);
+  assert_contains(err, "r.csv: changed since it was loaded");
+  free(err);
+  corpus_release(c);
+}
+
+/* A folder of text files written as CSV, TSV and JSON lines (and
+** gzip'd) loads to the same texts, in the same order. */
+static void put_csv(util_buf *b, const char *s, size_t n) {
+  util_buf_add(b, "\"", 1);
+  for (size_t k = 0; k < n; k++) util_buf_add(b, s[k] == '"' ? "\"\"" : s + k, s[k] == '"' ? 2 : 1);
+  util_buf_add(b, "\"\n", 2);
+}
+
+static void put_tsv(util_buf *b, const char *s, size_t n) {
+  for (size_t k = 0; k < n; k++) {
+    const char *e = s[k] == '\t' ? "\\t" : s[k] == '\n' ? "\\n" : s[k] == '\r' ? "\\r"
+                  : s[k] == '\\' ? "\\\\" : NULL;
+    util_buf_add(b, e ? e : s + k, e ? 2 : 1);
+  }
+  util_buf_add(b, "\tx\n", 3);     /* an empty text alone would be a blank line */
+}
+
+static void put_json(util_buf *b, const char *s, size_t n) {
+  char esc[8];
+  util_buf_add(b, "{\"text\":\"", 9);
+  for (size_t k = 0; k < n; k++) {
+    unsigned char ch = (unsigned char)s[k];
+    if (ch == '"' || ch == '\\') util_buf_add(b, "\\", 1), util_buf_add(b, s + k, 1);
+    else if (ch < 0x20) snprintf(esc, sizeof esc, "\\u%04x", ch), util_buf_add(b, esc, 6);
+    else util_buf_add(b, s + k, 1);
+  }
+  util_buf_add(b, "\"}\n", 3);
+}
+
+static void round_trip(void **state) {
+  (void)state;
+  corpus_opts o = {.quiet = 1, .dates = CORPUS_DATES_NONE};
+  corpus *src = load(fixture("articles"), &o);
+  util_buf csv = {0}, tsv = {0}, json = {0};
+  util_buf_add(&csv, "text\n", 5);
+  util_buf_add(&tsv, "text\tk\n", 7);
+  for (size_t i = 0; i < corpus_count(src); i++) {
+    lector_text t = text_of(src, i);
+    put_csv(&csv, t.data, t.len);
+    put_tsv(&tsv, t.data, t.len);
+    put_json(&json, t.data, t.len);
+    corpus_text_release(&t);
+  }
+  write_bytes(tp("rt.csv"), csv.data, csv.len);
+  write_bytes(tp("rt.tsv"), tsv.data, tsv.len);
+  write_bytes(tp("rt.jsonl"), json.data, json.len);
+  write_gz(tp("rt.csv.gz"), csv.data, csv.len);
+  write_gz(tp("rt.jsonl.gz"), json.data, json.len);
+  const char *names[] = {"rt.csv", "rt.tsv", "rt.jsonl", "rt.csv.gz", "rt.jsonl.gz"};
+  for (size_t f = 0; f < 5; f++) {
+    corpus *c = load(tp("%s", names[f]), &o);
+    if (corpus_count(c) != corpus_count(src))
+      fail_msg("%s: %zu rows, %zu files (%s)", names[f], corpus_count(c),
+               corpus_count(src), corpus_warning(c, 0) ? corpus_warning(c, 0) : "");
+    for (size_t i = 0; i < corpus_count(c); i++) {
+      lector_text a = text_of(src, i), b = text_of(c, i);
+      if (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)
+        fail_msg("%s row %zu differs from %s", names[f], i + 1, corpus_doc_at(src, i)->id);
+      corpus_text_release(&a);
+      corpus_text_release(&b);
+    }
+    corpus_release(c);
+  }
+  util_buf_free(&csv);
+  util_buf_free(&tsv);
+  util_buf_free(&json);
+  corpus_release(src);
+}
+
+static void meta_join(void **state) {
+  (void)state;
+  WRITE_LIT(tp("j.csv"), "text,topic,year\nx,oil,2020\ny,gas,2021\n");
+  corpus *c = load(tp("j.csv"), NULL), *sub;
+  char *err = NULL;
+  size_t one = 1;
+  assert_int_equal(corpus_subset(c, &one, 1, &sub, &err), 0);
+  const char *labels[] = {"trade", "grain"};
+  assert_int_equal(corpus_meta_set(sub, 0, "labels", CORPUS_META_STRING, labels, 2, &err), 0);
+  const char *topic[] = {"energy"};
+  assert_int_equal(corpus_meta_set(c, 1, "topic", CORPUS_META_STRING, topic, 1, &err), 0);
+  /* The subset's join shows in the parent (one store); joined keys hide
+  ** loaded ones; a list comes in order. */
+  assert_string_equal(corpus_meta_get(c, 1, "topic", NULL), "energy");
+  corpus_meta m;
+  size_t pos = 0, n = 0;
+  const char *want[][2] = {{"labels", "trade"}, {"labels", "grain"}, {"topic", "energy"},
+                           {"year", "2021"}};
+  while (corpus_meta_next(c, 1, &pos, &m)) {
+    assert_true(n < 4);
+    assert_string_equal(m.key, want[n][0]);
+    assert_string_equal(m.value, want[n][1]);
+    n++;
+  }
+  assert_int_equal(n, 4);
+  assert_int_equal(corpus_meta_set(c, 1, "topic", CORPUS_META_STRING, NULL, 0, &err), 0);
+  assert_string_equal(corpus_meta_get(c, 1, "topic", NULL), "gas");   /* shows again */
+  assert_null(corpus_meta_get(c, 0, "labels", NULL));
+  assert_int_not_equal(corpus_meta_set(c, 5, "k", CORPUS_META_STRING, topic, 1, &err), 0);
+  assert_contains(err, "no document 5");
+  free(err);
+  corpus_release(sub);
+  corpus_release(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_tmp, teardown_tmp)
 
 int main(void) {
@@ -1423,6 +1818,17 @@ int main(void) {
     T(memory_accounting),
     T(shared_seeds),
     T(shared_state_union_latin1),
+    T(csv_rows),
+    T(tsv_rows),
+    T(jsonl_rows),
+    T(table_without_text),
+    T(format_option),
+    T(dates_option),
+    T(gzip_files),
+    T(utf16_files),
+    T(row_changed),
+    T(round_trip),
+    T(meta_join),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
