@@ -405,6 +405,53 @@ for w in sorted(set(left) | set(right)):
     T.ok(o3:find("cannot hold '*'", 1, true), "the node's error: " .. o3)
   end,
 
+  -- Ctrl-C stops collocates, dispersion and a sorted kwic: each runs in
+  -- a child on a corpus big enough that it cannot end before the Ctrl-C
+  -- sent as soon as the child says it starts; the run must fail with
+  -- "interrupted".  No times are compared; `sleep 60` then KILL catches a
+  -- hang.
+  interrupted = function()
+    local bin = os.getenv("LECTOR_BIN") or "build/lector"
+    local dir = T.tmpdir()
+    local words, seed = {}, 7
+    for i = 1, 300 do words[i] = "w" .. i end
+    for d = 1, 3000 do
+      local t = {}
+      for i = 1, 400 do
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        t[i] = words[seed % #words + 1]
+      end
+      T.write(string.format("%s/%04d.txt", dir, d), table.concat(t, " "))
+    end
+    local function q(s) return "'" .. s:gsub("'", "'\\''") .. "'" end
+    for _, op in ipairs {
+      {"ngram.collocates", "ngram.collocates(c, 'w1', {span = 9})"},
+      {"ngram.dispersion", "ngram.dispersion(c, words, {parts = 100})"},
+      {"ngram.kwic", "ngram.kwic(c, 'w1', {sort = {'R1', 'L1'}})"},
+    } do
+      local ready = dir .. "/ready"
+      os.remove(ready)
+      local code = "local ngram = require 'lector.ngram'\n" ..
+        "local c = lector.load(" .. string.format("%q", dir) .. ")\n" ..
+        "local words = {} for i = 1, 300 do words[i] = 'w' .. i end\n" ..
+        "io.open(" .. string.format("%q", ready) .. ", 'w'):close()\n" ..
+        "for i = 1, 50 do " .. op[2] .. " end\n"
+      local p = assert(io.popen(q(bin) .. " -e " .. q(code) .. " 2>&1 & " ..
+        "pid=$!; (sleep 60; kill -KILL $pid) >/dev/null 2>&1 & dog=$!; " ..
+        "while [ ! -e " .. q(ready) .. " ] && kill -0 $pid 2>/dev/null; " ..
+        "do sleep 0.01; done; kill -INT $pid; wait $pid; rc=$?; " ..
+        "kill $dog 2>/dev/null; echo \"rc=$rc\""))
+      local out = p:read("a")
+      p:close()
+      local rc = tonumber(out:match("rc=(%d+)%s*$"))
+      T.ok(rc ~= 137, op[1] .. " hangs when interrupted: " .. out)
+      -- (in C the call names itself; between calls Lua's hook says
+      -- "interrupted" alone)
+      T.ok(rc ~= 0 and out:find("interrupted", 1, true),
+        op[1] .. " was not interrupted: " .. out)
+    end
+  end,
+
   shared_corpus = function()
     local path = T.shared("abc")
     if not path then T.skip("../shared/corpora is absent") end
