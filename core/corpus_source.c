@@ -964,16 +964,11 @@ static void cache_forget(uint64_t id) {
   while (n) mem_free(drop[--n]);
 }
 
-/* Under the lock: span k of index id, waiting while it is loading; NULL
-** when the cache does not hold it. */
+/* Under the lock: span k of index id (perhaps loading), or NULL. */
 static cache_ent *cache_find(uint64_t id, size_t k) {
-  for (;;) {
-    cache_ent *hit = NULL;
-    for (size_t i = 0; i < SOURCE_CACHE_SPANS && !hit; i++)
-      if (cache.e[i].id == id && cache.e[i].span == k) hit = &cache.e[i];
-    if (!hit || !hit->loading) return hit;
-    pthread_cond_wait(&cache.cv, &cache.mu);
-  }
+  for (size_t i = 0; i < SOURCE_CACHE_SPANS; i++)
+    if (cache.e[i].id == id && cache.e[i].span == k) return &cache.e[i];
+  return NULL;
 }
 
 /* Under the lock: the slot to load a span into (empty, else the least
@@ -999,52 +994,73 @@ static cache_ent *cache_victim(char **old) {
   return v;
 }
 
-/* Bytes [lo, hi) of span k (whose length fits the cache) into dst,
-** through the cache.  0, or -1 with *err. */
-static int span_cached(int fd, const char *path, const source_index *ix, size_t k,
-                       uint64_t lo, uint64_t hi, char *dst, char **err) {
+static size_t span_len(const source_index *ix, size_t k) {
+  return (size_t)(span_end(ix, k) - ix->pt[k].out);
+}
+
+/* Under the lock (released while decoding): decode span k of ix into a
+** slot of the cache.  The slot; or NULL with *rc 0 when no slot is free
+** or there is no memory for the span, -1 (*err) when decoding failed. */
+static cache_ent *cache_load(int fd, const char *path, const source_index *ix, size_t k,
+                             int *rc, char **err) {
+  size_t slen = span_len(ix, k);
   uint64_t s0 = ix->pt[k].out;
-  size_t slen = (size_t)(span_end(ix, k) - s0);
   char *old, *buf;
-  pthread_mutex_lock(&cache.mu);
-  cache_ent *e = cache_find(ix->id, k);
-  if (e) {
-    e->used = ++cache.tick;
-    cache.hits++;
-    memcpy(dst, e->data + (lo - s0), (size_t)(hi - lo));
-    pthread_mutex_unlock(&cache.mu);
-    return 0;
-  }
-  cache.misses++;
-  if (!(e = cache_victim(&old))) {
-    pthread_mutex_unlock(&cache.mu);
-    return span_decode(fd, path, ix, k, lo, hi, dst, err);
-  }
+  cache_ent *e = cache_victim(&old);
+  *rc = 0;
+  if (!e) return NULL;
   e->id = ix->id;
   e->span = k;
   e->loading = 1;
+  cache.misses++;
   pthread_mutex_unlock(&cache.mu);
   mem_free(old);
-  int rc = -1;
-  if ((buf = mem_alloc(slen ? slen : 1)))
-    rc = span_decode(fd, path, ix, k, s0, s0 + slen, buf, err);
+  if ((buf = mem_alloc(slen ? slen : 1))) *rc = span_decode(fd, path, ix, k, s0, s0 + slen, buf, err);
   pthread_mutex_lock(&cache.mu);
-  if (rc == 0) {
+  pthread_cond_broadcast(&cache.cv);
+  if (buf && !*rc) {
     e->data = buf;
     e->len = slen;
     e->used = ++cache.tick;
     e->loading = 0;
     cache.memory += slen;
-    memcpy(dst, buf + (lo - s0), (size_t)(hi - lo));
-  } else {
-    *e = (cache_ent){0};
+    return e;
   }
-  pthread_cond_broadcast(&cache.cv);
+  *e = (cache_ent){0};
+  mem_free(buf);
+  return NULL;
+}
+
+/* Bytes [lo, hi) of span k (whose length fits the cache) into dst,
+** through the cache.  While another thread decodes span k, this one
+** decodes span k + 1 rather than wait: threads reading documents in
+** order then decode spans side by side.  0, or -1 with *err. */
+static int span_cached(int fd, const char *path, const source_index *ix, size_t k,
+                       uint64_t lo, uint64_t hi, char *dst, char **err) {
+  uint64_t s0 = ix->pt[k].out;
+  int rc = 0;
+  pthread_mutex_lock(&cache.mu);
+  cache_ent *e;
+  while ((e = cache_find(ix->id, k)) && e->loading) {
+    size_t n = k + 1;
+    char *ignored = NULL;       /* span n's own read reports its errors */
+    if (n < ix->n && span_len(ix, n) <= SOURCE_CACHE_SPAN_MAX && !cache_find(ix->id, n) &&
+        cache_load(fd, path, ix, n, &rc, &ignored))
+      continue;
+    free(ignored);
+    pthread_cond_wait(&cache.cv, &cache.mu);
+  }
+  if (e) cache.hits++;
+  else e = cache_load(fd, path, ix, k, &rc, err);
+  if (e) {
+    e->used = ++cache.tick;
+    memcpy(dst, e->data + (lo - s0), (size_t)(hi - lo));
+  }
   pthread_mutex_unlock(&cache.mu);
-  if (rc && !buf)          /* no memory for the cache: decode just the range */
-    return span_decode(fd, path, ix, k, lo, hi, dst, err);
-  if (rc) mem_free(buf);
-  return rc;
+  if (e) return 0;
+  if (rc) return -1;
+  /* No slot or no memory for the span: decode just the range. */
+  return span_decode(fd, path, ix, k, lo, hi, dst, err);
 }
 
 /* A plain UTF-8 file: the text is the file after its BOM. */
