@@ -1085,6 +1085,7 @@ void lcorpus_open(lua_State *L) {
     {"each", lcorpus_each},
     {"filter", lcorpus_filter},
     {"group_by", lcorpus_group_by},
+    {"join", lcorpus_join},
     {"dates", lcorpus_dates},
     {"bytes", lcorpus_total_bytes},
     {"close", lcorpus_close},

@@ -45,5 +45,8 @@ const lector_groups *lcorpus_groups(lua_State *L, int cidx, int by,
 int lcorpus_raise(lua_State *L, const char *prefix, char *err);
 /* lector.load(path_or_list, opts). [-2, +1, e] */
 int lcorpus_load(lua_State *L);
+/* corpus:join(path_or_table [, opts]) -> corpus, result
+** (lua_corpus_join.c).  [-3, +2, e] */
+int lcorpus_join(lua_State *L);
 
 #endif
