@@ -182,12 +182,10 @@ typedef struct sort_rec {
   size_t len[SORT_KEYS];
 } sort_rec;
 
-static int nkeys_for_cmp;      /* qsort has no context; the Lua thread only */
-
 static int rec_cmp(const void *pa, const void *pb) {
   const sort_rec *a = pa, *b = pb;
   int k;
-  for (k = 0; k < nkeys_for_cmp; k++) {
+  for (k = 0; k < SORT_KEYS; k++) {     /* unused keys: NULL, equal */
     size_t n = a->len[k] < b->len[k] ? a->len[k] : b->len[k];
     int c;
     if (!a->w[k] || !b->w[k]) {
@@ -299,6 +297,8 @@ static void hit_keys(lua_State *L, const lector_text *t, const ng_hit *h,
   }
   if (first_m < 0) first_m = c->n;
   if (first_r < 0) first_r = c->n;
+  memset(r->w, 0, sizeof r->w);
+  memset(r->len, 0, sizeof r->len);
   for (k = 0; k < nkeys; k++) {
     at = keys[k].side == 'L'   ? first_m - keys[k].pos
          : keys[k].side == 'M' ? first_m + keys[k].pos - 1
@@ -332,7 +332,6 @@ static void sort_hits(lua_State *L, ng_lua_src *s, ng_guard *g,
     r[i].hit = i;
     hit_keys(L, t, h, g->opts, keys, nkeys, &r[i], c, fname);
   }
-  nkeys_for_cmp = nkeys;
   qsort(r, n, sizeof *r, rec_cmp);
   for (i = 0; i < n; i++) v[i] = g->hits.v[r[i].hit];
   memcpy(g->hits.v, v, n * sizeof *v);
