@@ -444,6 +444,10 @@ static void test_commands(void **state) {
   term_start(t);
   term_line(t, ":help");
   expect(t, "lector.load");
+  expect(t, "format (\"auto\", \"text\", \"csv\"");   /* issue 14's options */
+  expect(t, "dates (\"auto\", \"header\", false)");
+  expect(t, "corpus:join(");
+  expect(t, ".folder .format");
   expect(t, ":load PATH");
   expect(t, ":quit");
   expect(t, "\n> ");
