@@ -854,6 +854,10 @@ static int span_decode(int fd, const char *path, const source_index *ix, size_t 
   while (dpos < hi) {
     size_t n = 0;
     int boundary;
+    if (session_interrupted()) {
+      *err = corpus_pathf(path, "interrupted");
+      goto fail;
+    }
     if (eof) {
       if (dec_finish(&d, mpos)) goto decfail;
       *err = corpus_pathf(path, "the file ends before byte %llu of its text",

@@ -44,7 +44,9 @@
 ** first out: SOURCE_CACHE_SPANS spans (~8 MB with 1 MB spans, counted
 ** memory), keyed by the index's unique id (never its address) and the
 ** span number, so that a pass over a gzip'd corpus in document order,
-** from several threads, decompresses each span about once.  A span
+** from several threads, decompresses each span about once (a thread
+** that finds the span it needs being decoded by another decodes the
+** next one meanwhile, so that the threads do not queue).  A span
 ** longer than SOURCE_CACHE_SPAN_MAX (a deflate block that never ends) is
 ** decoded without caching: slower, still bounded memory.
 **
@@ -133,7 +135,7 @@ int source_fd(const source *s);
 source_index *source_index_take(source *s, char **err);
 
 /* Bytes the index holds (counted memory), and the decoded length of the
-** text it indexes (UINT64_MAX for plain UTF-8, which needs no length). */
+** text it indexes. */
 size_t source_index_memory(const source_index *ix);
 uint64_t source_index_length(const source_index *ix);
 /* Restart points in the index (0 for plain UTF-8). */
@@ -149,7 +151,8 @@ void source_close(source *s);
 ** and identity-checked by the caller; path only names it in messages)
 ** into out, replacing its contents, NUL-terminated (out->len is len),
 ** using ix.  Thread-safe: any number of threads, same or different
-** indexes.  Polls session_interrupted() between spans.  0, or -1 with
+** indexes.  Polls session_interrupted() between spans and between the
+** 64 KB chunks of a span it decodes.  0, or -1 with
 ** *err (malloc'd; NULL when out of memory): "the file ends before byte N
 ** of its text" (truncated since indexing), corrupt gzip data, a read
 ** error, "interrupted". */

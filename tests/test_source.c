@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -643,6 +644,37 @@ static void cache_in_order(void **state) {
   big_free(&b);
 }
 
+typedef struct pass {
+  const big *b;
+  atomic_size_t next;
+} pass;
+
+static void *pass_main(void *arg) {
+  pass *p = arg;
+  size_t len = p->b->text.len;
+  for (size_t off; (off = atomic_fetch_add(&p->next, 2048)) < len;)
+    expect_range(p->b->fd, p->b->path, p->b->ix, p->b->text.data, off,
+                 len - off < 2048 ? len - off : 2048);
+  return NULL;
+}
+
+/* Two threads taking 2 KB ranges in order, as the document pool hands
+** out documents: each span is still decoded once. */
+static void threads_in_order(void **state) {
+  (void)state;
+  big b;
+  big_make(&b, "order2.gz", 4u << 20, 1);
+  pass p = {&b, 0};
+  uint64_t h0, m0, h1, m1;
+  source_cache_stats(&h0, &m0);
+  pthread_t t[2];
+  for (int i = 0; i < 2; i++) assert_int_equal(pthread_create(&t[i], NULL, pass_main, &p), 0);
+  for (int i = 0; i < 2; i++) assert_int_equal(pthread_join(t[i], NULL), 0);
+  source_cache_stats(&h1, &m1);
+  assert_int_equal(m1 - m0, source_index_points(b.ix));
+  big_free(&b);
+}
+
 /* The file shrank (or changed) after it was indexed. */
 static void changed_since(void **state) {
   (void)state;
@@ -829,7 +861,8 @@ int main(void) {
       cmocka_unit_test(truncated_gzip),   cmocka_unit_test(bad_utf16),
       cmocka_unit_test(big_gzip),         cmocka_unit_test(big_members),
       cmocka_unit_test(big_plain_and_utf16), cmocka_unit_test(big_threads),
-      cmocka_unit_test(cache_in_order),   cmocka_unit_test(changed_since),
+      cmocka_unit_test(cache_in_order),   cmocka_unit_test(threads_in_order),
+      cmocka_unit_test(changed_since),
       cmocka_unit_test(garbage_since),    cmocka_unit_test(interrupted),
       cmocka_unit_test(memory_limit),     cmocka_unit_test(rewind_stream),
       cmocka_unit_test(take_contract),
