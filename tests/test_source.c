@@ -599,6 +599,44 @@ static void big_plain_and_utf16(void **state) {
   big_free(&b);
 }
 
+/* Spans longer than the cache takes (deflate blocks of 8 MB: runs of one
+** byte, zlib's RLE strategy with 32K symbols a block) are decoded for
+** each read, without the cache. */
+static void long_spans(void **state) {
+  (void)state;
+  size_t n = 20u << 20;
+  char *text = malloc(n);
+  assert_non_null(text);
+  memset(text, 'a', n);
+  memcpy(text + n / 3, "a word in the run", 17);
+  util_buf gz = {0};
+  z_stream z = {0};
+  assert_int_equal(deflateInit2(&z, 9, Z_DEFLATED, 31, 9, Z_RLE), Z_OK);
+  size_t bound = deflateBound(&z, n);
+  assert_int_equal(util_buf_reserve(&gz, bound), 0);
+  z.next_in = (Bytef *)text;
+  z.avail_in = (uInt)n;
+  z.next_out = (Bytef *)gz.data;
+  z.avail_out = (uInt)bound;
+  assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+  gz.len = bound - z.avail_out;
+  deflateEnd(&z);
+  const char *p = put("runs.gz", gz.data, gz.len);
+  source_index *ix = index_of(p);
+  size_t pts = source_index_points(ix);
+  assert_true(pts >= 2 && pts <= n / SOURCE_CACHE_SPAN_MAX);
+  int fd = open(p, O_RDONLY);
+  size_t cached = source_cache_memory();
+  expect_range(fd, p, ix, text, n / 3 - 5, 40);       /* in the first span */
+  expect_range(fd, p, ix, text, 3, n / 2);             /* the first two */
+  assert_int_equal(source_cache_memory(), cached);
+  expect_range(fd, p, ix, text, n - 100, 100);
+  close(fd);
+  source_index_free(ix);
+  util_buf_free(&gz);
+  free(text);
+}
+
 typedef struct job {
   const big *b;
   uint64_t seed;
@@ -860,7 +898,8 @@ int main(void) {
       cmocka_unit_test(fifo_refused),     cmocka_unit_test(corrupt_gzip),
       cmocka_unit_test(truncated_gzip),   cmocka_unit_test(bad_utf16),
       cmocka_unit_test(big_gzip),         cmocka_unit_test(big_members),
-      cmocka_unit_test(big_plain_and_utf16), cmocka_unit_test(big_threads),
+      cmocka_unit_test(big_plain_and_utf16), cmocka_unit_test(long_spans),
+      cmocka_unit_test(big_threads),
       cmocka_unit_test(cache_in_order),   cmocka_unit_test(threads_in_order),
       cmocka_unit_test(changed_since),
       cmocka_unit_test(garbage_since),    cmocka_unit_test(interrupted),
