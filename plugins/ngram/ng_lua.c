@@ -15,6 +15,12 @@
 **                                              tfidf =} } } }
 **   ngram.kwic(source, pattern [, opts])   -> { {doc =, index =, left =,
 **                                              match =, right =} }
+**   ngram.collocates(source, node [, opts]) -> { {word =, left =, right =,
+**                                              count =, f_word =, score =} }
+**   ngram.dispersion(source, word_or_list [, opts])
+**                                          -> {word =, freq =, parts =,
+**                                              range =, dp =, dp_norm =,
+**                                              juilland_d =, counts =}
 ** A source is a corpus, a document, a string or (count only) an array of
 ** tokens; collocations and keyness also take count tables.
 */

@@ -2,7 +2,9 @@
 ** ng_lua_kwic.c -- ngram.kwic(source, pattern [, opts]) -> { {doc =, index =,
 ** left =, match =, right =} }: the concordance (keyword in context) of a
 ** word, a phrase or a pattern with "*" for any one token, in corpus order,
-** matching normalised tokens and showing the original text (ng_kwic.h).
+** matching normalised tokens and showing the original text (ng_kwic.h);
+** or sorted as AntConc's sort levels (opts.sort), and the first
+** opts.limit rows.
 */
 #include <string.h>
 
