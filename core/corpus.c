@@ -933,6 +933,78 @@ cleanup:
   return rc;
 }
 
+/* ---------------------------------------------------------------------
+** Views: text through plugins' filters
+*/
+
+static corpus_filter *filter_retain(corpus_filter *f) {
+  if (f) atomic_fetch_add_explicit(&f->refs, 1, memory_order_relaxed);
+  return f;
+}
+
+static void filter_release(corpus_filter *f) {
+  while (f && atomic_fetch_sub_explicit(&f->refs, 1, memory_order_acq_rel) == 1) {
+    corpus_filter *next = f->next;
+    if (f->f.free) f->f.free(f->f.ctx);
+    free(f);
+    f = next;
+  }
+}
+
+/* Pass *t (its owner_ malloc'd or NULL) through the filters of f, the
+** oldest first. */
+static int filter_apply(const corpus_filter *f, size_t key, lector_text *t,
+                        char **err) {
+  if (!f) return 0;
+  if (filter_apply(f->next, key, t, err) != 0) return 1;
+  char *out = NULL;
+  size_t len = 0;
+  *err = NULL;
+  if (f->f.fn(f->f.ctx, key, t->data, t->len, &out, &len, err) != LECTOR_OK) {
+    free(out);
+    if (!*err) *err = util_errorf("a corpus view's text filter failed");
+    return 1;
+  }
+  if (out) {
+    free(t->owner_);
+    t->data = t->owner_ = out;
+    t->len = len;
+  }
+  return 0;
+}
+
+/* See corpus.h. */
+size_t corpus_doc_key(const corpus *c, size_t i) { return corpus_store_index(c, i); }
+size_t corpus_key_limit(const corpus *c) { return c->store->n; }
+
+/* See corpus.h. */
+void corpus_filter_meta(const corpus *c, size_t i, lua_State *L) {
+  const corpus_filter *chain[64];
+  int n = 0;
+  for (const corpus_filter *f = c->filter; f && n < 64; f = f->next) chain[n++] = f;
+  while (n-- > 0)
+    if (chain[n]->f.meta_push) chain[n]->f.meta_push(chain[n]->f.ctx, L, corpus_doc_key(c, i));
+}
+
+/* See corpus.h. */
+int corpus_view(corpus *c, const size_t *idx, size_t n,
+                const lector_text_filter *f, corpus **out, char **err) {
+  corpus_filter *cf = calloc(1, sizeof *cf);
+  *out = NULL;
+  if (!cf || corpus_subset(c, idx, n, out, err) != 0) {
+    if (!cf) *err = NULL;
+    if (f->free) f->free(f->ctx);
+    free(cf);
+    return 1;
+  }
+  atomic_init(&cf->refs, 1);
+  memcpy(&cf->f, f, f->struct_size < sizeof cf->f ? f->struct_size : sizeof cf->f);
+  cf->f.struct_size = sizeof cf->f;
+  cf->next = (*out)->filter;          /* the subset took c's chain */
+  (*out)->filter = cf;
+  return 0;
+}
+
 /* See corpus.h.  *out shares c's store; release it. */
 int corpus_subset(corpus *c, const size_t *idx, size_t n, corpus **out,
                   char **err) {
@@ -956,6 +1028,7 @@ int corpus_subset(corpus *c, const size_t *idx, size_t n, corpus **out,
   atomic_init(&s->refs, 1);
   atomic_fetch_add_explicit(&c->store->refs, 1, memory_order_relaxed);
   s->store = c->store;
+  s->filter = filter_retain(c->filter);
   s->idx = map;
   s->n = n;
   *out = s;
@@ -973,6 +1046,7 @@ void corpus_release(corpus *c) {
   if (!c || atomic_fetch_sub_explicit(&c->refs, 1, memory_order_acq_rel) != 1)
     return;
   store_release(c->store);
+  filter_release(c->filter);
   free(c->idx);
   free(c);
 }
@@ -1258,6 +1332,10 @@ int corpus_text(const corpus *c, size_t i, lector_text *out, char **err) {
   out->data = base + off;
   out->len = len;
   out->owner_ = base;
+  if (filter_apply(c->filter, corpus_store_index(c, i), out, err) != 0) {
+    corpus_text_release(out);
+    return 1;
+  }
   return 0;
 }
 

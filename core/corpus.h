@@ -154,6 +154,23 @@ int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
 int corpus_subset(corpus *c, const size_t *idx, size_t n, corpus **out,
                   char **err);
 
+/* A subset of c whose text passes through f (plugin.h), after c's own
+** filters; f->fn's messages are malloc'd here (util.h), not host memory
+** (host.c wraps plugins' filters).  f is copied; f->ctx belongs to the
+** new corpus from the call on, even when it fails (then it is freed at
+** once).  0, or nonzero with *err (NULL: out of memory). */
+int corpus_view(corpus *c, const size_t *idx, size_t n,
+                const lector_text_filter *f, corpus **out, char **err);
+
+/* A key for document i of c, the same in every corpus sharing its store
+** (subsets, groups, views), below corpus_key_limit(c). */
+size_t corpus_doc_key(const corpus *c, size_t i);
+size_t corpus_key_limit(const corpus *c);
+
+/* Add what c's filters say about document i to the table at the top of
+** L's stack (lector_text_filter.meta_push).  The Lua thread. */
+void corpus_filter_meta(const corpus *c, size_t i, lua_State *L);
+
 corpus *corpus_retain(corpus *c);
 void corpus_release(corpus *c);   /* NULL is fine */
 

@@ -98,12 +98,21 @@ int corpus_rows_load(corpus_rows_job *j, struct source *src, char **msg);
 int corpus_rows_text(const corpus_file *f, const corpus_doc *d, int fd,
                      util_buf *out, char **err);
 
+/* A text filter of a view (plugin.h's lector_text_filter), shared by the
+** view and its subsets, and by views made of them (next). */
+typedef struct corpus_filter {
+  atomic_size_t refs;
+  struct corpus_filter *next;   /* the parent's filters: applied first */
+  lector_text_filter f;
+} corpus_filter;
+
 /* A corpus: a refcounted view of a store (corpus.c describes sharing). */
 struct lector_corpus {
   atomic_size_t refs;
   corpus_store *store;
   size_t *idx;          /* store indices, or NULL: all, in order */
   size_t n;
+  corpus_filter *filter;  /* what its text passes through, or NULL */
 };
 
 /* Store index of the corpus's document i. */

@@ -200,6 +200,76 @@ static int host_doc_pool(const lector_pool *job, char **err) {
 
 /* --- the table ----------------------------------------------------------- */
 
+/* A plugin's text filter as the corpus sees it: the plugin's messages
+** are host memory (host->errorf), corpus_text's are malloc'd. */
+typedef struct plugin_filter {
+  lector_text_filter f;
+} plugin_filter;
+
+static int pf_text(void *ctx, size_t key, const char *in, size_t len,
+                   char **out, size_t *out_len, char **err) {
+  plugin_filter *p = ctx;
+  char *e = NULL;
+  int rc = p->f.fn(p->f.ctx, key, in, len, out, out_len, &e);
+  if (rc != LECTOR_OK) {
+    *err = e ? util_errorf("%s", e) : NULL;
+    host_error_free(e);
+    if (rc == LECTOR_ENOMEM && !*err) *err = util_errorf("out of memory");
+  }
+  return rc;
+}
+
+static void pf_meta(void *ctx, lua_State *L, size_t key) {
+  plugin_filter *p = ctx;
+  if (p->f.meta_push) p->f.meta_push(p->f.ctx, L, key);
+}
+
+static void pf_free(void *ctx) {
+  plugin_filter *p = ctx;
+  if (p->f.free) p->f.free(p->f.ctx);
+  free(p);
+}
+
+/* host->corpus_view: f->ctx is the view's from the call on, so every
+** way out that raises before the view exists frees it first. */
+static void host_corpus_view(lua_State *L, int cidx, const size_t *idx,
+                             size_t n, const lector_text_filter *f,
+                             const char *fname) {
+  corpus *c = lcorpus_test(L, cidx), *v;
+  char *err = NULL;
+  size_t bad = SIZE_MAX;
+  for (size_t k = 0; c && k < n; k++)
+    if (idx[k] >= corpus_count(c)) bad = k;
+  if (!c || bad != SIZE_MAX || !f || !f->fn ||
+      f->struct_size < offsetof(lector_text_filter, free) + sizeof f->free) {
+    if (f && f->free) f->free(f->ctx);
+    if (!c) lcorpus_check(L, cidx, fname);        /* raises its message */
+    if (bad != SIZE_MAX)
+      luaL_error(L, "%s: document %I out of range (the corpus has %I)", fname,
+                 (lua_Integer)idx[bad] + 1, (lua_Integer)corpus_count(c));
+    luaL_error(L, "%s: malformed text filter (no function, or struct size "
+               "%I)", fname, (lua_Integer)(f ? f->struct_size : 0));
+  }
+  plugin_filter *p = malloc(sizeof *p);
+  if (!p) {
+    if (f->free) f->free(f->ctx);
+    luaL_error(L, "%s: out of memory", fname);
+  }
+  memset(&p->f, 0, sizeof p->f);
+  memcpy(&p->f, f, f->struct_size < sizeof p->f ? f->struct_size : sizeof p->f);
+  lector_text_filter wrap = {sizeof wrap, pf_text, pf_meta, p, pf_free};
+  if (corpus_view(c, idx, n, &wrap, &v, &err) != 0) lcorpus_raise(L, fname, err);
+  lcorpus_push(L, v);
+}
+
+static size_t host_doc_key(const lector_corpus *c, size_t i) {
+  return corpus_doc_key(c, i);
+}
+
+static size_t host_doc_key_limit(const lector_corpus *c) {
+  return corpus_key_limit(c);
+}
+
 static const lector_host host = {
   .struct_size = sizeof(lector_host),
   .abi_major = LECTOR_ABI_MAJOR,
@@ -242,6 +312,9 @@ static const lector_host host = {
   .group_keys = lcorpus_groups,
   .pool_workers = host_pool_workers,
   .doc_pool = host_doc_pool,
+  .corpus_view = host_corpus_view,
+  .doc_key = host_doc_key,
+  .doc_key_limit = host_doc_key_limit,
 };
 
 const lector_host *host_table(void) { return &host; }

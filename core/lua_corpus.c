@@ -197,6 +197,7 @@ static void push_meta(lua_State *L, const corpus *c, size_t i,
     lua_pushstring(L, corpus_date_source_name(d->date_source));
     lua_setfield(L, -2, "date_source");
   }
+  corpus_filter_meta(c, i, L);             /* a view's own fields */
 }
 
 void lcorpus_push_meta(lua_State *L, const corpus *c, size_t i) {

@@ -45,7 +45,7 @@
 #include <lauxlib.h>
 
 #define LECTOR_ABI_MAJOR 1
-#define LECTOR_ABI_MINOR 3
+#define LECTOR_ABI_MINOR 4
 
 /* The most worker threads any call uses.  Everywhere a function takes a
 ** `threads` option, 0 means one per online core (at most this), 1..this
@@ -202,6 +202,30 @@ typedef struct lector_pool {
   /* Progress bar label ("ngram.count"), or NULL for no bar. */
   const char *label;
 } lector_pool;
+
+/* ------------------------------------------------------------------------
+** Corpus views whose text passes through a plugin (ABI 1.4): what
+** host->corpus_view takes.  The view's doc.text is fn's output for the
+** text its parent gives; views of views apply their functions in order.
+*/
+typedef struct lector_text_filter {
+  size_t struct_size;    /* sizeof(lector_text_filter) as the plugin saw it */
+  /* The text of the document with key (host->doc_key) from in[0..len):
+  ** *out a malloc'd replacement of *out_len bytes (the host frees it;
+  ** NUL-terminate it), or *out NULL to keep the input.  Any thread, many
+  ** at once.  LECTOR_OK, or an error code with *err (host->errorf). */
+  int (*fn)(void *ctx, size_t key, const char *in, size_t len, char **out,
+            size_t *out_len, char **err);
+  /* Optional: add fields to doc.meta of the document with key, a table
+  ** at the top of the stack (leave it there).  The Lua thread.
+  ** [-0, +0, m] */
+  void (*meta_push)(void *ctx, lua_State *L, size_t key);
+  void *ctx;             /* owned by the view once host->corpus_view is
+                            called: freed by free(ctx) when the view and
+                            every subset of it are gone, or at once when
+                            corpus_view raises */
+  void (*free)(void *ctx);   /* NULL: nothing to free */
+} lector_text_filter;
 
 /* ------------------------------------------------------------------------
 ** The host table.  Append-only: new fields go at the end and raise
@@ -369,6 +393,21 @@ struct lector_host {
   ** a text that cannot be read (without `unreadable`), fn's, LECTOR_ERR
   ** (a thread could not start; job malformed). */
   int (*doc_pool)(const lector_pool *job, char **err);
+
+  /* --- corpus views (ABI 1.4) ----------------------------------------------- */
+  /* Push a new corpus holding documents idx[0..n) (0-based, in that order)
+  ** of the open corpus at corpus_idx, whose text passes through f (copied;
+  ** f->ctx is the view's from now on, see lector_text_filter).  A bad
+  ** index or a closed corpus raises, naming fname.  doc.bytes and
+  ** doc.title stay the parent's.  [-0, +1, e] */
+  void (*corpus_view)(lua_State *L, int corpus_idx, const size_t *idx,
+                      size_t n, const lector_text_filter *f,
+                      const char *fname);
+  /* A key for document i of c that stays the same in every corpus that
+  ** holds the document (subsets, groups, views), below
+  ** doc_key_limit(c).  Any thread. */
+  size_t (*doc_key)(const lector_corpus *c, size_t i);
+  size_t (*doc_key_limit)(const lector_corpus *c);
 };
 
 /* ------------------------------------------------------------------------
