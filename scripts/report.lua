@@ -6,8 +6,14 @@
 -- Sections: the corpus's size and dates; documents and sentiment per month;
 -- the top words and bigrams (stop words left out) and collocations;
 -- sentiment per document with the most positive and negative sentences;
--- what is distinctive about the most recent month (keyness); and a word
--- in context.  --html writes the same as one self-contained page with
+-- what is distinctive about the most recent month of KEYNESS_MIN_DOCS
+-- documents or more (keyness; smaller months are named, not used); and a
+-- word in context.  Documents dated from a dateline in their text (not a
+-- header, front matter or a date column) are counted and named.
+--
+-- CORPUS may be a folder, a file, or a table file (news.csv, .tsv,
+-- .jsonl, gzip'd too: one document per row); --format, --text, --id and
+-- --date are lector.load's options of the same names.  --html writes the same as one self-contained page with
 -- charts, --csv tidy tables for R or pandas, --json the data as JSON.
 --
 -- The work is done by a few plugin calls, each a pass over the corpus in
@@ -28,6 +34,11 @@ local o, args = cli.parse(arg, {
     {"csv", "DIR", "also write tidy CSV files into DIR (made if missing)"},
     {"top", "N", "rows per table", default = 10, min = 1},
     {"term", "WORD", "the word shown in context (default: a top word)"},
+    {"format", "FMT", "auto (by extension), text, csv, tsv or jsonl",
+      choices = {"auto", "text", "csv", "tsv", "jsonl"}},
+    {"text", "COLUMN", "tables: the column holding the text"},
+    {"id", "COLUMN", "tables: the column holding the document id"},
+    {"date", "COLUMN", "tables: the column holding the date"},
   }})
 
 -- Documents searched for the most positive and negative sentences (see
@@ -36,6 +47,12 @@ local o, args = cli.parse(arg, {
 local CANDIDATES = 25
 local SENTENCES = 5
 local MAX_ROWS = 24
+-- The fewest documents a month needs for a keyness section (a "month" of
+-- one document is that document, not the month), months named when
+-- left out, and documents named as dated from their text.
+local KEYNESS_MIN_DOCS = 3
+local NAMED_MONTHS = 5
+local NAMED_TEXT_DATES = 10
 
 local fail = cli.fail
 
@@ -45,7 +62,8 @@ local fail = cli.fail
 -- The corpus at path (nil: the sample corpus), and its path.  A missing
 -- or empty folder is an error naming it.
 local function load_corpus(path)
-  local corpus, where = cli.corpus(path)
+  local corpus, where = cli.corpus(path, {format = o.format, text = o.text,
+    id = o.id, date = o.date})
   if #corpus == 0 then fail("no documents in %s", where) end
   return corpus, where
 end
@@ -101,6 +119,7 @@ local function sentiment_rows(corpus)
   for i, d in ipairs(r.docs) do
     local doc = corpus[i]
     docs[i] = {index = i, id = d.id, path = doc.path, date = d.date,
+      date_source = doc.meta.date_source,
       title = d.title, bytes = doc.bytes, sentences = d.sentences,
       compound = d.compound or 0, pos_share = d.pos, neu_share = d.neu,
       neg_share = d.neg}
@@ -119,7 +138,8 @@ local function plain_rows(corpus)
   for i = 1, #corpus do
     local doc = corpus[i]
     docs[i] = {index = i, id = doc.id, path = doc.path, date = doc.date,
-      title = doc.title, bytes = doc.bytes}
+      date_source = doc.meta.date_source, title = doc.title,
+      bytes = doc.bytes}
     local m = doc.month
     if m then
       if not by_month[m] then
@@ -135,39 +155,61 @@ end
 
 local function describe(corpus, path, sample, docs)
   local first, last = corpus:dates()
-  local undated = 0
+  local undated, from_text, named = 0, 0, {}
   for _, d in ipairs(docs) do
     if not d.date then undated = undated + 1 end
+    if d.date_source == "text" then
+      from_text = from_text + 1
+      if #named < NAMED_TEXT_DATES then
+        named[#named + 1] = {id = d.id, date = d.date}
+      end
+    end
   end
   local warnings = {}
-  for i, w in ipairs(corpus.warnings) do warnings[i] = w end
+  for i, w in ipairs(corpus.warnings) do warnings[i] = tostring(w) end
   return {path = path, sample = sample, documents = #corpus,
     bytes = corpus:bytes(), first_date = first, last_date = last,
-    undated = undated, warnings = #warnings > 0 and warnings or nil}
+    undated = undated, warnings = #warnings > 0 and warnings or nil,
+    dated_from_text = from_text,
+    text_dated = #named > 0 and named or nil}
+end
+
+-- The month keyness is about: the most recent one with KEYNESS_MIN_DOCS
+-- documents or more (nil when none has), and the more recent months left
+-- out for having fewer, latest first.
+local function keyness_month(months)
+  local left_out = {}
+  for i = #months, 1, -1 do
+    local m = months[i]
+    if m.documents >= KEYNESS_MIN_DOCS then return m, left_out end
+    left_out[#left_out + 1] = {month = m.month, documents = m.documents}
+  end
+  return nil, left_out
 end
 
 -- Words and bigrams, stop words left out, in one ngram.count pass.  With
--- two months or more, the most recent month and the rest are counted
--- apart (for keyness) and then merged into the whole corpus's table.
--- Returns the whole table and the keyness rows (or nil): the top ones,
--- or all of them when csv (for keyness.csv).
+-- two months or more, the keyness month and the rest are counted apart
+-- and then merged into the whole corpus's table.  Returns the whole
+-- table, the keyness rows (or nil): the top ones, or all of them when csv
+-- (for keyness.csv), the keyness month, and the months left out.
 local function count_grams(corpus, months, csv)
   local opts = {n = {1, 2}, stopwords = true}
   if #months < 2 then return ngram.count(corpus, opts) end
-  local recent = months[#months].month
+  local target, left_out = keyness_month(months)
+  if not target then return ngram.count(corpus, opts), nil, nil, left_out end
+  local recent = target.month
   opts.by = function(doc)
     return doc.month == recent and "recent" or "rest"
   end
   local parts = ngram.count(corpus, opts)
   local rows = ngram.keyness(parts.recent, parts.rest, {n = 1,
     measure = "llr", min_count = 3, top = csv and 0 or o.top})
-  return parts.rest:merge(parts.recent), rows
+  return parts.rest:merge(parts.recent), rows, target, left_out
 end
 
--- The words most typical of the most recent month: those with a positive
+-- The words most typical of the keyness month: those with a positive
 -- (signed) log-likelihood, the strongest first.
-local function keyness_summary(rows, months, ndocs)
-  local recent = months[#months]
+local function keyness_summary(rows, recent, ndocs)
   local words = {}
   for _, r in ipairs(rows) do
     if #words == o.top or r.llr <= 0 then break end
@@ -346,7 +388,7 @@ local function documents_to_show(docs)
   return table.move(order, 1, o.top, 1, {}), negative
 end
 
-local print_sentiment, print_rest
+local print_sentiment, print_rest, left_out_note
 
 local function print_report(r, view)
   local c = r.corpus
@@ -358,6 +400,17 @@ local function print_report(r, view)
       c.last_date, c.undated))
   else
     print("Dates: none found, so no per-month figures or keyness")
+  end
+  if c.dated_from_text > 0 then
+    print(string.format("%s dated from a dateline in %s text:",
+      cli.plural(c.dated_from_text, "document"),
+      c.dated_from_text == 1 and "its" or "their"))
+    for _, d in ipairs(c.text_dated) do
+      print(string.format("  %s  %s", d.date, d.id))
+    end
+    if c.dated_from_text > #c.text_dated then
+      print(string.format("  (and %d more)", c.dated_from_text - #c.text_dated))
+    end
   end
   if c.warnings then
     print(string.format("%d files had problems (listed on stderr)",
@@ -447,6 +500,25 @@ function print_sentiment(r)
   end
 end
 
+-- Why months were left out of keyness, in one sentence.
+function left_out_note(l)
+  local names = {}
+  for i = 1, math.min(#l.months, NAMED_MONTHS) do
+    local m = l.months[i]
+    names[i] = string.format("%s (%s)", m.month,
+      cli.plural(m.documents, "document"))
+  end
+  if #l.months > NAMED_MONTHS then
+    names[#names + 1] = string.format("and %d more", #l.months - NAMED_MONTHS)
+  end
+  if l.chosen then
+    return string.format("Later months left out of keyness (fewer than %d "
+      .. "documents each): %s.", l.min_documents, table.concat(names, ", "))
+  end
+  return string.format("No month has %d documents or more, too few for "
+    .. "keyness: %s.", l.min_documents, table.concat(names, ", "))
+end
+
 -- The terminal report's keyness and concordance.
 function print_rest(r)
 
@@ -462,6 +534,10 @@ function print_rest(r)
     else
       print("(no word stands out)")
     end
+    if r.keyness_left_out then print(left_out_note(r.keyness_left_out)) end
+  elseif r.keyness_left_out then
+    heading("Keyness")
+    print(left_out_note(r.keyness_left_out))
   elseif r.months then
     heading("Keyness")
     print(string.format("Only one month (%s): no keyness against other months.",
@@ -538,6 +614,15 @@ local function html_report(r, view)
     '<p class="lead">%s%s — %s, %s of text%s</p>', H(c.path),
     c.sample and " (the sample corpus)" or "",
     cli.plural(c.documents, "document"), kb(c.bytes), dates))
+  if c.dated_from_text > 0 then
+    local list = {}
+    for i, d in ipairs(c.text_dated) do list[i] = d.id .. " (" .. d.date .. ")" end
+    note(string.format("%s dated from a dateline in %s text: %s%s.",
+      cli.plural(c.dated_from_text, "document"),
+      c.dated_from_text == 1 and "its" or "their", table.concat(list, ", "),
+      c.dated_from_text > #list and string.format(" and %d more",
+        c.dated_from_text - #list) or ""))
+  end
   if c.warnings then
     note(string.format("%d files had problems:", #c.warnings))
     add('<ul class="note">')
@@ -625,6 +710,10 @@ function html_rest(r, add, section, note)
     else
       note("No word stands out.")
     end
+    if r.keyness_left_out then note(left_out_note(r.keyness_left_out)) end
+  elseif r.keyness_left_out then
+    section("Keyness")
+    note(left_out_note(r.keyness_left_out))
   elseif r.months then
     section("Keyness")
     note("Only one month (" .. r.months[1].month .. "): no keyness.")
@@ -731,11 +820,16 @@ r.documents = docs
 r.months = #months > 0 and months or nil
 local view = r.months and periods(months)   -- months, years or decades
 
-local all, keyness_rows = count_grams(corpus, months, o.csv)
+local all, keyness_rows, target, left_out = count_grams(corpus, months,
+  o.csv)
 r.words, r.bigrams = all:top(o.top, 1), all:top(o.top, 2)
 r.collocations, r.collocation_min_count = collocations(all)
 if keyness_rows then
-  r.keyness = keyness_summary(keyness_rows, months, #corpus)
+  r.keyness = keyness_summary(keyness_rows, target, #corpus)
+end
+if left_out and #left_out > 0 then
+  r.keyness_left_out = {min_documents = KEYNESS_MIN_DOCS,
+    chosen = target and target.month, months = left_out}
 end
 if not r.sentiment_missing then r.sentences = extreme_sentences(corpus, docs) end
 
