@@ -780,6 +780,32 @@ static int collect_warnings(loader *ld, size_t i) {
   return rc;
 }
 
+/* See corpus.h. */
+unsigned corpus_shard_of(const char *id, unsigned n) {
+  size_t len = strlen(id);
+  uint64_t h = 0xcbf29ce484222325u;                 /* FNV-1a, 64 bits */
+  if (len > 3 && strcmp(id + len - 3, ".gz") == 0) len -= 3;
+  for (size_t k = 0; k < len; k++) h = (h ^ (unsigned char)id[k]) * 0x100000001b3u;
+  return n ? (unsigned)(h % n) + 1 : 1;
+}
+
+/* 1 when the document with this id is in the load's shard. */
+static int in_shard(const corpus_opts *o, const char *id) {
+  return o->shard_n == 0 || corpus_shard_of(id, o->shard_n) == o->shard_i;
+}
+
+/* Text files of other shards are dropped before they are read (a
+** table's rows are sorted out after, in collect). */
+static void shard_files(loader *ld) {
+  corpus_store *st = ld->st;
+  size_t k = 0;
+  if (ld->o->shard_n == 0) return;
+  for (size_t i = 0; i < st->n; i++)
+    if (file_format(ld, &st->docs[i]) != CORPUS_FMT_TEXT || in_shard(ld->o, st->docs[i].id))
+      st->docs[k++] = st->docs[i];
+  st->n = k;
+}
+
 /* Documents after the load: a text file gives one, a table its rows, a
 ** skipped file none. */
 static size_t count_docs(const loader *ld) {
@@ -787,7 +813,7 @@ static size_t count_docs(const loader *ld) {
   for (size_t i = 0; i < ld->st->n; i++)
     n += ld->status[i] == LOAD_SKIP ? 0
        : ld->st->docs[i].format == CORPUS_FMT_TEXT ? 1 : ld->rows[i].n;
-  return n;
+  return n;                             /* an upper bound with shards */
 }
 
 /* After a load without error: the documents in order (rows in place of
@@ -809,8 +835,9 @@ static int collect(loader *ld, char **err) {
       continue;
     }
     const rows_at *r = &ld->rows[i];
-    memcpy(docs + k, ld->wrows[r->w].docs + r->first, r->n * sizeof *docs);
-    k += r->n;
+    const corpus_doc *row = ld->wrows[r->w].docs + r->first;
+    for (size_t x = 0; x < r->n; x++)
+      if (in_shard(ld->o, row[x].id)) docs[k++] = row[x];
   }
   for (size_t i = 0; i < st->n; i++)
     if (st->files[i].index) st->file_bytes += source_index_memory(st->files[i].index);
@@ -916,8 +943,14 @@ int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
                        "got %d", LECTOR_MAX_THREADS, ld.o->threads);
     goto cleanup;
   }
+  if (ld.o->shard_n && (ld.o->shard_i < 1 || ld.o->shard_i > ld.o->shard_n)) {
+    *err = util_errorf("corpus_load: shard: expected {i, n} with 1 <= i <= n, "
+                       "got {%u, %u}", ld.o->shard_i, ld.o->shard_n);
+    goto cleanup;
+  }
   if (set_mode(&ld, st, err) != 0) goto cleanup;
   if (corpus_walk_roots(ld.o, paths, n, st, err) != 0) goto cleanup;
+  shard_files(&ld);
   if (load_all(&ld, err) != 0) goto cleanup;
   if (!(c = calloc(1, sizeof *c))) goto cleanup;
   atomic_init(&c->refs, 1);

@@ -76,6 +76,10 @@ typedef struct corpus_opts {
   ** "<file id>#<row>"; the one parsed as the date, NULL: date, published,
   ** published_at.  Matched exactly, then ignoring case. */
   const char *text_field, *id_field, *date_field;
+  /* Keep only shard shard_i of shard_n (1 <= shard_i <= shard_n; shard_n
+  ** 0: everything): the documents whose corpus_shard_of(id, shard_n) is
+  ** shard_i.  Text files of other shards are not read. */
+  unsigned shard_i, shard_n;
 } corpus_opts;
 
 /* One document's metadata (what stays in memory). */
@@ -149,6 +153,11 @@ typedef struct corpus_meta {
 ** memory). */
 int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
                 corpus **out, char **err);
+
+/* The shard (1 .. n) of the document with this id: 1 + FNV-1a 64 of the
+** id's bytes, less a final ".gz", modulo n.  A document's shard depends
+** on its id alone, so adding files moves no other document. */
+unsigned corpus_shard_of(const char *id, unsigned n);
 
 /* A new corpus holding documents idx[0..n-1] of c (indices into c). */
 int corpus_subset(corpus *c, const size_t *idx, size_t n, corpus **out,

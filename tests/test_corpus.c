@@ -1768,6 +1768,39 @@ static void meta_join(void **state) {
   corpus_release(c);
 }
 
+/* shard = {i, n}: the shards of a load are disjoint, cover it, follow
+** corpus_shard_of, and hold rows as well as files. */
+static void shards(void **state) {
+  (void)state;
+  make_dir(tp("s"));
+  for (int k = 0; k < 40; k++) {
+    char name[32];
+    snprintf(name, sizeof name, "s/f%02d.txt", k);
+    WRITE_LIT(tp("%s", name), "words\n");
+  }
+  WRITE_LIT(tp("s/rows.csv"), "text\na\nb\nc\nd\ne\nf\ng\nh\n");
+  corpus *all = load(tp("s"), NULL);
+  size_t seen = 0;
+  for (unsigned i = 1; i <= 3; i++) {
+    corpus_opts o = {.quiet = 1, .shard_i = i, .shard_n = 3};
+    corpus *c = load(tp("s"), &o);
+    assert_true(corpus_count(c) > 0 && corpus_count(c) < corpus_count(all));
+    for (size_t d = 0; d < corpus_count(c); d++)
+      assert_int_equal(corpus_shard_of(corpus_doc_at(c, d)->id, 3), i);
+    seen += corpus_count(c);
+    corpus_release(c);
+  }
+  assert_int_equal(seen, corpus_count(all));
+  /* The documented hash: FNV-1a 64 of the id (less .gz), mod n, plus 1. */
+  assert_int_equal(corpus_shard_of("", 7), 0xcbf29ce484222325u % 7 + 1);
+  assert_int_equal(corpus_shard_of("a", 1000), 0xaf63dc4c8601ec8cu % 1000 + 1);
+  assert_int_equal(corpus_shard_of("x.txt.gz", 97), corpus_shard_of("x.txt", 97));
+  corpus_release(all);
+  char *err = load_error(tp("s"), &(corpus_opts){.quiet = 1, .shard_i = 4, .shard_n = 3});
+  assert_contains(err, "shard: expected {i, n} with 1 <= i <= n, got {4, 3}");
+  free(err);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_tmp, teardown_tmp)
 
 int main(void) {
@@ -1829,6 +1862,7 @@ int main(void) {
     T(row_changed),
     T(round_trip),
     T(meta_join),
+    T(shards),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
