@@ -953,7 +953,7 @@ static int opt_bool(lua_State *L, int t, const char *k) {
 
 static const char *const load_opts[] = {
   "ext", "glob", "encoding", "strict", "quiet", "hidden", "threads",
-  "format", "text", "id", "date", "dates", NULL
+  "format", "text", "id", "date", "dates", "shard", NULL
 };
 
 /* opts[k] when it is a string (nil: NULL), else an error naming k; the
@@ -1006,6 +1006,28 @@ static int opt_dates(lua_State *L, int t) {
                     ty == LUA_TSTRING ? "'" : "");
 }
 
+/* opts.shard: {i, n}, integers with 1 <= i <= n. */
+static void opt_shard(lua_State *L, int t, corpus_opts *o) {
+  if (lua_getfield(L, t, "shard") == LUA_TNIL) {
+    lua_pop(L, 1);
+    return;
+  }
+  lua_Integer v[2] = {0, 0};
+  int ok = lua_type(L, -1) == LUA_TTABLE && lua_rawlen(L, -1) == 2;
+  for (int k = 0; ok && k < 2; k++) {
+    int isint = 0;
+    lua_rawgeti(L, -1 - k, k + 1);
+    v[k] = lua_tointegerx(L, -1, &isint);
+    ok = isint && lua_type(L, -1) == LUA_TNUMBER;
+  }
+  if (!ok || v[1] < 1 || v[1] > 1000000 || v[0] < 1 || v[0] > v[1])
+    luaL_error(L, "lector.load: opts.shard: expected {i, n}, integers with "
+               "1 <= i <= n <= 1000000");
+  o->shard_i = (unsigned)v[0];
+  o->shard_n = (unsigned)v[1];
+  lua_pop(L, 3);
+}
+
 static void parse_opts(lua_State *L, int t, corpus_opts *o) {
   luaL_checkstack(L, 24, "lector.load: options");
   lua_pushnil(L);
@@ -1016,7 +1038,7 @@ static void parse_opts(lua_State *L, int t, corpus_opts *o) {
     if (!known)
       luaL_error(L, "lector.load: unknown option '%s' (options: ext, glob, "
                  "encoding, strict, quiet, hidden, threads, format, text, "
-                 "id, date, dates)",
+                 "id, date, dates, shard)",
                  lua_type(L, -2) == LUA_TSTRING ? k : luaL_typename(L, -2));
     lua_pop(L, 1);
   }
@@ -1045,6 +1067,7 @@ static void parse_opts(lua_State *L, int t, corpus_opts *o) {
   o->text_field = opt_string(L, t, "text");
   o->id_field = opt_string(L, t, "id");
   o->date_field = opt_string(L, t, "date");
+  opt_shard(L, t, o);
   o->strict = opt_bool(L, t, "strict");
   o->quiet = opt_bool(L, t, "quiet");
   o->hidden = opt_bool(L, t, "hidden");

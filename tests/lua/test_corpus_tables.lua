@@ -42,7 +42,7 @@ function tests.option_errors_name_the_option_and_value()
   T.raises("opts.date: a column name cannot hold a NUL byte", lector.load,
     f, {date = "a\0b"})
   T.raises("unknown option 'column' (options: ext, glob, encoding, strict, " ..
-    "quiet, hidden, threads, format, text, id, date, dates)", lector.load, f,
+    "quiet, hidden, threads, format, text, id, date, dates, shard)", lector.load, f,
     {column = "x"})
 end
 

@@ -84,4 +84,19 @@ function tests.json_types_in_meta()
   T.eq(m.tags, '["x","y"]', "an array as JSON text")
 end
 
+function tests.shards()
+  local all = lector.load("scripts/corpus", {quiet = true})
+  local seen = {}
+  for i = 1, 3 do
+    for _, d in ipairs(lector.load("scripts/corpus", {quiet = true, shard = {i, 3}})) do
+      T.eq(seen[d.id], nil, d.id .. " in one shard only")
+      seen[d.id] = i
+    end
+  end
+  for _, d in ipairs(all) do T.ok(seen[d.id], d.id .. " in some shard") end
+  T.raises("opts.shard: expected {i, n}", lector.load, "scripts/corpus", {shard = {0, 3}})
+  T.raises("opts.shard: expected {i, n}", lector.load, "scripts/corpus", {shard = {4, 3}})
+  T.raises("opts.shard: expected {i, n}", lector.load, "scripts/corpus", {shard = "1/3"})
+end
+
 T.run(tests)
