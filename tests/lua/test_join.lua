@@ -270,4 +270,27 @@ function tests.large_file_in_chunks()
   T.eq(c[3].meta.n, "5001", "the last row joined")
 end
 
+-- Ctrl-C and --timeout stop a join in its read loop (a 20 MB file of
+-- matching rows takes seconds; the timeout is 0.2 s).
+function tests.join_is_interrupted()
+  local bin = os.getenv("LECTOR_BIN")
+  if not bin then return end
+  local _, dir = corpus()
+  local f = T.tmpdir() .. "/big.csv"
+  local out = assert(io.open(f, "wb"))
+  out:write("id,v\n")
+  local chunk = string.rep("a,v\n", 100000)
+  for _ = 1, 50 do out:write(chunk) end
+  out:close()
+  local code = string.format("local c = lector.load(%q, {quiet = true}) " ..
+    "c:join(%q, {quiet = true}) print('finished')", dir, f)
+  local p = assert(io.popen(string.format("%s --timeout 0.2 -e %q 2>&1",
+    bin, code)))
+  local text = p:read("a")
+  local ok = p:close()
+  T.ok(not ok, "the run fails: " .. text)
+  T.ok(text:find("corpus:join: " .. f .. ": interrupted", 1, true),
+    "interrupted in the loop: " .. text)
+end
+
 T.run(tests)
