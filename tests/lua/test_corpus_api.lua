@@ -141,7 +141,15 @@ function tests.plugin_group_keys_and_pool()
     check_by(c, function(d)
       return d.year and {d.year, d.meta.section or "none"} or nil
     end, threads)
+    check_by(c, "folder", threads)                      -- issue 14
   end
+  -- issue 14: a metadata list (joined labels) puts a document in each of
+  -- its groups through host->group_keys, as group_by does
+  c:join({[c[1].id] = {"x", "y"}, [c[2].id] = {"y"}}, {as = "labels",
+    quiet = true})
+  check_by(c, "labels", 2)
+  local g = wc.count(c, {by = "labels"})
+  T.eq(g.y, words(c[1].text) + words(c[2].text), "doc 1 counted in y too")
   T.raises("wordcount.count: unknown option 'thread' (known: by, threads)",
     wc.count, c, {thread = 2})
   T.raises("wordcount.count: opts.threads: expected an integer, got 0.5",
