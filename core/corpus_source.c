@@ -37,13 +37,17 @@ static void z_free(voidpf op, voidpf p) {
   mem_free(p);
 }
 
-/* pread that retries EINTR: bytes read, 0 at the end, -1 with errno. */
+/* pread, or with at UINT64_MAX read (the stream reads the file in order
+** with read(2), so that tests wrapping read() see its requests), retrying
+** EINTR: bytes read, 0 at the end, -1 with errno. */
 static ssize_t pread_full(int fd, void *buf, size_t n, uint64_t at) {
   ssize_t r;
-  do r = pread(fd, buf, n, (off_t)at);
+  do r = at == UINT64_MAX ? read(fd, buf, n) : pread(fd, buf, n, (off_t)at);
   while (r < 0 && errno == EINTR);
   return r;
 }
+
+#define SEQ UINT64_MAX           /* pread_full's "in order" */
 
 /* ---------------------------------------------------------------------
 ** The decoder: UTF-16/32 into UTF-8 (UTF-8 passes through).  A character
@@ -233,6 +237,7 @@ enum { GZ_OK, GZ_END, GZ_CORRUPT, GZ_TRUNC, GZ_TRAIL, GZ_IO, GZ_NOMEM };
 typedef struct gzr {
   z_stream z;
   int live;             /* inflateInit2 done */
+  int seq;              /* read in order (the stream), not with pread */
   int raw;              /* this member is raw deflate (restarted) */
   int between;          /* a member ended: what follows decides */
   int eof, done;
@@ -271,7 +276,8 @@ static int gzr_fill(gzr *g, int fd) {
     g->in_len -= g->in_off;
     g->in_off = 0;
   }
-  ssize_t r = pread_full(fd, g->in + g->in_len, SOURCE_BUF - g->in_len, g->in_pos);
+  ssize_t r = pread_full(fd, g->in + g->in_len, SOURCE_BUF - g->in_len,
+                         g->seq ? SEQ : g->in_pos);
   if (r < 0) {
     g->err_no = errno;
     return GZ_IO;
@@ -580,7 +586,7 @@ static int refill(source *s) {
   }
   size_t room = SOURCE_BUF - s->mid_len, made;
   if (!s->gz) {
-    ssize_t r = pread_full(s->fd, s->mid + s->mid_len, room, s->mid_base + s->mid_len);
+    ssize_t r = pread_full(s->fd, s->mid + s->mid_len, room, SEQ);
     if (r < 0) return fail(s, corpus_pathf(s->path, "cannot read: %s", strerror(errno)));
     if (r == 0) s->raw_end = 1;
     s->mid_len += (size_t)r;
@@ -615,6 +621,7 @@ static int stream_begin(source *s, int detect) {
   free(s->err);
   s->err = NULL;
   if (s->ix) ix_cut(s->ix, 0);
+  if (lseek(s->fd, 0, SEEK_SET) != 0) return errno;
   if (s->gz) {
     gzr *g = &s->g;
     g->in_off = g->in_len = g->trailer = 0;
@@ -622,12 +629,13 @@ static int stream_begin(source *s, int detect) {
     g->eof = g->done = g->between = g->raw = 0;
     if (inflateReset2(&g->z, 31) != Z_OK) return ENOMEM;
   } else {
-    ssize_t r = pread_full(s->fd, s->mid, SOURCE_BUF, 0);
+    ssize_t r = pread_full(s->fd, s->mid, SOURCE_BUF, SEQ);
     if (r < 0) return errno;
     s->mid_len = (size_t)r;
     if (detect && r >= 2 && s->mid[0] == 0x1F && s->mid[1] == 0x8B) {
       s->gz = 1;
       if (!(s->g.in = mem_alloc(SOURCE_BUF)) || gzr_init(&s->g, 31)) return ENOMEM;
+      s->g.seq = 1;
       memcpy(s->g.in, s->mid, (size_t)r);
       s->g.in_len = (size_t)r;
       s->g.in_pos = (uint64_t)r;
@@ -738,7 +746,7 @@ ssize_t source_read(source *s, char *buf, size_t cap, char **err) {
     } else if (!s->gz && s->d.unit == 1) {   /* plain UTF-8: pass through */
       s->mid_base += s->mid_len;
       s->mid_off = s->mid_len = 0;
-      if ((r = pread_full(s->fd, buf, cap, s->mid_base)) < 0) {
+      if ((r = pread_full(s->fd, buf, cap, SEQ)) < 0) {
         fail(s, corpus_pathf(s->path, "cannot read: %s", strerror(errno)));
         return failed(s, err);
       }

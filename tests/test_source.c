@@ -31,6 +31,19 @@
 
 static char tmpdir[64];
 
+/* read() is wrapped (-Wl,--wrap=read) to see what the stream asks for. */
+static size_t read_calls, read_bytes, read_max;
+ssize_t __real_read(int fd, void *buf, size_t n);
+ssize_t __wrap_read(int fd, void *buf, size_t n);
+
+ssize_t __wrap_read(int fd, void *buf, size_t n) {
+  ssize_t r = __real_read(fd, buf, n);
+  read_calls++;
+  if (n > read_max) read_max = n;
+  if (r > 0) read_bytes += (size_t)r;
+  return r;
+}
+
 /* ---------------------------------------------------------------------
 ** Helpers: files, gzip, encodings, a text generator
 */
@@ -492,6 +505,34 @@ static void bad_utf16(void **state) {
 ** Big files: the index, source_pread, the cache
 */
 
+/* Streaming reads each byte of the file once, in requests no bigger
+** than the caller's buffer (plain text) or SOURCE_BUF (gzip): a plain
+** file costs what read(2) costs. */
+static void reads_once(void **state) {
+  (void)state;
+  util_buf text = {0}, gz = {0}, got = {0};
+  make_text(&text, 3u << 20);
+  gz_add(&gz, text.data, text.len, 6);
+  const char *paths[] = {put("once.txt", text.data, text.len), put("once.gz", gz.data, gz.len)};
+  size_t sizes[] = {text.len, gz.len};
+  for (int i = 0; i < 2; i++) {
+    source *s;
+    struct stat sb;
+    char *err = NULL;
+    read_calls = read_bytes = read_max = 0;
+    assert_int_equal(source_open(paths[i], i, &s, &sb), 0);
+    assert_int_equal(stream_all(s, 65536, &got, &err), 0);
+    assert_int_equal(got.len, text.len);
+    assert_int_equal(read_bytes, sizes[i]);
+    assert_true(read_max <= 65536);
+    assert_true(read_calls <= sizes[i] / 65536 + 3);
+    source_close(s);
+  }
+  util_buf_free(&text);
+  util_buf_free(&gz);
+  util_buf_free(&got);
+}
+
 typedef struct big {
   util_buf text;           /* the decoded text */
   const char *path;
@@ -897,7 +938,7 @@ int main(void) {
       cmocka_unit_test(gzip_members),     cmocka_unit_test(empty_files),
       cmocka_unit_test(fifo_refused),     cmocka_unit_test(corrupt_gzip),
       cmocka_unit_test(truncated_gzip),   cmocka_unit_test(bad_utf16),
-      cmocka_unit_test(big_gzip),         cmocka_unit_test(big_members),
+      cmocka_unit_test(reads_once),       cmocka_unit_test(big_gzip),         cmocka_unit_test(big_members),
       cmocka_unit_test(big_plain_and_utf16), cmocka_unit_test(long_spans),
       cmocka_unit_test(big_threads),
       cmocka_unit_test(cache_in_order),   cmocka_unit_test(threads_in_order),
