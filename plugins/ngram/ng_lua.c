@@ -260,9 +260,10 @@ int ng_lua_open(lua_State *L) {
     {"collocations", ng_l_collocations}, {"keyness", ng_l_keyness},
     {"tfidf", ng_l_tfidf}, {"kwic", ng_l_kwic},
     {"collocates", ng_l_collocates}, {"dispersion", ng_l_dispersion},
-    {NULL, NULL}
+    {"dtm", ng_l_dtm}, {NULL, NULL}
   };
   ng_lua_counts_open(L);
+  ng_lua_dtm_open(L);
   luaL_newlib(L, funcs);
   lua_pushinteger(L, NG_MAX_N);
   lua_setfield(L, -2, "max_n");

@@ -25,6 +25,7 @@
 #include "ng_count.h"
 #include "ng_format.h"
 #include "ng_kwic.h"
+#include "ng_stats.h"
 #include "ng_table.h"
 
 #define NG_COUNTS_MT "lector.ngram.counts"
@@ -169,6 +170,18 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
 int ng_l_collocations(lua_State *L);
 int ng_l_keyness(lua_State *L);
 int ng_l_tfidf(lua_State *L);
+
+/* Read opts.tf, opts.idf, opts.norm of the table at idx (anything
+** else: the defaults) into w; bad values raise naming option and value.
+** [-0, +0, v] */
+void ng_weighting_read(lua_State *L, int idx, const char *fname,
+                       ng_weighting *w);
+
+/* ngram.dtm (ng_lua_dtm.c).  [-0, +1, v] */
+int ng_l_dtm(lua_State *L);
+
+/* Create the document-term matrix's metatable.  [-0, +0, m] */
+void ng_lua_dtm_open(lua_State *L);
 
 /* ngram.kwic.  [-0, +1, v] */
 int ng_l_kwic(lua_State *L);

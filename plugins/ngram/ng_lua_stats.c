@@ -8,8 +8,10 @@
 **   ngram.tfidf(source [, opts])        -> { {doc =, index =, terms =
 **                                            { {gram =, tf =, df =,
 **                                            tfidf =} } } }
-** The measures are defined in ng_stats.h.
+** The measures are defined in ng_stats.h, the formulas in
+** docs/statistics.md.
 */
+#include <stdio.h>
 #include <string.h>
 
 #include "lector/kit.h"
@@ -32,21 +34,59 @@ static ng_counts *table_or_count(lua_State *L, int idx, int opts_idx,
   return ng_count_source(L, idx, opts_idx, fname, extra, o);
 }
 
+/* Push a copy of the options at idx without stopwords and stop_mode:
+** the full stream.  [-0, +1, m] */
+static void opts_without_stop(lua_State *L, int idx) {
+  lua_newtable(L);
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    const char *k = lua_tostring(L, -2);         /* keys are strings */
+    if (strcmp(k, "stopwords") == 0 || strcmp(k, "stop_mode") == 0 ||
+        strcmp(k, "stop_filter") == 0) {
+      lua_pop(L, 1);
+      continue;
+    }
+    lua_pushvalue(L, -2);
+    lua_insert(L, -2);
+    lua_rawset(L, -4);
+  }
+}
+
+/* stop_filter = "before" (default) or "after": see docs/statistics.md.
+** "after" needs a source and stop words in drop mode.  [-0, +0, v] */
+static int read_stop_filter(lua_State *L, int idx, const char *fname,
+                            const ng_copts *o) {
+  static const char *const modes[] = {"before", "after", NULL};
+  int after = lk_opt_choice(L, idx, fname, "stop_filter", modes, 0);
+  if (!after) return 0;
+  if (ng_lua_counts_test(L, 1))
+    luaL_error(L, "%s: stop_filter = \"after\" needs a source, not a count "
+               "table (the stop words must be known while counting)", fname);
+  if (!o->has_stop)
+    luaL_error(L, "%s: stop_filter = \"after\" needs stopwords", fname);
+  if (!o->spec.drop_stop)
+    luaL_error(L, "%s: stop_filter = \"after\" needs stop_mode = \"drop\" "
+               "(got \"remove\")", fname);
+  return 1;
+}
+
 /* ngram.collocations(source [, opts]) -> rows sorted by the measure.
 ** opts: measure ("llr", "pmi", "t", "chi2"), n (2 or 3), min_count, top,
-** and the counting options when source is not a count table.
-** [-0, +1, v] */
+** stop_filter ("before": score the content grams only; "after": score
+** the full stream, then drop the grams with a stop word, as NLTK's
+** apply_word_filter), and the counting options when source is not a
+** count table.  [-0, +1, v] */
 int ng_l_collocations(lua_State *L) {
   static const char fname[] = "ngram.collocations";
-  static const char *const extra[] = {"measure", "top", NULL};
+  static const char *const extra[] = {"measure", "top", "stop_filter", NULL};
   static const char *const measures[] = {"pmi", "llr", "t", "chi2", NULL};
   static const char *const names[] = {"pmi", "llr", "t", "chi2"};
   ng_copts o;
-  ng_counts *c;
+  ng_counts *c, *keep = NULL;
   ng_guard *g;
   ng_colloc *rows;
   size_t n, i;
-  int measure, len, j;
+  int measure, len, j, after;
   lua_Integer top;
   uint64_t min_count;
   lua_settop(L, 2);
@@ -59,17 +99,27 @@ int ng_l_collocations(lua_State *L) {
     return luaL_error(L, "%s: option 'n' must be 2 or 3", fname);
   measure = lk_opt_choice(L, 2, fname, "measure", measures, NG_LLR);
   top = lk_opt_integer(L, 2, fname, "top", 0, 0, LUA_MAXINTEGER);
+  after = read_stop_filter(L, 2, fname, &o);
   min_count = o.min_count;
   o.min_count = 1;                     /* marginals need every gram */
   if (ng_lua_counts_test(L, 1))
     ng_copts_no_tokenizer(L, 2, fname, extra, "a count table");
-  c = table_or_count(L, 1, 2, fname, extra, &o);
+  if (after) {                         /* 3: content grams, 5: full stream */
+    ng_copts full = o;
+    keep = table_or_count(L, 1, 2, fname, extra, &o);
+    opts_without_stop(L, 2);                           /* 4 */
+    full.has_stop = 0;
+    full.spec.drop_stop = 0;
+    c = table_or_count(L, 1, 4, fname, extra, &full);
+  } else {
+    c = table_or_count(L, 1, 2, fname, extra, &o);
+  }
   if (len < c->m.nmin || len > c->m.nmax)
     return luaL_error(L, "%s: the count table has no grams of length %d",
                       fname, len);
   g = ng_guard_new(L);
-  if (ng_stats_colloc(&c->t, len, min_count, measure, (size_t)top, &rows,
-                      &n) != 0)
+  if (ng_stats_colloc_in(&c->t, len, min_count, measure, (size_t)top,
+                         keep ? &keep->t : NULL, &rows, &n) != 0)
     return luaL_error(L, "%s: out of memory", fname);
   g->mem[0] = rows;
   lua_createtable(L, n < 1000000 ? (int)n : 0, 0);
@@ -88,6 +138,54 @@ int ng_l_collocations(lua_State *L) {
     lua_rawseti(L, -2, (lua_Integer)i + 1);
   }
   return 1;
+}
+
+/* Append "n=A vs n=B" style differences of a and b to buf. */
+static void describe_n(const ng_meta *m, char *buf, size_t size) {
+  if (m->nmin == m->nmax) snprintf(buf, size, "n=%d", m->nmin);
+  else snprintf(buf, size, "n={%d, %d}", m->nmin, m->nmax);
+}
+
+/* Raise unless a and b were counted the same way (as t:merge demands):
+** the same gram lengths (or both holding len, when the call picks one),
+** skip, tokenizer options, stop words and their mode, sentences.  The
+** message names every difference.  [-0, +0, v] */
+static void same_counting(lua_State *L, const ng_counts *a,
+                          const ng_counts *b, int len, const char *fname) {
+  const char *oa = a->m.options ? a->m.options : "";
+  const char *ob = b->m.options ? b->m.options : "";
+  int n_ok = len ? (len >= a->m.nmin && len <= a->m.nmax &&
+                    len >= b->m.nmin && len <= b->m.nmax)
+                 : (a->m.nmin == b->m.nmin && a->m.nmax == b->m.nmax);
+  luaL_Buffer buf;
+  if (n_ok && a->m.skip == b->m.skip && strcmp(oa, ob) == 0) return;
+  luaL_buffinit(L, &buf);
+  luaL_addstring(&buf, fname);
+  luaL_addstring(&buf, ": the tables were counted differently, so their "
+                 "frequencies cannot be compared:");
+  if (!n_ok) {
+    char x[32], y[32];
+    describe_n(&a->m, x, sizeof x);
+    describe_n(&b->m, y, sizeof y);
+    lua_pushfstring(L, " target %s vs reference %s", x, y);
+    luaL_addvalue(&buf);
+    if (len) {
+      lua_pushfstring(L, " (opts.n = %d must be in both)", len);
+      luaL_addvalue(&buf);
+    }
+    luaL_addchar(&buf, ';');
+  }
+  if (a->m.skip != b->m.skip) {
+    lua_pushfstring(L, " skip=%d vs skip=%d;", a->m.skip, b->m.skip);
+    luaL_addvalue(&buf);
+  }
+  if (strcmp(oa, ob) != 0) {
+    lua_pushfstring(L, " options '%s' vs '%s' (tokenizer options, "
+                    "stopwords and stop_mode, sentences);", oa, ob);
+    luaL_addvalue(&buf);
+  }
+  luaL_pushresult(&buf);
+  lua_error(L);
 }
 
 /* ngram.keyness(target, reference [, opts]) -> rows sorted by the signed
@@ -119,6 +217,7 @@ int ng_l_keyness(lua_State *L) {
     ng_copts_no_tokenizer(L, 3, fname, extra, "count tables");
   a = table_or_count(L, 1, 3, fname, extra, &o);
   b = table_or_count(L, 2, 3, fname, extra, &o);
+  same_counting(L, a, b, len, fname);
   g = ng_guard_new(L);
   if (ng_stats_keyness(&a->t, &b->t, len, min_count, measure, (size_t)top,
                        &rows, &n) != 0)
@@ -146,10 +245,34 @@ int ng_l_keyness(lua_State *L) {
 ** TF-IDF
 */
 
+void ng_weighting_read(lua_State *L, int idx, const char *fname,
+                       ng_weighting *w) {
+  static const char *const tfs[] = {"raw", "log", "bool", NULL};
+  static const char *const idfs[] = {"inverse", "plain", "smooth", "none",
+                                     NULL};
+  int t;
+  memset(w, 0, sizeof *w);
+  if (lua_type(L, idx) != LUA_TTABLE) return;
+  w->tf = lk_opt_choice(L, idx, fname, "tf", tfs, NG_TF_RAW);
+  w->idf = lk_opt_choice(L, idx, fname, "idf", idfs, NG_IDF_INVERSE);
+  t = lua_getfield(L, idx, "norm");
+  if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "l2") == 0)
+    w->norm = NG_NORM_L2;
+  else if (t == LUA_TSTRING && strcmp(lua_tostring(L, -1), "l1") == 0)
+    w->norm = NG_NORM_L1;
+  else if (t == LUA_TNIL || (t == LUA_TBOOLEAN && !lua_toboolean(L, -1)))
+    w->norm = NG_NORM_NONE;
+  else
+    luaL_error(L, "%s: opts.norm: expected \"l2\", \"l1\" or false, got %s",
+               fname, lk_describe(L, -1));
+  lua_pop(L, 1);
+}
+
 typedef struct tfidf_ctx {
   const ng_spec *spec;
   const ng_table *df;
   uint64_t ndocs;
+  ng_weighting w;
   size_t k;
   ng_tfidf *rows;                      /* k per document */
   uint32_t *nrows;                     /* per document */
@@ -160,7 +283,7 @@ static int tfidf_doc(void *ud, size_t doc, const ng_table *counts,
   tfidf_ctx *x = ud;
   (void)err;
   x->nrows[doc] = (uint32_t)ng_stats_tfidf_doc(
-      counts, x->spec->nmin, x->spec->nmax, x->df, x->ndocs, x->k,
+      counts, x->spec->nmin, x->spec->nmax, x->df, x->ndocs, &x->w, x->k,
       x->rows + doc * x->k);
   return LECTOR_OK;
 }
@@ -186,10 +309,11 @@ static void push_terms(lua_State *L, const tfidf_ctx *x, size_t d) {
 
 /* ngram.tfidf(source [, opts]) -> per document, in order, {doc =, index =,
 ** terms = {{gram =, tf =, df =, tfidf =}, ...}}: its top (10) grams by
-** tf * log10(N / df).  [-0, +1, v] */
+** the weighting of opts.tf, opts.idf, opts.norm (default: tf *
+** log10(N / df), as before those options existed).  [-0, +1, v] */
 int ng_l_tfidf(lua_State *L) {
   static const char fname[] = "ngram.tfidf";
-  static const char *const extra[] = {"top", NULL};
+  static const char *const extra[] = {"top", "tf", "idf", "norm", NULL};
   ng_copts o;
   ng_lua_src s;
   ng_counts *df;
@@ -203,6 +327,7 @@ int ng_l_tfidf(lua_State *L) {
   if (o.by)
     return luaL_error(L, "%s: option 'by' does not apply here", fname);
   x.k = (size_t)lk_opt_integer(L, 2, fname, "top", 10, 1, 100000);
+  ng_weighting_read(L, 2, fname, &x.w);
   if (ng_lua_src_get(L, 1, &s) == 0 || s.kind == NG_SRC_TOKENS)
     return luaL_error(L, "%s: argument 1 must be a corpus, a document or a "
                       "string", fname);

@@ -155,9 +155,25 @@ static int colloc_cmp(const void *pa, const void *pb) {
   return ng_gram_cmp2(a->key, a->width, b->key, b->width);
 }
 
+/* Is the gram s of t (length n) in keep? */
+static int kept(const ng_table *keep, const uint32_t *s, int n) {
+  uint32_t k[NG_MAX_N];
+  if (keep->width < n) return 0;
+  memset(k, 0, sizeof k);
+  memcpy(k, s, (size_t)n * sizeof *s);
+  return ng_table_find(keep, k) != NULL;
+}
+
 int ng_stats_colloc(const ng_table *t, int n, uint64_t min_count,
                     int measure, size_t top, ng_colloc **rows,
                     size_t *nrows) {
+  return ng_stats_colloc_in(t, n, min_count, measure, top, NULL, rows,
+                            nrows);
+}
+
+int ng_stats_colloc_in(const ng_table *t, int n, uint64_t min_count,
+                       int measure, size_t top, const ng_table *keep,
+                       ng_colloc **rows, size_t *nrows) {
   margins mg;
   ng_colloc *r;
   size_t m = 0;
@@ -173,7 +189,7 @@ int ng_stats_colloc(const ng_table *t, int n, uint64_t min_count,
     uint64_t c;
     if (!s || ng_key_len(s, t->width) != n) continue;
     c = ng_table_count(t, s);
-    if (c < min_count) continue;
+    if (c < min_count || (keep && !kept(keep, s, n))) continue;
     r[m].key = s;
     r[m].width = t->width;
     r[m].count = c;
@@ -294,25 +310,80 @@ static void offer(ng_tfidf *out, size_t *m, size_t k, const ng_tfidf *row) {
   out[j] = *row;
 }
 
+double ng_stats_weight(const ng_weighting *w, double tf, double df,
+                       double N) {
+  double a, b;
+  if (df < 1) df = 1;
+  if (N < 1) N = 1;
+  switch (w->tf) {
+    case NG_TF_LOG: a = tf > 0 ? 1 + log(tf) : 0; break;
+    case NG_TF_BOOL: a = tf > 0 ? 1 : 0; break;
+    default: a = tf;
+  }
+  switch (w->idf) {
+    case NG_IDF_PLAIN: b = log(N / df) + 1; break;
+    case NG_IDF_SMOOTH: b = log((1 + N) / (1 + df)) + 1; break;
+    case NG_IDF_NONE: b = 1; break;
+    default: b = log10(N / df);
+  }
+  return a * b;
+}
+
+void ng_stats_normalize(int norm, double *v, size_t n) {
+  double s = 0;
+  size_t i;
+  if (norm == NG_NORM_NONE) return;
+  for (i = 0; i < n; i++) s += norm == NG_NORM_L1 ? fabs(v[i]) : v[i] * v[i];
+  if (norm == NG_NORM_L2) s = sqrt(s);
+  if (s > 0)
+    for (i = 0; i < n; i++) v[i] /= s;
+}
+
+/* The df of gram row->key in df (1 when missing). */
+static uint32_t df_of(const ng_table *df, const ng_tfidf *row, int width) {
+  const uint32_t *d = df->width >= width ? ng_table_find(df, row->key) : NULL;
+  return d && d[NG_DF(df)] ? d[NG_DF(df)] : 1;
+}
+
+/* The row of slot s of t (its gram, tf, df, unnormalised weight). */
+static void tfidf_row(const ng_table *t, const uint32_t *s, const ng_table *df,
+                      uint64_t ndocs, const ng_weighting *w, ng_tfidf *row) {
+  memset(row->key, 0, sizeof row->key);
+  memcpy(row->key, s, (size_t)t->width * sizeof *s);
+  row->tf = s[NG_COUNT(t)];
+  row->df = df_of(df, row, t->width);
+  row->score = ng_stats_weight(w, row->tf, row->df,
+                               (double)(ndocs ? ndocs : 1));
+}
+
 size_t ng_stats_tfidf_doc(const ng_table *doc, int nmin, int nmax,
-                          const ng_table *df, uint64_t ndocs, size_t k,
-                          ng_tfidf *out) {
+                          const ng_table *df, uint64_t ndocs,
+                          const ng_weighting *w, size_t k, ng_tfidf *out) {
   size_t m = 0;
   uint32_t i;
   int len;
+  double norm = 1;
+  if (w->norm != NG_NORM_NONE) {       /* the norm of the whole document */
+    double s = 0;
+    for (len = nmin; len <= nmax; len++)
+      for (i = 0; i < doc[len].cap; i++) {
+        const uint32_t *sl = ng_table_slot(&doc[len], i);
+        ng_tfidf row;
+        if (!sl) continue;
+        tfidf_row(&doc[len], sl, df, ndocs, w, &row);
+        s += w->norm == NG_NORM_L1 ? fabs(row.score) : row.score * row.score;
+      }
+    norm = w->norm == NG_NORM_L2 ? sqrt(s) : s;
+    if (norm <= 0) norm = 1;
+  }
   for (len = nmin; len <= nmax && k > 0; len++) {
     const ng_table *t = &doc[len];
     for (i = 0; i < t->cap; i++) {
       const uint32_t *s = ng_table_slot(t, i);
-      const uint32_t *d;
       ng_tfidf row;
       if (!s) continue;
-      memset(row.key, 0, sizeof row.key);
-      memcpy(row.key, s, (size_t)t->width * sizeof *s);
-      d = df->width >= t->width ? ng_table_find(df, row.key) : NULL;
-      row.tf = s[NG_COUNT(t)];
-      row.df = d && d[NG_DF(df)] ? d[NG_DF(df)] : 1;
-      row.score = row.tf * log10((double)(ndocs ? ndocs : 1) / row.df);
+      tfidf_row(t, s, df, ndocs, w, &row);
+      row.score /= norm;
       offer(out, &m, k, &row);
     }
   }

@@ -20,8 +20,8 @@
 ** G2 = 2(a ln(a/E1) + b ln(b/E2)), signed positive when a/c > b/d;
 ** log ratio = log2((a/c) / (b/d)), with 0.5 in place of a zero count.
 **
-** TF-IDF of a gram in a document: tf * log10(N / df) (quanteda's default:
-** raw counts, inverse document frequency in base 10), N documents.
+** TF-IDF of a gram in a document: below (ng_weighting); by default
+** tf * log10(N / df) (quanteda's default), N documents.
 **
 ** Results are arrays in lk_alloc memory, freed with lk_free.  Functions
 ** return 0, or -1 on out of memory.
@@ -50,6 +50,13 @@ typedef struct ng_colloc {
 int ng_stats_colloc(const ng_table *t, int n, uint64_t min_count,
                     int measure, size_t top, ng_colloc **rows,
                     size_t *nrows);
+
+/* ng_stats_colloc over the grams of t that keep (a table of width >= n)
+** also holds: scored with t's N and marginals, then filtered (NLTK's
+** apply_word_filter when keep holds the grams without stop words). */
+int ng_stats_colloc_in(const ng_table *t, int n, uint64_t min_count,
+                       int measure, size_t top, const ng_table *keep,
+                       ng_colloc **rows, size_t *nrows);
 
 /* The measures of a bigram: n_ii = count, n_ix / n_xi = marginals of
 ** its first / second word, N = total.  out[NG_NMEASURES]. */
@@ -84,6 +91,34 @@ int ng_stats_keyness(const ng_table *target, const ng_table *ref, int len,
                      uint64_t min_count, int measure, size_t top,
                      ng_keyrow **rows, size_t *nrows);
 
+/* TF-IDF weightings, with scikit-learn's names (TfidfVectorizer) and
+** quanteda's default.  A term counted tf times in a document, in df of
+** the N documents:
+**   tf   "raw"  tf              "log"  1 + ln(tf)    "bool"  1
+**   idf  "inverse" log10(N/df)  (quanteda's dfm_tfidf default; Lector's
+**                                default, as before the options existed)
+**        "plain"   ln(N/df) + 1 (smooth_idf = False)
+**        "smooth"  ln((1 + N) / (1 + df)) + 1   (scikit-learn's default)
+**        "none"    1
+**   norm the document's vector divided by its "l2" (sqrt of the sum of
+**        squares) or "l1" (sum of absolute values) norm over all its
+**        terms, or not at all (false); a zero vector stays zero.
+** scikit-learn's defaults are raw, smooth, l2. */
+enum { NG_TF_RAW, NG_TF_LOG, NG_TF_BOOL };
+enum { NG_IDF_INVERSE, NG_IDF_PLAIN, NG_IDF_SMOOTH, NG_IDF_NONE };
+enum { NG_NORM_NONE, NG_NORM_L1, NG_NORM_L2 };
+
+typedef struct ng_weighting {
+  int tf, idf, norm;              /* NG_TF_*, NG_IDF_*, NG_NORM_* */
+} ng_weighting;
+
+/* The weight of a term (before normalising). */
+double ng_stats_weight(const ng_weighting *w, double tf, double df,
+                       double N);
+
+/* Divide v[0..n) by its norm (NG_NORM_*; nothing for a zero vector). */
+void ng_stats_normalize(int norm, double *v, size_t n);
+
 typedef struct ng_tfidf {
   uint32_t key[NG_MAX_N];
   uint32_t tf, df;
@@ -91,12 +126,13 @@ typedef struct ng_tfidf {
 } ng_tfidf;
 
 /* The top k grams of one document (doc[j]: its j-grams for nmin <= j <=
-** nmax, tables of width j) by TF-IDF against df (document frequencies of
-** the corpus, width >= nmax; a gram missing there counts as df 1) over
-** ndocs documents: score descending, then tf descending, then gram.
-** Writes up to k rows to out; returns how many. */
+** nmax, tables of width j) by the weighting w against df (document
+** frequencies of the corpus, width >= nmax; a gram missing there counts
+** as df 1) over ndocs documents, the norm over all the document's grams:
+** score descending, then tf descending, then gram.  Writes up to k rows
+** to out; returns how many. */
 size_t ng_stats_tfidf_doc(const ng_table *doc, int nmin, int nmax,
-                          const ng_table *df, uint64_t ndocs, size_t k,
-                          ng_tfidf *out);
+                          const ng_table *df, uint64_t ndocs,
+                          const ng_weighting *w, size_t k, ng_tfidf *out);
 
 #endif
