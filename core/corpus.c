@@ -835,9 +835,10 @@ static int collect(loader *ld, char **err) {
       continue;
     }
     const rows_at *r = &ld->rows[i];
-    const corpus_doc *row = ld->wrows[r->w].docs + r->first;
-    for (size_t x = 0; x < r->n; x++)
-      if (in_shard(ld->o, row[x].id)) docs[k++] = row[x];
+    for (size_t x = 0; x < r->n; x++) {           /* none: docs may be NULL */
+      const corpus_doc *row = &ld->wrows[r->w].docs[r->first + x];
+      if (in_shard(ld->o, row->id)) docs[k++] = *row;
+    }
   }
   for (size_t i = 0; i < st->n; i++)
     if (st->files[i].index) st->file_bytes += source_index_memory(st->files[i].index);
