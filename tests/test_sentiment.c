@@ -323,7 +323,7 @@ static const expect nltk_mini[] = {
 };
 
 static void test_scores_match_nltk(void **state) {
-  vader_model m = {tok, opts, *state};
+  vader_model m = {tok, opts, *state, VADER_RULES_NLTK};
   vader_ws ws;
   vader_scores s;
   char *err = NULL;
@@ -347,7 +347,7 @@ static void test_scores_match_nltk(void **state) {
 ** (the hashed search takes over), repeats and negations: NLTK's value
 ** for the same lexicon (w<i> = (i mod 7) - 3) and text. */
 static void test_scores_many_rated_words(void **state) {
-  vader_model m = {tok, opts, NULL};
+  vader_model m = {tok, opts, NULL, VADER_RULES_NLTK};
   lex_table *big;
   vader_ws ws;
   vader_scores s;
@@ -394,7 +394,7 @@ static int add_sentence(void *ud, size_t off, size_t len,
 static void test_sentences(void **state) {
   static const char text[] = "The food was good.  The food was not good.\n"
                              "Is it good???";
-  vader_model m = {tok, opts, *state};
+  vader_model m = {tok, opts, *state, VADER_RULES_NLTK};
   vader_ws ws;
   sent_list l = {0};
   char *err = NULL;
@@ -411,7 +411,7 @@ static void test_sentences(void **state) {
 }
 
 static void test_afinn_scores(void **state) {
-  vader_model m = {tok, opts, NULL};
+  vader_model m = {tok, opts, NULL, VADER_RULES_NLTK};
   vader_ws ws;
   vader_scores s;
   char *err = NULL;
@@ -443,7 +443,7 @@ static const char *const docs[] = {
 static int stop_now(void) { return 1; }
 
 static void test_corpus_doc(void **state) {
-  vader_model m = {tok, opts, *state};
+  vader_model m = {tok, opts, *state, VADER_RULES_NLTK};
   sc_doc d[NDOCS], again;
   vader_ws ws;
   char *err = NULL;
@@ -471,7 +471,7 @@ static void test_corpus_doc(void **state) {
 
 /* An interrupt stops the document with LECTOR_EINTERRUPT and a message. */
 static void test_corpus_doc_interrupted(void **state) {
-  vader_model m = {tok, opts, *state};
+  vader_model m = {tok, opts, *state, VADER_RULES_NLTK};
   size_t len = 300000, i;
   char *text = malloc(len + 1);
   vader_ws ws;

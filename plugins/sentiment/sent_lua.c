@@ -7,11 +7,13 @@
 **   sentiment.corpus(corpus [, opts]) -> {docs =, groups =, total =}
 **                                        (sent_lua_corpus.c)
 **   sentiment.lookup(word)           -> valence or nil
-**   sentiment.new{lexicon =, extra =, format =} -> scorer
+**   sentiment.new{lexicon =, extra =, format =, rules =} -> scorer
+**     rules = "nltk" (default: NLTK 3.8's port of VADER) or
+**     "vadersentiment" (the vaderSentiment package 3.3.2; see vader.c)
 **   sentiment.default()              -> the default scorer
 **   sentiment.default_lexicon()      -> path, exists
 **   scorer:score/sentences/corpus/lookup as above; scorer.size,
-**   scorer.warnings, scorer.lexicons; the REPL metafields.
+**   scorer.warnings, scorer.lexicons, scorer.rules; the REPL metafields.
 **
 ** The module's functions use the default scorer, made on first use from
 ** the default lexicon (VADER's, beside the plugin); its absence is an
@@ -29,13 +31,18 @@
 #include "sent_config.h"
 #include "sent_plugin.h"
 #include "vader.h"
+#include "vader_emoji.h"
 
 #define SCORER_MT "lector.sentiment.scorer"
 #define DEFAULT_KEY "lector.sentiment.default"
 
 typedef struct scorer {
   lex_table *lex;       /* owned; NULL once closed */
+  int rules;            /* VADER_RULES_* */
 } scorer;
+
+/* The names of VADER_RULES_* for Lua, in order. */
+static const char *const rule_names[] = {"nltk", "vadersentiment", NULL};
 
 /* The Lua thread's workspace, reused by every call (one Lua thread). */
 static vader_ws main_ws;
@@ -160,6 +167,7 @@ static void model(lua_State *L, const scorer *s, const char *fname,
   m->tok = sent_g.tok;
   m->opts = sent_g.opts;
   m->lex = s->lex;
+  m->rules = s->rules;
 }
 
 /* ------------------------------------------------------------------------
@@ -284,13 +292,18 @@ static void flush_warnings(lua_State *L, lines *w, int widx) {
   w->len = 0;
 }
 
-/* A new scorer with an empty lexicon holding VADER's rule words, and its
-** info table {warnings = {}, lexicons = {}} as user value.
+/* A new scorer following `rules` with an empty lexicon holding the rule
+** words, and its info table {warnings = {}, lexicons = {}} as user value.
 ** [-0, +1, e] */
-static scorer *scorer_new(lua_State *L, const char *fname) {
+static scorer *scorer_new(lua_State *L, int rules, const char *fname) {
   char *err = NULL;
-  scorer *s = lua_newuserdatauv(L, sizeof *s, 1);
+  scorer *s;
+  if (rules == VADER_RULES_VS && vader_emoji_count == 0)
+    luaL_error(L, "%s: rules = \"vadersentiment\" needs Unicode's emoji "
+               "names, which this build lacks: %s", fname, vader_emoji_source);
+  s = lua_newuserdatauv(L, sizeof *s, 1);
   s->lex = NULL;
+  s->rules = rules;
   luaL_setmetatable(L, SCORER_MT);
   lua_createtable(L, 0, 2);
   lua_newtable(L);
@@ -298,7 +311,8 @@ static scorer *scorer_new(lua_State *L, const char *fname) {
   lua_newtable(L);
   lua_setfield(L, -2, "lexicons");
   lua_setiuservalue(L, -2, 1);
-  if ((s->lex = lex_new(&err)) == NULL || vader_mark(s->lex, &err) != 0)
+  if ((s->lex = lex_new(&err)) == NULL ||
+      vader_mark_rules(s->lex, rules, &err) != 0)
     lk_raise(L, fname, err);
   return s;
 }
@@ -431,17 +445,20 @@ static void load_lexicons(lua_State *L, scorer *s, int sidx, int idx,
   }
 }
 
-/* sentiment.new{lexicon =, extra =, format =} -> scorer.  [-0, +1, e] */
+/* sentiment.new{lexicon =, extra =, format =, rules =} -> scorer.
+** [-0, +1, e] */
 static int l_new(lua_State *L) {
   static const char fname[] = "sentiment.new";
-  static const char *const keys[] = {"lexicon", "extra", "format", NULL};
+  static const char *const keys[] = {"lexicon", "extra", "format", "rules",
+                                     NULL};
   static const char *const names[] = {"auto", "vader", "afinn", NULL};
   static const int formats[] = {LEX_AUTO, LEX_VADER, LEX_AFINN};
   scorer *s;
-  int format;
+  int format, rules;
   lua_settop(L, 1);
   lk_opt_check(L, 1, fname, keys, NULL);
   format = formats[lk_opt_choice(L, 1, fname, "format", names, 0)];
+  rules = lk_opt_choice(L, 1, fname, "rules", rule_names, VADER_RULES_NLTK);
   if (lua_isnil(L, 1)) {
     lua_newtable(L);
     lua_replace(L, 1);
@@ -449,7 +466,7 @@ static int l_new(lua_State *L) {
   lua_getfield(L, 1, "lexicon");                          /* 2 */
   lua_getfield(L, 1, "extra");                            /* 3 */
   lua_pushnil(L);                                         /* 4 */
-  s = scorer_new(L, fname);                               /* 5 */
+  s = scorer_new(L, rules, fname);                        /* 5 */
   load_lexicons(L, s, 5, 2, format, fname);
   if (!lua_isnil(L, 3)) scorer_extra(L, s, 5, 3, fname);
   return 1;
@@ -466,7 +483,7 @@ static scorer *default_scorer(lua_State *L, const char *fname) {
     return s;
   }
   lua_pop(L, 1);
-  s = scorer_new(L, fname);
+  s = scorer_new(L, VADER_RULES_NLTK, fname);
   lua_pushnil(L);                        /* the `lexicon` option: default */
   load_lexicons(L, s, lua_gettop(L) - 1, lua_gettop(L), LEX_VADER, fname);
   lua_pop(L, 1);
@@ -564,6 +581,10 @@ static int scorer_index(lua_State *L) {
     lua_pushinteger(L, s->lex ? (lua_Integer)lex_count(s->lex) : 0);
     return 1;
   }
+  if (k && strcmp(k, "rules") == 0) {
+    lua_pushstring(L, rule_names[s->rules]);
+    return 1;
+  }
   if (k && (strcmp(k, "warnings") == 0 || strcmp(k, "lexicons") == 0)) {
     info_list(L, 1, k);
     return 1;
@@ -604,8 +625,8 @@ static int scorer_summary(lua_State *L) {
   scorer *s = luaL_checkudata(L, 1, SCORER_MT);
   lua_settop(L, 1);
   if (!s->lex) return scorer_tostring(L);
-  lua_pushfstring(L, "sentiment scorer: %I words with a valence",
-                  (LUAI_UACINT)lex_count(s->lex));
+  lua_pushfstring(L, "sentiment scorer: %I words with a valence, rules %s",
+                  (LUAI_UACINT)lex_count(s->lex), rule_names[s->rules]);
   push_list(L, "lexicons");
   push_list(L, "warnings");
   lua_concat(L, 3);
@@ -627,7 +648,8 @@ int sent_luaopen(lua_State *L) {
     {"__summary", scorer_summary}, {"__gc", scorer_gc},
     {"__close", scorer_gc}, {"__tostring", scorer_tostring}, {NULL, NULL}
   };
-  static const char *const fields[] = {"size", "warnings", "lexicons", NULL};
+  static const char *const fields[] = {"size", "warnings", "lexicons", "rules",
+                                       NULL};
   lk_newclass(L, SCORER_MT, meta, methods, fields, scorer_index);
   luaL_newlib(L, funcs);
   lua_pushliteral(L, SENT_VERSION);

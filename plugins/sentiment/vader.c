@@ -26,6 +26,32 @@
 ** and the two-word dampeners match with their case as written, the other
 ** words lower-cased; a word only negates, boosts or triggers an idiom
 ** check when it has no valence itself.
+**
+** With VADER_RULES_VS the reference is the vaderSentiment package 3.3.2
+** (vaderSentiment/vaderSentiment.py), which differs from NLTK's port in
+** these rules, each tested in tests/lua/test_vadersentiment.lua:
+**   1. emoji are replaced by their names first (vader_emoji.h);
+**   2. its words keep one-character pieces and strip punctuation their own
+**      way (vw_build_rules);
+**   3. every occurrence of a word is scored in place (no "first
+**      occurrence" quirk);
+**   4. its booster list adds 18 words ("incredible", "total", "major" ...),
+**      which then score 0 themselves and boost the next words;
+**   5. "no": before a rated word it scores 0 instead of its own -1.2, and
+**      a rated word one or two words after "no" (or three, with "or" or
+**      "nor" just before it) takes its lexicon valence times -0.74;
+**   6. "never so/this" two words back multiplies by 1.25, not 1.5;
+**   7. "without doubt" before a word does not negate it;
+**   8. "never", "so", "this", the idioms and "kind of" ... match
+**      whatever their case, and the idioms are its SPECIAL_CASES ("bus
+**      stop", "to die for", "beating heart", "broken heart" added; "cut
+**      the mustard" and "hand to mouth" gone);
+**   9. the "but" rule rewrites each value at the first position holding
+**      an equal value (list.index on the scores), so a score equal to an
+**      earlier one can be scaled twice, or its twin instead of itself;
+**  10. its compound is clamped to [-1, 1] (never reached in practice).
+** The rest (caps, boosters' scaling, negation words, "least", the
+** punctuation emphasis, the sums) is the same in both.
 */
 #include <math.h>
 #include <string.h>
@@ -33,6 +59,7 @@
 #include "lector/kit.h"
 #include "sent_config.h"
 #include "vader.h"
+#include "vader_emoji.h"
 #include "vader_lists.h"
 
 /* ------------------------------------------------------------------------
@@ -47,14 +74,20 @@ static int mark_list(lex_table *t, const char *const *words, uint32_t flag,
   return rc;
 }
 
+/* The idioms of one reference. */
+static const vader_idiom *idiom_table(int vs, size_t *n) {
+  *n = vs ? vader_vs_nidioms : vader_nidioms;
+  return vs ? vader_vs_idioms : vader_idioms;
+}
+
 /* The words of the idioms and of the two-word dampeners. */
-static int mark_idioms(lex_table *t, char **err) {
-  size_t d;
+static int mark_idioms(lex_table *t, int vs, char **err) {
+  size_t d, n;
+  const vader_idiom *id = idiom_table(vs, &n);
   int rc = LECTOR_OK, k;
-  for (d = 0; d < vader_nidioms && rc == LECTOR_OK; d++)
-    for (k = 0; k < vader_idioms[d].n && rc == LECTOR_OK; k++)
-      rc = lex_mark(t, vader_idioms[d].w[k], strlen(vader_idioms[d].w[k]),
-                    VADER_F_IDIOM, err);
+  for (d = 0; d < n && rc == LECTOR_OK; d++)
+    for (k = 0; k < id[d].n && rc == LECTOR_OK; k++)
+      rc = lex_mark(t, id[d].w[k], strlen(id[d].w[k]), VADER_F_IDIOM, err);
   for (d = 0; vader_booster_pairs[d][0] && rc == LECTOR_OK; d++)
     for (k = 0; k < 2 && rc == LECTOR_OK; k++)
       rc = lex_mark(t, vader_booster_pairs[d][k],
@@ -62,21 +95,33 @@ static int mark_idioms(lex_table *t, char **err) {
   return rc;
 }
 
-int vader_mark(lex_table *t, char **err) {
+int vader_mark_rules(lex_table *t, int rules, char **err) {
   static const struct { const char *w; uint32_t f; } single[] = {
     {"kind", VADER_F_KIND}, {"of", VADER_F_OF}, {"but", VADER_F_BUT},
     {"least", VADER_F_LEAST}, {"at", VADER_F_AT}, {"very", VADER_F_VERY},
     {"never", VADER_F_NEVER}, {"so", VADER_F_SO}, {"this", VADER_F_THIS},
+    {"no", VADER_F_NO}, {"or", VADER_F_ORNOR}, {"nor", VADER_F_ORNOR},
+    {"without", VADER_F_WITHOUT}, {"doubt", VADER_F_DOUBT},
   };
-  size_t i;
+  size_t i, nsingle = sizeof single / sizeof single[0];
+  int vs = rules == VADER_RULES_VS;
   int rc = mark_list(t, vader_negate, VADER_F_NEGATE, err);
   if (rc == LECTOR_OK) rc = mark_list(t, vader_boosters, VADER_F_BOOST, err);
   if (rc == LECTOR_OK)
     rc = mark_list(t, vader_dampeners, VADER_F_DAMPEN, err);
-  for (i = 0; rc == LECTOR_OK && i < sizeof single / sizeof single[0]; i++)
+  if (rc == LECTOR_OK && vs)
+    rc = mark_list(t, vader_vs_boosters, VADER_F_BOOST, err);
+  if (rc == LECTOR_OK && vs)
+    rc = mark_list(t, vader_vs_dampeners, VADER_F_DAMPEN, err);
+  if (!vs) nsingle -= 5;                  /* NLTK has no "no" rules */
+  for (i = 0; rc == LECTOR_OK && i < nsingle; i++)
     rc = lex_mark(t, single[i].w, strlen(single[i].w), single[i].f, err);
-  if (rc == LECTOR_OK) rc = mark_idioms(t, err);
+  if (rc == LECTOR_OK) rc = mark_idioms(t, vs, err);
   return rc;
+}
+
+int vader_mark(lex_table *t, char **err) {
+  return vader_mark_rules(t, VADER_RULES_NLTK, err);
 }
 
 /* ------------------------------------------------------------------------
@@ -88,6 +133,8 @@ typedef struct text {
   const vw_word *w;    /* its words */
   size_t n;
   int cap_diff;        /* some words ALL CAPS, not all */
+  int vs;              /* vaderSentiment 3.3.2's rules */
+  const vader_model *m;
 } text;
 
 static int has_valence(const vw_word *w) {
@@ -98,14 +145,15 @@ static int negated(const vw_word *w) {
   return (w->flags & VADER_F_NEGATE) || w->nt;
 }
 
-/* Is w, exactly as written, the word its flag f names ("never" ...)?
-** The flag says its lower-cased form is; `exact` that it is written so. */
-static int written(const vw_word *w, uint32_t f) {
-  return (w->flags & f) && w->exact;
+/* Is w the word its flag f names ("never" ...)?  The flag says its
+** lower-cased form is; NLTK also wants it written so (`exact`), 3.3.2
+** compares lower-cased words. */
+static int written(const text *t, const vw_word *w, uint32_t f) {
+  return (w->flags & f) && (t->vs || w->exact);
 }
 
 static int so_or_this(const text *t, size_t i) {
-  return written(&t->w[i], VADER_F_SO | VADER_F_THIS);
+  return written(t, &t->w[i], VADER_F_SO | VADER_F_THIS);
 }
 
 /* v moved 0.733 away from zero (a positive v up, anything else down). */
@@ -124,21 +172,43 @@ static double scalar(const text *t, const vw_word *w, double v) {
   return s;
 }
 
-/* Negation or "never so/this" k + 1 words before word i. */
+static int flag(const vw_word *w, uint32_t f) { return (w->flags & f) != 0; }
+
+/* Negation or "never so/this" k + 1 words before word i; 3.3.2 gives
+** "never so" two words back 1.25 (NLTK 1.5) and spares "without doubt". */
 static double never_check(const text *t, double v, size_t k, size_t i) {
   const vw_word *w = t->w;
   if (k == 0) {
     if (negated(&w[i - 1])) v *= VADER_N_SCALAR;
   } else if (k == 1) {
-    if (written(&w[i - 2], VADER_F_NEVER) && so_or_this(t, i - 1)) v *= 1.5;
+    if (written(t, &w[i - 2], VADER_F_NEVER) && so_or_this(t, i - 1))
+      v *= t->vs ? 1.25 : 1.5;
+    else if (t->vs && flag(&w[i - 2], VADER_F_WITHOUT) &&
+             flag(&w[i - 1], VADER_F_DOUBT))
+      ;                                       /* "without doubt": as is */
     else if (negated(&w[i - 2])) v *= VADER_N_SCALAR;
   } else {
-    if ((written(&w[i - 3], VADER_F_NEVER) && so_or_this(t, i - 2)) ||
+    if ((written(t, &w[i - 3], VADER_F_NEVER) && so_or_this(t, i - 2)) ||
         so_or_this(t, i - 1))
       v *= 1.25;
+    else if (t->vs && flag(&w[i - 3], VADER_F_WITHOUT) &&
+             (flag(&w[i - 2], VADER_F_DOUBT) || flag(&w[i - 1], VADER_F_DOUBT)))
+      ;
     else if (negated(&w[i - 3])) v *= VADER_N_SCALAR;
   }
   return v;
+}
+
+/* Is word w the lower-case ASCII s: as written (NLTK), or lower-cased as
+** str.lower() does (3.3.2)? */
+static int word_is(const text *t, const vw_word *w, const char *s) {
+  char low[SENT_WORD_MAX];
+  size_t k, n = strlen(s);
+  if (!t->vs) return vw_is(t->s, w, s);
+  if (w->exact) return vw_is(t->s, w, s);
+  if (w->len > sizeof low) return 0;
+  k = vw_lower(t->m->tok, t->m->opts, t->s + w->off, w->len, low, sizeof low);
+  return k == n && memcmp(low, s, n) == 0;
 }
 
 /* Are the n words from index `from` exactly `words`? */
@@ -146,21 +216,21 @@ static int words_are(const text *t, size_t from, size_t n,
                      const char *const *words) {
   size_t k;
   for (k = 0; k < n; k++)                  /* cheap test on flags first */
-    if (!written(&t->w[from + k], VADER_F_IDIOM)) return 0;
+    if (!written(t, &t->w[from + k], VADER_F_IDIOM)) return 0;
   for (k = 0; k < n; k++)
-    if (!vw_is(t->s, &t->w[from + k], words[k])) return 0;
+    if (!word_is(t, &t->w[from + k], words[k])) return 0;
   return 1;
 }
 
 /* The valence of the idiom made of the n words from `from`, if any. */
 static int idiom(const text *t, size_t from, size_t n, double *v) {
-  size_t d, k;
+  size_t d, k, nid;
+  const vader_idiom *id = idiom_table(t->vs, &nid);
   for (k = 0; k < n; k++)                  /* cheap test on flags first */
-    if (!written(&t->w[from + k], VADER_F_IDIOM)) return 0;
-  for (d = 0; d < vader_nidioms; d++) {
-    if ((size_t)vader_idioms[d].n == n &&
-        words_are(t, from, n, vader_idioms[d].w)) {
-      *v = vader_idioms[d].valence;
+    if (!written(t, &t->w[from + k], VADER_F_IDIOM)) return 0;
+  for (d = 0; d < nid; d++) {
+    if ((size_t)id[d].n == n && words_are(t, from, n, id[d].w)) {
+      *v = id[d].valence;
       return 1;
     }
   }
@@ -202,6 +272,20 @@ static double least_check(const text *t, double v, size_t i) {
   return v;
 }
 
+/* 3.3.2's "no": 0 before a rated word; a rated word just after "no"
+** (one or two words back, or three with "or"/"nor" just before it) takes
+** its lexicon valence times -0.74. */
+static double no_check(const text *t, double v, size_t i) {
+  const vw_word *w = t->w;
+  if (flag(&w[i], VADER_F_NO) && i + 1 < t->n && has_valence(&w[i + 1]))
+    v = 0.0;
+  if ((i > 0 && flag(&w[i - 1], VADER_F_NO)) ||
+      (i > 1 && flag(&w[i - 2], VADER_F_NO)) ||
+      (i > 2 && flag(&w[i - 3], VADER_F_NO) && flag(&w[i - 1], VADER_F_ORNOR)))
+    v = w[i].valence * VADER_N_SCALAR;
+  return v;
+}
+
 /* The valence of word i in its context. */
 static double valence(const text *t, size_t i) {
   const vw_word *w = t->w;
@@ -209,6 +293,7 @@ static double valence(const text *t, size_t i) {
   size_t k;
   if (!has_valence(&w[i])) return 0.0;
   v = w[i].valence;
+  if (t->vs) v = no_check(t, v, i);
   if (w[i].upper && t->cap_diff) v = caps(v, v);
   for (k = 0; k < 3; k++) {
     if (i <= k || has_valence(&w[i - k - 1])) continue;
@@ -266,6 +351,22 @@ static double punct_emphasis(const char *s, size_t len) {
   return amp;
 }
 
+/* 3.3.2's "but" rule on val[0 .. n) in place: for each position in
+** turn, its current value v is rewritten at the first position holding a
+** value equal to v (Python's list.index), halved there if that position
+** is before `but`, times 1.5 if after.  Zeros stay zeros, so only the
+** nonzero values are compared. */
+static void but_vs(double *val, size_t n, size_t but) {
+  size_t k, j;
+  for (k = 0; k < n; k++) {
+    double v = val[k];
+    if (v == 0) continue;
+    for (j = 0; val[j] != v; j++) {}           /* stops at k at the latest */
+    if (j < but) val[j] = v * 0.5;
+    else if (j > but) val[j] = v * 1.5;
+  }
+}
+
 /* The scores of the n valences val[], the "but" rule applied on the way
 ** (words before the first "but", at index `but` (or n), count half, those
 ** after it one and a half times); amp is the punctuation emphasis. */
@@ -302,21 +403,37 @@ void vader_ws_init(vader_ws *ws) {
   vw_init(&ws->words);
   ws->val = NULL;
   ws->val_cap = 0;
+  ws->etext = NULL;
+  ws->etext_cap = 0;
 }
 
 void vader_ws_free(vader_ws *ws) {
   vw_free(&ws->words);
   lk_free(ws->val);
+  lk_free(ws->etext);
   ws->val = NULL;
   ws->val_cap = 0;
+  ws->etext = NULL;
+  ws->etext_cap = 0;
 }
 
 int vader_score(vader_ws *ws, const vader_model *m, const char *text_,
                 size_t len, vader_scores *out, char **err) {
   vw_list *l = &ws->words;
   text t;
-  int rc = vw_build(l, m->tok, m->opts, m->lex, VADER_F_BUT, text_, len,
-                    err);
+  int vs = m->rules == VADER_RULES_VS, named = 0, rc = LECTOR_OK;
+  size_t n;
+  if (vs) {                                 /* emoji -> their names */
+    rc = vader_emoji_expand(text_, len, &ws->etext, &ws->etext_cap, &n,
+                            &named, err);
+    if (rc != LECTOR_OK) return rc;
+    if (named) {
+      text_ = ws->etext;
+      len = n;
+    }
+  }
+  rc = vw_build_rules(l, m->tok, m->opts, m->lex, VADER_F_BUT, vs, text_,
+                      len, err);
   if (rc != LECTOR_OK) return rc;
   if (l->n >= ws->val_cap) {
     double *nv = lk_grow(ws->val, &ws->val_cap, l->n + 1, sizeof *ws->val);
@@ -330,8 +447,17 @@ int vader_score(vader_ws *ws, const vader_model *m, const char *text_,
   t.w = l->w;
   t.n = l->n;
   t.cap_diff = l->upper > 0 && l->upper < l->n;
+  t.vs = vs;
+  t.m = m;
   valences(&t, ws->val);
-  scores(ws->val, l->n, l->marked, punct_emphasis(text_, len), out);
+  if (vs && l->marked < l->n) {
+    but_vs(ws->val, l->n, l->marked);
+    scores(ws->val, l->n, l->n, punct_emphasis(text_, len), out);
+  } else {
+    scores(ws->val, l->n, l->marked, punct_emphasis(text_, len), out);
+  }
+  if (vs && out->compound > 1.0) out->compound = 1.0;
+  if (vs && out->compound < -1.0) out->compound = -1.0;
   return LECTOR_OK;
 }
 

@@ -49,3 +49,28 @@ const vader_idiom vader_idioms[] = {
 };
 
 const size_t vader_nidioms = sizeof vader_idioms / sizeof vader_idioms[0];
+
+const char *const vader_vs_boosters[] = {
+  "considerable", "enormous", "exceptional", "extreme", "frackin",
+  "fracking", "fuckin", "fuggin", "fugging", "incredible", "major",
+  "total", "tremendous", "utter", NULL
+};
+
+const char *const vader_vs_dampeners[] = {
+  "marginal", "occasional", "scarce", "slight", NULL
+};
+
+const vader_idiom vader_vs_idioms[] = {
+  {{"the", "shit", NULL}, 2, 3.0},
+  {{"the", "bomb", NULL}, 2, 3.0},
+  {{"bad", "ass", NULL}, 2, 1.5},
+  {{"bus", "stop", NULL}, 2, 0.0},
+  {{"yeah", "right", NULL}, 2, -2.0},
+  {{"kiss", "of", "death"}, 3, -1.5},
+  {{"to", "die", "for"}, 3, 3.0},
+  {{"beating", "heart", NULL}, 2, 3.1},
+  {{"broken", "heart", NULL}, 2, -2.9},
+};
+
+const size_t vader_vs_nidioms =
+    sizeof vader_vs_idioms / sizeof vader_vs_idioms[0];

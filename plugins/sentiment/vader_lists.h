@@ -5,7 +5,8 @@
 **   C.J. Hutto and E.E. Gilbert, "VADER: A Parsimonious Rule-based Model
 **   for Sentiment Analysis of Social Media Text", ICWSM 2014; the
 **   MIT-licensed reference implementation vaderSentiment, as packaged in
-**   NLTK 3.8 (nltk/sentiment/vader.py).
+**   NLTK 3.8 (nltk/sentiment/vader.py) and as released on its own
+**   (vaderSentiment 3.3.2, whose lists differ: the vader_vs_* below).
 ** The negation words, the booster/dampener adverbs, the idioms and the
 ** empirically derived increments below are theirs; the code is ours.
 */
@@ -42,5 +43,19 @@ typedef struct vader_idiom {
 
 extern const vader_idiom vader_idioms[];
 extern const size_t vader_nidioms;
+
+/* vaderSentiment 3.3.2's differences.  Its booster list is NLTK's plus
+** these adjectives and spellings (lower case, NULL-terminated), each
+** +B_INCR or B_DECR as vader_vs_dampeners says. */
+extern const char *const vader_vs_boosters[];
+extern const char *const vader_vs_dampeners[];
+
+/* Its special cases, matched on lower-cased words: NLTK's idioms less
+** "cut the mustard" and "hand to mouth" (which 3.3.2 lists as future
+** work, unused), plus "bus stop", "to die for", "beating heart" and
+** "broken heart".  (Its one-word key "badass" can never match a
+** space-joined sequence of words, so it is left out.) */
+extern const vader_idiom vader_vs_idioms[];
+extern const size_t vader_vs_nidioms;
 
 #endif

@@ -170,6 +170,19 @@ static void strip_punct(const unsigned char *s, uint32_t *a, uint32_t *b) {
   else if (trail && punc_item(s + y, trail)) *b = y;
 }
 
+/* vaderSentiment 3.3.2's strip: every ASCII punctuation mark off both
+** ends of s[*a .. *b) (Python's str.strip(string.punctuation)), kept only
+** when what is left has more than two characters. */
+static void strip_all(const unsigned char *s, uint32_t *a, uint32_t *b) {
+  uint32_t x = *a, y = *b, i, k = 0;
+  while (x < y && is_punct(s[x])) x++;
+  while (y > x && is_punct(s[y - 1])) y--;
+  for (i = x; i < y && k < 3; i++) k += (s[i] & 0xC0) != 0x80;
+  if (k < 3) return;
+  *a = x;
+  *b = y;
+}
+
 /* ------------------------------------------------------------------------
 ** Tokenizer options
 */
@@ -211,6 +224,7 @@ typedef struct builder {
   const unsigned char *s;
   size_t n;             /* bytes in s */
   uint32_t mark;        /* flags that set l->marked */
+  int vs;               /* vaderSentiment 3.3.2's pieces (see vw_build_rules) */
   group g;
   char **err;
 } builder;
@@ -396,8 +410,14 @@ static int close_group(builder *bd) {
   uint32_t a = g->a, b = g->b;
   if (!g->open) return LECTOR_OK;
   g->open = 0;
-  if (b - a < 2) return LECTOR_OK;                    /* one character */
-  if (!g->nonascii) {
+  if (bd->vs) {              /* 3.3.2: every piece, stripped its own way */
+    strip_all(bd->s, &a, &b);
+    if ((w = new_word(bd, a, b)) == NULL) return LECTOR_ENOMEM;
+    if (!g->nonascii) lookup_ascii(bd, w, a, b, (uint32_t)bd->l->n);
+    else lookup_other(bd, w);
+  } else if (b - a < 2) {
+    return LECTOR_OK;                                 /* one character */
+  } else if (!g->nonascii) {
     if ((w = new_word(bd, a, b)) == NULL) return LECTOR_ENOMEM;
     if (lookup_ascii(bd, w, a, b, (uint32_t)bd->l->n) & LATIN_PUNCT) {
       uint32_t a0 = a, b0 = b;
@@ -527,6 +547,13 @@ static int find_firsts(vw_list *l, const char *text, char **err) {
 int vw_build(vw_list *l, const lector_tokenizer_api *tok,
              const lector_tok_opts *o, const lex_table *lex, uint32_t mark,
              const char *text, size_t len, char **err) {
+  return vw_build_rules(l, tok, o, lex, mark, 0, text, len, err);
+}
+
+int vw_build_rules(vw_list *l, const lector_tokenizer_api *tok,
+                   const lector_tok_opts *o, const lex_table *lex,
+                   uint32_t mark, int vs, const char *text, size_t len,
+                   char **err) {
   builder bd;
   size_t got, k, batches = 0;
   uint32_t p = 0;
@@ -543,6 +570,7 @@ int vw_build(vw_list *l, const lector_tokenizer_api *tok,
   bd.s = (const unsigned char *)text;
   bd.n = len;
   bd.mark = mark;
+  bd.vs = vs;
   bd.err = err;
   while (rc == LECTOR_OK &&
          (got = tok->next(&l->st, l->spans, SENT_SPAN_BATCH)) > 0) {
@@ -562,6 +590,6 @@ int vw_build(vw_list *l, const lector_tokenizer_api *tok,
   if (rc == LECTOR_OK && p < len) rc = walk(&bd, p, (uint32_t)len, NULL);
   if (rc == LECTOR_OK) rc = close_group(&bd);
   if (l->marked == (size_t)-1) l->marked = l->n;
-  if (rc == LECTOR_OK && l->n > 1) rc = find_firsts(l, text, err);
+  if (rc == LECTOR_OK && l->n > 1 && !vs) rc = find_firsts(l, text, err);
   return rc;
 }

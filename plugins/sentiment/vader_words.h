@@ -80,6 +80,18 @@ int vw_build(vw_list *l, const lector_tokenizer_api *tok,
              const lector_tok_opts *o, const lex_table *lex, uint32_t mark,
              const char *text, size_t len, char **err);
 
+/* vw_build, or with vs nonzero the words of vaderSentiment 3.3.2, whose
+** SentiText differs from NLTK's: no piece is dropped (one-character words
+** count), and a piece loses every ASCII punctuation mark at either end
+** (str.strip(string.punctuation)) unless fewer than three characters
+** would be left, in which case it stays whole ("no," stays "no,", ":)"
+** stays ":)", "great..." and "(great)" become "great"); every word's
+** `first` is its own index (3.3.2 scores each occurrence in place). */
+int vw_build_rules(vw_list *l, const lector_tokenizer_api *tok,
+                   const lector_tok_opts *o, const lex_table *lex,
+                   uint32_t mark, int vs, const char *text, size_t len,
+                   char **err);
+
 /* Is the word w of text exactly the NUL-terminated s (case matters)? */
 int vw_is(const char *text, const vw_word *w, const char *s);
 

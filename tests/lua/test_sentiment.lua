@@ -104,7 +104,7 @@ function tests.bad_lexicons_are_errors()
   T.raises("is not a lexicon", sentiment.new, {lexicon = tmp .. "/junk.txt"})
   T.raises("cannot read lexicon", sentiment.new, {lexicon = tmp})
   T.raises("sentiment.new: unknown option 'lexicons' (known: lexicon, extra, "
-    .. "format)", sentiment.new, {lexicons = mini})
+    .. "format, rules)", sentiment.new, {lexicons = mini})
   T.raises("sentiment.new: options must be a table, got \"x\"",
     sentiment.new, "x")
   T.raises('sentiment.new: opts.format: expected one of auto, vader, afinn, '
@@ -196,7 +196,8 @@ function tests.repl_metafields()
   for _, m in ipairs{"score", "sentences", "corpus", "lookup", "close"} do
     T.eq(mt.__methods[m], s[m], "__methods." .. m)
   end
-  T.eq(table.concat(mt.__fields, " "), "size warnings lexicons", "__fields")
+  T.eq(table.concat(mt.__fields, " "), "size warnings lexicons rules",
+       "__fields")
   for _, f in ipairs(mt.__fields) do T.ok(s[f] ~= nil, f) end
   s:close()
   T.eq(mt.__summary(s), "sentiment scorer (closed)", "closed")
