@@ -6,9 +6,9 @@
 ** same name; joining the same key again replaces it).
 **
 ** Ids: a source id matches the documents whose id is exactly it, else
-** those whose id less its extension is it, else (the source id less its
-** extension) those whose id less its extension is that.  A row's id is
-** its doc.id (the `id` column it was loaded with, or "<file>#<row>").
+** those whose id less its extension is it, else those whose id is it
+** less its extension ("a.txt" never matches "a.md").  A row's id is its
+** doc.id (the `id` column it was loaded with, or "<file>#<row>").
 **
 ** The file is opened without blocking, must be a regular file, and is
 ** read in chunks of JOIN_CHUNK bytes; a record is held whole (at most
@@ -198,7 +198,7 @@ static int lookup(join *j, const char *s, size_t n) {
   lua_pop(L, 1);
   size_t sl = stem_len(s, n);
   lua_pushlstring(L, s, sl);
-  if (sl < n && lua_rawget(L, j->stem) != LUA_TNIL) return 1;
+  if (sl < n && lua_rawget(L, j->exact) != LUA_TNIL) return 1;
   lua_pop(L, 1);
   lua_pushnil(L);
   return 0;

@@ -69,6 +69,19 @@ function tests.csv_join_with_and_without_extensions()
   local _ = dir
 end
 
+function tests.extensions_on_either_side()
+  local dir = T.tmpdir()
+  T.write(dir .. "/x", "X\nno extension\n")
+  T.write(dir .. "/y.md", "Y\nmarkdown\n")
+  local c = lector.load(dir)
+  local _, r = c:join({["x.txt"] = {k = 1}, ["y.txt"] = {k = 2},
+    y = {j = 3}}, {quiet = true})
+  T.eq(c[1].meta.k, 1, "x.txt matches the id x")
+  T.eq(c[2].meta.k, nil, "y.txt does not match y.md")
+  T.eq(c[2].meta.j, 3, "y matches y.md")
+  T.eq(table.concat(r.unmatched_ids, ","), "y.txt", "unmatched")
+end
+
 function tests.malformed_rows_are_warnings_naming_file_and_line()
   local c = corpus()
   local f = file(T.tmpdir(), "bad.csv",
