@@ -43,6 +43,12 @@ static int cuts_case_changes(const char *s, size_t n, const size_t *cut,
   return 1;
 }
 
+static int has_case_change(const char *s, size_t n) {
+  for (size_t i = 1; i < n; i++)
+    if (is_lower(s[i - 1]) && is_upper(s[i])) return 1;
+  return 0;
+}
+
 typedef struct best {
   size_t k;               /* cuts */
   size_t cut[CL_GLUE_MAX_PARTS];
@@ -59,7 +65,16 @@ static void consider(const cl_vocab *v, const char *s, size_t n,
     size_t to = j < k ? cut[j] : n, at = j ? cut[j - 1] : 0;
     longest = to - at > longest ? to - at : longest;
   }
-  if (longest < 3 && is_upper(s[0])) return;    /* Asif is not "As if" */
+  /* a capitalised token is a name more often than a glue: Asif, Putin */
+  if (is_upper(s[0]) && (longest < 3 || n < 7) && !has_case_change(s, n))
+    return;
+  for (size_t j = 0; j < k; j++) {            /* underlined, nationwide */
+    size_t a = j ? cut[j - 1] : 0, c = cut[j], e = j + 1 < k ? cut[j + 1] : n;
+    if (is_lower(s[c - 1]) && is_upper(s[c])) continue;
+    if ((cl_compound_head(s + a, c - a) && !cl_function_word(s + c, e - c)) ||
+        (cl_compound_tail(s + c, e - c) && !cl_function_word(s + a, c - a)))
+      return;
+  }
   for (size_t j = 0; j <= k; j++) {
     size_t to = j < k ? cut[j] : n;
     double p = part_score(v, s + from, to - from);

@@ -16,8 +16,12 @@
 ** the split is CL_GLUE_KNOWN_RATIO times more likely than the segment
 ** (count(a) * count(b) / total >= ratio * count(ab)).  A lower-to-upper
 ** case change inside a segment must be a cut, and a part has no capital
-** but its first letter; a capitalised segment (a name, often) is not cut
-** into two-letter parts only (Asif is not "As if").  Fewer parts win, then the more frequent ones.
+** but its first letter.  A capitalised segment (a name, often) without
+** a case change is cut only when it has 7 letters or more and a part of
+** three (Asif is not "As if", Putin not "Put in").  A cut after a usual
+** first part of compounds (under, counter, in, over ...) or before a
+** usual last part (lined, weight, ship, wide ...) needs a function word
+** on its other side (inthe, sametime), so underlined stays whole.  Fewer parts win, then the more frequent ones.
 **
 ** Ownership: the vocabulary is borrowed and read-only (share it between
 ** threads); buffers and split lists belong to the caller.

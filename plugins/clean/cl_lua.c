@@ -120,10 +120,11 @@ static void vocab_pair(lua_State *L, cl_vocab *v, size_t *cap,
   if (lua_type(L, -2) != LUA_TSTRING)
     luaL_error(L, "%s: opts.vocab: keys must be words, got %s", fname,
                lk_describe(L, -2));
-  if (lua_type(L, -1) != LUA_TNUMBER || !ok || c < 0)
+  if (lua_type(L, -1) != LUA_TNUMBER || !ok || c < 0) {
+    const char *w = lua_tostring(L, -2);
     luaL_error(L, "%s: opts.vocab: the count of \"%s\" must be a "
-               "non-negative integer, got %s", fname, lua_tostring(L, -2),
-               lk_describe(L, -1));
+               "non-negative integer, got %s", fname, w, lk_describe(L, -1));
+  }
   size_t n;
   const char *s = lua_tolstring(L, -2, &n);
   if (n == 0 || n > CL_GLUE_MAX_LEN || memchr(s, ' ', n)) return;

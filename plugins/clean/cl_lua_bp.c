@@ -122,11 +122,10 @@ static uint64_t *line_list(lua_State *L, lk_guard *g, int oidx,
   uint64_t *v = lk_guard_alloc(L, g, (len ? len : 1) * sizeof *v);
   for (size_t i = 0; i < len; i++) {
     size_t sl;
-    lua_rawgeti(L, -1, (lua_Integer)i + 1);
-    const char *s = lua_tolstring(L, -1, &sl);
-    if (lua_type(L, -1) != LUA_TSTRING)
+    if (lua_rawgeti(L, -1, (lua_Integer)i + 1) != LUA_TSTRING)
       luaL_error(L, "%s: opts.%s[%I]: expected a line (a string), got %s",
                  fname, key, (lua_Integer)i + 1, lk_describe(L, -1));
+    const char *s = lua_tolstring(L, -1, &sl);
     v[i] = cl_bp_hash(s, sl);
     lua_pop(L, 1);
   }

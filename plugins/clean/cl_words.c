@@ -40,6 +40,23 @@ static const char *const protected_words[] = {
   "within", "without", "yourself", "yourselves",
 };
 
+static const char *const compound_heads[] = {
+  "after", "anti", "back", "by", "counter", "cross", "down", "fore", "in",
+  "inter", "mid", "multi", "non", "off", "on", "out", "over", "post", "pre",
+  "re", "sub", "super", "through", "trans", "under", "up", "with",
+};
+
+static const char *const compound_tails[] = {
+  "book", "books", "craft", "day", "days", "field", "fields", "fold",
+  "ground", "hold", "holder", "holders", "hood", "house", "land", "less",
+  "light", "like", "line", "lined", "lines", "maker", "makers", "man",
+  "mark", "marks", "men", "ness", "paper", "papers", "place", "point",
+  "port", "ports", "room", "self", "selves", "ship", "ships", "shire",
+  "side", "some", "stone", "time", "times", "ton", "town", "walk", "ward",
+  "wards", "water", "way", "ways", "weight", "where", "wide", "woman",
+  "women", "wood", "work", "works", "worthy", "yard",
+};
+
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Binary search of the lower-cased s[0..n) in list. */
@@ -69,4 +86,12 @@ int cl_function_word(const char *s, size_t n) {
 
 int cl_protected_word(const char *s, size_t n) {
   return find(protected_words, COUNT(protected_words), s, n);
+}
+
+int cl_compound_head(const char *s, size_t n) {
+  return find(compound_heads, COUNT(compound_heads), s, n);
+}
+
+int cl_compound_tail(const char *s, size_t n) {
+  return find(compound_tails, COUNT(compound_tails), s, n);
 }
