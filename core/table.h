@@ -1,6 +1,7 @@
 /*
 ** table.h -- the record formats of tabular corpora: CSV (RFC 4180), TSV
-** (PostgreSQL COPY / MySQL escapes) and JSON lines (through jansson).
+** (PostgreSQL COPY / MySQL escapes) and JSON lines (RFC 8259, checked as
+** jansson checks it).
 **
 ** Pure functions: no I/O, no globals, thread-safe.  The caller owns every
 ** buffer; nothing returned points anywhere but into the caller's record,
@@ -120,17 +121,25 @@ typedef struct table_value {
 
 /* Parse rec[0..n) as one JSON object (white space, a CR included, around
 ** it is fine) and call fn(ud, v) for each top-level member in document
-** order; v and its text are valid only during the call.  Returns 0 when
-** every member was seen; fn's return when it is nonzero (use positive
-** values, to tell them from ours); -1 when the record is malformed, -2
-** when out of memory, with a message in why[0..whylen) (NUL-terminated,
-** truncated to fit): "expected a JSON object, got an array", "invalid
-** JSON at column 17: <jansson's reason>".  Malformed: anything jansson
-** rejects (trailing text, a truncated object, invalid UTF-8, control
-** characters in strings, a raw NUL byte), a key given twice (at any
-** depth), a key holding \u0000 (jansson refuses it), a number beyond a
-** double's range (|x| > 1.8e308).  Integers of any size are fine: their
-** text is kept as written.  Cost: jansson's parse, 22-33 ms per MB here. */
+** order; v and its text are valid only during the call.  fn runs only
+** once the whole line proved valid: never on a malformed line.  Returns
+** 0 when every member was seen; fn's return when it is nonzero (use
+** positive values, to tell them from ours); -1 when the record is
+** malformed, -2 when out of memory, with a message in why[0..whylen)
+** (NUL-terminated, truncated to fit): "expected a JSON object, got an
+** array", "invalid JSON at column 17: expected ',' or '}', got 'x'"
+** (columns count characters from 1).  Malformed: what RFC 8259 and
+** jansson (json_loadb, the reference the tests and fuzz_table compare
+** with) refuse: trailing text, a truncated object, invalid UTF-8 (RFC
+** 3629), control characters in strings, a bad escape or a lone
+** surrogate, a raw NUL byte, values nested more than 2048 deep; and, as
+** jansson's JSON_REJECT_DUPLICATES, a key given twice in one object (at
+** any depth; keys compared decoded), a key holding \u0000, a number
+** beyond a double's range (|x| >= 2^1024 - 2^970, which strtod rounds to
+** infinity).  Integers of any size are fine: their text is kept as
+** written.  One pass, no parser library: about as fast as table_json_get
+** (bench_table prints both beside jansson's parse).  It holds 2n + 3
+** bytes (and, past 32 members or 32 keys, tables of them) for the call. */
 int table_json_each(const char *rec, size_t n,
                     int (*fn)(void *ud, const table_value *v), void *ud,
                     char *why, size_t whylen);
@@ -149,7 +158,7 @@ int table_json_each(const char *rec, size_t n,
 ** caller's stream is UTF-8 already), not the rest of the line, not
 ** duplicate keys: a line that table_json_each rejects may pass.  On every
 ** line that table_json_each accepts, its strings are the same (fuzz_table
-** checks).  Ten times as fast as table_json_each or more (bench_table). */
+** checks).  bench_table measures it. */
 int table_json_get(const char *rec, size_t n, const char *key, size_t key_len,
                    char *out, size_t *len, char *why, size_t whylen);
 

@@ -6,8 +6,10 @@
 ** Reads FILE into memory, then times over it: table_scan_feed in 1 MiB
 ** pieces (the loader's chunks) beside memchr counting LFs over the same
 ** bytes (the floor), and, per record, table_split + table_field_copy of
-** every field (CSV, TSV) or table_json_each, then table_json_get of the
-** "text" member (JSON lines).  Prints MB/s.
+** every field (CSV, TSV) or table_json_each, the same through jansson
+** (tests/table_ref.h, the implementation table_json_each replaced; the
+** ratio is printed), then table_json_get of the "text" member (JSON
+** lines).  Prints MB/s.
 ** A 200 MB input: ../shared/bench/make-corpus output (/tmp/c20) written
 ** as CSV/TSV/JSON lines ten times over by a few lines of Python.
 */
@@ -18,6 +20,7 @@
 #include <time.h>
 
 #include "table.h"
+#include "table_ref.h"
 
 #define PIECE (1u << 20)
 #define MAX_FIELDS 256
@@ -66,6 +69,34 @@ static size_t scan(table_format f, const char *s, size_t n, uint64_t *ends) {
   return count;
 }
 
+/* Seconds taken to take every record apart: split + copy (CSV, TSV), or
+** table_json_each (ref: the jansson reference); malformed records and
+** value bytes counted into *bad, *total. */
+static double time_records(table_format f, const char *s, const uint64_t *ends,
+                           size_t recs, char *buf, int ref, size_t *bad,
+                           size_t *total) {
+  double t0 = now();
+  uint64_t start = 0;
+  for (size_t r = 0; r < recs; r++) {
+    const char *rec = s + start;
+    size_t len = (size_t)(ends[r] - start);
+    start = ends[r];
+    if (f == TABLE_JSONL) {
+      char why[200];
+      int rc = ref ? ref_json_each(rec, len, count_member, total, why, sizeof why)
+                   : table_json_each(rec, len, count_member, total, why, sizeof why);
+      if (rc != 0) (*bad)++;
+    } else {
+      table_field fl[MAX_FIELDS];
+      size_t nf;
+      const char *why;
+      if (table_split(f, rec, len, fl, MAX_FIELDS, &nf, &why) != 0) { (*bad)++; continue; }
+      for (size_t i = 0; i < nf; i++) *total += table_field_copy(f, rec, &fl[i], buf);
+    }
+  }
+  return now() - t0;
+}
+
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: bench_table FILE csv|tsv|jsonl\n");
@@ -94,31 +125,25 @@ int main(int argc, char **argv) {
   char *buf = malloc(n + 1);
   if (!ends || !buf) return 1;
   scan(f, s, n, ends);
-  t0 = now();
   size_t bad = 0, total = 0;
-  uint64_t start = 0;
-  for (size_t r = 0; r < recs; r++) {
-    const char *rec = s + start;
-    size_t len = (size_t)(ends[r] - start);
-    start = ends[r];
-    if (f == TABLE_JSONL) {
-      char why[200];
-      if (table_json_each(rec, len, count_member, &total, why, sizeof why) != 0) bad++;
-    } else {
-      table_field fl[MAX_FIELDS];
-      size_t nf;
-      const char *why;
-      if (table_split(f, rec, len, fl, MAX_FIELDS, &nf, &why) != 0) { bad++; continue; }
-      for (size_t i = 0; i < nf; i++) total += table_field_copy(f, rec, &fl[i], buf);
-    }
-  }
-  double t_rec = now() - t0;
+  double t_rec = time_records(f, s, ends, recs, buf, 0, &bad, &total);
   printf("  %s %8.0f MB/s (%.2f ms per MB; %zu malformed, %zu value bytes)\n",
          f == TABLE_JSONL ? "table_json_each  " : "split + copy     ",
          mb / t_rec, t_rec * 1e3 / mb, bad, total);
+  if (f == TABLE_JSONL) {         /* the jansson reference, same records */
+    size_t rbad = 0, rtotal = 0;
+    double t_ref = time_records(f, s, ends, recs, buf, 1, &rbad, &rtotal);
+    printf("  jansson reference %8.0f MB/s (%.2f ms per MB; %zu malformed, %zu value bytes)"
+           "; table_json_each %.1fx\n", mb / t_ref, t_ref * 1e3 / mb, rbad, rtotal,
+           t_ref / t_rec);
+    if (rbad != bad || rtotal != total) {
+      fprintf(stderr, "bench_table: table_json_each and jansson disagree\n");
+      return 1;
+    }
+  }
   if (f == TABLE_JSONL) {         /* doc.text again: the text member only */
     t0 = now();
-    start = 0;
+    uint64_t start = 0;
     total = 0;
     for (size_t r = 0; r < recs; r++) {
       char why[200];
