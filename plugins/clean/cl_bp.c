@@ -216,9 +216,12 @@ static int in_sorted(const uint64_t *v, size_t n, uint64_t h) {
   return 0;
 }
 
+/* Numbers and symbols more than words, with three numbers or a symbol
+** (a date line, "January 6, 1947", is not a ticker). */
 static int ticker(const cl_line *l) {
   unsigned other = l->nums + l->syms;
-  return l->nums >= 2 && !l->end && 2 * other >= other + l->words;
+  return !l->end && 2 * other >= other + l->words &&
+         (l->nums >= 3 || (l->nums >= 2 && l->syms >= 1));
 }
 
 static int tags(const cl_line *l) {

@@ -3,6 +3,7 @@
 */
 #include <math.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lector/kit.h"
 #include "cl_config.h"
@@ -49,6 +50,37 @@ static int has_case_change(const char *s, size_t n) {
   return 0;
 }
 
+/* Whether every part has four letters or is a function word. */
+static int parts_long(const char *s, size_t n, const size_t *cut, size_t k) {
+  for (size_t j = 0; j <= k; j++) {
+    size_t to = j < k ? cut[j] : n, at = j ? cut[j - 1] : 0;
+    if (to - at < 4 && !cl_function_word(s + at, to - at)) return 0;
+  }
+  return 1;
+}
+
+/* Whether s[0..n) is a known word with an ending: productions (from
+** production), dearest, combatant, making (make + ing). */
+static int inflected(const cl_vocab *v, const char *s, size_t n) {
+  static const char *const ends[] = {
+    "s", "es", "ed", "d", "ing", "er", "ers", "est", "ly", "ion", "ions",
+    "ment", "ments", "ness", "ant", "ants", "ist", "ists", "ism", "al",
+    "ally", "ity", "able", "ful", "ous", "ies", "ied", "ier", NULL};
+  char buf[CL_GLUE_MAX_LEN + 2];
+  for (int e = 0; ends[e]; e++) {
+    size_t k = strlen(ends[e]);
+    if (n < k + 3 || strncasecmp(s + n - k, ends[e], k) != 0) continue;
+    size_t m = n - k;
+    memcpy(buf, s, m);
+    if (ends[e][0] == 'i' && ends[e][1] == 'e') buf[m++] = 'y';  /* -ies: -y */
+    if (cl_vocab_count(v, buf, m) > CL_GLUE_HAPAX) return 1;
+    buf[m] = 'e';                                      /* making: make */
+    if (ends[e][0] != 'e' && cl_vocab_count(v, buf, m + 1) > CL_GLUE_HAPAX)
+      return 1;
+  }
+  return 0;
+}
+
 typedef struct best {
   size_t k;               /* cuts */
   size_t cut[CL_GLUE_MAX_PARTS];
@@ -65,9 +97,15 @@ static void consider(const cl_vocab *v, const char *s, size_t n,
     size_t to = j < k ? cut[j] : n, at = j ? cut[j - 1] : 0;
     longest = to - at > longest ? to - at : longest;
   }
-  /* a capitalised token is a name more often than a glue: Asif, Putin */
-  if (is_upper(s[0]) && (longest < 3 || n < 7) && !has_case_change(s, n))
+  /* a capitalised token is a name more often than a glue: Asif, Putin,
+  ** Delaware stay; Wewould, Indiahas, Sputniklink are cut */
+  if (is_upper(s[0]) && !has_case_change(s, n) &&
+      (longest < 3 || n < 7 || !parts_long(s, n, cut, k)))
     return;
+  for (size_t j = 0; k > 1 && j <= k; j++) {   /* bebeset: be be set */
+    size_t to = j < k ? cut[j] : n, at = j ? cut[j - 1] : 0;
+    if (to - at < 3 && !has_case_change(s, n)) return;
+  }
   for (size_t j = 0; j < k; j++) {            /* underlined, nationwide */
     size_t a = j ? cut[j - 1] : 0, c = cut[j], e = j + 1 < k ? cut[j + 1] : n;
     if (is_lower(s[c - 1]) && is_upper(s[c])) continue;
@@ -108,6 +146,7 @@ size_t cl_glue_segment(const cl_vocab *v, const char *s, size_t n,
   }
   if (!lower || caps > 2) return 0;             /* NATO, McDonaldHQ */
   if (cl_protected_word(s, n) && caps <= (is_upper(s[0]) ? 1 : 0)) return 0;
+  if (!has_case_change(s, n) && inflected(v, s, n)) return 0;
   memset(&b, 0, sizeof b);
   for (size_t i = 2; i + 2 <= n; i++) {
     cut[0] = i;

@@ -14,11 +14,16 @@
 ** one-letter parts).  A segment seen at most CL_GLUE_HAPAX times is
 ** "unknown" and split into words when it can be; a known one only when
 ** the split is CL_GLUE_KNOWN_RATIO times more likely than the segment
-** (count(a) * count(b) / total >= ratio * count(ab)).  A lower-to-upper
+** (count(a) * count(b) / total >= ratio * count(ab)); a segment that is
+** a known word with an ending (productions, dearest, making) is a word.
+** A lower-to-upper
 ** case change inside a segment must be a cut, and a part has no capital
 ** but its first letter.  A capitalised segment (a name, often) without
-** a case change is cut only when it has 7 letters or more and a part of
-** three (Asif is not "As if", Putin not "Put in").  A cut after a usual
+** a case change is cut only when it has 7 letters or more, a part of
+** three, and parts of four letters or function words (Asif is not "As
+** if", Putin not "Put in", Delaware not "Del aware"; Wewould and
+** Sputniklink are cut).  Three parts
+** need three letters each (bebeset is not "be be set").  A cut after a usual
 ** first part of compounds (under, counter, in, over ...) or before a
 ** usual last part (lined, weight, ship, wide ...) needs a function word
 ** on its other side (inthe, sametime), so underlined stays whole.  Fewer parts win, then the more frequent ones.

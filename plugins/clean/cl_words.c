@@ -27,7 +27,7 @@ static const char *const protected_words[] = {
   "ahead", "already", "also", "although", "altogether", "always",
   "another", "anybody", "anyhow", "anyone", "anything", "anyway",
   "anywhere", "because", "become", "becomes", "before", "behind",
-  "beside", "besides", "cannot", "everybody", "everyone", "everything",
+  "beside", "besides", "cannot", "elsewhere", "everybody", "everyone", "everything",
   "everywhere", "forever", "furthermore", "hereby", "herein", "herself",
   "himself", "however", "inform", "inside", "instead", "into", "itself",
   "meantime", "meanwhile", "moreover", "myself", "nevertheless",
@@ -49,11 +49,11 @@ static const char *const compound_heads[] = {
 static const char *const compound_tails[] = {
   "book", "books", "craft", "day", "days", "field", "fields", "fold",
   "ground", "hold", "holder", "holders", "hood", "house", "land", "less",
-  "light", "like", "line", "lined", "lines", "maker", "makers", "man",
+  "light", "like", "line", "lined", "lines", "long", "maker", "makers", "man",
   "mark", "marks", "men", "ness", "paper", "papers", "place", "point",
   "port", "ports", "room", "self", "selves", "ship", "ships", "shire",
   "side", "some", "stone", "time", "times", "ton", "town", "walk", "ward",
-  "wards", "water", "way", "ways", "weight", "where", "wide", "woman",
+  "wards", "water", "way", "ways", "weight", "wide", "woman",
   "women", "wood", "work", "works", "worthy", "yard",
 };
 
