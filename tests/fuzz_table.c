@@ -9,7 +9,11 @@
 ** values (one record to the scanner); JSON members have a known type,
 ** NUL-terminated text, numbers strtod reads whole, nested values jansson
 ** parses, and table_json_get finds each string member with the same bytes
-** (and nothing for the other members).  ASan/UBSan catch the rest.
+** (and nothing for the other members).  And table_json_each against the
+** jansson reference (tests/table_ref.h), on every record and on the whole
+** input as one line: the same accept/reject, the same members (key, type,
+** text) when accepted, fn never called when refused.  ASan/UBSan catch
+** the rest.
 **
 **   ./fuzz_table -max_total_time=30 CORPUS_DIR tests/fuzz/table
 */
@@ -19,6 +23,7 @@
 #include <string.h>
 
 #include "table.h"
+#include "table_ref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -87,6 +92,21 @@ static int check_member(void *ud, const table_value *v) {
     json_decref(j);
   }
   return 0;
+}
+
+/* table_json_each and the jansson reference agree on rec[0..n). */
+static void check_json_diff(const char *rec, size_t n) {
+  ref_flat a = {0}, b = {0};
+  char wa[64], wb[64];
+  int ra = table_json_each(rec, n, ref_flatten, &a, wa, sizeof wa);
+  int rb = ref_json_each(rec, n, ref_flatten, &b, wb, sizeof wb);
+  if (ra != -2 && rb != -2) {       /* out of memory: nothing to compare */
+    CHECK(ra == rb && (ra == 0 || ra == -1));
+    if (ra == 0) CHECK(a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len)));
+    else CHECK(a.calls == 0 && strlen(wa) < sizeof wa);
+  }
+  free(a.p);
+  free(b.p);
 }
 
 /* Write the values back in format f (CSV: all quoted) into out. */
@@ -180,6 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (!l.buf) abort();
     int rc = table_json_each(rec, len, check_member, &l, why, sizeof why);
     CHECK(rc == 0 || ((rc == -1 || rc == -2) && strlen(why) < sizeof why));
+    check_json_diff(rec, len);
     size_t got;                     /* any bytes: no crash, a valid answer */
     rc = table_json_get(rec, len, "text", 4, l.buf, &got, why, sizeof why);
     CHECK((rc == 0 && got <= len) || (rc == 1 && got == 0) || rc == -1);
@@ -187,6 +208,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(l.buf);
   }
   CHECK(at == n);
+  check_json_diff(s, n);            /* LFs inside: white space to JSON */
   free(whole);
   free(ones);
   free(some);

@@ -700,7 +700,7 @@ static int diff_one(const char *rec, size_t n) {
   char wa[200], wb[200];
   int ra = table_json_each(rec, n, ref_flatten, &a, wa, sizeof wa);
   int rb = ref_json_each(rec, n, ref_flatten, &b, wb, sizeof wb);
-  int same = ra == rb && (ra != 0 || (a.len == b.len && !memcmp(a.p, b.p, a.len)))
+  int same = ra == rb && (ra != 0 || (a.len == b.len && (!a.len || !memcmp(a.p, b.p, a.len))))
           && (ra == 0 || a.calls == 0);
   if (!same) {
     fprintf(stderr, "differs on %zu bytes: \"", n);
