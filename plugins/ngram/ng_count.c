@@ -218,6 +218,10 @@ typedef struct wctx {
   int by_id;                   /* unigrams go to uni */
   int rc;                      /* of the route's finish */
   int self;                    /* worker number */
+  uint64_t seen;               /* documents counted here (own and sent) */
+  size_t share;                /* bytes of tables before a run (0: none) */
+  char *err;                   /* why spilling failed (lk_errorf) */
+  int spill_rc;                /* and its code */
 } wctx;
 
 /* The tables of group grp (not the unigrams' when they go by id),
@@ -289,10 +293,70 @@ static int count_words(wctx *w, uint32_t grp, const uint32_t *ids, size_t n,
   return ng_grams_end(&g) != 0 ? -1 : 0;
 }
 
+/* ------------------------------------------------------------------------
+** Spilling (ng_spill.h)
+*/
+
+/* Would the worker's tables pass its share should the largest table that
+** is nearly full double (old and new arrays both held) in the next
+** document? */
+static int over_budget(const wctx *w) {
+  const ng_job *job = w->job;
+  size_t sum = 0, grow = 0, i, nt = (size_t)job->ngroups * NT;
+  for (i = 0; i < nt; i++) {
+    const ng_table *t = &w->tables[i];
+    size_t m;
+    if (!t->width) continue;
+    m = ng_table_memory(t);
+    sum += m;
+    if (t->used + t->limit / 8 >= t->limit && 2 * m > grow) grow = 2 * m;
+  }
+  return sum + grow > w->share;
+}
+
+/* Write every table of the worker holding grams as a run.  0, or -1 with
+** w->err and w->spill_rc. */
+static int spill_all(wctx *w) {
+  ng_job *job = w->job;
+  size_t i, nt = (size_t)job->ngroups * NT;
+  for (i = 0; i < nt; i++) {
+    ng_table *t = &w->tables[i];
+    if (!t->width || !t->used) continue;
+    if (ng_spill_write(job->spill, (uint32_t)(i / NT), t, w->seen,
+                       &w->err) != 0) {
+      w->spill_rc = lk_interrupted() ? LECTOR_EINTERRUPT : LECTOR_ERR;
+      return -1;
+    }
+  }
+  return 0;
+}
+
+/* After a document: spill when over budget.  0 or -1 (w->err). */
+static int maybe_spill(wctx *w) {
+  if (!w->share || !over_budget(w)) return 0;
+  return spill_all(w);
+}
+
+/* The error of a failed step: the spill's, else out of memory (code
+** rc). */
+static int worker_fail(wctx *w, int rc, char **err) {
+  if (w->err) {
+    lk_free(*err);
+    *err = w->err;
+    w->err = NULL;
+    return w->spill_rc;
+  }
+  if (!*err) *err = lk_errorf("out of memory");
+  return rc;
+}
+
 /* ng_route's hook: a document another worker sent. */
 static int count_sent(void *ud, uint32_t grp, const uint32_t *ids,
                       uint32_t n) {
-  return count_words(ud, grp, ids, n, 0);
+  wctx *w = ud;
+  if (count_words(w, grp, ids, n, 0) != 0) return -1;
+  w->seen++;
+  return maybe_spill(w);
 }
 
 /* Count the current document's words (w->ids) in group grp, and send
@@ -304,6 +368,8 @@ static int count_in_group(wctx *w, uint32_t grp, char **err) {
     return LECTOR_ENOMEM;
   }
   w->docs[grp]++;
+  w->seen++;
+  if (maybe_spill(w) != 0) return worker_fail(w, LECTOR_ERR, err);
   if (w->routed &&
       (rc = ng_route_send(&w->route, grp, w->ids.w, w->ids.n)) != LECTOR_OK) {
     if (rc == LECTOR_ENOMEM) *err = lk_errorf("out of memory");
@@ -332,10 +398,7 @@ static int count_doc(void *ctx, size_t i, const lector_text *text,
   size_t x;
   int rc;
   if (job->words_fn) return words_doc(w, i, text, err);
-  if (!(t = tables_for(w, i, &grp))) {
-    *err = lk_errorf("out of memory");
-    return LECTOR_ENOMEM;
-  }
+  if (!(t = tables_for(w, i, &grp))) return worker_fail(w, LECTOR_ENOMEM, err);
   rc = text_words(job->tok, &w->ids, w->lex, text->data, text->len, &w->st,
                   err);
   if (rc != LECTOR_OK) return rc;
@@ -376,6 +439,7 @@ static void free_workers(wctx *ws, int n, uint32_t ngroups) {
     lk_free(ws[i].docs);
     ng_route_free(&ws[i].route);
     lk_free(ws[i].ids.w);
+    lk_free(ws[i].err);
     ng_uni_free(&ws[i].uni);
   }
   lk_free(ws);
@@ -467,6 +531,79 @@ static int assemble_all(ng_job *job, wctx *ws, int n) {
   return 0;
 }
 
+/* Add the totals of t to tot (lengths 1..NG_MAX_N). */
+static void add_totals(uint64_t *tot, const ng_table *t) {
+  int k;
+  for (k = 1; k <= NG_MAX_N; k++) tot[k] += t->total[k];
+}
+
+/* The results of a job that wrote runs: every worker's tables (and the
+** unigrams) written as runs too, then merged per group into
+** job->spill->files; job->tables hold the totals.  LECTOR_OK, or a code
+** with *err. */
+static int finish_spilled(ng_job *job, wctx *ws, int n, char **err) {
+  const ng_spec *sp = job->spec;
+  uint64_t (*tot)[NG_MAX_N + 1];
+  size_t tb = job->ngroups * sizeof *job->tables, k;
+  ng_meta base;
+  ng_table uni;
+  uint32_t g;
+  int i, rc = -1;
+  memset(&uni, 0, sizeof uni);
+  job->tables = lk_alloc(tb);
+  if (job->tables) memset(job->tables, 0, tb);
+  job->docs = lk_alloc(job->ngroups * sizeof *job->docs);
+  tot = lk_alloc(job->ngroups * sizeof *tot);
+  if (!job->tables || !job->docs || !tot) goto oom;
+  memset(job->docs, 0, job->ngroups * sizeof *job->docs);
+  memset(tot, 0, job->ngroups * sizeof *tot);
+  for (i = 0; i < n; i++) {
+    for (k = 0; k < (size_t)job->ngroups * NT; k++) {
+      ng_table *t = &ws[i].tables[k];
+      if (!t->width) continue;
+      add_totals(tot[k / NT], t);
+      if (t->used && ng_spill_write(job->spill, (uint32_t)(k / NT), t,
+                                    ws[i].seen, err) != 0)
+        goto fail;
+      ng_table_free(t);                         /* room for the merge */
+    }
+    for (g = 0; g < job->ngroups; g++) job->docs[g] += ws[i].docs[g];
+  }
+  if (ws[0].by_id) {
+    if (uni_part(ws, n, &uni) != 0) goto oom;
+    add_totals(tot[0], &uni);
+    if (uni.used && ng_spill_write(job->spill, 0, &uni, job->docs[0], err))
+      goto fail;
+  }
+  memset(&base, 0, sizeof base);
+  base.nmin = sp->nmin;
+  base.nmax = sp->nmax;
+  base.skip = sp->skip;
+  base.options = (char *)job->options;          /* read only */
+  if (ng_spill_finish(job->spill, job->ngroups, &base, job->docs,
+                      (const uint64_t (*)[NG_MAX_N + 1])tot, job->min_count,
+                      err) != 0)
+    goto fail;
+  for (g = 0; g < job->ngroups; g++) {
+    job->tables[g].width = (uint8_t)sp->nmax;
+    job->tables[g].stride = (uint8_t)(sp->nmax + 2);
+    memcpy(job->tables[g].total, tot[g], sizeof tot[g]);
+  }
+  rc = LECTOR_OK;
+  goto done;
+oom:
+  lk_free(*err);
+  *err = lk_errorf("out of memory");
+  rc = LECTOR_ENOMEM;
+  goto done;
+fail:
+  rc = lk_interrupted() ? LECTOR_EINTERRUPT : LECTOR_ERR;
+done:
+  ng_table_free(&uni);
+  lk_free(tot);
+  return rc;
+}
+
 /* Run the workers over the documents.  LECTOR_OK, or a code with *err. */
 static int run_workers(ng_job *job, wctx *ws, int n, char **err) {
   void *ctx[LECTOR_MAX_THREADS] = {NULL};
@@ -482,10 +619,7 @@ static int run_workers(ng_job *job, wctx *ws, int n, char **err) {
   pool.skip = job->group;
   rc = job->src->run(job->src->ud, &pool, err);
   for (i = 0; i < n && rc == LECTOR_OK; i++)
-    if (ws[i].rc != LECTOR_OK) {
-      *err = lk_errorf("out of memory");
-      rc = ws[i].rc;
-    }
+    if (ws[i].rc != LECTOR_OK) rc = worker_fail(&ws[i], ws[i].rc, err);
   return rc;
 }
 
@@ -517,14 +651,16 @@ static char *oom_message(const ng_job *job, const wctx *ws, int n) {
                    " distinct grams so far (%zu MB of tables, not counting "
                    "the vocabulary) after %" PRIu64 " of %zu documents; "
                    "count with a smaller n or skip, raise --memory-limit, "
-                   "or count parts of the corpus and join them with "
-                   "ngram.merge_files (min_count only trims the result)",
+                   "give ngram.count a smaller memory budget (memory = "
+                   "\"256M\": tables beyond it go to disk), or count parts "
+                   "of the corpus and join them with ngram.merge_files "
+                   "(min_count only trims the result)",
                    nbuf, sp->skip, grams, bytes >> 20, docs,
                    job->src->ndocs);
 }
 
 int ng_count_run(ng_job *job, char **err) {
-  int n = job->src->nworkers, rc;
+  int n = job->src->nworkers, rc, i;
   ng_router router;
   ng_wordcache lex;
   ng_router *rt = NULL;
@@ -550,9 +686,14 @@ int ng_count_run(ng_job *job, char **err) {
     *err = lk_errorf("out of memory");
     return LECTOR_ENOMEM;
   }
+  for (i = 0; i < n && job->spill && job->spill->budget && !job->doc_fn &&
+              !job->words_fn; i++)
+    ws[i].share = job->spill->budget / (size_t)n;
   rc = run_workers(job, ws, n, err);
-  if (rc == LECTOR_OK && !job->doc_fn && !job->words_fn &&
-      assemble_all(job, ws, n) != 0)
+  if (rc == LECTOR_OK && job->spill && job->spill->nruns > 0)
+    rc = finish_spilled(job, ws, n, err);
+  else if (rc == LECTOR_OK && !job->doc_fn && !job->words_fn &&
+           assemble_all(job, ws, n) != 0)
     rc = LECTOR_ENOMEM;
   if (rc == LECTOR_ENOMEM) {            /* say what grew */
     lk_free(*err);

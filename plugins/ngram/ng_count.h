@@ -20,6 +20,7 @@
 #include "lector/tokenizer.h"
 #include "ng_gram.h"
 #include "ng_wordcache.h"
+#include "ng_spill.h"
 #include "ng_table.h"
 
 /* The documents a job runs over, and the pool that runs it: run(ud,
@@ -77,6 +78,14 @@ typedef struct ng_job {
   ng_doc_fn doc_fn;                /* per-document mode when not NULL */
   void *doc_ud;                    /* doc_fn's and words_fn's */
   ng_words_fn words_fn;            /* word mode when not NULL */
+  /* Counting within a budget (not in per-document or word mode): each of
+  ** the W workers writes its tables as sorted runs (ng_spill.h) when they
+  ** would pass spill->budget / W bytes, between two documents.  If any
+  ** run was written, the results are spill->files[g] (merged, min_count
+  ** applied, with the header of options) and tables[g] is an empty table
+  ** holding the totals only.  NULL: everything in memory. */
+  ng_spill *spill;
+  const char *options;             /* the runs' result header (NULL: "") */
   /* Results (not in per-document mode): ngroups finished tables and the
   ** documents counted per group. */
   ng_table *tables;

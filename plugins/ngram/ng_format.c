@@ -353,6 +353,8 @@ typedef struct reader {
   uint64_t lensum[NG_MAX_N + 1];
   uint64_t maxdf;              /* the largest df read */
   int ended;                   /* the trailer was read */
+  int partial;                 /* read from a seek: no sum or order checks
+                                  across the seek, "#end" just ends */
 } reader;
 
 static int reader_open(reader *r, const char *path, char **err) {
@@ -564,7 +566,7 @@ static int next_gram(reader *r, const ng_meta *m, uint32_t *key,
   n = r->n;
   if (r->h.version >= 2 && n >= 5 && memcmp(s, "#end ", 5) == 0 &&
       !memchr(s, '\t', n))
-    return check_trailer(r, err);
+    return r->partial ? 0 : check_trailer(r, err);
   t1 = memchr(s, '\t', n);
   t2 = t1 ? memchr(t1 + 1, '\t', n - (size_t)(t1 + 1 - s)) : NULL;
   if (!t1 || !t2 || memchr(t2 + 1, '\t', n - (size_t)(t2 + 1 - s)))
@@ -577,8 +579,8 @@ static int next_gram(reader *r, const ng_meta *m, uint32_t *key,
   if (r->words < m->nmin) return line_error(r, "gram shorter than n", err);
   limit = (r->h.seen & (1u << F_TOTAL)) ? r->h.total[r->words]
                                         : NG_COUNT_MAX;
-  if (add_count(&r->lensum[r->words], r->count) != 0 ||
-      r->lensum[r->words] > limit)
+  if (!r->partial && (add_count(&r->lensum[r->words], r->count) != 0 ||
+                      r->lensum[r->words] > limit))
     return line_error(r, "the counts add up to more than the header's "
                       "total", err);
   pl = r->prev.n;
@@ -770,7 +772,7 @@ int ng_format_csv(const char *path, const ng_table *t, char **err) {
 }
 
 /* ------------------------------------------------------------------------
-** Streaming merge
+** Streaming merge: a k-way merge with a binary heap of the inputs
 */
 
 typedef struct merge_in {
@@ -786,6 +788,20 @@ static void merge_close(merge_in *in, size_t n) {
     ng_meta_free(&in[i].m);
   }
   lk_free(in);
+}
+
+/* What differs between metas a (of path pa) and b (of pb), into why. */
+static void meta_diff(const ng_meta *a, const char *pa, const ng_meta *b,
+                      const char *pb, char *why, size_t wn) {
+  if (a->nmin != b->nmin || a->nmax != b->nmax)
+    snprintf(why, wn, "n=%d..%d here, n=%d..%d in %s", b->nmin, b->nmax,
+             a->nmin, a->nmax, pa);
+  else if (a->skip != b->skip)
+    snprintf(why, wn, "skip=%d here, skip=%d in %s", b->skip, a->skip, pa);
+  else
+    snprintf(why, wn, "options '%.200s' here, '%.200s' in %s", opts_of(b),
+             opts_of(a), pa);
+  (void)pb;
 }
 
 /* Open and read the headers of every input; the merged meta into m and
@@ -806,8 +822,10 @@ static int merge_open(merge_in *in, const char *const *path, size_t n,
       }
     }
     if (i > 0 && !ng_meta_compatible(&in[0].m, &in[i].m)) {
-      *err = lk_errorf("%s: counted with other options than %s (n, skip "
-                       "or options differ)", path[i], path[0]);
+      char why[600];
+      meta_diff(&in[0].m, path[0], &in[i].m, path[i], why, sizeof why);
+      *err = lk_errorf("%s: counted with other options than %s (%s)",
+                       path[i], path[0], why);
       return -1;
     }
     if (add_count(&m->docs, in[i].m.docs) != 0) {
@@ -823,10 +841,12 @@ static int merge_open(merge_in *in, const char *const *path, size_t n,
         return -1;
       }
   }
-  m->nmin = in[0].m.nmin;
-  m->nmax = in[0].m.nmax;
-  m->skip = in[0].m.skip;
-  m->options = in[0].m.options;        /* borrowed */
+  if (n > 0) {
+    m->nmin = in[0].m.nmin;
+    m->nmax = in[0].m.nmax;
+    m->skip = in[0].m.skip;
+    m->options = in[0].m.options;      /* borrowed */
+  }
   return 0;
 }
 
@@ -858,55 +878,113 @@ static int merge_add(const merge_in *x, uint64_t *count, uint64_t *df,
   return -1;
 }
 
-/* Write every gram, adding up equal ones; the trailer at the end. */
-static int merge_lines(merge_in *in, size_t n, FILE *f, char **err) {
-  uint64_t lines = 0, sum = 0;
-  size_t i;
-  for (i = 0; i < n; i++)
-    if (merge_advance(&in[i], err) != 0) return -1;
+/* The heap of live inputs (indices into in), smallest gram on top; equal
+** grams by input order. */
+typedef struct mheap {
+  merge_in *in;
+  size_t *h, n;
+} mheap;
+
+static int heap_less(const mheap *q, size_t a, size_t b) {
+  int c = gram_cmp(&q->in[a], &q->in[b]);
+  return c < 0 || (c == 0 && a < b);
+}
+
+static void heap_down(mheap *q, size_t i) {
   for (;;) {
-    merge_in *lo = NULL;
-    uint64_t count = 0, df = 0;
-    for (i = 0; i < n; i++)
-      if (in[i].live && (!lo || gram_cmp(&in[i], lo) < 0)) lo = &in[i];
-    if (!lo) break;
-    if (stop_now((size_t)lines, err)) return -1;
-    fwrite(lo->r.gram, 1, lo->r.gram_len, f);
-    for (i = 0; i < n; i++)
-      if (in[i].live && &in[i] != lo && gram_cmp(&in[i], lo) == 0) {
-        if (merge_add(&in[i], &count, &df, err) != 0 ||
-            merge_advance(&in[i], err) != 0)
-          return -1;
-      }
-    if (merge_add(lo, &count, &df, err) != 0) return -1;
-    fprintf(f, "\t%" PRIu64 "\t%" PRIu64 "\n", count, df);
-    lines++;
-    sum += count;
-    if (merge_advance(lo, err) != 0) return -1;
+    size_t l = 2 * i + 1, m = i, t;
+    if (l < q->n && heap_less(q, q->h[l], q->h[m])) m = l;
+    if (l + 1 < q->n && heap_less(q, q->h[l + 1], q->h[m])) m = l + 1;
+    if (m == i) return;
+    t = q->h[i];
+    q->h[i] = q->h[m];
+    q->h[m] = t;
+    i = m;
   }
-  write_trailer(f, lines, sum);
+}
+
+/* Advance the top input; drop it from the heap at its end. */
+static int heap_next(mheap *q, char **err) {
+  merge_in *x = &q->in[q->h[0]];
+  if (merge_advance(x, err) != 0) return -1;
+  if (!x->live) q->h[0] = q->h[--q->n];
+  heap_down(q, 0);
   return 0;
 }
 
-int ng_format_merge(const char *out, const char *const *path, size_t n,
-                    char **err) {
+/* Write every gram, adding up equal ones, leaving out those counted
+** fewer than min_count times; the trailer at the end.  *lines: gram
+** lines written. */
+static int merge_lines(merge_in *in, size_t n, uint64_t min_count, FILE *f,
+                       uint64_t *lines, char **err) {
+  uint64_t sum = 0, steps = 0;
+  mheap q;
+  ng_buf g;
+  size_t i;
+  int rc = -1;
+  *lines = 0;
+  q.in = in;
+  q.n = 0;
+  q.h = lk_alloc((n ? n : 1) * sizeof *q.h);
+  ng_buf_init(&g);
+  if (!q.h) {
+    *err = lk_errorf("out of memory");
+    return -1;
+  }
+  for (i = 0; i < n; i++) {
+    if (merge_advance(&in[i], err) != 0) goto done;
+    if (in[i].live) q.h[q.n++] = i;
+  }
+  for (i = q.n / 2; i-- > 0;) heap_down(&q, i);
+  while (q.n > 0) {
+    merge_in *lo = &in[q.h[0]];
+    uint64_t count = 0, df = 0;
+    if (stop_now((size_t)steps++, err)) goto done;
+    g.n = 0;                           /* the gram outlives its reader */
+    ng_buf_add(&g, lo->r.gram, lo->r.gram_len);
+    if (g.oom) {
+      *err = lk_errorf("out of memory");
+      goto done;
+    }
+    do {
+      if (merge_add(&in[q.h[0]], &count, &df, err) != 0 ||
+          heap_next(&q, err) != 0)
+        goto done;
+    } while (q.n > 0 && in[q.h[0]].r.gram_len == g.n &&
+             memcmp(in[q.h[0]].r.gram, g.p, g.n) == 0);
+    if (count < min_count) continue;
+    fwrite(g.p, 1, g.n, f);
+    fprintf(f, "\t%" PRIu64 "\t%" PRIu64 "\n", count, df);
+    ++*lines;
+    sum += count;
+  }
+  write_trailer(f, *lines, sum);
+  rc = 0;
+done:
+  lk_free(q.h);
+  ng_buf_free(&g);
+  return rc;
+}
+
+int ng_format_merge_x(const char *out, const char *const *path, size_t n,
+                      const ng_merge_opts *mo, char **err) {
   merge_in *in;
   ng_meta m;
-  uint64_t total[NG_MAX_N + 1];
+  uint64_t total[NG_MAX_N + 1], lines = 0, minc;
   lector_output *o;
   FILE *f = NULL;
   int failed;
   size_t i;
-  if (n == 0) {
+  if (n == 0 && !mo->meta) {
     *err = lk_errorf("no input files");
     return -1;
   }
-  in = lk_alloc(n * sizeof *in);
+  in = lk_alloc((n ? n : 1) * sizeof *in);
   if (!in) {
     *err = lk_errorf("out of memory");
     return -1;
   }
-  memset(in, 0, n * sizeof *in);
+  memset(in, 0, (n ? n : 1) * sizeof *in);
   for (i = 0; i < n; i++) in[i].r.fd = -1;
   memset(&m, 0, sizeof m);
   memset(total, 0, sizeof total);
@@ -918,8 +996,150 @@ int ng_format_merge(const char *out, const char *const *path, size_t n,
     merge_close(in, n);
     return out_close(o, 1, err);
   }
-  write_header(f, &m, total);
-  failed = merge_lines(in, n, f, err) != 0;
+  minc = mo->min_count > 1 ? mo->min_count : 1;
+  if (mo->meta) {
+    write_header(f, mo->meta, mo->total);
+  } else {
+    if (minc > m.min_count) m.min_count = minc;
+    write_header(f, &m, total);
+  }
+  failed = merge_lines(in, n, minc, f, &lines, err) != 0;
+  if (mo->lines) *mo->lines = lines;
   merge_close(in, n);
   return out_close(o, failed, err);
+}
+
+int ng_format_merge(const char *out, const char *const *path, size_t n,
+                    char **err) {
+  ng_merge_opts mo;
+  memset(&mo, 0, sizeof mo);
+  return ng_format_merge_x(out, path, n, &mo, err);
+}
+
+/* ------------------------------------------------------------------------
+** Writers: a table written line by line
+*/
+
+struct ng_writer {
+  lector_output *o;
+  FILE *f;
+  uint64_t lines, sum;
+};
+
+int ng_writer_open(ng_writer **out, const char *path, const ng_meta *m,
+                   const uint64_t *total, char **err) {
+  ng_writer *w = lk_alloc(sizeof *w);
+  *out = NULL;
+  if (!w) {
+    *err = lk_errorf("%s: out of memory", path);
+    return -1;
+  }
+  memset(w, 0, sizeof *w);
+  if (!(w->o = out_open(path, NULL, 0, &w->f, err))) {
+    lk_free(w);
+    return -1;
+  }
+  write_header(w->f, m, total);
+  *out = w;
+  return 0;
+}
+
+void ng_writer_line(ng_writer *w, const char *g, size_t n, uint64_t count,
+                    uint64_t df) {
+  fwrite(g, 1, n, w->f);
+  fprintf(w->f, "\t%" PRIu64 "\t%" PRIu64 "\n", count, df);
+  w->lines++;
+  w->sum += count;
+}
+
+int ng_writer_close(ng_writer *w, int failed, char **err) {
+  int rc;
+  if (!failed) write_trailer(w->f, w->lines, w->sum);
+  rc = out_close(w->o, failed, err);
+  lk_free(w);
+  return rc;
+}
+
+/* ------------------------------------------------------------------------
+** Streams: a saved table read line by line
+*/
+
+struct ng_stream {
+  reader r;
+  ng_meta m;
+};
+
+int ng_stream_open(ng_stream **out, const char *path, char **err) {
+  ng_stream *s = lk_alloc(sizeof *s);
+  *out = NULL;
+  if (!s) {
+    *err = lk_errorf("%s: out of memory", path);
+    return -1;
+  }
+  memset(&s->m, 0, sizeof s->m);
+  if (reader_open(&s->r, path, err) != 0 || read_header(&s->r, &s->m, err)) {
+    reader_close(&s->r);
+    lk_free(s);
+    return -1;
+  }
+  *out = s;
+  return 0;
+}
+
+const ng_meta *ng_stream_meta(const ng_stream *s) { return &s->m; }
+
+const uint64_t *ng_stream_total(const ng_stream *s) { return s->r.h.total; }
+
+int ng_stream_next(ng_stream *s, ng_stream_row *row, char **err) {
+  int rc = next_gram(&s->r, &s->m, NULL, err);
+  if (rc != 1) return rc;
+  row->gram = s->r.gram;
+  row->len = s->r.gram_len;
+  row->count = s->r.count;
+  row->df = s->r.df;
+  row->words = s->r.words;
+  return 1;
+}
+
+uint64_t ng_stream_tell(const ng_stream *s) {
+  off_t at = lseek(s->r.fd, 0, SEEK_CUR);
+  return at < 0 ? 0 : (uint64_t)at - (s->r.end - s->r.pos);
+}
+
+int ng_stream_seek(ng_stream *s, uint64_t offset, char **err) {
+  if (lseek(s->r.fd, (off_t)offset, SEEK_SET) < 0) {
+    *err = lk_errorf("%s: %s", s->r.path, strerror(errno));
+    return -1;
+  }
+  s->r.pos = s->r.end = 0;
+  s->r.nlines = 0;
+  s->r.partial = 1;
+  return 0;
+}
+
+void ng_stream_close(ng_stream *s) {
+  if (!s) return;
+  reader_close(&s->r);
+  ng_meta_free(&s->m);
+  lk_free(s);
+}
+
+int ng_unescape_gram(const char *g, size_t n, ng_buf *out) {
+  ng_buf w;
+  size_t i = 0;
+  int rc = 0;
+  out->n = 0;
+  ng_buf_add(out, "", 0);
+  ng_buf_init(&w);
+  while (i <= n && rc == 0) {
+    const char *sp = memchr(g + i, ' ', n - i);
+    size_t e = sp ? (size_t)(sp - g) : n;
+    if (ng_unescape_word(g + i, e - i, &w) != 0) rc = -1;
+    if (i) ng_buf_addc(out, ' ');
+    ng_buf_add(out, w.p ? w.p : "", w.n);
+    if (!sp) break;
+    i = e + 1;
+  }
+  ng_buf_free(&w);
+  return rc == 0 && !out->oom ? 0 : -1;
 }

@@ -93,10 +93,88 @@ int ng_format_load(const char *path, ng_table *t, ng_meta *m, char **err);
 ** gram by count (descending), then gram; fields quoted as RFC 4180 says. */
 int ng_format_csv(const char *path, const ng_table *t, char **err);
 
-/* Merge the saved files in[0..nin) into out with one streaming pass
-** (memory independent of the files' size).  The inputs must have
-** compatible headers; out may not be one of them. */
+/* Merge the saved files in[0..nin) into out with one streaming pass: a
+** k-way merge over a heap of the inputs, memory NG_READ_BLOCK and a line
+** per input, independent of the files' size.  The inputs must have
+** compatible headers (the error names what differs); out may not be one
+** of them.  The header: docs and totals added up, the largest
+** min_count. */
 int ng_format_merge(const char *out, const char *const *in, size_t nin,
                     char **err);
+
+/* How ng_format_merge_x merges. */
+typedef struct ng_merge_opts {
+  /* The output's header (n, skip, docs, min_count, options) and totals
+  ** (NG_MAX_N + 1 entries), instead of those made from the inputs (whose
+  ** options then need only agree with each other); with meta, nin may be
+  ** 0 (an empty table).  NULL: as ng_format_merge. */
+  const ng_meta *meta;
+  const uint64_t *total;
+  uint64_t min_count;       /* leave out merged grams counted fewer times
+                               (0, 1: none); without meta, the header's
+                               min_count is at least this */
+  uint64_t *lines;          /* when not NULL: gram lines written */
+} ng_merge_opts;
+
+/* ng_format_merge with options mo. */
+int ng_format_merge_x(const char *out, const char *const *in, size_t nin,
+                      const ng_merge_opts *mo, char **err);
+
+/* A saved table written one gram line at a time, in order (the caller's
+** duty: the lines must be sorted and distinct), through the host's output
+** helper; ng_writer_close writes the end line and commits, or with failed
+** (or a failed write) aborts: path is then left as it was. */
+typedef struct ng_writer ng_writer;
+
+/* Start path with the header of m and total (NG_MAX_N + 1 entries).  0,
+** or -1 with *err. */
+int ng_writer_open(ng_writer **w, const char *path, const ng_meta *m,
+                   const uint64_t *total, char **err);
+
+/* One gram line: the escaped gram g[0..n), count, df. */
+void ng_writer_line(ng_writer *w, const char *g, size_t n, uint64_t count,
+                    uint64_t df);
+
+/* Finish w (freed either way).  0, or -1 with *err (unless failed, when
+** *err is the caller's). */
+int ng_writer_close(ng_writer *w, int failed, char **err);
+
+/* A saved table read one gram line at a time (version 1 or 2), with
+** every check of ngram.load but the interning of words: memory is one
+** block and the longest line.  Seeking to a line start (an offset from
+** ng_stream_tell) reads on from there without the checks that need the
+** lines before it (order across the seek, the sums of the end line). */
+typedef struct ng_stream ng_stream;
+
+typedef struct ng_stream_row {
+  const char *gram;         /* escaped, valid until the next call */
+  size_t len;
+  uint64_t count, df;
+  int words;
+} ng_stream_row;
+
+/* Open path and read its header.  0, or -1 with *err. */
+int ng_stream_open(ng_stream **s, const char *path, char **err);
+
+/* The header's meta and totals (NG_MAX_N + 1 entries), owned by s. */
+const ng_meta *ng_stream_meta(const ng_stream *s);
+const uint64_t *ng_stream_total(const ng_stream *s);
+
+/* The next gram line into row: 1, 0 at the end (after the checked end
+** line), -1 with *err. */
+int ng_stream_next(ng_stream *s, ng_stream_row *row, char **err);
+
+/* The offset of the next line's start. */
+uint64_t ng_stream_tell(const ng_stream *s);
+
+/* Go to the line starting at offset.  0 or -1 with *err. */
+int ng_stream_seek(ng_stream *s, uint64_t offset, char **err);
+
+/* Close s (NULL is fine). */
+void ng_stream_close(ng_stream *s);
+
+/* The escaped gram g[0..n) as its plain words joined by spaces, into out
+** (replacing its contents).  0, or -1 on a bad escape or out of memory. */
+int ng_unescape_gram(const char *g, size_t n, ng_buf *out);
 
 #endif
