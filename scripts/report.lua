@@ -1,6 +1,7 @@
 -- report.lua: the main report on a corpus.
 -- usage: lector scripts/report.lua [CORPUS] [--top N] [--term WORD]
 --                                  [--html OUT.html] [--csv DIR] [--json]
+--                                  [--clean]
 -- (default: the sample corpus in scripts/corpus)
 --
 -- Sections: the corpus's size and dates; documents and sentiment per month;
@@ -15,6 +16,9 @@
 -- .jsonl, gzip'd too: one document per row); --format, --text, --id and
 -- --date are lector.load's options of the same names.  --html writes the same as one self-contained page with
 -- charts, --csv tidy tables for R or pandas, --json the data as JSON.
+-- --clean reports on the corpus cleaned by the clean plugin (clean.apply:
+-- boilerplate lines removed, near-duplicates dropped, glued words split),
+-- with a section on what cleaning removed.
 --
 -- The work is done by a few plugin calls, each a pass over the corpus in
 -- C on all cores (sentiment.corpus, ngram.count); Lua only arranges what
@@ -39,6 +43,8 @@ local o, args = cli.parse(arg, {
     {"text", "COLUMN", "tables: the column holding the text"},
     {"id", "COLUMN", "tables: the column holding the document id"},
     {"date", "COLUMN", "tables: the column holding the date"},
+    {"clean", nil, "clean the corpus first: boilerplate lines, "
+      .. "near-duplicates, glued words (the clean plugin)"},
   }})
 
 -- Documents searched for the most positive and negative sentences (see
@@ -794,9 +800,47 @@ local function write_html(path, r, view)
 end
 
 ------------------------------------------------------------------------
+-- Cleaning (--clean): the corpus through clean.apply, and what it removed.
+
+local CLEAN_LINES = 5   -- boilerplate lines shown
+
+local function clean_corpus(corpus)
+  local ok, clean = pcall(require, "lector.clean")
+  if not ok then fail("--clean needs the clean plugin: %s", clean) end
+  local view, s = clean.apply(corpus)
+  local lines = {}
+  for i = 1, math.min(CLEAN_LINES, #s.boilerplate) do
+    local b = s.boilerplate[i]
+    lines[i] = {line = b.line, documents = b.docs, where = b.where}
+  end
+  return view, {documents = s.docs, kept = s.kept, dropped = s.dropped,
+    clusters = s.clusters, lines = s.lines, line_documents = s.line_docs,
+    distinct_lines = #s.boilerplate, splits = s.splits,
+    split_documents = s.split_docs, top_lines = lines}
+end
+
+local function print_cleaning(k)
+  heading("Cleaning (--clean)")
+  print(string.format("%s removed from %s (%d distinct)",
+    cli.plural(k.lines, "boilerplate line"),
+    cli.plural(k.line_documents, "document"), k.distinct_lines))
+  for _, b in ipairs(k.top_lines) do
+    print(string.format("  %5d  %-5s  %s", b.documents, b.where,
+      cli.clip(b.line, 90)))
+  end
+  print(string.format("%s dropped as near-duplicates (%s); %d of %d kept",
+    cli.plural(k.dropped, "document"), cli.plural(k.clusters, "cluster"),
+    k.kept, k.documents))
+  print(string.format("%s split in %s", cli.plural(k.splits, "glued word"),
+    cli.plural(k.split_documents, "document")))
+end
+
+------------------------------------------------------------------------
 -- Main.
 
 local corpus, path = load_corpus(args[1])
+local cleaning
+if o.clean then corpus, cleaning = clean_corpus(corpus) end
 if o.html then check_writable(o.html) end
 if o.csv then
   make_dir(o.csv)
@@ -804,6 +848,7 @@ if o.csv then
 end
 
 local r = {}
+r.cleaning = cleaning
 r.sentiment_missing = sentiment_unavailable()
 local docs, months
 if r.sentiment_missing then
@@ -843,6 +888,7 @@ if o.json then
   print(cli.json(r))
 else
   print_report(r, view)
+  if r.cleaning then print_cleaning(r.cleaning) end
 end
 -- A failed write (a full disk) ends the script with status 1 naming the
 -- file; the file that was there before is left as it was.
