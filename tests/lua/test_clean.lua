@@ -233,6 +233,39 @@ function tests.apply_view()
 end
 
 -- ------------------------------------------------------------------------
+-- report.lua --clean
+
+local function report(args)
+  local bin = os.getenv("LECTOR_BIN") or "build/lector"
+  local p = assert(io.popen(bin .. " scripts/report.lua " .. args .. " 2>/dev/null"))
+  local out = p:read("a")
+  p:close()
+  return out
+end
+
+function tests.report_clean()
+  local tram = T.read(NEWS .. "/01_tram.txt")
+  local dir = news_with{["06_tram_copy.txt"] = edit(tram, 2):gsub("The mayor answered",
+    "Thecouncil said onthe quay. The mayor answered") .. "\n"}
+  local out = report("'" .. dir .. "' --clean --top 3")
+  T.ok(out:find("Cleaning (--clean)", 1, true), "the section")
+  T.ok(out:find("12 boilerplate lines removed from 5 documents (6 distinct)", 1, true), "lines: " .. out:match("Cleaning.*") )
+  T.ok(out:find("Subscribe to the Harbour Gazette from", 1, true), "the most common line")
+  T.ok(out:find("1 document dropped as near-duplicates (1 cluster); 5 of 6 kept", 1, true), "duplicates")
+  T.ok(out:find("2 glued words split in 1 document", 1, true), "splits")
+  T.ok(out:find("^Corpus: .-\n5 documents"), "the report is on the cleaned corpus")
+  T.ok(not report("'" .. dir .. "' --top 3"):find("Cleaning", 1, true), "no section without --clean")
+  local ok, cjson = pcall(require, "cjson")
+  if ok then
+    local r = cjson.decode(report("'" .. dir .. "' --clean --json"))
+    T.eq(r.cleaning.dropped, 1, "json dropped")
+    T.eq(r.cleaning.splits, 2, "json splits")
+    T.eq(r.cleaning.lines, 12, "json lines")
+    T.eq(r.corpus.documents, 5, "json documents after cleaning")
+  end
+end
+
+-- ------------------------------------------------------------------------
 -- Bad input
 
 function tests.bad_input()
