@@ -63,6 +63,10 @@ local cases = {
   -- negated by "without" two words back.  (3.3.2's README shows 0.7013.)
   {"without doubt", "Without a doubt, excellent idea.",
    c(2.7 + -1.5 * -0.74), c(2.7 * -0.74 + -1.5 * -0.74)},
+  -- Right before the word, too (doubt is negated by "without" just
+  -- before it; good is spared).
+  {"without doubt, adjacent", "without doubt good",
+   c(-1.5 * -0.74 + 1.9), c(-1.5 * -0.74 + 1.9 * -0.74)},
   -- 9. Special cases: "broken heart" -2.9 replaces broken's -2.1 ...
   {"new special case", "she had a broken heart", c(-2.9), c(-2.1)},
   -- ... matched whatever the case: kiss 1.8 and death -2.9 both become
