@@ -66,12 +66,12 @@ static void test_line_features(void **state) {
   assert_int_equal(t->words, 3);
   assert_int_equal(t->nums, 3);
   assert_int_equal(t->syms, 1);                   /* the triangle */
-  assert_int_equal(t->stops, 0);
+  assert_int_equal(t->stops, 1);                  /* By */
   assert_false(t->end);
   assert_int_equal(ls.v[1].words, 5);
   assert_int_equal(ls.v[1].stops, 0);
   assert_true(ls.v[2].ellipsis);
-  assert_int_equal(ls.v[2].stops, 1);             /* the */
+  assert_int_equal(ls.v[2].stops, 2);             /* into, the */
   assert_true(ls.v[3].end);
   assert_true(ls.v[3].comma);
   cl_lines_free(&ls);
