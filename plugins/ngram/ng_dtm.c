@@ -33,8 +33,10 @@ int ng_dtm_build_init(ng_dtm_build *b, size_t ndocs, int nmin, int nmax,
   b->ndocs = ndocs;
   b->ent = lk_alloc((ndocs + 1) * sizeof *b->ent);
   b->nent = lk_alloc((ndocs + 1) * sizeof *b->nent);
-  if (!b->ent || !b->nent) {
-    ng_dtm_build_free(b);
+  if (!b->ent || !b->nent) {           /* not zeroed: free the arrays only */
+    lk_free(b->ent);
+    lk_free(b->nent);
+    memset(b, 0, sizeof *b);
     return oom(err);
   }
   memset(b->ent, 0, (ndocs + 1) * sizeof *b->ent);
@@ -202,16 +204,6 @@ done:
 ** Columns
 */
 
-typedef struct colkey {
-  uint32_t key[NG_MAX_N];       /* zero-padded: ng_gram_cmp at NG_MAX_N */
-  uint32_t df;
-} colkey;
-
-static int colkey_cmp(const void *a, const void *b) {
-  return ng_gram_cmp(((const colkey *)a)->key, ((const colkey *)b)->key,
-                     NG_MAX_N);
-}
-
 /* Every term of b into df: its count, and its document frequency (over
 ** rows) in the df word. */
 static int count_df(const ng_dtm_build *b, ng_table *df, char **err) {
@@ -234,38 +226,35 @@ static int count_df(const ng_dtm_build *b, ng_table *df, char **err) {
 static int make_cols(const ng_table *df, double lo, double hi,
                      uint64_t min_count, ng_dtm *m, ng_table *cols,
                      char **err) {
-  colkey *ck;
-  size_t n = 0, j;
-  uint32_t i, w = (uint32_t)m->width;
-  if (!(ck = lk_alloc(((size_t)df->used + 1) * sizeof *ck))) return oom(err);
-  for (i = 0; i < df->cap; i++) {
-    const uint32_t *s = ng_table_slot(df, i);
-    double f;
-    if (!s) continue;
-    f = (double)s[NG_DF(df)];
-    if (f < lo || f > hi || ng_table_count(df, s) < min_count) continue;
-    memset(ck[n].key, 0, sizeof ck[n].key);
-    memcpy(ck[n].key, s, w * sizeof *s);
-    ck[n].df = (uint32_t)f;
-    n++;
+  uint32_t *idx, w = (uint32_t)m->width;
+  size_t n, j, k = 0;
+  if (ng_order_sorted(df, 0, &idx, &n) != 0) {     /* file order */
+    if (lk_interrupted()) {
+      *err = lk_errorf("interrupted");
+      return LECTOR_EINTERRUPT;
+    }
+    return oom(err);
   }
-  qsort(ck, n, sizeof *ck, colkey_cmp);
   m->keys = lk_alloc((n * w + 1) * sizeof *m->keys);
   m->df = lk_alloc((n + 1) * sizeof *m->df);
   if (!m->keys || !m->df || ng_table_init(cols, (int)w, 0, n) != 0) {
-    lk_free(ck);
+    lk_free(idx);
     return oom(err);
   }
   for (j = 0; j < n; j++) {
-    memcpy(m->keys + j * w, ck[j].key, w * sizeof *m->keys);
-    m->df[j] = ck[j].df;
-    if (ng_table_add(cols, ck[j].key, j + 1, 0) != 0) {
-      lk_free(ck);
+    const uint32_t *s = df->slots + (size_t)idx[j] * df->stride;
+    double f = (double)s[NG_DF(df)];
+    if (f < lo || f > hi || ng_table_count(df, s) < min_count) continue;
+    memcpy(m->keys + k * w, s, w * sizeof *m->keys);
+    m->df[k] = s[NG_DF(df)];
+    if (ng_table_add(cols, s, k + 1, 0) != 0) {
+      lk_free(idx);
       return oom(err);
     }
+    k++;
   }
-  m->ncols = (uint32_t)n;
-  lk_free(ck);
+  m->ncols = (uint32_t)k;
+  lk_free(idx);
   return LECTOR_OK;
 }
 
@@ -289,6 +278,9 @@ static uint32_t col_of(const ng_table *cols, const uint32_t *e) {
   return s ? s[NG_COUNT(cols)] : 0;
 }
 
+/* Write the matrix of b's rows over the columns of cols.  The first pass
+** puts each entry's column + 1 (0: dropped) over its key's first word,
+** so each key is looked up once. */
 static int fill(const ng_dtm_build *b, const ng_table *cols, ng_dtm *m,
                 char **err) {
   uint32_t w = (uint32_t)b->nmax, i, maxrow = 0;
@@ -300,8 +292,10 @@ static int fill(const ng_dtm_build *b, const ng_table *cols, ng_dtm *m,
   for (r = 0; r < b->ndocs; r++) {               /* sizes first */
     uint32_t n = 0;
     m->rowptr[r] = k;
-    for (i = 0; i < b->nent[r]; i++)
-      if (col_of(cols, b->ent[r] + (size_t)i * (w + 1))) n++;
+    for (i = 0; i < b->nent[r]; i++) {
+      uint32_t *e = b->ent[r] + (size_t)i * (w + 1);
+      if ((e[0] = col_of(cols, e)) != 0) n++;
+    }
     k += n;
     if (n > maxrow) maxrow = n;
   }
@@ -322,7 +316,7 @@ static int fill(const ng_dtm_build *b, const ng_table *cols, ng_dtm *m,
     }
     for (i = 0; i < b->nent[r]; i++) {
       const uint32_t *e = b->ent[r] + (size_t)i * (w + 1);
-      if ((c = col_of(cols, e)) == 0) continue;
+      if ((c = e[0]) == 0) continue;
       tmp[n].col = c - 1;
       tmp[n++].count = e[w];
     }
