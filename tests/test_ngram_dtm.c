@@ -233,12 +233,43 @@ static void test_alloc_failures(void **state) {
   assert_true(ok[0] && ok[1] && k > 5);
 }
 
+static int always(void) { return 1; }
+
+/* An env that is always interrupted: finish and tfidf stop at their
+** first poll with "interrupted", nothing leaked. */
+static void test_interrupted(void **state) {
+  static const int32_t group[4] = {0, 1, -1, 0};
+  ng_dtm_rows rows = {2, group, NULL, NULL};
+  ng_weighting w = {NG_TF_RAW, NG_IDF_SMOOTH, NG_NORM_L2};
+  ng_dtm m, t;
+  char *err = NULL;
+  int (*saved)(void) = lk_env_cur.interrupted;
+  int kind;
+  (void)state;
+  assert_int_equal(build(NULL, 1, 4, 1, &m, &err), LECTOR_OK);
+  lk_env_cur.interrupted = always;
+  for (kind = 0; kind < 2; kind++) {
+    ng_dtm x;
+    assert_int_equal(build(kind ? &rows : NULL, 1, 4, 1, &x, &err),
+                     LECTOR_EINTERRUPT);
+    assert_string_equal(err, "interrupted");
+    lk_free(err);
+    assert_int_equal(x.nrows, 0);
+  }
+  assert_int_equal(ng_dtm_tfidf(&m, &w, &t, &err), LECTOR_EINTERRUPT);
+  assert_string_equal(err, "interrupted");
+  lk_free(err);
+  lk_env_cur.interrupted = saved;
+  ng_dtm_free(&m);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
     cmocka_unit_test_setup_teardown(test_groups, setup, teardown),
     cmocka_unit_test_setup_teardown(test_weights, setup, teardown),
     cmocka_unit_test_setup_teardown(test_alloc_failures, setup, teardown),
+    cmocka_unit_test_setup_teardown(test_interrupted, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
