@@ -137,6 +137,20 @@ static void test_classify(void **state) {
   cl_lines_free(&ls);
 }
 
+/* Found by fuzz_clean: no lines, no hashes (NULL arrays, UBSan). */
+static void test_empty(void **state) {
+  (void)state;
+  cl_lines ls = lines_of("");
+  uint64_t *h = NULL;
+  size_t n = 0, cap = 0;
+  char *err = NULL;
+  assert_int_equal(ls.n, 0);
+  assert_int_equal(cl_bp_hashes(&ls, 30, &h, &n, &cap, &err), LECTOR_OK);
+  assert_int_equal(n, 0);
+  assert_int_equal(cl_bp_table(h, n, 1, NULL), 0);
+  cl_lines_free(&ls);
+}
+
 static void test_date_is_not_ticker(void **state) {
   (void)state;
   cl_lines ls = lines_of("January 6, 1947\nThe address was given.\n");
@@ -271,6 +285,7 @@ int main(void) {
     cmocka_unit_test(test_line_hash),
     cmocka_unit_test(test_table),
     cmocka_unit_test(test_classify),
+    cmocka_unit_test(test_empty),
     cmocka_unit_test(test_date_is_not_ticker),
     cmocka_unit_test(test_bands),
     cmocka_unit_test(test_jaccard),

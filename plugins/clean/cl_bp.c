@@ -181,12 +181,13 @@ int cl_bp_hashes(const cl_lines *ls, unsigned max_words, uint64_t **v,
     *v = p;
     p[(*n)++] = l->hash;
   }
-  *n = first + cl_bp_sort_unique(*v + first, *n - first);
+  if (*n > first) *n = first + cl_bp_sort_unique(*v + first, *n - first);
   return LECTOR_OK;
 }
 
 size_t cl_bp_table(uint64_t *v, size_t n, size_t min_docs, uint32_t *counts) {
   size_t k = 0;
+  if (n == 0) return 0;
   qsort(v, n, sizeof *v, cmp_u64);
   for (size_t i = 0; i < n;) {
     size_t j = i;

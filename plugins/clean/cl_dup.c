@@ -76,6 +76,7 @@ int cl_dup_shingles(const lector_tokenizer_api *tok, const lector_tok_opts *o,
       return LECTOR_ENOMEM;
     }
   }
+  if (out->n < 2) return LECTOR_OK;
   qsort(out->v, out->n, sizeof *out->v, cmp_u64);
   size_t u = 0;
   for (size_t i = 0; i < out->n; i++)
