@@ -18,7 +18,8 @@
 ** Streaming holds two buffers of SOURCE_BUF bytes (plus zlib's 44 KB of
 ** inflate state for gzip), however big the file.  A plain file (no gzip,
 ** no BOM or a UTF-8 BOM) is read straight into the caller's buffer, at
-** the cost of pread(2) alone.
+** the cost of read(2) alone.  The stream reads the file in order with
+** read(2); source_pread uses pread(2).
 **
 ** The index.  With index set, source_open's stream records how to get
 ** back into the decoded stream:
@@ -32,7 +33,8 @@
 **    window held, so that a raw inflate primed with the bits
 **    (inflatePrime) and the window (inflateSetDictionary) goes on from
 **    there -- the technique of zlib's examples/zran.c.  A point at the
-**    start of a member has an empty window.  About 32 KB a MB of text;
+**    start of a member has an empty window.  About 32 KB a MB of text
+**    (a 200 MB file: 186 points, 6.1 MB);
 **    for UTF-16/32 in gzip the point also says how many bytes of a
 **    character begun before it lie at the end of the window.
 ** The points are counted memory (mem.h): they count against
