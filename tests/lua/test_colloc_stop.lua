@@ -199,6 +199,11 @@ T.run {
       stop_filter = "after", measure = "pmi"})
     local full = by_gram(ngram.collocations(TEXT, {n = 3, measure = "pmi"}))
     T.ok(#t3 > 0, "content trigrams")
+    local content = 0
+    for g in pairs(full) do
+      if #tokenize.words(g, {stopwords = true}) == 3 then content = content + 1 end
+    end
+    T.eq(#t3, content, "every trigram of three content words")
     for _, r in ipairs(t3) do
       T.ok(full[r.gram] and close(full[r.gram].pmi, r.pmi, 1e-12),
         "trigram " .. r.gram .. " scored on the stream")
