@@ -237,6 +237,24 @@ double cl_dup_jaccard(const uint64_t *a, size_t na, const uint64_t *b,
   return (double)both / (double)(na + nb - both);
 }
 
+double cl_dup_jaccard32(const uint32_t *a, size_t na, const uint32_t *b,
+                        size_t nb) {
+  size_t i = 0, j = 0, both = 0;
+  if (na + nb == 0) return 0.0;
+  while (i < na && j < nb) {
+    if (a[i] == b[j]) {
+      both++;
+      i++;
+      j++;
+    } else if (a[i] < b[j]) {
+      i++;
+    } else {
+      j++;
+    }
+  }
+  return (double)both / (double)(na + nb - both);
+}
+
 size_t cl_uf_find(uint32_t *parent, size_t i) {
   while (parent[i] != i) {
     parent[i] = parent[parent[i]];

@@ -15,8 +15,8 @@
 **   similarity of docs[k] with docs[1].  Clusters in the order of their
 **   kept documents.  Fields: candidates (pairs checked), pairs (pairs at
 **   the threshold), bands, rows.
-** Memory: 4 * hashes bytes per document, plus the shingles of the
-** documents in candidate pairs.
+** Memory: 4 * hashes bytes per document, plus 4 bytes per shingle of
+** the documents in candidate pairs.
 */
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +29,7 @@ typedef struct dup_worker {
   cl_vec64 words, sh;
   uint32_t *sig;          /* every document's signature */
   uint32_t *nsh;          /* shingles per document */
-  uint64_t **set;         /* pass 2: shingle sets */
+  uint32_t **set;         /* pass 2: shingle sets (high halves) */
   int hashes, k;
 } dup_worker;
 
@@ -41,7 +41,7 @@ typedef struct dup_run {
   uint32_t *sig, *nsh, *parent;
   uint8_t *use;
   int32_t *skip;
-  uint64_t **set;
+  uint32_t **set;
   cl_pair *pairs;
   size_t npairs;
 } dup_run;
@@ -96,13 +96,18 @@ static int keep_set(void *ctx, size_t i, const lector_text *t, char **err) {
   int rc = cl_dup_shingles(cl_g.tok, cl_g.words, t->data, t->len, w->k,
                            &w->words, &w->sh, err);
   if (rc) return rc;
-  w->nsh[i] = w->sh.n > UINT32_MAX ? UINT32_MAX : (uint32_t)w->sh.n;
-  w->set[i] = lk_alloc((w->sh.n ? w->sh.n : 1) * sizeof(uint64_t));
-  if (!w->set[i]) {
+  uint32_t *set = lk_alloc((w->sh.n ? w->sh.n : 1) * sizeof *set);
+  size_t n = 0;
+  if (!set) {
     *err = lk_errorf("out of memory (shingles of document %zu)", i + 1);
     return LECTOR_ENOMEM;
   }
-  if (w->sh.n) memcpy(w->set[i], w->sh.v, w->sh.n * sizeof(uint64_t));
+  for (size_t j = 0; j < w->sh.n && n < UINT32_MAX; j++) {
+    uint32_t hi = (uint32_t)(w->sh.v[j] >> 32);    /* sorted: still sorted */
+    if (n == 0 || set[n - 1] != hi) set[n++] = hi;
+  }
+  w->set[i] = set;
+  w->nsh[i] = (uint32_t)n;
   return LECTOR_OK;
 }
 
@@ -117,7 +122,7 @@ static void run_pool(lua_State *L, dup_run *r, lector_corpus *c,
 }
 
 static double jaccard(const dup_run *r, size_t a, size_t b) {
-  return cl_dup_jaccard(r->set[a], r->nsh[a], r->set[b], r->nsh[b]);
+  return cl_dup_jaccard32(r->set[a], r->nsh[a], r->set[b], r->nsh[b]);
 }
 
 /* ------------------------------------------------------------------------
