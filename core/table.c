@@ -476,10 +476,12 @@ static int js_string(js_walk *w, char *out, size_t *len, int *nul) {
     while (k < n && js_plain((unsigned char)s[k])) k++;
     if (k == n) return js_fail(w, w->i, "an unterminated string");
     unsigned char c = (unsigned char)s[k];
-    if (c >= 0x80) {
-      size_t l = js_utf8_len(s, k, n);
-      if (!l) return js_fail(w, k, "invalid UTF-8");
-      k += l;
+    if (c >= 0x80) {                /* a run of them: a word of Greek, CJK */
+      do {
+        size_t l = js_utf8_len(s, k, n);
+        if (!l) return js_fail(w, k, "invalid UTF-8");
+        k += l;
+      } while (k < n && (unsigned char)s[k] >= 0x80);
       continue;
     }
     if (out) memcpy(out + o, s + run, k - run);
