@@ -149,7 +149,7 @@ int ng_l_dtm(lua_State *L) {
   nrows = groups ? groups->ngroups : s.docs.ndocs;
   lo = df_bound(L, 2, fname, "min_df", 1, nrows);
   hi = df_bound(L, 2, fname, "max_df", (double)nrows, nrows);
-  if (hi < lo)
+  if (hi < lo && nrows > 0)
     return luaL_error(L, "%s: max_df (%f documents) is below min_df (%f "
                       "documents): no term could be kept", fname, hi, lo);
   ng_copts_tokens(L, 2, fname, extra, &o, g, &tok);

@@ -155,6 +155,10 @@ T.run {
       if next(m:row(i)) == nil then empty = empty + 1 end
     end
     T.eq(empty, 2, "two empty documents, two empty rows")
+    -- no documents, no words: empty matrices, not errors
+    local none = ngram.dtm(town:filter(function() return false end))
+    T.eq(table.concat({none:dims()}, "x"), "0x0", "an empty corpus")
+    T.eq(table.concat({ngram.dtm(""):dims()}, "x"), "1x0", "an empty string")
   end,
 
   bounds_and_bigrams = function()
@@ -210,6 +214,15 @@ T.run {
     check(m, exp, (expected_terms(exp, 1, math.huge)), "by = month")
     local names = m:rownames()
     for i, k in ipairs(keys) do T.eq(names[i], k, "group key " .. i) end
+    -- a document in two groups counts in both; one in none in neither
+    local all = {}
+    for d in town:each() do
+      for g, c in pairs(doc_counts(d, 1, 1)) do all[g] = (all[g] or 0) + c end
+    end
+    local two = ngram.dtm(town, {by = function() return {"x", "y"} end})
+    check(two, {all, all}, (expected_terms({all}, 1, 1)), "two groups each")
+    T.eq(select(1, ngram.dtm(town, {by = function() return nil end}):dims()),
+      0, "no group")
     if not has_python("scipy") then return end
     local dir = T.tmpdir()
     m:save_mm(dir .. "/g")
