@@ -109,6 +109,27 @@ static uint32_t *docs_per_group(const lector_groups *gr) {
   return n;
 }
 
+/* Raise the out-of-memory error of a build: what it held, what to
+** change (the counting engine's message speaks of count tables).  Frees
+** err.  [-0, +0, v] */
+static void oom_error(lua_State *L, const ng_dtm_build *b, char *err,
+                      const char *fname) {
+  size_t d, docs = 0;
+  double bytes = 0;
+  lk_free(err);
+  for (d = 0; d < b->ndocs; d++)
+    if (b->ent[d]) {
+      docs++;
+      bytes += (double)b->nent[d] * (b->nmax + 1) * sizeof(uint32_t);
+    }
+  luaL_error(L, "%s: out of memory after keeping the terms of %I of %I "
+             "documents (%I MB: each document's distinct grams are kept "
+             "until the matrix is made); raise --memory-limit, use a "
+             "smaller n, or make the matrix of parts of the corpus",
+             fname, (LUAI_UACINT)docs, (LUAI_UACINT)b->ndocs,
+             (LUAI_UACINT)(bytes / 1e6 + 0.5));
+}
+
 /* ngram.dtm(source [, opts]) -> matrix.  [-0, +1, v] */
 int ng_l_dtm(lua_State *L) {
   static const char fname[] = "ngram.dtm";
@@ -123,7 +144,7 @@ int ng_l_dtm(lua_State *L) {
   dtm_ud *d;
   double lo, hi;
   char *err = NULL;
-  int kind, keys_idx = 0;
+  int kind, keys_idx = 0, rc;
   size_t nrows;
   lua_settop(L, 2);
   ng_copts_read(L, 2, fname, extra, &o);
@@ -168,7 +189,10 @@ int ng_l_dtm(lua_State *L) {
   g->job.doc_fn = dtm_doc;
   g->job.doc_ud = b;
   ng_lua_src_ready(&s, o.threads, fname);
-  if (ng_count_run(&g->job, &err) != LECTOR_OK) return lk_raise(L, fname, err);
+  if ((rc = ng_count_run(&g->job, &err)) != LECTOR_OK) {
+    if (rc == LECTOR_ENOMEM) oom_error(L, b, err, fname);
+    return lk_raise(L, fname, err);
+  }
   d = dtm_new(L);
   d->kind = kind;
   d->first = s.first;

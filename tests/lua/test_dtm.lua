@@ -351,6 +351,32 @@ T.run {
     T.raises("corpus is closed", cm.save_mm, cm, T.tmpdir() .. "/c")
   end,
 
+  -- out of memory while keeping the documents' terms: the message says
+  -- what was kept and what to change
+  out_of_memory = function()
+    local bin = os.getenv("LECTOR_BIN") or "build/lector"
+    local dir = T.tmpdir()
+    local x = 7
+    for d = 1, 40 do
+      local words = {}
+      for i = 1, 3000 do
+        x = (x * 1103515245 + 12345) % 2147483648
+        words[i] = tostring(x % 1000000)
+      end
+      T.write(dir .. "/" .. d .. ".txt", table.concat(words, " "))
+    end
+    local code = "local m = require('lector.ngram').dtm(lector.load('" .. dir ..
+      "'), {n = {1, 3}, threads = 1})"
+    local p = io.popen("'" .. bin .. "' --memory-limit 12M -e \"" .. code ..
+      "\" 2>&1; echo rc=$?")
+    local out = p:read("a")
+    p:close()
+    T.ok(not out:find("rc=0", 1, true), "ran out of memory: " .. out)
+    T.ok(out:find("ngram.dtm: out of memory after keeping the terms of %d+ " ..
+      "of 40 documents %(%d+ MB"), "what was kept: " .. out)
+    T.ok(out:find("--memory-limit", 1, true), "what to change: " .. out)
+  end,
+
   shared = function()
     local su = T.shared("state_union")
     if not su then return print("skip: ../shared/corpora is absent") end
