@@ -124,8 +124,8 @@ static void oom_error(lua_State *L, const ng_dtm_build *b, char *err,
     }
   luaL_error(L, "%s: out of memory after keeping the terms of %I of %I "
              "documents (%I MB: each document's distinct grams are kept "
-             "until the matrix is made); raise --memory-limit, use a "
-             "smaller n, or make the matrix of parts of the corpus",
+             "until the matrix is made, and the matrix must fit in "
+             "memory); raise --memory-limit or use a smaller n",
              fname, (LUAI_UACINT)docs, (LUAI_UACINT)b->ndocs,
              (LUAI_UACINT)(bytes / 1e6 + 0.5));
 }
