@@ -93,7 +93,8 @@ static int join_file_gc(lua_State *L) {
   return 0;
 }
 
-/* Push the holder of a file.  [-0, +1, m] */
+/* Push the holder of a file, to be closed: an error closes the file as
+** it unwinds the stack, not at the next GC.  [-0, +1, m] */
 static join_file *new_file(lua_State *L) {
   join_file *jf = lua_newuserdatauv(L, sizeof *jf, 0);
   memset(jf, 0, sizeof *jf);
@@ -101,8 +102,11 @@ static join_file *new_file(lua_State *L) {
   if (luaL_newmetatable(L, "lector.join_file")) {
     lua_pushcfunction(L, join_file_gc);
     lua_setfield(L, -2, "__gc");
+    lua_pushcfunction(L, join_file_gc);
+    lua_setfield(L, -2, "__close");
   }
   lua_setmetatable(L, -2);
+  lua_toclose(L, -1);
   return jf;
 }
 
@@ -787,7 +791,7 @@ int lcorpus_join(lua_State *L) {
     open_file(&j);
     read_file(&j);
     if (j.fmt == FMT_LABELS) set_labels(&j);
-    close_file(j.jf);               /* now, not at the next GC */
+    close_file(j.jf);               /* now (also its __close) */
   }
   push_result(&j);
   lua_pushvalue(L, 1);

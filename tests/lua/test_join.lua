@@ -268,6 +268,26 @@ function tests.bad_files()
     file(dir, "long.csv", table.concat(big)))
 end
 
+-- A join that fails closes its file then, not at a later GC.
+function tests.failed_join_closes_its_file()
+  local lfs = require "lfs"
+  if not lfs.attributes("/proc/self/fd") then return end
+  local function fds()
+    local n = 0
+    for _ in lfs.dir("/proc/self/fd") do n = n + 1 end
+    return n
+  end
+  local c = corpus()
+  local bad = file(T.tmpdir(), "bad.csv", "name,x\na,1\n")
+  collectgarbage("stop")
+  local before = fds()
+  for _ = 1, 50 do T.raises("has no column 'id'", c.join, c, bad) end
+  local after = fds()
+  collectgarbage("restart")
+  T.ok(after - before < 5, string.format("fds: %d before, %d after", before,
+    after))
+end
+
 -- Ids in a large join file are read in chunks: rows cross chunk ends.
 function tests.large_file_in_chunks()
   local c = corpus()
