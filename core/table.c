@@ -535,9 +535,10 @@ static int js_overflows(const char *s, size_t a, size_t b, size_t c, size_t d,
     a = b;
     c = z;
   }
-  if (p != (long long)sizeof js_dbl_limit - 1) return p > (long long)sizeof js_dbl_limit - 1;
+  const long long digits = (long long)sizeof js_dbl_limit - 1;   /* 309 */
+  if (p != digits) return p > digits;
   size_t ni = b - a, nd = ni + (d - c);
-  for (size_t j = 0; j < sizeof js_dbl_limit - 1; j++) {
+  for (size_t j = 0; j < (size_t)digits; j++) {
     char dg = j >= nd ? '0' : j < ni ? s[a + j] : s[c + j - ni];
     if (dg != js_dbl_limit[j]) return dg > js_dbl_limit[j];
   }
@@ -841,7 +842,7 @@ int table_json_each(const char *rec, size_t n,
                     int (*fn)(void *ud, const table_value *v), void *ud,
                     char *why, size_t whylen) {
   const char *nul = memchr(rec, '\0', n);
-  if (nul) {                        /* said apart, as jansson cannot see past it */
+  if (nul) {                        /* its own message: clearer */
     snprintf(why, whylen, "invalid JSON at byte %zu: a NUL byte",
              (size_t)(nul - rec) + 1);
     return -1;
