@@ -363,7 +363,7 @@ static char *read_error(const loader *ld, const char *path, int e) {
 
 /* A source's error *msg with the tail that says what became of the file;
 ** LOAD_SKIP (LOAD_OOM when there is no message). */
-static int source_error(const loader *ld, char **msg) {
+static int load_source_error(const loader *ld, char **msg) {
   char *m = *msg ? util_errorf("%s%s", *msg, corpus_skip_tail(ld->o)) : NULL;
   free(*msg);
   *msg = m;
@@ -379,11 +379,11 @@ static int scan_bytes(worker *w, source *src, const char *path, int check,
   uint64_t base = 0, raw = 0;          /* stream offset of w->chunk[0] */
   *sc = (scan){.bad = NO_OFFSET};
   w->head.len = 0;
-  if (cp && source_rewind(src, msg) != 0) return source_error(w->ld, msg);
+  if (cp && source_rewind(src, msg) != 0) return load_source_error(w->ld, msg);
   for (;;) {
     if (stopped(w->ld)) return LOAD_STOP;
     ssize_t r = source_read(src, w->chunk + carry, CHUNK, msg);
-    if (r < 0) return source_error(w->ld, msg);
+    if (r < 0) return load_source_error(w->ld, msg);
     if (r == 0) break;
     const char *p = w->chunk + carry, *nul = memchr(p, '\0', (size_t)r);
     if (nul) return *msg = binary(w->ld, path, raw + (uint64_t)(nul - p)), LOAD_SKIP;
@@ -442,7 +442,7 @@ static int scan_iconv(worker *w, source *src, const char *path, scan *sc,
   for (;;) {
     if (stopped(w->ld)) return LOAD_STOP;
     ssize_t r = source_read(src, w->chunk + carry, CHUNK, msg);
-    if (r < 0) return source_error(w->ld, msg);
+    if (r < 0) return load_source_error(w->ld, msg);
     int eof = r == 0;
     size_t n = carry + (size_t)r;
     in = w->chunk;
