@@ -10,6 +10,9 @@ service's spans, this file just calls str.split().
 
 Usage: vadersentiment_ref.py LEXICON EMOJI_TEST RECORDS [MAX_LISTED]
 
+LEXICON is the default one (npm's vader-sentiment@1.1.3), read with the
+entries where vaderSentiment's own file differs (SHIPPED below) on top.
+
 RECORDS holds one record per text, "<origin>\\t<our compound>\\t<text>"
 followed by a NUL byte.  Every text is scored here with LEXICON (VADER's
 vader_lexicon.txt) and the emoji names of EMOJI_TEST (Unicode's
@@ -107,6 +110,11 @@ RENAMED = {
 }
 
 
+# Entries of the lexicon vaderSentiment ships that differ from the npm
+# vader-sentiment@1.1.3 file the build fetches (NLTK's).
+SHIPPED = {"heart": 3.2, "hearts": 3.3, "badass": 1.4}
+
+
 def read_lexicon(path):
     lex = {}
     with open(path, encoding="utf-8") as f:
@@ -115,6 +123,7 @@ def read_lexicon(path):
             if line:
                 word, value = line.split("\t")[:2]
                 lex[word] = float(value)
+    lex.update(SHIPPED)
     return lex
 
 

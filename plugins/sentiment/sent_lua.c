@@ -9,7 +9,8 @@
 **   sentiment.lookup(word)           -> valence or nil
 **   sentiment.new{lexicon =, extra =, format =, rules =} -> scorer
 **     rules = "nltk" (default: NLTK 3.8's port of VADER) or
-**     "vadersentiment" (the vaderSentiment package 3.3.2; see vader.c)
+**     "vadersentiment" (the vaderSentiment package 3.3.2; see vader.c;
+**     with the default lexicon, the entries of the one it ships on top)
 **   sentiment.default()              -> the default scorer
 **   sentiment.default_lexicon()      -> path, exists
 **   scorer:score/sentences/corpus/lookup as above; scorer.size,
@@ -32,6 +33,7 @@
 #include "sent_plugin.h"
 #include "vader.h"
 #include "vader_emoji.h"
+#include "vader_lists.h"
 
 #define SCORER_MT "lector.sentiment.scorer"
 #define DEFAULT_KEY "lector.sentiment.default"
@@ -445,6 +447,17 @@ static void load_lexicons(lua_State *L, scorer *s, int sidx, int idx,
   }
 }
 
+/* The default lexicon as vaderSentiment ships it: its own entries over
+** it (vader_lists.h).  [-0, +0, e] */
+static void vs_lexicon(lua_State *L, scorer *s, const char *fname) {
+  char *err = NULL;
+  const vader_entry *e;
+  for (e = vader_vs_lexicon; e->word; e++)
+    if (lex_set(s->lex, e->word, strlen(e->word), e->valence, &err) !=
+        LECTOR_OK)
+      lk_raise(L, fname, err);
+}
+
 /* sentiment.new{lexicon =, extra =, format =, rules =} -> scorer.
 ** [-0, +1, e] */
 static int l_new(lua_State *L) {
@@ -468,6 +481,7 @@ static int l_new(lua_State *L) {
   lua_pushnil(L);                                         /* 4 */
   s = scorer_new(L, rules, fname);                        /* 5 */
   load_lexicons(L, s, 5, 2, format, fname);
+  if (rules == VADER_RULES_VS && lua_isnil(L, 2)) vs_lexicon(L, s, fname);
   if (!lua_isnil(L, 3)) scorer_extra(L, s, 5, 3, fname);
   return 1;
 }

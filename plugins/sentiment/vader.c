@@ -49,7 +49,9 @@
 **   9. the "but" rule rewrites each value at the first position holding
 **      an equal value (list.index on the scores), so a score equal to an
 **      earlier one can be scaled twice, or its twin instead of itself;
-**  10. its compound is clamped to [-1, 1] (never reached in practice).
+**  10. its compound is clamped to [-1, 1] (never reached in practice);
+**  11. the lexicon it ships rates "heart", "hearts" and "badass" (applied
+**      over the default lexicon by sent_lua.c, vader_lists.h).
 ** The rest (caps, boosters' scaling, negation words, "least", the
 ** punctuation emphasis, the sums) is the same in both.
 */

@@ -22,6 +22,10 @@ local function c(s) return s / math.sqrt(s * s + 15) end
 local cases = {
   -- 1. Emoji become their names: "grinning face" (grinning 1.5).
   {"emoji named", "😀", c(1.5), 0},
+  -- The package's own README scores this 0.875: "heart with arrow" (heart
+  -- 3.2, an entry of the lexicon it ships), "kiss mark" (kiss 1.8),
+  -- "beaming face with smiling eyes" (smiling 2.0): 7 / sqrt(49 + 15).
+  {"README example", "Catch utf-8 emoji such as 💘 and 💋 and 😁", 0.875, 0},
   -- Emoji 11.0's names, as 3.3.2's file has them: "hugging face" (hugging
   -- 1.8; Emoji 15.0 says "smiling face with open hands"), and "pouting
   -- face" (no valence; 15.0's "enraged face" would be -1.7).
@@ -67,8 +71,9 @@ local cases = {
   -- before it; good is spared).
   {"without doubt, adjacent", "without doubt good",
    c(-1.5 * -0.74 + 1.9), c(-1.5 * -0.74 + 1.9 * -0.74)},
-  -- 9. Special cases: "broken heart" -2.9 replaces broken's -2.1 ...
-  {"new special case", "she had a broken heart", c(-2.9), c(-2.1)},
+  -- 9. Special cases: "broken heart" -2.9 replaces both broken's -2.1
+  -- and heart's 3.2 (NLTK has no heart in its lexicon) ...
+  {"new special case", "she had a broken heart", c(-2.9 * 2), c(-2.1)},
   -- ... matched whatever the case: kiss 1.8 and death -2.9 both become
   -- "kiss of death"'s -1.5 (NLTK matches the idiom only in lower case) ...
   {"special case, any case", "it was a Kiss Of Death", c(-3.0),
@@ -93,6 +98,28 @@ T.run{
         "%s: %q: nltk %.17g, want %.17g", rule, text, n, want_nltk))
       T.ok(k[5] or math.abs(got - n) > 0.001, rule .. ": the modes differ")
     end
+  end,
+
+  readme_example_in_full = function()
+    -- 3.3.2's README: {'neg': 0.0, 'neu': 0.583, 'pos': 0.417,
+    -- 'compound': 0.875}: 17 words, 3 rated (3.2 + 1.8 + 2.0, each + 1).
+    local r = vs:score("Catch utf-8 emoji such as 💘 and 💋 and 😁")
+    T.ok(math.abs(r.pos - 10 / 24) < 1e-12, "pos " .. r.pos)
+    T.ok(math.abs(r.neu - 14 / 24) < 1e-12, "neu " .. r.neu)
+    T.eq(r.neg, 0.0, "neg")
+  end,
+
+  shipped_lexicon_entries = function()
+    -- vaderSentiment's lexicon over the default one, for that mode only
+    -- (and only with the default lexicon); extra still overrides.
+    T.eq(vs:lookup("heart"), 3.2, "heart")
+    T.eq(vs:lookup("badass"), 1.4, "badass")
+    T.eq(nltk:lookup("heart"), nil, "NLTK's has no heart")
+    T.eq(sentiment.new{rules = "vadersentiment", extra = {heart = 1}}
+         :lookup("heart"), 1, "extra wins")
+    local mini = T.fixtures("sentiment") .. "/mini_vader.txt"
+    T.eq(sentiment.new{rules = "vadersentiment", lexicon = mini}
+         :lookup("heart"), nil, "a lexicon of one's own is left as is")
   end,
 
   same_elsewhere = function()
