@@ -50,8 +50,9 @@
 **      an equal value (list.index on the scores), so a score equal to an
 **      earlier one can be scaled twice, or its twin instead of itself;
 **  10. its compound is clamped to [-1, 1] (never reached in practice);
-**  11. the lexicon it ships rates "heart", "hearts" and "badass" (applied
-**      over the default lexicon by sent_lua.c, vader_lists.h).
+**  11. the lexicon it ships rates "heart", "hearts", "flawed" and
+**      "badass" its own way (applied over the default lexicon by
+**      sent_lua.c, vader_lists.h).
 ** The rest (caps, boosters' scaling, negation words, "least", the
 ** punctuation emphasis, the sums) is the same in both.
 */

@@ -76,5 +76,6 @@ const size_t vader_vs_nidioms =
     sizeof vader_vs_idioms / sizeof vader_vs_idioms[0];
 
 const vader_entry vader_vs_lexicon[] = {
-  {"badass", 1.4}, {"heart", 3.2}, {"hearts", 3.3}, {NULL, 0}
+  {"badass", 1.4}, {"flawed", -2.1}, {"heart", 3.2}, {"hearts", 3.3},
+  {NULL, 0}
 };

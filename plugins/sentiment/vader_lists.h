@@ -59,9 +59,10 @@ extern const vader_idiom vader_vs_idioms[];
 extern const size_t vader_vs_nidioms;
 
 /* Entries where the lexicon vaderSentiment ships differs from the default
-** one (npm's vader-sentiment@1.1.3 vader_lexicon.txt, NLTK's): "heart" and
-** "hearts" added (they carry emoji names such as "heart with arrow"),
-** "badass" re-rated.  Applied over the default lexicon for rules =
+** one (npm's vader-sentiment@1.1.3 vader_lexicon.txt, NLTK's): "heart",
+** "hearts" (they carry emoji names such as "heart with arrow") and
+** "flawed" added, "badass" re-rated; the rest of the two files is the
+** same line for line.  Applied over the default lexicon for rules =
 ** "vadersentiment"; NULL-terminated. */
 typedef struct vader_entry {
   const char *word;

@@ -84,6 +84,10 @@ local cases = {
   -- (1.6); helps' turn then halves position 0 again (0.8) and leaves
   -- helps as is: 0.8 + 1.6 (NLTK: 1.6 + 2.4).
   {"but and equal values", "love but helps", c(0.8 + 1.6), c(1.6 + 2.4)},
+  -- 11. The lexicon 3.3.2 ships rates words NLTK's does not (flawed -2.1;
+  -- also heart, hearts) or otherwise (badass 1.4, not -0.6).
+  {"shipped lexicon", "a flawed plan", c(-2.1), 0},
+  {"shipped lexicon, re-rated", "what a badass", c(1.4), c(-0.6)},
 }
 
 T.run{
