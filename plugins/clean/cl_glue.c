@@ -23,11 +23,13 @@ uint32_t cl_vocab_count(const cl_vocab *v, const char *s, size_t n) {
 }
 
 /* log count of part s[0..n), or -1 when it is not a word. */
-static double part_score(const cl_vocab *v, const char *s, size_t n) {
+static double part_score(const cl_vocab *v, const char *s, size_t n,
+                         int upper_start) {
   if (n < 2) return -1;
   for (size_t i = 1; i < n; i++)
     if (is_upper(s[i])) return -1;                  /* McD|onald */
-  if (n == 2 && !cl_function_word(s, n)) return -1;
+  /* carp|enter, win|try; articleSky is cut at its case change */
+  if (n < (upper_start ? 3u : 4u) && !cl_function_word(s, n)) return -1;
   uint32_t c = cl_vocab_count(v, s, n);
   return c >= v->min_count && c > 0 ? log((double)c) : -1;
 }
@@ -50,6 +52,16 @@ static int has_case_change(const char *s, size_t n) {
   return 0;
 }
 
+/* Function words that also end words: human, Bretton, digestor, armour,
+** habit, bonus, father. */
+static int suffix_like(const char *s, size_t n) {
+  static const char *const list[] = {"an", "as", "at", "her", "in", "is",
+                                     "it", "on", "or", "our", "us", NULL};
+  for (int i = 0; list[i]; i++)
+    if (strlen(list[i]) == n && strncasecmp(list[i], s, n) == 0) return 1;
+  return 0;
+}
+
 /* Whether every part has four letters or is a function word. */
 static int parts_long(const char *s, size_t n, const size_t *cut, size_t k) {
   for (size_t j = 0; j <= k; j++) {
@@ -69,13 +81,16 @@ static int inflected(const cl_vocab *v, const char *s, size_t n) {
   char buf[CL_GLUE_MAX_LEN + 2];
   for (int e = 0; ends[e]; e++) {
     size_t k = strlen(ends[e]);
-    if (n < k + 3 || strncasecmp(s + n - k, ends[e], k) != 0) continue;
+    if (n < k + 2 || strncasecmp(s + n - k, ends[e], k) != 0) continue;
     size_t m = n - k;
     memcpy(buf, s, m);
     if (ends[e][0] == 'i' && ends[e][1] == 'e') buf[m++] = 'y';  /* -ies: -y */
-    if (cl_vocab_count(v, buf, m) > CL_GLUE_HAPAX) return 1;
+    if (m >= 3 && cl_vocab_count(v, buf, m) > CL_GLUE_HAPAX) return 1;
     buf[m] = 'e';                                      /* making: make */
     if (ends[e][0] != 'e' && cl_vocab_count(v, buf, m + 1) > CL_GLUE_HAPAX)
+      return 1;
+    if (m >= 4 && buf[m - 1] == buf[m - 2] &&            /* drumming: drum */
+        cl_vocab_count(v, buf, m - 1) > CL_GLUE_HAPAX)
       return 1;
   }
   return 0;
@@ -106,16 +121,29 @@ static void consider(const cl_vocab *v, const char *s, size_t n,
     size_t to = j < k ? cut[j] : n, at = j ? cut[j - 1] : 0;
     if (to - at < 3 && !has_case_change(s, n)) return;
   }
+  int fw = 0, cc = has_case_change(s, n);
   for (size_t j = 0; j < k; j++) {            /* underlined, nationwide */
     size_t a = j ? cut[j - 1] : 0, c = cut[j], e = j + 1 < k ? cut[j + 1] : n;
     if (is_lower(s[c - 1]) && is_upper(s[c])) continue;
     if ((cl_compound_head(s + a, c - a) && !cl_function_word(s + c, e - c)) ||
         (cl_compound_tail(s + c, e - c) && !cl_function_word(s + a, c - a)))
       return;
+    /* a short function word last is a suffix more often: human, Bretton,
+    ** digestor; purchasedby is cut */
+    if (e == n && suffix_like(s + c, e - c) &&
+        !cl_function_word(s + a, c - a) && (c - a < 7 || is_upper(s[0])))
+      return;
   }
   for (size_t j = 0; j <= k; j++) {
+    size_t to = j < k ? cut[j] : n, at = j ? cut[j - 1] : 0;
+    fw |= cl_function_word(s + at, to - at);
+  }
+  /* two content words: closed compounds are short (footnotes, deathbed),
+  ** glued phrases long (tankmissiles, capitalhosted) */
+  if (!fw && !cc && n < 11) return;
+  for (size_t j = 0; j <= k; j++) {
     size_t to = j < k ? cut[j] : n;
-    double p = part_score(v, s + from, to - from);
+    double p = part_score(v, s + from, to - from, from > 0 && is_upper(s[from]));
     if (p < 0) return;
     sum += p;
     from = to;

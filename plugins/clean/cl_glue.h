@@ -9,9 +9,8 @@
 ** CL_GLUE_MIN_LEN to CL_GLUE_MAX_LEN letters; a token with a digit, an
 ** apostrophe or a period, in capitals, or a URL, e-mail or number is left
 ** alone, and so is a protected compound (cl_words.h).  A part is a word
-** when it is seen at least min_count times and has three letters or more
-** (two-letter parts must be function words: in, an, of ...; no
-** one-letter parts).  A segment seen at most CL_GLUE_HAPAX times is
+** when it is seen at least min_count times and is a function word or has
+** four letters or more (three after a case change: articleSky).  A segment seen at most CL_GLUE_HAPAX times is
 ** "unknown" and split into words when it can be; a known one only when
 ** the split is CL_GLUE_KNOWN_RATIO times more likely than the segment
 ** (count(a) * count(b) / total >= ratio * count(ab)); a segment that is
@@ -26,7 +25,13 @@
 ** need three letters each (bebeset is not "be be set").  A cut after a usual
 ** first part of compounds (under, counter, in, over ...) or before a
 ** usual last part (lined, weight, ship, wide ...) needs a function word
-** on its other side (inthe, sametime), so underlined stays whole.  Fewer parts win, then the more frequent ones.
+** on its other side (inthe, sametime), so underlined stays whole.  A
+** split into content words only needs 11 letters or a case change
+** (closed compounds are short: footnotes; glued phrases long:
+** tankmissiles).  A last part that also ends words (an, in, on, or, our,
+** us ...) needs a lower-case token and a first part of 7 letters (human,
+** Bretton, digestor stay; purchasedby is cut).  The known words with an
+** ending also take a doubled consonant (drumming: drum).  Fewer parts win, then the more frequent ones.
 **
 ** Ownership: the vocabulary is borrowed and read-only (share it between
 ** threads); buffers and split lists belong to the caller.

@@ -24,37 +24,42 @@ static const char *const function_words[] = {
 };
 
 static const char *const protected_words[] = {
-  "ahead", "already", "also", "although", "altogether", "always",
-  "another", "anybody", "anyhow", "anyone", "anything", "anyway",
-  "anywhere", "because", "become", "becomes", "before", "behind",
-  "beside", "besides", "cannot", "elsewhere", "everybody", "everyone", "everything",
-  "everywhere", "forever", "furthermore", "hereby", "herein", "herself",
-  "himself", "however", "inform", "inside", "instead", "into", "itself",
-  "meantime", "meanwhile", "moreover", "myself", "nevertheless",
-  "nobody", "nothing", "notwithstanding", "nowhere", "onto", "ourselves",
-  "outside", "overall", "somebody", "somehow", "someone", "something",
-  "sometime", "sometimes", "somewhat", "somewhere", "themselves",
-  "thereby", "therefore", "therein", "thereof", "throughout", "today",
-  "together", "tonight", "toward", "towards", "upon", "whatever",
-  "whenever", "whereas", "whereby", "wherever", "whether", "whoever",
-  "within", "without", "yourself", "yourselves",
+  "ahead", "already", "also", "although", "altogether", "always", "another",
+  "anybody", "anyhow", "anyone", "anything", "anyway", "anywhere", "because",
+  "become", "becomes", "before", "behind", "beside", "besides", "cannot",
+  "elsewhere", "everybody", "everyone", "everything", "everywhere",
+  "forever", "furthermore", "hereafter", "hereby", "herein", "hereto",
+  "hereupon", "herself", "himself", "however", "inform", "inside", "instead",
+  "into", "itself", "meantime", "meanwhile", "moreover", "myself",
+  "nevertheless", "nobody", "nothing", "notwithstanding", "nowhere", "onto",
+  "ourselves", "outside", "overall", "somebody", "somehow", "someone",
+  "something", "sometime", "sometimes", "somewhat", "somewhere",
+  "themselves", "thereafter", "thereby", "therefore", "therein", "thereof",
+  "thereto", "throughout", "today", "together", "tonight", "toward",
+  "towards", "upon", "whatever", "whenever", "whereas", "whereby",
+  "whereupon", "wherever", "whether", "whoever", "within", "without",
+  "yourself", "yourselves",
 };
 
 static const char *const compound_heads[] = {
-  "after", "anti", "back", "by", "counter", "cross", "down", "fore", "in",
-  "inter", "mid", "multi", "non", "off", "on", "out", "over", "post", "pre",
-  "re", "sub", "super", "through", "trans", "under", "up", "with",
+  "after", "anti", "as", "auto", "back", "by", "counter", "cross", "down",
+  "east", "electro", "extra", "for", "fore", "hydro", "in", "inter", "into",
+  "macro", "mega", "micro", "mid", "multi", "nano", "non", "north", "off",
+  "on", "out", "over", "photo", "post", "pre", "re", "semi", "south", "sub",
+  "super", "tele", "through", "trans", "ultra", "under", "up", "west",
+  "with",
 };
 
 static const char *const compound_tails[] = {
-  "book", "books", "craft", "day", "days", "field", "fields", "fold",
-  "ground", "hold", "holder", "holders", "hood", "house", "land", "less",
-  "light", "like", "line", "lined", "lines", "long", "maker", "makers", "man",
-  "mark", "marks", "men", "ness", "paper", "papers", "place", "point",
-  "port", "ports", "room", "self", "selves", "ship", "ships", "shire",
-  "side", "some", "stone", "time", "times", "ton", "town", "walk", "ward",
-  "wards", "water", "way", "ways", "weight", "wide", "woman",
-  "women", "wood", "work", "works", "worthy", "yard",
+  "ability", "able", "ably", "back", "book", "books", "craft", "day", "days",
+  "down", "field", "fields", "fold", "fully", "ground", "hold", "holder",
+  "holders", "hood", "house", "land", "less", "light", "like", "line",
+  "lined", "lines", "long", "maker", "makers", "man", "mark", "marks", "men",
+  "ness", "off", "out", "over", "paper", "papers", "place", "point", "port",
+  "ports", "room", "self", "selves", "ship", "ships", "shire", "side",
+  "some", "stone", "time", "times", "ton", "town", "up", "walk", "ward",
+  "wards", "water", "way", "ways", "weight", "wide", "woman", "women",
+  "wood", "work", "works", "worthy", "yard",
 };
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
