@@ -688,7 +688,8 @@ int ng_count_run(ng_job *job, char **err) {
   }
   for (i = 0; i < n && job->spill && job->spill->budget && !job->doc_fn &&
               !job->words_fn; i++)
-    ws[i].share = job->spill->budget / (size_t)n;
+    ws[i].share = job->spill->budget / (size_t)n > 0
+                      ? job->spill->budget / (size_t)n : 1;
   rc = run_workers(job, ws, n, err);
   if (rc == LECTOR_OK && job->spill && job->spill->nruns > 0)
     rc = finish_spilled(job, ws, n, err);

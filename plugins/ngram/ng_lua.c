@@ -4,7 +4,7 @@
 **
 **   ngram.count(source [, opts])           -> count table, or {key = table}
 **   ngram.load(path)                       -> count table
-**   ngram.merge_files(paths, out)          streaming merge of saved tables
+**   ngram.merge_files(paths, out [, opts]) streaming merge of saved tables
 **   ngram.collocations(source [, opts])    -> { {gram =, count =, score =,
 **                                              pmi =, llr =, t =, chi2 =} }
 **   ngram.keyness(target, reference [, opts])
@@ -28,6 +28,7 @@
 
 #include "lector/kit.h"
 #include "ng_lua.h"
+#include "ng_spill.h"
 
 /* ------------------------------------------------------------------------
 ** Counting
@@ -100,6 +101,68 @@ static ng_counts *count_tokens(lua_State *L, int src_idx, int opts_idx,
   return c;
 }
 
+/* The default budget: three quarters of what the session's memory limit
+** leaves (lector.memory()); 0 (none) without a limit.  [-0, +0, -] */
+static uint64_t default_budget(lua_State *L) {
+  uint64_t b = 0;
+  int top = lua_gettop(L);
+  if (lua_getglobal(L, "lector") == LUA_TTABLE &&
+      lua_getfield(L, -1, "memory") == LUA_TFUNCTION &&
+      lua_pcall(L, 0, 1, 0) == LUA_OK && lua_istable(L, -1)) {
+    lua_Integer limit, used;
+    lua_getfield(L, -1, "limit");
+    lua_getfield(L, -2, "used");
+    limit = lua_tointeger(L, -2);
+    used = lua_tointeger(L, -1);
+    if (limit > 0) b = limit > used ? (uint64_t)(limit - used) / 4 * 3 : 1;
+  }
+  lua_settop(L, top);
+  return b;
+}
+
+/* opts.memory (bytes, or a string "512M") and opts.tmpdir of the table at
+** opts_idx into a new spill of g, when counting may spill.  [-0, +0, v] */
+static void read_spill(lua_State *L, int opts_idx, const char *fname,
+                       const ng_copts *o, ng_guard *g) {
+  uint64_t budget = 0;
+  const char *tmpdir = NULL;
+  int t = LUA_TNIL, has = lua_type(L, opts_idx) == LUA_TTABLE;
+  if (has) t = lua_getfield(L, opts_idx, "memory");
+  if (t == LUA_TNUMBER) {
+    lua_Integer v = lua_tointeger(L, -1);
+    if (!lua_isinteger(L, -1) || v < 1)
+      luaL_error(L, "%s: option 'memory' must be a number of bytes >= 1 or "
+                 "a size such as \"512M\" (got %s)", fname,
+                 lua_tostring(L, -1));
+    budget = (uint64_t)v;
+  } else if (t == LUA_TSTRING) {
+    size_t n;
+    const char *v = lua_tolstring(L, -1, &n);
+    if (ng_spill_parse_size(v, n, &budget) != 0 || budget == 0)
+      luaL_error(L, "%s: option 'memory' must be a size such as \"512M\", "
+                 "\"2G\", \"64K\" or a number of bytes (got '%s')", fname, v);
+  } else if (t != LUA_TNIL) {
+    luaL_error(L, "%s: option 'memory' must be a size such as \"512M\" or a "
+               "number of bytes (got %s)", fname, luaL_typename(L, -1));
+  } else {
+    budget = default_budget(L);
+  }
+  if (has) lua_pop(L, 1);
+  if (has && (t = lua_getfield(L, opts_idx, "tmpdir")) != LUA_TNIL) {
+    if (t != LUA_TSTRING)
+      luaL_error(L, "%s: option 'tmpdir' must be a folder name (got %s)",
+                 fname, luaL_typename(L, -1));
+    tmpdir = lua_tostring(L, -1);     /* anchored by the options table */
+  }
+  if (has) lua_pop(L, 1);
+  if (budget == 0) return;
+  if (budget > SIZE_MAX) budget = SIZE_MAX;
+  g->spill = lk_alloc(sizeof *g->spill);
+  if (!g->spill) luaL_error(L, "%s: out of memory", fname);
+  ng_spill_init(g->spill, tmpdir, (size_t)budget, o->spec.nmin, o->spec.nmax,
+                o->spec.skip);
+}
+
 /* Run the counting job of source s (at src_idx, options at opts_idx) with
 ** the given groups into g->job.  [-0, +0, v] */
 static void run_count(lua_State *L, ng_lua_src *s, int opts_idx,
@@ -123,6 +186,19 @@ static void run_count(lua_State *L, ng_lua_src *s, int opts_idx,
     }
   }
   g->job.min_count = o->min_count;
+  read_spill(L, opts_idx, fname, o, g);
+  if (g->spill) {                        /* the results' header */
+    size_t len;
+    const char *d;
+    ng_copts_describe(L, opts_idx, extra);
+    d = lua_tolstring(L, -1, &len);
+    g->mem[3] = lk_alloc(len + 1);
+    if (!g->mem[3]) luaL_error(L, "%s: out of memory", fname);
+    memcpy(g->mem[3], d, len + 1);
+    lua_pop(L, 1);
+    g->job.options = g->mem[3];
+    g->job.spill = g->spill;
+  }
   ng_lua_src_ready(s, o->threads, fname);
   if (ng_count_run(&g->job, &err) != LECTOR_OK) lk_raise(L, fname, err);
 }
@@ -134,12 +210,16 @@ static ng_counts *take_table(lua_State *L, ng_guard *g, uint32_t i,
   ng_counts *c = ng_lua_counts_new(L);
   ng_table_move(&c->t, &g->job.tables[i]);
   set_meta(L, c, o, opts_idx, extra, g->job.docs[i]);
+  if (g->spill && g->spill->files)      /* counted through runs: on disk */
+    ng_lua_counts_disk(L, c, ng_spill_take(g->spill, i), g->spill->lines[i],
+                       g->spill->seq);
   return c;
 }
 
-ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
-                           const char *fname, const char *const *extra,
-                           const ng_copts *o) {
+/* ng_count_source; the result may be a table on disk.  [-0, +1, v] */
+static ng_counts *count_source(lua_State *L, int src_idx, int opts_idx,
+                               const char *fname, const char *const *extra,
+                               const ng_copts *o) {
   ng_lua_src s;
   ng_guard *g;
   ng_counts *c;
@@ -157,6 +237,14 @@ ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
   lua_closeslot(L, -2);                                /* the guard */
   lua_remove(L, -2);
   return c;
+}
+
+ng_counts *ng_count_source(lua_State *L, int src_idx, int opts_idx,
+                           const char *fname, const char *const *extra,
+                           const ng_copts *o) {
+  count_source(L, src_idx, opts_idx, fname, extra, o);
+  /* the callers read c->t: a count that went through runs is loaded */
+  return ng_lua_counts_check(L, -1, fname);
 }
 
 /* ------------------------------------------------------------------------
@@ -205,7 +293,7 @@ static int l_count(lua_State *L) {
       return luaL_error(L, "%s: option 'by' needs a corpus", fname);
     return count_groups(L, &s, &o, fname);
   }
-  ng_count_source(L, 1, 2, fname, NULL, &o);
+  count_source(L, 1, 2, fname, NULL, &o);
   return 1;
 }
 
@@ -223,13 +311,26 @@ static int l_load(lua_State *L) {
   return 1;
 }
 
-/* ngram.merge_files({path, ...}, out): merge saved tables into out with
-** one streaming pass; out may not be one of the inputs.  [-0, +0, v] */
+/* ngram.merge_files({path, ...}, out [, {min_count = k}]): merge saved
+** tables into out with one streaming pass (a k-way merge: memory per
+** input, not per gram); grams counted fewer than min_count times in all
+** are left out.  out may not be one of the inputs.  [-0, +0, v] */
 static int l_merge_files(lua_State *L) {
+  static const char *const keys[] = {"min_count", NULL};
   const char *out = luaL_checkstring(L, 2);
   lua_Integer i, n;
   const char **paths;
   char *err = NULL;
+  ng_merge_opts mo;
+  memset(&mo, 0, sizeof mo);
+  if (!lua_isnoneornil(L, 3)) {
+    luaL_checktype(L, 3, LUA_TTABLE);
+    lk_opt_check(L, 3, "ngram.merge_files", keys, NULL);
+    mo.min_count = (uint64_t)lk_opt_integer(L, 3, "ngram.merge_files",
+                                            "min_count", 1, 1,
+                                            LUA_MAXINTEGER);
+  }
+  lua_settop(L, 2);
   luaL_checktype(L, 1, LUA_TTABLE);
   n = (lua_Integer)lua_rawlen(L, 1);
   if (n < 0 || (lua_Unsigned)n > (size_t)-1 / sizeof *paths / 2)
@@ -245,7 +346,7 @@ static int l_merge_files(lua_State *L) {
     paths[i - 1] = lua_tostring(L, -1);
     lua_rawseti(L, -2, i);
   }
-  if (ng_format_merge(out, paths, (size_t)n, &err) != 0)
+  if (ng_format_merge_x(out, paths, (size_t)n, &mo, &err) != 0)
     return lk_raise(L, "ngram.merge_files", err);
   return 0;
 }

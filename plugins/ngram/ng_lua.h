@@ -39,11 +39,15 @@ extern const lector_tokenizer_api *ng_tok;
 ** The count table userdata
 */
 
+typedef struct ng_disk ng_disk;
+
 typedef struct ng_counts {
-  ng_table t;
+  ng_table t;                  /* on disk: empty, with the totals */
   ng_meta m;
   unsigned version;            /* bumped by every change (iterators check) */
   int closed;
+  ng_disk *disk;               /* a table on disk (a spilled count), or
+                                  NULL (ng_lua_counts.c) */
 } ng_counts;
 
 /* Push a new, empty count table.  [-0, +1, m] */
@@ -52,8 +56,16 @@ ng_counts *ng_lua_counts_new(lua_State *L);
 /* The count table at idx, or NULL.  [-0, +0, -] */
 ng_counts *ng_lua_counts_test(lua_State *L, int idx);
 
-/* The open count table at idx; raises otherwise.  [-0, +0, v] */
+/* The open count table at idx, in memory (a table on disk is loaded
+** first: the callers read c->t); raises otherwise.  [-0, +0, v] */
 ng_counts *ng_lua_counts_check(lua_State *L, int idx, const char *fname);
+
+/* Make c a table on disk: the saved table at path (lk_alloc, taken:
+** removed with its folder, if empty, when c closes) of lines grams,
+** merged from runs runs (t:on_disk() says it); c->t keeps only its
+** totals.  [-0, +0, m] */
+void ng_lua_counts_disk(lua_State *L, ng_counts *c, char *path,
+                        uint64_t lines, uint64_t runs);
 
 /* Create the metatables.  [-0, +0, m] */
 void ng_lua_counts_open(lua_State *L);
@@ -101,6 +113,7 @@ typedef struct ng_guard {
   void *mem[4];                /* lk_alloc buffers */
   ng_table tab[NG_MAX_N + 1];  /* tables being built */
   ng_buf buf;                  /* text being built */
+  ng_spill *spill;             /* runs of a count within a budget */
 } ng_guard;
 
 /* Push a new kit guard owning a new ng_guard, marked to-be-closed.

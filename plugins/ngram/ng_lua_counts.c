@@ -6,15 +6,109 @@
 **   __tostring, __summary (the REPL), __gc, __close.
 ** A gram is a string of normalised words joined by single spaces, or an
 ** array of words.
+**
+** A table on disk (a count that wrote runs: ng_spill.h) is a saved table
+** in the spill folder, read as a stream: #t, total, n, docs, options,
+** get/df/t[gram] (a sparse index of every NG_DISK_EVERY-th line, built at
+** the first lookup, then one short scan), top (a heap of k rows), each
+** and pairs, save (a copy of the file), merge (a streaming merge into a
+** new file; an in-memory side is saved first) and the REPL forms need
+** memory for what they return only.  to_csv (rows by count) and every
+** function of the module that reads c->t (collocations, keyness, ...)
+** load the table into memory first (ng_lua_counts_check).
 */
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "ng_buf.h"
 #include "lector/kit.h"
 #include "ng_lua.h"
 #include "ng_order.h"
+#include "ng_spill.h"
+
+/* Lines between two entries of a table on disk's lookup index. */
+#ifndef NG_DISK_EVERY
+#define NG_DISK_EVERY 1024
+#endif
+
+struct ng_disk {
+  char *path;                  /* the saved table (lk_alloc) */
+  uint64_t lines;              /* its grams */
+  uint64_t runs;               /* runs written to make it */
+  /* the lookup index: entry i is line i * NG_DISK_EVERY, at byte off[i],
+  ** its escaped gram at grams.p + at[i] (len[i] bytes) */
+  size_t nidx;
+  uint64_t *off;
+  size_t *at, *len;
+  ng_buf grams;
+  int indexed;
+};
+
+static void disk_free_index(ng_disk *d) {
+  lk_free(d->off);
+  lk_free(d->at);
+  lk_free(d->len);
+  ng_buf_free(&d->grams);
+  d->off = NULL;
+  d->at = d->len = NULL;
+  d->nidx = 0;
+  d->indexed = 0;
+}
+
+/* Free d and remove its file (and the folder, once empty). */
+static void disk_free(ng_disk *d) {
+  if (!d) return;
+  disk_free_index(d);
+  ng_spill_remove(d->path);
+  lk_free(d);
+}
+
+void ng_lua_counts_disk(lua_State *L, ng_counts *c, char *path,
+                        uint64_t lines, uint64_t runs) {
+  uint64_t total[NG_MAX_N + 1];
+  ng_disk *d;
+  if (!path) return;
+  d = lk_alloc(sizeof *d);
+  if (!d) {
+    ng_spill_remove(path);
+    luaL_error(L, "out of memory");
+  }
+  memset(d, 0, sizeof *d);
+  ng_buf_init(&d->grams);
+  d->path = path;
+  d->lines = lines;
+  d->runs = runs;
+  memcpy(total, c->t.total, sizeof total);
+  ng_table_free(&c->t);                 /* keeps nothing but the totals */
+  memcpy(c->t.total, total, sizeof total);
+  c->disk = d;
+  c->version++;
+}
+
+/* Load the table on disk of c into memory, and remove the file. */
+static void disk_load(lua_State *L, ng_counts *c, const char *fname) {
+  ng_table t;
+  ng_meta m;
+  char *err = NULL;
+  if (ng_format_load(c->disk->path, &t, &m, &err) != 0) {
+    lua_pushfstring(L, "%s: loading the count table from disk: %s", fname,
+                    err);
+    lk_free(err);
+    lua_error(L);
+  }
+  ng_table_free(&c->t);
+  ng_meta_free(&c->m);
+  c->t = t;
+  c->m = m;
+  disk_free(c->disk);
+  c->disk = NULL;
+  c->version++;
+}
 
 /* ------------------------------------------------------------------------
 ** Access
@@ -24,12 +118,19 @@ ng_counts *ng_lua_counts_test(lua_State *L, int idx) {
   return luaL_testudata(L, idx, NG_COUNTS_MT);
 }
 
-ng_counts *ng_lua_counts_check(lua_State *L, int idx, const char *fname) {
+/* The open count table at idx, in memory or on disk.  [-0, +0, v] */
+static ng_counts *counts_any(lua_State *L, int idx, const char *fname) {
   ng_counts *c = luaL_testudata(L, idx, NG_COUNTS_MT);
   if (!c)
     luaL_error(L, "%s: argument %d must be an ngram count table (got %s)",
                fname, idx, luaL_typename(L, idx));
   if (c->closed) luaL_error(L, "%s: the count table is closed", fname);
+  return c;
+}
+
+ng_counts *ng_lua_counts_check(lua_State *L, int idx, const char *fname) {
+  ng_counts *c = counts_any(L, idx, fname);
+  if (c->disk) disk_load(L, c, fname);
   return c;
 }
 
@@ -100,20 +201,349 @@ static int opt_len(lua_State *L, int idx) {
 }
 
 /* ------------------------------------------------------------------------
+** Tables on disk: streams
+*/
+
+static void release_stream(void *p) { ng_stream_close(p); }
+
+/* Open c's file as a stream owned by the guard g.  [-0, +0, v] */
+static ng_stream *disk_open(lua_State *L, lk_guard *g, const ng_counts *c,
+                            const char *fname) {
+  ng_stream *st;
+  char *err = NULL;
+  if (ng_stream_open(&st, c->disk->path, &err) != 0) lk_raise(L, fname, err);
+  return lk_guard_add(L, g, release_stream, st);
+}
+
+/* The next row of st: 1, or 0 at the end; raises on an error.
+** [-0, +0, v] */
+static int disk_next(lua_State *L, ng_stream *st, ng_stream_row *row,
+                     const char *fname) {
+  char *err = NULL;
+  int rc = ng_stream_next(st, row, &err);
+  if (rc < 0) lk_raise(L, fname, err);
+  return rc;
+}
+
+/* Push the plain gram of the escaped g[0..n).  [-0, +1, v] */
+static void push_escaped(lua_State *L, const char *g, size_t n,
+                         ng_buf *b) {
+  if (ng_unescape_gram(g, n, b) != 0)
+    luaL_error(L, "ngram: out of memory");
+  lua_pushlstring(L, b->p ? b->p : "", b->n);
+}
+
+/* The escaped form of the gram at idx (a string of words joined by single
+** spaces, or an array of words) into b: 1, or 0 when no table of width w
+** can hold it (empty, an empty word, too many words).  [-0, +0, v] */
+static int disk_target(lua_State *L, int idx, int w, ng_buf *b) {
+  b->n = 0;
+  ng_buf_add(b, "", 0);
+  if (lua_type(L, idx) == LUA_TSTRING) {
+    size_t n, i = 0;
+    const char *s = lua_tolstring(L, idx, &n);
+    int k = 0;
+    while (i <= n) {
+      const char *sp = memchr(s + i, ' ', n - i);
+      size_t e = sp ? (size_t)(sp - s) : n;
+      if (e == i || ++k > w) return 0;
+      if (i) ng_buf_addc(b, ' ');
+      ng_escape_word(s + i, e - i, b);
+      if (!sp) break;
+      i = e + 1;
+    }
+  } else if (lua_type(L, idx) == LUA_TTABLE) {
+    lua_Integer i, n = (lua_Integer)lua_rawlen(L, idx);
+    if (n < 1 || n > w) return 0;
+    for (i = 1; i <= n; i++) {
+      size_t len;
+      const char *s;
+      lua_rawgeti(L, idx, i);
+      s = lua_tolstring(L, -1, &len);
+      if (!s || len == 0) {
+        lua_pop(L, 1);
+        return 0;
+      }
+      if (i > 1) ng_buf_addc(b, ' ');
+      ng_escape_word(s, len, b);
+      lua_pop(L, 1);
+    }
+  } else {
+    return luaL_error(L, "ngram: a gram must be a string or an array of "
+                      "words (got %s)", luaL_typename(L, idx));
+  }
+  if (b->oom) luaL_error(L, "ngram: out of memory");
+  return 1;
+}
+
+static int bytes_cmp(const char *a, size_t an, const char *b, size_t bn) {
+  int c = memcmp(a, b, an < bn ? an : bn);
+  if (c) return c;
+  return an < bn ? -1 : an > bn;
+}
+
+/* Build c's lookup index (one pass over the file).  [-0, +0, v] */
+static void disk_index(lua_State *L, ng_counts *c, const char *fname) {
+  ng_disk *d = c->disk;
+  size_t n = (size_t)(d->lines / NG_DISK_EVERY) + 1, cap = n;
+  lk_guard *g = lk_guard_new(L);
+  ng_stream *st = disk_open(L, g, c, fname);
+  ng_stream_row row;
+  uint64_t line = 0, at = ng_stream_tell(st);
+  disk_free_index(d);
+  d->off = lk_alloc(cap * sizeof *d->off);
+  d->at = lk_alloc(cap * sizeof *d->at);
+  d->len = lk_alloc(cap * sizeof *d->len);
+  if (!d->off || !d->at || !d->len) {
+    disk_free_index(d);
+    luaL_error(L, "%s: out of memory", fname);
+  }
+  while (disk_next(L, st, &row, fname)) {
+    if (line % NG_DISK_EVERY == 0 && d->nidx < cap) {
+      d->off[d->nidx] = at;
+      d->at[d->nidx] = d->grams.n;
+      d->len[d->nidx++] = row.len;
+      ng_buf_add(&d->grams, row.gram, row.len);
+      if (d->grams.oom) {
+        disk_free_index(d);
+        luaL_error(L, "%s: out of memory", fname);
+      }
+    }
+    line++;
+    at = ng_stream_tell(st);
+  }
+  d->indexed = 1;
+  lua_closeslot(L, -1);
+  lua_pop(L, 1);
+}
+
+/* Look the gram at idx up in c on disk: 1 with *count / *df, or 0.
+** [-0, +0, v] */
+static int disk_find(lua_State *L, ng_counts *c, int idx, const char *fname,
+                     uint64_t *count, uint64_t *df) {
+  ng_disk *d = c->disk;
+  size_t lo = 0, hi, k;
+  lk_guard *g;
+  ng_stream *st;
+  ng_stream_row row;
+  ng_buf *want;
+  char *err = NULL;
+  int found = 0;
+  idx = lua_absindex(L, idx);
+  if (lua_type(L, idx) != LUA_TSTRING && lua_type(L, idx) != LUA_TTABLE)
+    return luaL_error(L, "ngram: a gram must be a string or an array of "
+                      "words (got %s)", luaL_typename(L, idx));
+  if (!d->indexed) disk_index(L, c, fname);
+  if (d->nidx == 0) return 0;
+  g = lk_guard_new(L);
+  want = lk_guard_alloc(L, g, sizeof *want);
+  ng_buf_init(want);
+  if (!disk_target(L, idx, c->m.nmax, want)) {
+    ng_buf_free(want);
+    lua_closeslot(L, -1);
+    lua_pop(L, 1);
+    return 0;
+  }
+  /* the last entry <= want */
+  hi = d->nidx;
+  while (hi - lo > 1) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (bytes_cmp(d->grams.p + d->at[mid], d->len[mid], want->p,
+                  want->n) <= 0)
+      lo = mid;
+    else
+      hi = mid;
+  }
+  st = disk_open(L, g, c, fname);
+  if (ng_stream_seek(st, d->off[lo], &err) != 0) {
+    ng_buf_free(want);
+    lk_raise(L, fname, err);
+  }
+  for (k = 0; k < NG_DISK_EVERY && disk_next(L, st, &row, fname); k++) {
+    int cmp = bytes_cmp(row.gram, row.len, want->p, want->n);
+    if (cmp < 0) continue;
+    if (cmp == 0) {
+      *count = row.count;
+      *df = row.df;
+      found = 1;
+    }
+    break;
+  }
+  ng_buf_free(want);
+  lua_closeslot(L, -1);
+  lua_pop(L, 1);
+  return found;
+}
+
+/* A row kept by top on disk. */
+typedef struct top_row {
+  uint64_t count, df, line;
+  char *gram;                  /* escaped, lk_alloc */
+  size_t len;
+} top_row;
+
+typedef struct top_heap {
+  top_row *r;
+  size_t n;
+} top_heap;
+
+static void release_top(void *p) {
+  top_heap *h = p;
+  size_t i;
+  for (i = 0; i < h->n; i++) lk_free(h->r[i].gram);
+  lk_free(h->r);
+  lk_free(h);
+}
+
+/* Does row a come before row b (higher count, then file order)? */
+static int top_before(const top_row *a, const top_row *b) {
+  return a->count > b->count || (a->count == b->count && a->line < b->line);
+}
+
+/* The min-heap of the k best: the worst on top. */
+static void top_down(top_heap *h, size_t i) {
+  for (;;) {
+    size_t l = 2 * i + 1, m = i;
+    top_row t;
+    if (l < h->n && top_before(&h->r[m], &h->r[l])) m = l;
+    if (l + 1 < h->n && top_before(&h->r[m], &h->r[l + 1])) m = l + 1;
+    if (m == i) return;
+    t = h->r[i];
+    h->r[i] = h->r[m];
+    h->r[m] = t;
+    i = m;
+  }
+}
+
+static void top_up(top_heap *h, size_t i) {
+  while (i > 0) {
+    size_t p = (i - 1) / 2;
+    top_row t;
+    if (!top_before(&h->r[p], &h->r[i])) return;
+    t = h->r[i];
+    h->r[i] = h->r[p];
+    h->r[p] = t;
+    i = p;
+  }
+}
+
+static int top_qcmp(const void *a, const void *b) {
+  return top_before(a, b) ? -1 : top_before(b, a) ? 1 : 0;
+}
+
+/* t:top(k, len) of c on disk: one pass, a heap of k rows.  [-0, +1, v] */
+static int disk_top(lua_State *L, ng_counts *c, size_t k, int len) {
+  lk_guard *g = lk_guard_new(L);
+  ng_stream *st = disk_open(L, g, c, "top");
+  top_heap *h = lk_guard_alloc(L, g, sizeof *h);
+  ng_stream_row row;
+  ng_buf *b;
+  uint64_t line = 0;
+  size_t cap = k < c->disk->lines ? k : (size_t)c->disk->lines, i;
+  memset(h, 0, sizeof *h);
+  lk_guard_forget(g, h);                /* rows and all, from now on */
+  lk_guard_add(L, g, release_top, h);
+  h->r = lk_alloc((cap ? cap : 1) * sizeof *h->r);
+  if (!h->r) luaL_error(L, "top: out of memory");
+  while (disk_next(L, st, &row, "top")) {
+    top_row x;
+    line++;
+    if (k == 0 || (len && row.words != len)) continue;
+    x.count = row.count;
+    x.df = row.df;
+    x.line = line;
+    if (h->n == cap && !top_before(&x, &h->r[0])) continue;
+    if (!(x.gram = lk_alloc(row.len ? row.len : 1)))
+      luaL_error(L, "top: out of memory");
+    memcpy(x.gram, row.gram, row.len);
+    x.len = row.len;
+    if (h->n < cap) {
+      h->r[h->n++] = x;
+      top_up(h, h->n - 1);
+    } else {
+      lk_free(h->r[0].gram);
+      h->r[0] = x;
+      top_down(h, 0);
+    }
+  }
+  qsort(h->r, h->n, sizeof *h->r, top_qcmp);
+  b = lk_guard_alloc(L, g, sizeof *b);
+  ng_buf_init(b);
+  lua_createtable(L, h->n < 1000000 ? (int)h->n : 0, 0);
+  for (i = 0; i < h->n; i++) {
+    lua_createtable(L, 0, 3);
+    push_escaped(L, h->r[i].gram, h->r[i].len, b);
+    lua_setfield(L, -2, "gram");
+    lua_pushinteger(L, (lua_Integer)h->r[i].count);
+    lua_setfield(L, -2, "count");
+    lua_pushinteger(L, (lua_Integer)h->r[i].df);
+    lua_setfield(L, -2, "df");
+    lua_rawseti(L, -2, (lua_Integer)i + 1);
+  }
+  ng_buf_free(b);
+  lua_closeslot(L, -2);                                /* the guard */
+  lua_remove(L, -2);
+  return 1;
+}
+
+/* Copy c's file to path through the output helper.  [-0, +0, v] */
+static void disk_save(lua_State *L, ng_counts *c, const char *path) {
+  const char *in[1];
+  lk_guard *g = lk_guard_new(L);
+  lector_output *o;
+  char *err = NULL, *blk;
+  FILE *f;
+  int fd;
+  struct stat sb;
+  in[0] = c->disk->path;
+  o = lk_host->output_open(path, in, 1, &err);
+  if (!o) lk_raise(L, "save", err);
+  lk_guard_add(L, g, lk__abort_output, o);
+  f = lk_host->output_file(o);
+  blk = lk_guard_alloc(L, g, NG_READ_BLOCK);
+  fd = open(c->disk->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+    if (fd >= 0) close(fd);
+    luaL_error(L, "save: %s: %s", c->disk->path, strerror(errno));
+  }
+  for (;;) {
+    ssize_t got;
+    if (lk_host->interrupted()) {
+      close(fd);
+      luaL_error(L, "save: interrupted");
+    }
+    do got = read(fd, blk, NG_READ_BLOCK);
+    while (got < 0 && errno == EINTR);
+    if (got < 0) {
+      int e = errno;
+      close(fd);
+      luaL_error(L, "save: %s: %s", c->disk->path, strerror(e));
+    }
+    if (got == 0) break;
+    fwrite(blk, 1, (size_t)got, f);
+  }
+  close(fd);
+  lk_guard_forget(g, o);
+  if (lk_host->output_commit(o, &err) != 0) lk_raise(L, "save", err);
+  lua_closeslot(L, -1);
+  lua_pop(L, 1);
+}
+
+/* ------------------------------------------------------------------------
 ** Queries
 */
 
 /* #t -> distinct grams.  [-0, +1, v] */
 static int c_len(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "ngram");
-  lua_pushinteger(L, (lua_Integer)c->t.used);
+  ng_counts *c = counts_any(L, 1, "ngram");
+  lua_pushinteger(L, (lua_Integer)(c->disk ? c->disk->lines : c->t.used));
   return 1;
 }
 
 /* t:total([len]) -> occurrences counted (of grams of length len).
 ** [-0, +1, v] */
 static int c_total(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "total");
+  ng_counts *c = counts_any(L, 1, "total");
   int len = opt_len(L, 2);
   lua_pushinteger(L, (lua_Integer)(len ? c->t.total[len]
                                        : ng_table_total(&c->t)));
@@ -122,8 +552,16 @@ static int c_total(lua_State *L) {
 
 /* t:get(gram) -> count, df (0, 0 when absent).  [-0, +2, v] */
 static int c_get(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "get");
-  const uint32_t *s = find_gram(L, 2, c);
+  ng_counts *c = counts_any(L, 1, "get");
+  const uint32_t *s;
+  if (c->disk) {
+    uint64_t count = 0, df = 0;
+    disk_find(L, c, 2, "get", &count, &df);
+    lua_pushinteger(L, (lua_Integer)count);
+    lua_pushinteger(L, (lua_Integer)df);
+    return 2;
+  }
+  s = find_gram(L, 2, c);
   lua_pushinteger(L, s ? (lua_Integer)ng_table_count(&c->t, s) : 0);
   lua_pushinteger(L, s ? (lua_Integer)s[NG_DF(&c->t)] : 0);
   return 2;
@@ -131,8 +569,15 @@ static int c_get(lua_State *L) {
 
 /* t:df(gram) -> documents the gram occurs in.  [-0, +1, v] */
 static int c_df(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "df");
-  const uint32_t *s = find_gram(L, 2, c);
+  ng_counts *c = counts_any(L, 1, "df");
+  const uint32_t *s;
+  if (c->disk) {
+    uint64_t count = 0, df = 0;
+    disk_find(L, c, 2, "df", &count, &df);
+    lua_pushinteger(L, (lua_Integer)df);
+    return 1;
+  }
+  s = find_gram(L, 2, c);
   lua_pushinteger(L, s ? (lua_Integer)s[NG_DF(&c->t)] : 0);
   return 1;
 }
@@ -151,13 +596,14 @@ static void push_row(lua_State *L, const ng_counts *c, const uint32_t *s) {
 /* t:top([k [, len]]) -> { {gram =, count =, df =}, ... }, the k (10) most
 ** frequent grams (of length len), ties in gram order.  [-0, +1, v] */
 static int c_top(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "top");
+  ng_counts *c = counts_any(L, 1, "top");
   lua_Integer k = luaL_optinteger(L, 2, 10);
   int len = opt_len(L, 3);
   ng_guard *g;
   uint32_t *idx;
   size_t n, i;
   luaL_argcheck(L, k >= 0, 2, "k must be >= 0");
+  if (c->disk) return disk_top(L, c, (size_t)k, len);
   g = ng_guard_new(L);
   if (ng_order_top(&c->t, (size_t)k, len, &idx, &n) != 0)
     return luaL_error(L, "top: %s", lk_host->interrupted() ? "interrupted"
@@ -181,6 +627,9 @@ typedef struct iter {
   uint32_t *idx;
   size_t n, pos;
   unsigned version;
+  ng_stream *st;               /* a table on disk: its file, read on */
+  int len;                     /* on disk: the gram length wanted (0: any) */
+  ng_buf b;
 } iter;
 
 /* __gc of an iterator's index.  [-0, +0, -] */
@@ -188,16 +637,42 @@ static int iter_gc(lua_State *L) {
   iter *it = luaL_checkudata(L, 1, NG_ITER_MT);
   lk_free(it->idx);
   it->idx = NULL;
+  ng_stream_close(it->st);
+  it->st = NULL;
+  ng_buf_free(&it->b);
+  return 0;
+}
+
+/* The iterator over a table on disk: the next line.  [-0, +3, v] */
+static int iter_disk(lua_State *L, iter *it) {
+  ng_stream_row row;
+  char *err = NULL;
+  int rc;
+  while (it->st && (rc = ng_stream_next(it->st, &row, &err)) != 0) {
+    if (rc < 0) {
+      ng_stream_close(it->st);
+      it->st = NULL;
+      return lk_raise(L, "each", err);
+    }
+    if (it->len && row.words != it->len) continue;
+    push_escaped(L, row.gram, row.len, &it->b);
+    lua_pushinteger(L, (lua_Integer)row.count);
+    lua_pushinteger(L, (lua_Integer)row.df);
+    return 3;
+  }
+  ng_stream_close(it->st);              /* the end: let the file go */
+  it->st = NULL;
   return 0;
 }
 
 /* The iterator: gram, count, df.  [-0, +3, v] */
 static int iter_step(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, lua_upvalueindex(1), "each");
+  ng_counts *c = counts_any(L, lua_upvalueindex(1), "each");
   iter *it = lua_touserdata(L, lua_upvalueindex(2));
   const uint32_t *s;
   if (it->version != c->version)
     return luaL_error(L, "each: the count table changed during iteration");
+  if (c->disk) return iter_disk(L, it);
   if (it->pos >= it->n) return 0;
   s = c->t.slots + (size_t)it->idx[it->pos++] * c->t.stride;
   ng_push_gram(L, s, c->t.width);
@@ -209,14 +684,20 @@ static int iter_step(lua_State *L) {
 /* t:each([len]) -> iterator of gram, count, df in gram order (byte order,
 ** as saved).  [-0, +1, v] */
 static int c_each(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "each");
+  ng_counts *c = counts_any(L, 1, "each");
   int len = lua_type(L, 2) == LUA_TNUMBER ? opt_len(L, 2) : 0;
   iter *it;
   lua_settop(L, 1);
   it = lua_newuserdatauv(L, sizeof *it, 0);
   memset(it, 0, sizeof *it);
+  ng_buf_init(&it->b);
   luaL_setmetatable(L, NG_ITER_MT);
-  if (ng_order_sorted(&c->t, len, &it->idx, &it->n) != 0)
+  if (c->disk) {
+    char *err = NULL;
+    if (ng_stream_open(&it->st, c->disk->path, &err) != 0)
+      return lk_raise(L, "each", err);
+    it->len = len;
+  } else if (ng_order_sorted(&c->t, len, &it->idx, &it->n) != 0)
     return luaL_error(L, "each: %s", lk_host->interrupted()
                                          ? "interrupted" : "out of memory");
   it->version = c->version;
@@ -242,10 +723,82 @@ static void meta_n(const ng_meta *m, char *buf, size_t size) {
   else snprintf(buf, size, "n=%d..%d", m->nmin, m->nmax);
 }
 
+static void release_file(void *p) {
+  unlink(p);
+  lk_free(p);
+}
+
+/* A new file name beside path (the folder of a table on disk).
+** [-0, +0, v] */
+static char *path_beside(lua_State *L, lk_guard *g, const char *path) {
+  static unsigned seq;
+  const char *slash = strrchr(path, '/');
+  int dn = slash ? (int)(slash - path) : 1;
+  size_t n = (size_t)dn + 48;
+  char *p = lk_alloc(n);
+  if (!p) {
+    luaL_error(L, "merge: out of memory");
+    return NULL;
+  }
+  snprintf(p, n, "%.*s/t%ld-%u.tsv", dn, slash ? path : ".", (long)getpid(),
+           seq++);
+  return lk_guard_add(L, g, release_file, p);
+}
+
+/* t:merge(other) where either is on disk: a streaming merge of the two
+** files (a side in memory saved beside first) into a new file, which t
+** then is.  [-0, +0, v] */
+static void disk_merge(lua_State *L, ng_counts *c, ng_counts *o) {
+  const char *dirof = c->disk ? c->disk->path : o->disk->path;
+  lk_guard *g = lk_guard_new(L);
+  ng_counts *side[2];
+  const char *in[2];
+  ng_merge_opts mo;
+  uint64_t lines = 0;
+  char *out, *err = NULL;
+  int i, k;
+  side[0] = c;
+  side[1] = o;
+  for (i = 0; i < 2; i++) {
+    if (side[i]->disk) {
+      in[i] = side[i]->disk->path;
+      continue;
+    }
+    in[i] = path_beside(L, g, dirof);
+    if (ng_format_save(in[i], &side[i]->t, &side[i]->m, &err) != 0)
+      lk_raise(L, "merge", err);
+  }
+  out = path_beside(L, g, dirof);
+  memset(&mo, 0, sizeof mo);
+  mo.lines = &lines;
+  if (ng_format_merge_x(out, in, 2, &mo, &err) != 0) {
+    if (strstr(err, "overflow")) {
+      lua_pushfstring(L, "merge: %s; the table is unchanged", err);
+      lk_free(err);
+      lua_error(L);
+    }
+    lk_raise(L, "merge", err);
+  }
+  lk_guard_forget(g, out);
+  c->version++;
+  for (k = 1; k <= NG_MAX_N; k++) c->t.total[k] += o->t.total[k];
+  c->m.docs += o->m.docs;
+  if (o->m.min_count > c->m.min_count) c->m.min_count = o->m.min_count;
+  {
+    uint64_t runs = (c->disk ? c->disk->runs : 0) + (o->disk ? o->disk->runs
+                                                             : 0);
+    disk_free(c->disk);
+    c->disk = NULL;
+    ng_lua_counts_disk(L, c, out, lines, runs);
+  }
+  lua_closeslot(L, -1);
+  lua_pop(L, 1);
+}
+
 /* t:merge(other) -> t, with other's counts added.  [-0, +1, v] */
 static int c_merge(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "merge");
-  ng_counts *o = ng_lua_counts_check(L, 2, "merge");
+  ng_counts *c = counts_any(L, 1, "merge");
+  ng_counts *o = counts_any(L, 2, "merge");
   if (!ng_meta_compatible(&c->m, &o->m)) {
     char a[32], b[32];
     meta_n(&c->m, a, sizeof a);
@@ -254,6 +807,11 @@ static int c_merge(lua_State *L) {
                       "(%s skip=%d options '%s' vs %s skip=%d options '%s')",
                       a, c->m.skip, c->m.options ? c->m.options : "", b,
                       o->m.skip, o->m.options ? o->m.options : "");
+  }
+  if (c->disk || o->disk) {
+    disk_merge(L, c, o);
+    lua_settop(L, 1);
+    return 1;
   }
   if (!ng_table_merge_fits(&c->t, &o->t, NG_COUNT_MAX) ||
       o->m.docs > NG_COUNT_MAX - c->m.docs)
@@ -273,9 +831,13 @@ static int c_merge(lua_State *L) {
 /* t:save(path): the saved line format (ngram.load reads it).
 ** [-0, +0, v] */
 static int c_save(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "save");
+  ng_counts *c = counts_any(L, 1, "save");
   const char *path = luaL_checkstring(L, 2);
   char *err = NULL;
+  if (c->disk) {
+    disk_save(L, c, path);
+    return 0;
+  }
   if (ng_format_save(path, &c->t, &c->m, &err) != 0)
     return lk_raise(L, "save", err);
   return 0;
@@ -293,7 +855,7 @@ static int c_to_csv(lua_State *L) {
 
 /* t:n() -> smallest and largest gram length.  [-0, +2, v] */
 static int c_n(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "n");
+  ng_counts *c = counts_any(L, 1, "n");
   lua_pushinteger(L, c->m.nmin);
   lua_pushinteger(L, c->m.nmax);
   return 2;
@@ -301,14 +863,14 @@ static int c_n(lua_State *L) {
 
 /* t:docs() -> documents counted.  [-0, +1, v] */
 static int c_docs(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "docs");
+  ng_counts *c = counts_any(L, 1, "docs");
   lua_pushinteger(L, (lua_Integer)c->m.docs);
   return 1;
 }
 
 /* t:options() -> the canonical options string, and skip.  [-0, +2, v] */
 static int c_options(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "options");
+  ng_counts *c = counts_any(L, 1, "options");
   lua_pushstring(L, c->m.options ? c->m.options : "");
   lua_pushinteger(L, c->m.skip);
   return 2;
@@ -317,9 +879,22 @@ static int c_options(lua_State *L) {
 /* t:memory() -> bytes held by the table (not the vocabulary).
 ** [-0, +1, v] */
 static int c_memory(lua_State *L) {
-  ng_counts *c = ng_lua_counts_check(L, 1, "memory");
-  lua_pushinteger(L, (lua_Integer)ng_table_memory(&c->t));
+  ng_counts *c = counts_any(L, 1, "memory");
+  size_t m = ng_table_memory(&c->t);
+  if (c->disk)                          /* the lookup index */
+    m += c->disk->grams.cap + c->disk->nidx * 3 * sizeof(uint64_t);
+  lua_pushinteger(L, (lua_Integer)m);
   return 1;
+}
+
+/* t:on_disk() -> false, or true and the runs written to count it: the
+** table is read from a file in the spill folder.  [-0, +1..2, v] */
+static int c_on_disk(lua_State *L) {
+  ng_counts *c = counts_any(L, 1, "on_disk");
+  lua_pushboolean(L, c->disk != NULL);
+  if (!c->disk) return 1;
+  lua_pushinteger(L, (lua_Integer)c->disk->runs);
+  return 2;
 }
 
 /* t:close(), __gc, __close: free the table (idempotent).  [-0, +0, -] */
@@ -327,6 +902,8 @@ static int c_close(lua_State *L) {
   ng_counts *c = luaL_checkudata(L, 1, NG_COUNTS_MT);
   ng_table_free(&c->t);
   ng_meta_free(&c->m);
+  disk_free(c->disk);
+  c->disk = NULL;
   c->closed = 1;
   c->version++;
   return 0;
@@ -345,9 +922,15 @@ static int c_index(lua_State *L) {
     if (lua_rawget(L, lua_upvalueindex(1)) != LUA_TNIL) return 1;
     lua_pop(L, 1);
   }
-  c = ng_lua_counts_check(L, 1, "ngram");
+  c = counts_any(L, 1, "ngram");
   if (lua_type(L, 2) != LUA_TSTRING && lua_type(L, 2) != LUA_TTABLE) {
     lua_pushnil(L);
+    return 1;
+  }
+  if (c->disk) {
+    uint64_t count = 0, df = 0;
+    disk_find(L, c, 2, "ngram", &count, &df);
+    lua_pushinteger(L, (lua_Integer)count);
     return 1;
   }
   s = find_gram(L, 2, c);
@@ -365,7 +948,8 @@ static int c_tostring(lua_State *L) {
   }
   meta_n(&c->m, n, sizeof n);
   lua_pushfstring(L, "ngram counts (%s, %I distinct, %I total)", n,
-                  (LUAI_UACINT)c->t.used, (LUAI_UACINT)ng_table_total(&c->t));
+                  (LUAI_UACINT)(c->disk ? c->disk->lines : c->t.used),
+                  (LUAI_UACINT)ng_table_total(&c->t));
   return 1;
 }
 
@@ -386,7 +970,8 @@ static int c_summary(lua_State *L) {
   luaL_buffinit(L, &b);
   lua_pushfstring(L, "ngram counts: %s%s, %I distinct, %I total, %I "
                   "document%s\n  options: %s", n, c->m.skip ? " (skip)" : "",
-                  (LUAI_UACINT)c->t.used, (LUAI_UACINT)ng_table_total(&c->t),
+                  (LUAI_UACINT)(c->disk ? c->disk->lines : c->t.used),
+                  (LUAI_UACINT)ng_table_total(&c->t),
                   (LUAI_UACINT)c->m.docs, c->m.docs == 1 ? "" : "s",
                   c->m.options && *c->m.options ? c->m.options : "(defaults)");
   luaL_addvalue(&b);
@@ -416,6 +1001,7 @@ void ng_lua_counts_open(lua_State *L) {
     {"each", c_each}, {"merge", c_merge}, {"save", c_save},
     {"to_csv", c_to_csv}, {"n", c_n}, {"docs", c_docs},
     {"options", c_options}, {"memory", c_memory}, {"close", c_close},
+    {"on_disk", c_on_disk},
     {NULL, NULL}
   };
   static const luaL_Reg meta[] = {

@@ -125,6 +125,8 @@ static void guard_release(void *p) {
   for (i = 0; i < 4; i++) lk_free(g->mem[i]);
   for (i = 0; i <= NG_MAX_N; i++) ng_table_free(&g->tab[i]);
   ng_buf_free(&g->buf);
+  if (g->spill) ng_spill_free(g->spill);   /* runs and untaken results */
+  lk_free(g->spill);
   lk_free(g);
 }
 
@@ -146,7 +148,7 @@ ng_guard *ng_guard_new(lua_State *L) {
 /* The keys counting reads itself (the tokenizer skips them). */
 static const char *const count_keys[] = {
   "n", "skip", "min_count", "threads", "by", "stop_mode", "sentences", "ids",
-  NULL
+  "memory", "tmpdir", NULL
 };
 
 static int in_list(const char *const *list, const char *key) {
