@@ -368,9 +368,18 @@ static void add_label(join *j, size_t i, void *ud) {
     lua_pushvalue(L, -1);
     lua_rawseti(L, j->columns, (lua_Integer)i + 1);
   }
-  if (ud) {
-    lua_pushvalue(L, *(int *)ud);
-    lua_rawseti(L, -2, (lua_Integer)lua_rawlen(L, -2) + 1);
+  if (ud) {                            /* once: a label is in or not */
+    lua_Unsigned n = lua_rawlen(L, -1), k;
+    for (k = 1; k <= n; k++) {
+      lua_rawgeti(L, -1, (lua_Integer)k);
+      int same = lua_rawequal(L, -1, *(int *)ud);
+      lua_pop(L, 1);
+      if (same) break;
+    }
+    if (k > n) {
+      lua_pushvalue(L, *(int *)ud);
+      lua_rawseti(L, -2, (lua_Integer)n + 1);
+    }
   }
   lua_pop(L, 1);
   j->hit[i] = 1;

@@ -155,12 +155,12 @@ function tests.labels_file_into_lists_and_groups()
   local f = file(T.tmpdir(), "cats.txt",
     "a.txt trade grain\n" ..
     "farm/c  grain\n" ..
-    "a.txt\twheat\n" ..          -- a second line for a.txt accumulates
+    "a.txt\twheat grain\n" ..    -- a second line for a.txt accumulates
     "farm/d\n" ..                -- an id alone: matched, no labels
     "ghost corn\n")
   local _, r = c:join(f, {format = "labels", quiet = true})
   T.eq(meta(c, "labels"), "a.txt={trade,grain,wheat} b.txt=nil " ..
-    "farm/c.txt={grain} farm/d.md=nil", "labels")
+    "farm/c.txt={grain} farm/d.md=nil", "labels (grain once)")
   T.eq(r.matched, 3, "a, c and d matched")
   T.eq(table.concat(r.unmatched_ids, ","), "ghost", "ghost")
   local g, multi = c:group_by("labels")
