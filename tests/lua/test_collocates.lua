@@ -301,7 +301,8 @@ T.run {
     -- n_ix = f_node * S.
     local py = "/usr/bin/python3"
     if os.execute(py .. " -c 'import nltk' 2>/dev/null") ~= true then
-      T.skip("python3-nltk is not installed")
+      print("skip nltk: python3-nltk is not installed")
+      return
     end
     local dir = T.tmpdir()
     local f = assert(io.open(dir .. "/docs.txt", "w"))
@@ -454,7 +455,10 @@ for w in sorted(set(left) | set(right)):
 
   shared_corpus = function()
     local path = T.shared("abc")
-    if not path then T.skip("../shared/corpora is absent") end
+    if not path then            -- T.skip would end the other tests too
+      print("skip shared_corpus: ../shared/corpora is absent")
+      return
+    end
     local abc = lector.load(path)
     local part = abc:filter(function(d) return d.index <= 400 end)
     for _, m in ipairs {"llr", "mi", "logdice"} do

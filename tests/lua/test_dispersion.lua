@@ -235,7 +235,10 @@ T.run {
 
   shared_corpus = function()
     local path = T.shared("state_union")
-    if not path then T.skip("../shared/corpora is absent") end
+    if not path then            -- T.skip would end the other tests too
+      print("skip shared_corpus: ../shared/corpora is absent")
+      return
+    end
     local su = lector.load(path)
     for _, w in ipairs {"freedom", "soviet union", "the"} do
       check(su, w, "docs", nil, "state of the union " .. w)

@@ -126,7 +126,10 @@ T.run {
 
   shared_corpus = function()
     local path = T.shared("abc")
-    if not path then T.skip("../shared/corpora is absent") end
+    if not path then            -- T.skip would end the other tests too
+      print("skip shared_corpus: ../shared/corpora is absent")
+      return
+    end
     local abc = lector.load(path)
     local part = abc:filter(function(d) return d.index <= 300 end)
     check(part, "government", {window = 3}, {"R1", "R2", "L1"},
