@@ -14,8 +14,8 @@
 **   juilland_d 1 - V / sqrt(n - 1), V = sd / mean of the relative
 **              frequencies c[i]/s[i] over the n non-empty parts (each
 **              weighing the same; sd the population one, divided by n)
-** dp is undefined (NAN) when f = 0, dp_norm also when one part holds
-** every token, juilland_d when f = 0 or n < 2.
+** dp is undefined (NAN) when f = 0, dp_norm also when there is only
+** one part, juilland_d when f = 0 or n < 2.
 **
 ** Ownership: the spec is borrowed; results are lk_alloc memory the caller
 ** frees (ng_dispersion_free).  Errors are lk_errorf memory.
