@@ -266,6 +266,41 @@ T.run {
     T.eq(m:docs(), 40 * a:docs(), "40 inputs: docs")
   end,
 
+  -- Ctrl-C in the middle of a count that is writing runs: the child fails
+  -- with "interrupted" and leaves nothing in tmpdir.  The Ctrl-C is sent
+  -- once a run file exists; `sleep 60` then KILL catches a hang.
+  interrupted = function()
+    local bin = os.getenv("LECTOR_BIN") or "build/lector"
+    local dir, spill = T.tmpdir(), T.tmpdir()
+    local words, seed = {}, 11
+    for i = 1, 300 do words[i] = "w" .. i end
+    for d = 1, 2000 do
+      local t = {}
+      for i = 1, 400 do
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        t[i] = words[seed % #words + 1]
+      end
+      T.write(string.format("%s/%04d.txt", dir, d), table.concat(t, " "))
+    end
+    local function q(x) return "'" .. x:gsub("'", "'\\''") .. "'" end
+    local code = "local ngram = require 'lector.ngram'\n" ..
+      "local c = lector.load(" .. string.format("%q", dir) .. ")\n" ..
+      "for i = 1, 50 do ngram.count(c, {n = 3, memory = '256K', tmpdir = " ..
+      string.format("%q", spill) .. "}) end\n"
+    local p = assert(io.popen(q(bin) .. " -e " .. q(code) .. " 2>&1 & " ..
+      "pid=$!; (sleep 60; kill -KILL $pid) >/dev/null 2>&1 & dog=$!; " ..
+      "while ! ls " .. q(spill) .. "/lector-ngram-*/r* >/dev/null 2>&1 && " ..
+      "kill -0 $pid 2>/dev/null; do sleep 0.01; done; kill -INT $pid; " ..
+      "wait $pid; rc=$?; kill $dog 2>/dev/null; echo \"rc=$rc\""))
+    local out = p:read("a")
+    p:close()
+    local rc = tonumber(out:match("rc=(%d+)%s*$"))
+    T.ok(rc ~= 137, "hangs when interrupted: " .. out)
+    T.ok(rc ~= 0 and out:find("interrupted", 1, true),
+      "not interrupted: " .. out)
+    T.eq(table.concat(entries(spill), " "), "", "tmpdir after Ctrl-C")
+  end,
+
   options = function()
     local dir = T.tmpdir()
     T.raises("option 'memory' must be a size", ngram.count, town,
