@@ -2,7 +2,7 @@
 ** ng_lua_counts.c -- the count table userdata (lector.ngram.counts):
 **   #t, t:total([len]), t:get(gram) / t[gram], t:df(gram), t:top([k [, len]]),
 **   t:each([len]) / pairs(t), t:merge(other), t:save(path), t:to_csv(path),
-**   t:n(), t:docs(), t:options(), t:memory(), t:close(),
+**   t:n(), t:docs(), t:options(), t:memory(), t:on_disk(), t:close(),
 **   __tostring, __summary (the REPL), __gc, __close.
 ** A gram is a string of normalised words joined by single spaces, or an
 ** array of words.
