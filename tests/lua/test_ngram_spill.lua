@@ -301,6 +301,50 @@ T.run {
     T.eq(table.concat(entries(spill), " "), "", "tmpdir after Ctrl-C")
   end,
 
+  -- Without a memory option the budget follows --memory-limit: a count
+  -- whose tables do not fit the limit (as a count with memory = "1T"
+  -- shows: it runs out of memory) goes through runs and gives the
+  -- in-memory count's bytes.
+  default_budget = function()
+    local bin = os.getenv("LECTOR_BIN") or "build/lector"
+    local dir, out = T.tmpdir(), T.tmpdir()
+    local words, seed = {}, 11
+    for i = 1, 300 do words[i] = "w" .. i end
+    for d = 1, 2000 do
+      local t = {}
+      for i = 1, 400 do
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        t[i] = words[seed % #words + 1]
+      end
+      T.write(string.format("%s/%04d.txt", dir, d), table.concat(t, " "))
+    end
+    local function q(x) return "'" .. x:gsub("'", "'\\''") .. "'" end
+    local function child(mem)
+      local code = "local ngram = require 'lector.ngram'\n" ..
+        "local c = lector.load(" .. string.format("%q", dir) ..
+        ", {quiet = true})\n" ..
+        "local t = ngram.count(c, {n = 3, tmpdir = " ..
+        string.format("%q", out) .. (mem and ", memory = '" .. mem .. "'" or "")
+        .. "})\nprint('on_disk', t:on_disk())\n" ..
+        "t:save(" .. string.format("%q", out .. "/child.tsv") .. ")\n"
+      local p = assert(io.popen(q(bin) .. " --memory-limit 40M -e " ..
+        q(code) .. " 2>&1; echo \"rc=$?\""))
+      local o = p:read("a")
+      p:close()
+      return o
+    end
+    local o = child("1T")
+    T.ok(o:find("out of memory", 1, true) and not o:find("rc=0", 1, true),
+      "the limit is too small for the tables: " .. o)
+    o = child(nil)
+    T.ok(o:find("on_disk\ttrue", 1, true) and o:find("rc=0", 1, true),
+      "counted through runs: " .. o)
+    ngram.count(lector.load(dir, {quiet = true}), {n = 3, memory = BIG})
+      :save(out .. "/parent.tsv")
+    T.eq(T.read(out .. "/child.tsv"), T.read(out .. "/parent.tsv"),
+      "the in-memory count")
+  end,
+
   options = function()
     local dir = T.tmpdir()
     T.raises("option 'memory' must be a size", ngram.count, town,
