@@ -150,11 +150,15 @@ check() {  # check NAME PATTERN -- command...
   rc=$?
   if [ $rc -ne 0 ] && grep -q -- "$pattern" "$T/out"; then ok "$name"; else bad "$name: exit $rc"; fi
 }
+"$NG" --help >"$T/out" 2>&1 && grep -q "^usage: .*ngrams \[--engine parallel|slurm\]" "$T/out" &&
+  grep -q "CORPUS OUT.tsv \[-- key=value ...\]" "$T/out" && ok "help: the whole synopsis, exit 0" || bad "help"
+check no_output "^usage: " -- "$NG" "$C"
 check unknown_option "unknown option --frobnicate" -- "$NG" --frobnicate "$C" "$T/x.tsv"
 check shards_zero "--shards: a positive integer, not '0'" -- "$NG" --shards 0 "$C" "$T/x.tsv"
 check shards_word "--shards: a positive integer, not 'four'" -- "$NG" --shards four "$C" "$T/x.tsv"
 check shards_no_value "--shards needs a value" -- "$NG" --shards
 check engine "--engine: parallel or slurm, not 'mpi'" -- "$NG" --engine mpi "$C" "$T/x.tsv"
+check n_range "--n: a length 1-5 or a range such as 1..2, not '7'" -- "$NG" --n 7 "$C" "$T/x.tsv"
 check missing_corpus "$T/none: no such corpus" -- "$NG" "$T/none" "$T/x.tsv"
 check not_key_value "count option 'stopwords' is not key=value" -- "$NG" "$C" "$T/x.tsv" -- stopwords
 check output_in_corpus "the output is inside the corpus" -- "$NG" "$C" "$C/x.tsv"
