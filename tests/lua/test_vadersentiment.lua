@@ -145,6 +145,13 @@ T.run{
     T.ok(math.abs(r[1].compound - c(1.9 * -0.74)) < 1e-12, "no good.")
     T.ok(math.abs(r[2].compound - c(1.5)) < 1e-12, "😀")
     T.eq(r[2].text, "😀", "the sentence text is the original")
+    -- sentiment.corpus with this scorer: the same rules on every worker.
+    local tmp = T.tmpdir()
+    T.write(tmp .. "/a.txt", text .. "\n")
+    local doc = vs:corpus(lector.load(tmp), {threads = 2}).docs[1]
+    T.ok(math.abs(doc.compound - (c(1.9 * -0.74) + c(1.5)) / 2) < 1e-12,
+         "corpus: mean of the two sentences, " .. doc.compound)
+    T.cleanup()
   end,
 
   option_and_field = function()
