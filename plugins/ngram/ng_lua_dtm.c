@@ -148,6 +148,16 @@ int ng_l_dtm(lua_State *L) {
   size_t nrows;
   lua_settop(L, 2);
   ng_copts_read(L, 2, fname, extra, &o);
+  if (lua_type(L, 2) == LUA_TTABLE) {      /* counting's keys that do not fit */
+    static const char *const no[] = {"memory", "tmpdir", NULL};
+    int i;
+    for (i = 0; no[i]; i++)
+      if (lua_getfield(L, 2, no[i]) != LUA_TNIL)
+        return luaL_error(L, "%s: option '%s' does not apply here (the "
+                          "matrix is made in memory; see --memory-limit)",
+                          fname, no[i]);
+    lua_settop(L, 2);
+  }
   kind = ng_lua_src_get(L, 1, &s);
   if (!kind || kind == NG_SRC_TOKENS)
     return luaL_error(L, "%s: argument 1 must be a corpus, a document or a "

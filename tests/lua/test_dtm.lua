@@ -328,6 +328,10 @@ T.run {
     T.raises("argument 1 must be a corpus", ngram.dtm, 5)
     T.raises("unknown option 'colour'", ngram.dtm, town, {colour = 1})
     T.raises("option 'n'", ngram.dtm, town, {n = 9})
+    T.raises("option 'memory' does not apply here", ngram.dtm, town,
+      {memory = "256M"})
+    T.raises("option 'tmpdir' does not apply here", ngram.dtm, town,
+      {tmpdir = "/tmp"})
     local m = ngram.dtm(town)
     T.raises("row 11 is out of range (1..10)", m.row, m, 11)
     T.raises("row 0 is out of range", m.get, m, 0, "the")
