@@ -52,13 +52,6 @@ static void view_free(void *p) {
   lk_free(v);
 }
 
-static void *zalloc(lua_State *L, size_t n, size_t size) {
-  void *p = n && n <= SIZE_MAX / size ? lk_alloc(n * size) : NULL;
-  if (!p) luaL_error(L, "out of memory (%I bytes)", (lua_Integer)(n * size));
-  memset(p, 0, n * size);
-  return p;
-}
-
 /* in[0..len) less the cuts of key into out (len + 1 bytes); its length. */
 static size_t strip(const view *v, size_t key, const char *in, size_t len,
                     char *out) {
@@ -143,8 +136,8 @@ static void view_meta(void *ctx, lua_State *L, size_t key) {
 static void take_lines(lua_State *L, view *v, lector_corpus *c,
                        const cl_bp_found *f) {
   v->bp = 1;
-  v->first = zalloc(L, v->nkeys + 1, sizeof *v->first);
-  v->cut = zalloc(L, f->nhits + 1, sizeof *v->cut);
+  v->first = cl_zalloc(L, v->nkeys + 1, sizeof *v->first);
+  v->cut = cl_zalloc(L, f->nhits + 1, sizeof *v->cut);
   for (size_t i = 0; i < f->ndocs; i++)          /* counts per key */
     v->first[lk_host->doc_key(c, i)] += f->first[i + 1] - f->first[i];
   size_t sum = 0;
@@ -208,16 +201,16 @@ static void sp_run_free(void *p) {
 static void pass_splits(lua_State *L, lk_guard *g, view *v, lector_corpus *c,
                         const int32_t *skip, int threads, const char *fname) {
   size_t n = lk_host->corpus_count(c);
-  sp_run *r = lk_guard_add(L, g, sp_run_free, zalloc(L, 1, sizeof *r));
+  sp_run *r = lk_guard_add(L, g, sp_run_free, cl_zalloc(L, 1, sizeof *r));
   r->nw = lk_host->pool_workers(threads, n);
-  r->w = zalloc(L, (size_t)r->nw, sizeof *r->w);
-  r->ctx = zalloc(L, (size_t)r->nw, sizeof *r->ctx);
+  r->w = cl_zalloc(L, (size_t)r->nw, sizeof *r->w);
+  r->ctx = cl_zalloc(L, (size_t)r->nw, sizeof *r->ctx);
   for (int k = 0; k < r->nw; k++) {
     r->w[k].v = v;
     r->w[k].c = c;
     r->ctx[k] = &r->w[k];
   }
-  v->splits = zalloc(L, v->nkeys + 1, sizeof *v->splits);
+  v->splits = cl_zalloc(L, v->nkeys + 1, sizeof *v->splits);
   lector_pool job = {sizeof job, c, r->nw, r->ctx, count_splits, NULL, NULL,
                      skip, fname};
   char *err = NULL;
@@ -268,7 +261,7 @@ int cl_lua_apply(lua_State *L) {
   lk_guard *g = lk_guard_new(L);                          /* 3 */
   c = lk_guard_corpus(L, g, c);
   size_t n = lk_host->corpus_count(c), kept = n, dropped = 0;
-  view *v = lk_guard_add(L, g, view_free, zalloc(L, 1, sizeof *v));
+  view *v = lk_guard_add(L, g, view_free, cl_zalloc(L, 1, sizeof *v));
   v->nkeys = lk_host->doc_key_limit(c);
   int32_t *skip = lk_guard_alloc(L, g, (n + 1) * sizeof *skip);
   memset(skip, 0, (n + 1) * sizeof *skip);
@@ -292,7 +285,7 @@ int cl_lua_apply(lua_State *L) {
   if (du) {
     const cl_clusters *cl = cl_lua_dup_find(L, g, c, du, threads,
                                             "clean.apply: duplicates");
-    v->dups = zalloc(L, v->nkeys + 1, sizeof *v->dups);
+    v->dups = cl_zalloc(L, v->nkeys + 1, sizeof *v->dups);
     for (size_t k = 0; k < cl->n; k++) {
       size_t b = cl->first[k], e = cl->first[k + 1];
       v->dups[lk_host->doc_key(c, cl->doc[b])] = (uint32_t)(e - b - 1);

@@ -66,15 +66,6 @@ void cl_bp_found_free(void *p) {
   lk_free(f);
 }
 
-/* lk_alloc n * size zeroed bytes, or raise.  [-0, +0, v] */
-static void *zalloc(lua_State *L, size_t n, size_t size) {
-  void *p = n && n <= SIZE_MAX / size ? lk_alloc(n * size) : NULL;
-  if (!p && n) luaL_error(L, "out of memory (%I bytes)",
-                          (lua_Integer)(n * size));
-  if (p) memset(p, 0, n * size);
-  return p;
-}
-
 static int pass1(void *ctx, size_t i, const lector_text *t, char **err) {
   bp_worker *w = ctx;
   (void)i;
@@ -149,7 +140,7 @@ static void repeated(lua_State *L, bp_run *r, size_t min_docs,
                      const uint64_t *add, size_t nadd) {
   size_t n = nadd;
   for (int k = 0; k < r->nw; k++) n += r->w[k].nh;
-  r->all = zalloc(L, n ? n : 1, sizeof *r->all);
+  r->all = cl_zalloc(L, n ? n : 1, sizeof *r->all);
   n = 0;
   for (int k = 0; k < r->nw; k++) {
     if (r->w[k].nh) memcpy(r->all + n, r->w[k].h, r->w[k].nh * sizeof(uint64_t));
@@ -173,14 +164,14 @@ static int cmp_hit(const void *a, const void *b) {
 static void gather(lua_State *L, bp_run *r, cl_bp_found *f) {
   size_t n = 0;
   for (int k = 0; k < r->nw; k++) n += r->w[k].nhit;
-  f->hit = zalloc(L, n ? n : 1, sizeof *f->hit);
+  f->hit = cl_zalloc(L, n ? n : 1, sizeof *f->hit);
   for (int k = 0; k < r->nw; k++) {
     if (r->w[k].nhit)
       memcpy(f->hit + f->nhits, r->w[k].hit, r->w[k].nhit * sizeof(cl_hit));
     f->nhits += r->w[k].nhit;
   }
   qsort(f->hit, f->nhits, sizeof *f->hit, cmp_hit);
-  f->first = zalloc(L, f->ndocs + 1, sizeof *f->first);
+  f->first = cl_zalloc(L, f->ndocs + 1, sizeof *f->first);
   for (size_t i = 0, h = 0; i <= f->ndocs; i++) {
     while (h < f->nhits && f->hit[h].doc < i) h++;
     f->first[i] = h;
@@ -202,11 +193,11 @@ cl_bp_found *cl_lua_bp_find(lua_State *L, lk_guard *g, lector_corpus *c,
   size_t nadd, nkeep, n = lk_host->corpus_count(c);
   uint64_t *add = line_list(L, g, oidx, "add", fname, &nadd);
   uint64_t *keep = line_list(L, g, oidx, "keep", fname, &nkeep);
-  bp_run *r = lk_guard_add(L, g, run_free, zalloc(L, 1, sizeof *r));
-  cl_bp_found *f = lk_guard_add(L, g, cl_bp_found_free, zalloc(L, 1, sizeof *f));
+  bp_run *r = lk_guard_add(L, g, run_free, cl_zalloc(L, 1, sizeof *r));
+  cl_bp_found *f = lk_guard_add(L, g, cl_bp_found_free, cl_zalloc(L, 1, sizeof *f));
   int nw = lk_host->pool_workers(threads, n);
-  r->w = zalloc(L, (size_t)nw, sizeof *r->w);
-  r->ctx = zalloc(L, (size_t)nw, sizeof *r->ctx);
+  r->w = cl_zalloc(L, (size_t)nw, sizeof *r->w);
+  r->ctx = cl_zalloc(L, (size_t)nw, sizeof *r->ctx);
   r->nw = nw;
   for (int k = 0; k < nw; k++) {
     r->w[k].rules = &r->rules;
