@@ -155,6 +155,7 @@ check() {  # check NAME PATTERN -- command...
 check no_output "^usage: " -- "$NG" "$C"
 check unknown_option "unknown option --frobnicate" -- "$NG" --frobnicate "$C" "$T/x.tsv"
 check shards_zero "--shards: a positive integer, not '0'" -- "$NG" --shards 0 "$C" "$T/x.tsv"
+check shards_zeros "--shards: a positive integer, not '00'" -- "$NG" --shards 00 "$C" "$T/x.tsv"
 check shards_word "--shards: a positive integer, not 'four'" -- "$NG" --shards four "$C" "$T/x.tsv"
 check shards_no_value "--shards needs a value" -- "$NG" --shards
 check engine "--engine: parallel or slurm, not 'mpi'" -- "$NG" --engine mpi "$C" "$T/x.tsv"
