@@ -233,11 +233,14 @@ cl_clusters *cl_lua_dup_find(lua_State *L, lk_guard *g, lector_corpus *c,
     r->skip[r->pairs[p].a] = r->skip[r->pairs[p].b] = 0;
   run_pool(L, r, c, keep_set, r->skip, fname);
   cl->candidates = r->npairs;
-  for (size_t p = 0; p < r->npairs; p++)
+  for (size_t p = 0; p < r->npairs; p++) {
+    if (p % 4096 == 0 && lk_interrupted())      /* millions at a low t */
+      luaL_error(L, "%s: interrupted", fname);
     if (jaccard(r, r->pairs[p].a, r->pairs[p].b) >= t) {
       cl_uf_union(r->parent, r->pairs[p].a, r->pairs[p].b);
       cl->verified++;
     }
+  }
   build(L, g, r, c, cl);
   return cl;
 }
