@@ -636,6 +636,7 @@ local function html_report(r, view)
     add("</ul>")
   end
   if r.sentiment_missing then note(r.sentiment_missing) end
+  if r.cleaning then html_cleaning(r.cleaning, add, section) end
 
   if view and not r.sentences then
     section("Documents per " .. view.unit)
@@ -833,6 +834,22 @@ local function print_cleaning(k)
     k.kept, k.documents))
   print(string.format("%s split in %s", cli.plural(k.splits, "glued word"),
     cli.plural(k.split_documents, "document")))
+end
+
+-- The page's section on what cleaning removed.
+function html_cleaning(k, add, section)
+  section("Cleaning (--clean)")
+  add(string.format("<p>%s removed from %s (%d distinct); %s dropped as "
+    .. "near-duplicates (%s), %d of %d kept; %s split in %s.</p>",
+    cli.plural(k.lines, "boilerplate line"),
+    cli.plural(k.line_documents, "document"), k.distinct_lines,
+    cli.plural(k.dropped, "document"), cli.plural(k.clusters, "cluster"),
+    k.kept, k.documents, cli.plural(k.splits, "glued word"),
+    cli.plural(k.split_documents, "document")))
+  if #k.top_lines > 0 then
+    add(html.table(k.top_lines, {{key = "documents", title = "documents"},
+      {key = "where", title = "where"}, {key = "line", title = "line"}}))
+  end
 end
 
 ------------------------------------------------------------------------

@@ -256,6 +256,12 @@ function tests.report_clean()
   T.ok(out:find("2 glued words split in 1 document", 1, true), "splits")
   T.ok(out:find("^Corpus: .-\n5 documents"), "the report is on the cleaned corpus")
   T.ok(not report("'" .. dir .. "' --top 3"):find("Cleaning", 1, true), "no section without --clean")
+  local page = T.tmpdir() .. "/report.html"
+  report("'" .. dir .. "' --clean --top 3 --html '" .. page .. "'")
+  local html = T.read(page)
+  T.ok(html:find("Cleaning (--clean)", 1, true), "the HTML section")
+  T.ok(html:find("12 boilerplate lines removed from 5 documents", 1, true), "HTML lines")
+  T.ok(html:find("Subscribe to the Harbour Gazette", 1, true), "HTML table of lines")
   local ok, cjson = pcall(require, "cjson")
   if ok then
     local r = cjson.decode(report("'" .. dir .. "' --clean --json"))
