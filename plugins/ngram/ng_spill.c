@@ -286,7 +286,12 @@ int ng_spill_write(ng_spill *sp, uint32_t group, ng_table *t, uint64_t docs,
     return -1;
   }
   run_meta(sp, docs, &m);
-  if (ng_writer_open(&wr, path, &m, t->total, err) != 0) {
+  /* one open at a time: the output helper sets the process's umask for a
+  ** moment (umask(0) then back), which two threads would get wrong */
+  pthread_mutex_lock(&sp->lock);
+  rc = ng_writer_open(&wr, path, &m, t->total, err);
+  pthread_mutex_unlock(&sp->lock);
+  if (rc != 0) {
     lk_free(ids);
     lk_free(path);
     return -1;
