@@ -37,6 +37,7 @@
 #include "docparse.h"
 #include "encoding.h"
 #include "mem.h"
+#include "pack.h"
 #include "pool.h"
 #include "progress.h"
 #include "session.h"
@@ -69,6 +70,7 @@ static void store_release(corpus_store *st) {
   mem_free(st->docs);
   arena_free(&st->strings);
   free(st->iconv_name);
+  pack_map_free(st->pack);
   free(st);
 }
 
@@ -687,7 +689,7 @@ static int load_item(void *arg, size_t i, char **err) {
   loader *ld = w->ld;
   char *msg;
   int st = load_doc(w, i, &msg);
-  if (!msg && (st == LOAD_WARN || st == LOAD_SKIP)) st = LOAD_OOM;
+  if (!msg && (st == LOAD_WARN || st == LOAD_SKIP || st == LOAD_FAIL)) st = LOAD_OOM;
   ld->status[i] = (uint8_t)st;
   if (st == LOAD_SKIP && ld->rows) ld->rows[i].n = 0;
   switch (st) {
@@ -699,6 +701,8 @@ static int load_item(void *arg, size_t i, char **err) {
     if (!session_interrupted()) return POOL_STOPPED;
     *err = util_errorf("interrupted");
     return LECTOR_EINTERRUPT;
+  case LOAD_FAIL:
+    return *err = msg, LECTOR_ERR;
   case LOAD_SKIP:
     if (ld->o->strict) return *err = msg, LECTOR_ERR;
     /* fall through */
@@ -950,9 +954,13 @@ int corpus_load(const char *const *paths, size_t n, const corpus_opts *opts,
     goto cleanup;
   }
   if (set_mode(&ld, st, err) != 0) goto cleanup;
-  if (corpus_walk_roots(ld.o, paths, n, st, err) != 0) goto cleanup;
-  shard_files(&ld);
-  if (load_all(&ld, err) != 0) goto cleanup;
+  /* a root that is a pack is mapped (pack.c), not walked: -1 none is */
+  int packed = pack_load_roots(paths, n, ld.o, st, err);
+  if (packed > 0) goto cleanup;
+  if (packed < 0 && corpus_walk_roots(ld.o, paths, n, st, err) != 0)
+    goto cleanup;
+  if (packed < 0) shard_files(&ld);
+  if (packed < 0 && load_all(&ld, err) != 0) goto cleanup;
   if (!(c = calloc(1, sizeof *c))) goto cleanup;
   atomic_init(&c->refs, 1);
   c->store = st;
@@ -1348,6 +1356,10 @@ int corpus_text(const corpus *c, size_t i, lector_text *out, char **err) {
     *err = util_errorf("no document %zu (the corpus has %zu)", i, c->n);
     return 1;
   }
+  if (c->store->pack) {        /* a packed store: from its map (pack.c) */
+    pack_text(c->store->pack, d, out);
+    goto filter;
+  }
   if (d->format != CORPUS_FMT_TEXT) {
     if (row_text(c, d, &base, &len, err) != 0) return 1;
   } else if (text_read(d, &raw, err) != 0 ||
@@ -1366,6 +1378,7 @@ int corpus_text(const corpus *c, size_t i, lector_text *out, char **err) {
   out->data = base + off;
   out->len = len;
   out->owner_ = base;
+filter:
   if (filter_apply(c->filter, corpus_store_index(c, i), out, err) != 0) {
     corpus_text_release(out);
     return 1;

@@ -14,6 +14,7 @@
 #include <lauxlib.h>
 
 #include "lua_corpus.h"
+#include "lua_pack.h"
 #include "mem.h"
 #include "output.h"
 #include "pretty.h"
@@ -371,6 +372,7 @@ void lector_lua_open(lua_State *L, plugin_loader *pl) {
   lua_pushlightuserdata(L, pl);
   luaL_setfuncs(L, funcs, 1);
   luaL_setfuncs(L, free_funcs, 0);
+  lpack_open(L);          /* lector.pack; load's check option */
   lua_pushliteral(L, LECTOR_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushvalue(L, -1);

@@ -12,6 +12,7 @@
 
 #include "host.h"
 #include "mem.h"
+#include "pack.h"
 #include "plugin_loader.h"
 #include "progress.h"
 #include "repl.h"
@@ -36,6 +37,7 @@ static void usage(FILE *f) {
     "  -i                  enter the REPL after the script or -e\n"
     "  -                   read the script from standard input\n"
     "  --plugins           list plugins found, and those that failed\n"
+    "  --pack DIR OUT      load DIR and write it as the pack OUT (.lpk)\n"
     "  --timeout SECONDS   stop a run that takes longer\n"
     "  --memory-limit SIZE cap memory used by Lua and plugins (e.g. 2G);\n"
     "                      0 or none: no cap; here %s by default (%s)\n"
@@ -66,6 +68,7 @@ typedef struct cmdline {
   int help;
   int memory_set;        /* --memory-limit given */
   int quiet;             /* -q, --quiet */
+  char **pack;           /* --pack DIR OUT: argv + i (pack.h) */
   char **code;           /* the -e arguments, in order (argv entries) */
   int ncode;
 } cmdline;
@@ -85,6 +88,11 @@ static int parse_args(int argc, char **argv, cmdline *cl) {
       cl->code[cl->ncode++] = argv[i];
     } else if (strcmp(a, "-i") == 0) cl->interactive = 1;
     else if (strcmp(a, "--plugins") == 0) cl->list_plugins = 1;
+    else if (strcmp(a, "--pack") == 0) {
+      if (i + 2 >= argc) return misuse("'%s' needs a folder and an output", a);
+      cl->pack = argv + i + 1;
+      i += 2;
+    }
     else if (strcmp(a, "--no-plugins") == 0) cl->so.no_plugins = 1;
     else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) cl->quiet = 1;
     else if (strcmp(a, "-v") == 0 || strcmp(a, "--version") == 0)
@@ -289,7 +297,8 @@ int main(int argc, char **argv) {
     return EXIT_SCRIPT;
   }
   int rc = 0;
-  if (cl.list_plugins) rc = list_plugins(s);
+  if (cl.pack) rc = pack_cli(cl.pack[0], cl.pack[1], cl.quiet);
+  else if (cl.list_plugins) rc = list_plugins(s);
   else {
     rc = create_arg(s, argc, argv, cl.script);
     if (!rc) rc = run_e(s, &cl);

@@ -1,0 +1,14 @@
+/*
+** lua_pack.h -- lector.pack and lector.load's `check` (packed corpora,
+** pack.h).
+*/
+#ifndef LECTOR_LUA_PACK_H
+#define LECTOR_LUA_PACK_H
+
+#include <lua.h>
+
+/* Set pack, and load (lcorpus_load plus opts.check), in the lector table
+** at the top of the stack.  [-0, +0, m] */
+void lpack_open(lua_State *L);
+
+#endif
