@@ -328,16 +328,34 @@ static void drop_run(ng_run *r) {
   r->path = NULL;
 }
 
+/* Where group g's runs are: [lo, hi) of the runs sorted by group, and
+** the merged runs appended from `from` on. */
+typedef struct span {
+  size_t lo, hi, from;
+} span;
+
 /* The live runs of group g (indices into sp->runs) into *at / *n.
 ** 0 or -1. */
-static int runs_of(ng_spill *sp, uint32_t g, size_t **at, size_t *n) {
+static int runs_of(ng_spill *sp, uint32_t g, const span *w, size_t **at,
+                   size_t *n) {
   size_t i, k = 0;
   *at = lk_alloc((sp->nruns ? sp->nruns : 1) * sizeof **at);
   if (!*at) return -1;
-  for (i = 0; i < sp->nruns; i++)
+  for (i = w->lo; i < w->hi; i++)
+    if (sp->runs[i].path) (*at)[k++] = i;
+  for (i = w->from; i < sp->nruns; i++)
     if (sp->runs[i].path && sp->runs[i].group == g) (*at)[k++] = i;
   *n = k;
   return 0;
+}
+
+/* Runs by group, then by path (any order within a group would do: the
+** merge adds equal grams up). */
+static int run_qcmp(const void *a, const void *b) {
+  const ng_run *x = a, *y = b;
+  if (x->group != y->group) return x->group < y->group ? -1 : 1;
+  if (!x->path || !y->path) return !x->path - !y->path;
+  return strcmp(x->path, y->path);
 }
 
 /* Merge the first NG_MERGE_FANIN runs of group g into one new run. */
@@ -364,15 +382,15 @@ static int merge_pass(ng_spill *sp, uint32_t g, const size_t *at,
 }
 
 /* Merge the runs of group g into sp->files[g]. */
-static int finish_group(ng_spill *sp, uint32_t g, const ng_meta *m,
-                        const uint64_t *total, uint64_t min_count,
-                        char **err) {
+static int finish_group(ng_spill *sp, uint32_t g, const span *w,
+                        const ng_meta *m, const uint64_t *total,
+                        uint64_t min_count, char **err) {
   const char **in = NULL;
   ng_merge_opts mo;
   size_t *at, n, i;
   int rc = -1;
   for (;;) {
-    if (runs_of(sp, g, &at, &n) != 0) goto oom;
+    if (runs_of(sp, g, w, &at, &n) != 0) goto oom;
     if (n <= NG_MERGE_FANIN) break;
     rc = merge_pass(sp, g, at, err);
     lk_free(at);
@@ -409,8 +427,14 @@ int ng_spill_finish(ng_spill *sp, uint32_t ngroups, const ng_meta *base,
                     const uint64_t (*totals)[NG_MAX_N + 1],
                     uint64_t min_count, char **err) {
   uint32_t g;
+  span w;
   *err = NULL;
   if (make_dir(sp, err) != 0) return -1;
+  /* by group once, so that each group finds its runs without a scan of
+  ** all (a count by month writes runs for every month) */
+  if (sp->nruns > 1) qsort(sp->runs, sp->nruns, sizeof *sp->runs, run_qcmp);
+  w.lo = w.hi = 0;
+  w.from = sp->nruns;
   sp->files = lk_alloc((ngroups ? ngroups : 1) * sizeof *sp->files);
   sp->lines = lk_alloc((ngroups ? ngroups : 1) * sizeof *sp->lines);
   if (!sp->files || !sp->lines) {
@@ -424,7 +448,10 @@ int ng_spill_finish(ng_spill *sp, uint32_t ngroups, const ng_meta *base,
     ng_meta m = *base;
     m.docs = docs[g];
     m.min_count = min_count;
-    if (finish_group(sp, g, &m, totals[g], min_count, err) != 0) return -1;
+    w.lo = w.hi;
+    while (w.hi < w.from && sp->runs[w.hi].group == g) w.hi++;
+    if (finish_group(sp, g, &w, &m, totals[g], min_count, err) != 0)
+      return -1;
   }
   return 0;
 }
