@@ -83,7 +83,9 @@ typedef struct ng_job {
   ** would pass spill->budget / W bytes, between two documents.  If any
   ** run was written, the results are spill->files[g] (merged, min_count
   ** applied, with the header of options) and tables[g] is an empty table
-  ** holding the totals only.  NULL: everything in memory. */
+  ** holding the totals only.  NULL: everything in memory.  The caller
+  ** owns spill and frees it (ng_spill_free) after the call, success or
+  ** not: until then it holds the runs and results on disk. */
   ng_spill *spill;
   const char *options;             /* the runs' result header (NULL: "") */
   /* Results (not in per-document mode): ngroups finished tables and the
