@@ -23,7 +23,8 @@
 ** and then tries to remove the folder (ng_spill_remove).
 **
 ** Threads: ng_spill_write may run on several workers at once (a mutex
-** guards the folder and the list of runs); the rest on one thread.
+** guards the folder, the list of runs and the opening of a run: the
+** output helper sets the umask for a moment); the rest on one thread.
 ** Memory from the env (lector/kit.h); messages from lk_errorf.
 */
 #ifndef NG_SPILL_H
