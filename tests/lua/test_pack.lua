@@ -1,0 +1,237 @@
+-- test_pack.lua: packed corpora (issue 18, core/pack.c).  A pack loads to
+-- the same documents as the files it was made from (text files, table
+-- rows, gzip'd files, front matter, joined metadata, a filtered subset);
+-- every damaged section, a truncated file and a foreign file named .lpk
+-- are errors naming the section; check = true names changed sources; a
+-- pack never overwrites an input.
+local T = require "testlib"
+local ngram = require "lector.ngram"
+
+local tests = {}
+
+-- CRC-32 (zlib's), to forge packs whose checksums still match.
+local crc_table = {}
+for i = 0, 255 do
+  local c = i
+  for _ = 1, 8 do c = (c & 1) ~= 0 and (0xEDB88320 ~ (c >> 1)) or (c >> 1) end
+  crc_table[i] = c
+end
+local function crc32(s)
+  local c = 0xFFFFFFFF
+  for i = 1, #s do c = crc_table[(c ~ s:byte(i)) & 0xFF] ~ (c >> 8) end
+  return c ~ 0xFFFFFFFF
+end
+
+-- The sections of the pack bytes s: {TEXT = {off, len, entry}, ...}
+-- (off 0-based; entry: 1-based position of its table entry).
+local function sections(s)
+  local n = string.unpack("<I4", s, 13)
+  local out = {}
+  for k = 0, n - 1 do
+    local e = 33 + 24 * k
+    local tag, crc, off, len = string.unpack("<c4I4I8I8", s, e)
+    out[tag] = {off = off, len = len, entry = e, crc = crc}
+  end
+  return out
+end
+
+-- s with bytes at 1-based position i replaced by r.
+local function patch(s, i, r) return s:sub(1, i - 1) .. r .. s:sub(i + #r) end
+
+-- Recompute the CRC of section tag, then the header's.
+local function reseal(s, tag)
+  local x = sections(s)[tag]
+  s = patch(s, x.entry + 4, string.pack("<I4", crc32(s:sub(x.off + 1, x.off + x.len))))
+  local n = string.unpack("<I4", s, 13)
+  local h = s:sub(1, 24) .. "\0\0\0\0" .. s:sub(29, 32 + 24 * n)
+  return patch(s, 25, string.pack("<I4", crc32(h)))
+end
+
+local function meta_string(m)
+  local keys = {}
+  for k in pairs(m) do keys[#keys + 1] = k end
+  table.sort(keys)
+  local out = {}
+  for _, k in ipairs(keys) do
+    local v = m[k]
+    if type(v) == "table" then v = "{" .. table.concat(v, "|") .. "}" end
+    out[#out + 1] = k .. "=" .. tostring(v) .. ":" .. type(m[k])
+  end
+  return table.concat(out, ";")
+end
+
+-- a and b hold the same documents, field for field.
+local function same(a, b, what)
+  T.eq(#b, #a, what .. ": documents")
+  for i = 1, #a do
+    local x, y = a[i], b[i]
+    local w = what .. ": " .. x.id
+    T.eq(y.id, x.id, w .. ": id")
+    T.eq(y.path, x.path, w .. ": path")
+    T.eq(y.title, x.title, w .. ": title")
+    T.eq(y.date, x.date, w .. ": date")
+    T.eq(y.bytes, x.bytes, w .. ": bytes")
+    T.eq(y.text, x.text, w .. ": text")
+    T.eq(meta_string(y.meta), meta_string(x.meta), w .. ": meta")
+  end
+end
+
+local function pack_round_trip(c, d, name)
+  local out = d .. "/" .. name .. ".lpk"
+  local r = lector.pack(c, out)
+  T.eq(r.docs, #c, name .. ": documents packed")
+  T.eq(r.skipped, 0, name .. ": none left out")
+  T.eq(r.bytes, #T.read(out), name .. ": bytes reported")
+  local p = lector.load(out)
+  same(c, p, name)
+  local want, got = d .. "/" .. name .. ".files.tsv", d .. "/" .. name .. ".pack.tsv"
+  ngram.count(c, {n = {1, 2}}):save(want)
+  ngram.count(p, {n = {1, 2}}):save(got)
+  T.ok(T.read(want) == T.read(got), name .. ": ngram.count from the pack = from the files")
+  return out, p
+end
+
+-- A folder of every kind of document the loader reads.
+local function mixed()
+  local d = T.tmpdir()
+  local src = d .. "/src"
+  assert(require("lfs").mkdir(src))
+  T.write(src .. "/a.txt", " date 2020-01-02 First line\nThe body of a.\n")
+  T.write(src .. "/b.txt", "---\ntags: [red, blue]\ncount: 3\nok: true\n---\n"
+                           .. "Front matter\nwords and more words\n")
+  T.write(src .. "/c.txt", "Caf\xe9 in Windows-1252\n")
+  T.write(src .. "/t.csv", 'id,text,date\nr1,"row one, quoted",2021-05-06\n'
+                           .. 'r2,"row\ntwo",2021-05-07\n')
+  T.write(src .. "/g.jsonl", '{"id":"j1","text":"gzip\'d row","n":1}\n')
+  T.ok(os.execute("gzip '" .. src .. "/g.jsonl'"), "gzip")
+  T.write(src .. "/z.txt", "gzip'd text file\nsecond line\n")
+  T.ok(os.execute("gzip '" .. src .. "/z.txt'"), "gzip")
+  return d, src
+end
+
+function tests.round_trip()
+  local d, src = mixed()
+  local files = lector.load(src, {quiet = true})
+  T.ok(#files == 7, "seven documents, got " .. #files)
+  pack_round_trip(files, d, "mixed")
+  pack_round_trip(lector.load("scripts/corpus", {quiet = true}), d, "sample")
+  -- a filtered corpus with joined metadata packs what it shows
+  local sub = files:filter(function(doc) return doc.id ~= "a.txt" end)
+  sub:join({["b.txt"] = {label = "x", n = 2}}, {quiet = true})
+  local _, p = pack_round_trip(sub, d, "sub")
+  T.eq(p[1].meta.label, "x", "joined metadata packed")
+  -- the texts come from the map: the sources may go
+  local text = sub[1].text
+  os.execute("rm -r '" .. src .. "'")
+  T.eq(p[1].text, text, "text without its source file")
+  -- group_by works on a pack
+  local g = p:group_by(function(doc) return doc.id:sub(1, 1) end)
+  T.ok(g.t and #g.t == 2 and g.b and #g.b == 1, "group_by on a pack")
+end
+
+function tests.detected_by_magic_and_cli()
+  local d, src = mixed()
+  local out = d .. "/cli.lpk"
+  T.ok(os.execute(("'%s' -q --pack '%s' '%s'"):format(os.getenv("LECTOR_BIN"), src, out)),
+       "lector --pack")
+  local renamed = d .. "/packed.data"
+  T.ok(os.rename(out, renamed), "rename")
+  same(lector.load(src, {quiet = true}), lector.load(renamed), "a pack without .lpk")
+  local ok = os.execute(("'%s' --pack '%s' 2>/dev/null"):format(os.getenv("LECTOR_BIN"), src))
+  T.ok(not ok, "--pack without an output is misuse")
+end
+
+function tests.corrupt_sections()
+  local d, src = mixed()
+  local out = d .. "/c.lpk"
+  lector.pack(lector.load(src, {quiet = true}), out)
+  local s = T.read(out)
+  local x = sections(s)
+  for _, tag in ipairs {"TEXT", "DOCS", "STRS"} do
+    local i = x[tag].off + x[tag].len // 2 + 1
+    local bad = patch(s, i, string.char(s:byte(i) ~ 0x55))
+    T.write(d .. "/bad.lpk", bad)
+    T.raises("section " .. tag .. ": checksum mismatch", lector.load, d .. "/bad.lpk")
+  end
+  -- the section table itself
+  local bad = patch(s, x.DOCS.entry + 8, string.char(s:byte(x.DOCS.entry + 8) ~ 1))
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("header: checksum mismatch", lector.load, d .. "/bad.lpk")
+  -- a section pointing past the end, checksums made to match
+  bad = reseal(patch(s, x.STRS.entry + 16, string.pack("<I8", x.STRS.len + 1000)), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("(STRS): bytes", lector.load, d .. "/bad.lpk")
+  -- a document whose text lies outside TEXT, checksums made to match
+  local rec = x.DOCS.off + 16 + 1              -- first record, 1-based
+  bad = reseal(patch(s, rec + 48, string.pack("<I8", x.TEXT.len + 5)), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section DOCS: document 1: its text", lector.load, d .. "/bad.lpk")
+  -- a title offset outside STRS
+  bad = reseal(patch(s, rec + 16, string.pack("<I8", x.STRS.len)), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("document 1: its title is outside STRS", lector.load, d .. "/bad.lpk")
+  -- a metadata block without its end
+  bad = reseal(patch(s, rec + 32, string.pack("<I8", x.STRS.len - 2)), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("document 1: its metadata is outside STRS", lector.load, d .. "/bad.lpk")
+  -- another format version
+  bad = reseal(patch(s, 9, string.pack("<I4", 2)), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("pack format version 2", lector.load, d .. "/bad.lpk")
+end
+
+function tests.truncated_and_foreign()
+  local d, src = mixed()
+  local out = d .. "/c.lpk"
+  lector.pack(lector.load(src, {quiet = true}), out)
+  local s = T.read(out)
+  T.write(d .. "/t.lpk", s:sub(1, #s - 10))
+  T.raises("truncated: the header says " .. #s .. " bytes", lector.load, d .. "/t.lpk")
+  T.write(d .. "/t.lpk", s:sub(1, 20))
+  T.raises("truncated: header", lector.load, d .. "/t.lpk")
+  T.write(d .. "/t.lpk", "")
+  T.raises("t.lpk: not a Lector pack: the file is empty", lector.load, d .. "/t.lpk")
+  T.write(d .. "/foreign.lpk", "just some text, not a pack at all\n")
+  T.raises("foreign.lpk: not a Lector pack", lector.load, d .. "/foreign.lpk")
+  -- a pack is loaded alone, without options about reading files
+  T.raises("a pack is loaded alone", lector.load, {out, src})
+  T.raises("option 'glob' does not apply to a pack", lector.load, out, {glob = "*"})
+end
+
+function tests.check_names_changed_sources()
+  local d, src = mixed()
+  local out = d .. "/c.lpk"
+  lector.pack(lector.load(src, {quiet = true}), out)
+  local p = lector.load(out, {check = true, quiet = true})
+  T.eq(#p.warnings, 0, "nothing changed yet")
+  T.ok(os.execute("touch -m -d @1000000000 '" .. src .. "/a.txt'"), "touch")
+  T.write(src .. "/t.csv", "id,text\nr1,changed\n")
+  os.remove(src .. "/c.txt")
+  p = lector.load(out, {check = true, quiet = true})
+  T.eq(#p.warnings, 3, "three sources changed")
+  local all = {}
+  for i = 1, #p.warnings do all[#all + 1] = tostring(p.warnings[i]) end
+  all = table.concat(all, "\n")
+  T.ok(all:find("a.txt: changed since packing: mtime", 1, true), "a.txt named: " .. all)
+  T.ok(all:find("t.csv: changed since packing: size", 1, true), "t.csv named once: " .. all)
+  T.ok(all:find("c.txt: changed since packing: No such file", 1, true), "c.txt named")
+  T.eq(#lector.load(out, {quiet = true}).warnings, 0, "no check, no warnings")
+  T.ok(p[1].text:find("The body of a.", 1, true), "texts still served")
+  T.raises("only a pack can be checked", lector.load, src, {check = true, quiet = true})
+end
+
+function tests.never_over_an_input()
+  local d, src = mixed()
+  local c = lector.load(src, {quiet = true})
+  local before = T.read(src .. "/a.txt")
+  T.raises("is also an input", lector.pack, c, src .. "/a.txt")
+  T.eq(T.read(src .. "/a.txt"), before, "input untouched")
+  local out = d .. "/c.lpk"
+  lector.pack(c, out)
+  local packed = T.read(out)
+  T.raises("is also an input", lector.pack, lector.load(out), out)
+  T.eq(T.read(out), packed, "pack untouched")
+  T.raises("unknown option 'level'", lector.pack, c, d .. "/x.lpk", {level = 9})
+end
+
+T.run(tests)
