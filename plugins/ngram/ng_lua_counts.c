@@ -37,7 +37,12 @@
 #endif
 
 struct ng_disk {
-  char *path;                  /* the saved table (lk_alloc) */
+  int fd;                      /* the saved table, open, its name removed
+                                  (nothing is left behind, however the
+                                  process ends) */
+  char *path;                  /* "/proc/self/fd/N": reopens it (lk_alloc) */
+  char *parent;                /* the folder the spill folder was in: where
+                                  a merge writes (lk_alloc) */
   uint64_t lines;              /* its grams */
   uint64_t runs;               /* runs written to make it */
   /* the lookup index: entry i is line i * NG_DISK_EVERY, at byte off[i],
@@ -60,27 +65,60 @@ static void disk_free_index(ng_disk *d) {
   d->indexed = 0;
 }
 
-/* Free d and remove its file (and the folder, once empty). */
+/* Free d and close its file (which has no name left: it goes). */
 static void disk_free(ng_disk *d) {
   if (!d) return;
   disk_free_index(d);
-  ng_spill_remove(d->path);
+  if (d->fd >= 0) close(d->fd);
+  lk_free(d->path);
+  lk_free(d->parent);
   lk_free(d);
+}
+
+/* The folder above the folder of path ("." when there is none), lk_alloc;
+** NULL on out of memory. */
+static char *parent_of(const char *path) {
+  const char *a = strrchr(path, '/'), *b = NULL, *p;
+  size_t n;
+  char *out;
+  for (p = path; a && p < a; p++)
+    if (*p == '/') b = p;
+  n = b ? (size_t)(b - path) : 1;
+  if (b == path) n = 1;                        /* "/x/f": "/" */
+  if (!(out = lk_alloc(n + 1))) return NULL;
+  memcpy(out, b ? path : ".", n);
+  out[n] = '\0';
+  return out;
 }
 
 void ng_lua_counts_disk(lua_State *L, ng_counts *c, char *path,
                         uint64_t lines, uint64_t runs) {
   uint64_t total[NG_MAX_N + 1];
   ng_disk *d;
+  int e;
   if (!path) return;
   d = lk_alloc(sizeof *d);
-  if (!d) {
+  if (d) {
+    memset(d, 0, sizeof *d);
+    ng_buf_init(&d->grams);
+    d->parent = parent_of(path);
+    d->path = lk_alloc(32);
+  }
+  if (!d || !d->parent || !d->path) {
+    if (d) disk_free(d);
     ng_spill_remove(path);
     luaL_error(L, "out of memory");
+    return;
   }
-  memset(d, 0, sizeof *d);
-  ng_buf_init(&d->grams);
-  d->path = path;
+  d->fd = open(path, O_RDONLY | O_CLOEXEC);
+  e = errno;
+  ng_spill_remove(path);                      /* the name and the folder */
+  if (d->fd < 0) {
+    disk_free(d);
+    luaL_error(L, "ngram: reopening a count table on disk: %s", strerror(e));
+    return;
+  }
+  snprintf(d->path, 32, "/proc/self/fd/%d", d->fd);
   d->lines = lines;
   d->runs = runs;
   memcpy(total, c->t.total, sizeof total);
@@ -728,20 +766,37 @@ static void release_file(void *p) {
   lk_free(p);
 }
 
-/* A new file name beside path (the folder of a table on disk).
-** [-0, +0, v] */
-static char *path_beside(lua_State *L, lk_guard *g, const char *path) {
-  static unsigned seq;
-  const char *slash = strrchr(path, '/');
-  int dn = slash ? (int)(slash - path) : 1;
-  size_t n = (size_t)dn + 48;
+static void release_dir(void *p) {
+  rmdir(p);
+  lk_free(p);
+}
+
+/* A new folder "lector-ngram-XXXXXX" in parent, removed (once empty)
+** when g closes.  [-0, +0, v] */
+static char *merge_dir(lua_State *L, lk_guard *g, const char *parent) {
+  size_t n = strlen(parent) + 24;
   char *p = lk_alloc(n);
   if (!p) {
     luaL_error(L, "merge: out of memory");
     return NULL;
   }
-  snprintf(p, n, "%.*s/t%ld-%u.tsv", dn, slash ? path : ".", (long)getpid(),
-           seq++);
+  snprintf(p, n, "%s/lector-ngram-XXXXXX", parent);
+  lk_guard_add(L, g, release_dir, p);
+  if (!mkdtemp(p))
+    luaL_error(L, "merge: cannot make a temporary folder in '%s': %s",
+               parent, strerror(errno));
+  return p;
+}
+
+/* A new file name in folder dir, removed when g closes.  [-0, +0, v] */
+static char *path_in(lua_State *L, lk_guard *g, const char *dir, int k) {
+  size_t n = strlen(dir) + 16;
+  char *p = lk_alloc(n);
+  if (!p) {
+    luaL_error(L, "merge: out of memory");
+    return NULL;
+  }
+  snprintf(p, n, "%s/t%d.tsv", dir, k);
   return lk_guard_add(L, g, release_file, p);
 }
 
@@ -749,8 +804,9 @@ static char *path_beside(lua_State *L, lk_guard *g, const char *path) {
 ** files (a side in memory saved beside first) into a new file, which t
 ** then is.  [-0, +0, v] */
 static void disk_merge(lua_State *L, ng_counts *c, ng_counts *o) {
-  const char *dirof = c->disk ? c->disk->path : o->disk->path;
+  const char *parent = c->disk ? c->disk->parent : o->disk->parent;
   lk_guard *g = lk_guard_new(L);
+  const char *dir = merge_dir(L, g, parent);
   ng_counts *side[2];
   const char *in[2];
   ng_merge_opts mo;
@@ -764,11 +820,11 @@ static void disk_merge(lua_State *L, ng_counts *c, ng_counts *o) {
       in[i] = side[i]->disk->path;
       continue;
     }
-    in[i] = path_beside(L, g, dirof);
+    in[i] = path_in(L, g, dir, i);
     if (ng_format_save(in[i], &side[i]->t, &side[i]->m, &err) != 0)
       lk_raise(L, "merge", err);
   }
-  out = path_beside(L, g, dirof);
+  out = path_in(L, g, dir, 2);
   memset(&mo, 0, sizeof mo);
   mo.lines = &lines;
   if (ng_format_merge_x(out, in, 2, &mo, &err) != 0) {

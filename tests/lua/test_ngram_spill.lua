@@ -379,12 +379,31 @@ T.run {
     -- the budget is not part of the options a table was counted with
     T.eq(ngram.count(town, {memory = "1K", tmpdir = dir}):options(),
       ngram.count(town):options(), "options")
-    -- the folder goes when the tables go
+    -- a table on disk keeps its file open and nameless: nothing is left
+    -- in tmpdir once the count returns, not even after os.exit without
+    -- closing the state
     local t = ngram.count(town, {n = 2, memory = "1K", tmpdir = dir})
-    T.eq(#entries(dir), 1, "a spill folder while the table lives")
+    T.ok(t:on_disk(), "on disk")
+    T.eq(#entries(dir), 0, "no spill folder while the table lives")
+    local other = ngram.count(town, {n = 2, memory = BIG})
+    t:merge(other)
+    T.eq(#entries(dir), 0, "nor after a merge")
+    T.eq(t:get("of the"), 2 * other:get("of the"), "merged")
     t:close()
-    collectgarbage()
-    collectgarbage()
-    T.eq(#entries(dir), 0, "no spill folder after close")
+    local bin = os.getenv("LECTOR_BIN") or "build/lector"
+    local code = "local ngram = require 'lector.ngram'\n" ..
+      "local t = ngram.count(lector.load(" ..
+      string.format("%q", T.fixtures("ngram/town")) .. ", {quiet = true}), " ..
+      "{n = 2, memory = '1K', tmpdir = " .. string.format("%q", dir) ..
+      "})\nprint(t:on_disk())\nos.exit(0)\n"
+    local f = assert(io.open(dir .. "/exit.lua", "w"))
+    f:write(code)
+    f:close()
+    local p = assert(io.popen("'" .. bin .. "' '" .. dir .. "/exit.lua' 2>&1"))
+    local out = p:read("a")
+    p:close()
+    T.ok(out:find("true", 1, true), "the child counted on disk: " .. out)
+    os.remove(dir .. "/exit.lua")
+    T.eq(table.concat(entries(dir), " "), "", "nothing left after os.exit")
   end,
 }
