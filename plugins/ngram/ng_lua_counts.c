@@ -22,6 +22,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,7 +40,9 @@
 struct ng_disk {
   int fd;                      /* the saved table, open, its name removed
                                   (nothing is left behind, however the
-                                  process ends) */
+                                  process ends); -1 when no descriptor
+                                  was left (then path is its name, removed
+                                  with its folder at close) */
   char *path;                  /* "/proc/self/fd/N": reopens it (lk_alloc) */
   char *parent;                /* the folder the spill folder was in: where
                                   a merge writes (lk_alloc) */
@@ -65,12 +68,29 @@ static void disk_free_index(ng_disk *d) {
   d->indexed = 0;
 }
 
+/* Descriptors held by tables on disk (the Lua thread's), and how many
+** they may hold: a quarter of the process's limit, at most 256, so that
+** reading a corpus still finds descriptors. */
+static int disk_fds;
+
+static int disk_fd_cap(void) {
+  struct rlimit r;
+  if (getrlimit(RLIMIT_NOFILE, &r) != 0 || r.rlim_cur == RLIM_INFINITY)
+    return 256;
+  return r.rlim_cur / 4 < 256 ? (int)(r.rlim_cur / 4) : 256;
+}
+
 /* Free d and close its file (which has no name left: it goes). */
 static void disk_free(ng_disk *d) {
   if (!d) return;
   disk_free_index(d);
-  if (d->fd >= 0) close(d->fd);
-  lk_free(d->path);
+  if (d->fd >= 0) {
+    close(d->fd);
+    disk_fds--;
+    lk_free(d->path);
+  } else {
+    ng_spill_remove(d->path);
+  }
   lk_free(d->parent);
   lk_free(d);
 }
@@ -101,24 +121,42 @@ void ng_lua_counts_disk(lua_State *L, ng_counts *c, char *path,
   if (d) {
     memset(d, 0, sizeof *d);
     ng_buf_init(&d->grams);
+    d->fd = -1;
     d->parent = parent_of(path);
     d->path = lk_alloc(32);
   }
   if (!d || !d->parent || !d->path) {
-    if (d) disk_free(d);
+    if (d) {                                   /* nothing open or named */
+      lk_free(d->path);
+      lk_free(d->parent);
+      lk_free(d);
+    }
     ng_spill_remove(path);
     luaL_error(L, "out of memory");
     return;
   }
-  d->fd = open(path, O_RDONLY | O_CLOEXEC);
-  e = errno;
-  ng_spill_remove(path);                      /* the name and the folder */
-  if (d->fd < 0) {
-    disk_free(d);
-    luaL_error(L, "ngram: reopening a count table on disk: %s", strerror(e));
-    return;
+  if (disk_fds < disk_fd_cap()) {
+    d->fd = open(path, O_RDONLY | O_CLOEXEC);
+    e = errno;
+  } else {
+    e = EMFILE;                                /* enough held already */
   }
-  snprintf(d->path, 32, "/proc/self/fd/%d", d->fd);
+  if (d->fd < 0 && (e == EMFILE || e == ENFILE)) {
+    lk_free(d->path);                          /* keep the name instead */
+    d->path = path;
+  } else {
+    ng_spill_remove(path);                    /* the name and the folder */
+    if (d->fd < 0) {
+      lk_free(d->path);
+      lk_free(d->parent);
+      lk_free(d);
+      luaL_error(L, "ngram: reopening a count table on disk: %s",
+                 strerror(e));
+      return;
+    }
+    snprintf(d->path, 32, "/proc/self/fd/%d", d->fd);
+    disk_fds++;
+  }
   d->lines = lines;
   d->runs = runs;
   memcpy(total, c->t.total, sizeof total);

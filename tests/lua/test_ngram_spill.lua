@@ -355,6 +355,55 @@ T.run {
       "the in-memory count")
   end,
 
+  -- More tables on disk than descriptors (ulimit -n 64, 150 groups): the
+  -- tables past the limit keep their file by name instead, answer the
+  -- same, and their folder goes when the last one is closed.
+  descriptors = function()
+    local bin = os.getenv("LECTOR_BIN") or "build/lector"
+    local dir, spill = T.tmpdir(), T.tmpdir()
+    local seed = 5
+    for d = 1, 300 do
+      local t = {}
+      for i = 1, 60 do
+        seed = (seed * 1103515245 + 12345) % 2147483648
+        t[i] = "w" .. seed % 200
+      end
+      T.write(string.format("%s/%04d.txt", dir, d), table.concat(t, " "))
+    end
+    local code = "local ngram = require 'lector.ngram'\n" ..
+      "local c = lector.load(" .. string.format("%q", dir) ..
+      ", {quiet = true})\n" ..
+      "local by = function(d) return d.index % 150 end\n" ..
+      "local a = ngram.count(c, {n = 2, by = by, memory = '1K', tmpdir = " ..
+      string.format("%q", spill) .. "})\n" ..
+      "local b = ngram.count(c, {n = 2, by = by, memory = '1T'})\n" ..
+      "local bad, named = 0, 0\n" ..
+      "for k, t in pairs(b) do\n" ..
+      "  if not a[k]:on_disk() then bad = bad + 1 end\n" ..
+      "  for g, n, df in t:each() do\n" ..
+      "    local x, y = a[k]:get(g)\n" ..
+      "    if x ~= n or y ~= df then bad = bad + 1 end\n" ..
+      "  end\n" ..
+      "end\n" ..
+      "local p = io.popen('ls -A ' .. " .. string.format("%q", spill) ..
+      " .. '/*/ 2>/dev/null | wc -l')\n" ..
+      "named = tonumber(p:read('a')) p:close()\n" ..
+      "for _, t in pairs(a) do t:close() end\n" ..
+      "print('bad=' .. bad .. ' named=' .. named)\n"
+    local f = assert(io.open(dir .. "/../fd.lua", "w"))
+    f:write(code)
+    f:close()
+    local p = assert(io.popen("ulimit -n 64 && '" .. bin .. "' '" .. dir ..
+      "/../fd.lua' 2>&1"))
+    local out = p:read("a")
+    p:close()
+    os.remove(dir .. "/../fd.lua")
+    local bad, named = out:match("bad=(%d+) named=(%d+)")
+    T.eq(bad, "0", "every group answers as in memory: " .. out)
+    T.ok(tonumber(named or 0) > 0, "some tables kept their name: " .. out)
+    T.eq(table.concat(entries(spill), " "), "", "tmpdir after close")
+  end,
+
   options = function()
     local dir = T.tmpdir()
     T.raises("option 'memory' must be a size", ngram.count, town,
