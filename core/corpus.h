@@ -113,6 +113,8 @@ typedef struct corpus_doc {
   uint8_t format;        /* corpus_format of its file (never AUTO) */
   uint8_t gzip;          /* 1: its file was gzip'd */
   uint8_t bom;           /* its file's BOM: source_encoding (corpus_source.h) */
+  uint8_t root;          /* 1: its file was given as a root, not found in a
+                            folder */
 } corpus_doc;
 
 /* ---------------------------------------------------------------------

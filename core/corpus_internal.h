@@ -62,8 +62,8 @@ typedef struct corpus_store {
 #endif
 
 /* How loading a document (or a file's rows) ended.  LOAD_FAIL: an error
-** that fails the load whatever strict says (a table whose text column
-** the user must name). */
+** that fails the load whatever strict says (a table given as a root whose
+** text column the user must name). */
 enum { LOAD_OK, LOAD_WARN, LOAD_SKIP, LOAD_OOM, LOAD_STOP, LOAD_FAIL };
 
 /* Rows loaded by one worker, of all the table files it took. */
@@ -93,8 +93,9 @@ typedef struct corpus_rows_job {
 /* Load the rows of the table file open as src (opened with an index):
 ** LOAD_OK (rows appended, j->out filled); LOAD_SKIP with *msg (none of
 ** its rows kept: the file cannot be read as a table, or a bad row under
-** strict); LOAD_FAIL with *msg (no text column, or a column the options
-** name is missing); LOAD_OOM; LOAD_STOP. */
+** strict, or no text column in a table found in a folder); LOAD_FAIL
+** with *msg (no text column, or a column the options name is missing, in
+** a table given as a root); LOAD_OOM; LOAD_STOP. */
 int corpus_rows_load(corpus_rows_job *j, struct source *src, char **msg);
 
 /* The text of row d of file f, open as fd (identity checked), into out

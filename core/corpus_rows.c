@@ -52,6 +52,7 @@ typedef struct rows {
   char *bad_date;       /* the first date value that is not a date */
   size_t warned;        /* row warnings given */
   uint64_t more;        /* row warnings past LECTOR_ROW_WARNINGS */
+  util_buf fields_seen; /* JSON: the first object's members, for a message */
   /* the row being built */
   const char *text;     /* its text (rows.field, or the record for JSON) */
   size_t text_len;
@@ -135,8 +136,21 @@ static void free_names(rows *r) {
   r->names = NULL;
 }
 
-/* Which column is the text, id, date, title.  LOAD_OK, or LOAD_SKIP
-** with *msg (the file is no table we can read). */
+/* A table that cannot be read without a column named (no text column, a
+** column the options name is missing): the load fails on a table given as
+** a root, naming its columns, so that the user can say which; one found
+** in a folder is skipped with that warning (an error with strict). */
+static int no_column(const corpus_rows_job *j, char **msg) {
+  if (!*msg) return LOAD_OOM;
+  if (j->file->root) return LOAD_FAIL;
+  char *m = util_errorf("%s%s", *msg, corpus_skip_tail(j->o));
+  free(*msg);
+  *msg = m;
+  return m ? LOAD_SKIP : LOAD_OOM;
+}
+
+/* Which column is the text, id, date, title.  LOAD_OK, or no_column's
+** answer. */
 static int choose_columns(rows *r, char **msg) {
   const corpus_opts *o = r->job->o;
   const char *one[2] = {NULL, NULL};
@@ -154,14 +168,12 @@ static int choose_columns(rows *r, char **msg) {
   char *cols = name_list(r->names, r->ncols);
   if (!cols) return LOAD_OOM;
   *msg = missing ? corpus_pathf(r->job->file->path, "no column '%s' (the columns "
-                                "are: %s)%s", missing, cols,
-                                corpus_skip_tail(o))
+                                "are: %s)", missing, cols)
                  : corpus_pathf(r->job->file->path, "no text column: none of text, "
                                 "body, content, article (the columns are: %s); "
-                                "name one with the option text%s", cols,
-                                corpus_skip_tail(o));
+                                "name one with the option text", cols);
   free(cols);
-  return *msg ? LOAD_SKIP : LOAD_OOM;
+  return no_column(r->job, msg);
 }
 
 /* Read the header record.  LOAD_OK, LOAD_SKIP (*msg), LOAD_OOM. */
@@ -281,10 +293,19 @@ static int json_member(void *ud, const table_value *v) {
 
 /* table_json_each's fn for the first object with a text field: the name
 ** of the text field, by the option or the first default present. */
-typedef struct json_pick { const corpus_opts *o; char *key; int rank; } json_pick;
+typedef struct json_pick {
+  const corpus_opts *o;
+  char *key;
+  int rank;
+  util_buf *seen;       /* the first object's member names, for a message */
+} json_pick;
 
 static int json_pick_member(void *ud, const table_value *v) {
   json_pick *p = ud;
+  if (p->seen) {
+    if (p->seen->len) util_buf_add(p->seen, ", ", 2);
+    util_buf_add(p->seen, v->key, memchr(v->key, '\0', v->key_len) ? 0 : v->key_len);
+  }
   const char *const *names = text_names;
   const char *one[2] = {p->o->text_field, NULL};
   if (p->o->text_field) names = one;
@@ -304,8 +325,9 @@ static int json_row(rows *r, const char *rec, size_t n, char **msg) {
   uint64_t line = r->scan.rec_line;
   int st;
   if (!r->text_key) {
-    json_pick p = {r->job->o, NULL, 1 << 20};
+    json_pick p = {r->job->o, NULL, 1 << 20, r->fields_seen.data ? NULL : &r->fields_seen};
     int rc = table_json_each(rec, n, json_pick_member, &p, why, sizeof why);
+    if (p.seen && util_buf_add(&r->fields_seen, "", 1) != 0) rc = -2;
     if (rc == -2 || rc == 2) return free(p.key), LOAD_OOM;
     if (rc == -1) {
       st = row_problem(r, line, msg, "%s", why);
@@ -524,6 +546,7 @@ static void rows_free(rows *r) {
   util_buf_free(&r->rec);
   util_buf_free(&r->field);
   util_buf_free(&r->meta);
+  util_buf_free(&r->fields_seen);
 }
 
 /* See corpus_internal.h. */
@@ -557,6 +580,15 @@ int corpus_rows_load(corpus_rows_job *j, source *src, char **msg) {
     *msg = corpus_pathf(j->file->path, "no header row (the file is empty)%s",
                         corpus_skip_tail(j->o));
     st = *msg ? LOAD_SKIP : LOAD_OOM;
+  }
+  if (st == LOAD_OK && r.fmt == TABLE_JSONL && !r.text_key && r.fields_seen.data) {
+    const char *o = j->o->text_field;
+    *msg = o ? corpus_pathf(j->file->path, "no line has the field '%s' (the first "
+                            "object's fields are: %s)", o, r.fields_seen.data)
+             : corpus_pathf(j->file->path, "no text field: no line has text, body, "
+                            "content or article (the first object's fields are: "
+                            "%s); name one with the option text", r.fields_seen.data);
+    st = no_column(j, msg);
   }
   if (st == LOAD_OK) st = summaries(&r);
   if (st == LOAD_OK) {

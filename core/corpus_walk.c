@@ -374,7 +374,8 @@ static int walk_root(walker *w, const char *root, char **err) {
   }
   if (!S_ISDIR(st.st_mode)) {
     const char *slash = strrchr(root, '/');
-    if (add_file(w, root, len, slash ? (size_t)(slash + 1 - root) : 0) != 0) {
+    if (add_file(w, root, len, slash ? (size_t)(slash + 1 - root) : 0) != 0 ||
+        !(w->st->docs[w->st->n - 1].root = 1)) {
       *err = NULL;
       return 1;
     }

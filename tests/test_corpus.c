@@ -1503,30 +1503,51 @@ static void jsonl_rows(void **state) {
   corpus_release(c);
 }
 
+/* A table without its text column cannot be read until the user names
+** the column: given as a root, the load fails, naming the file and the
+** columns found; found in a folder, it is skipped with that warning (the
+** other files load), or fails the load with strict. */
 static void table_without_text(void **state) {
   (void)state;
   make_dir(tp("t"));
   WRITE_LIT(tp("t/a.csv"), "x,y\n1,2\n");
   WRITE_LIT(tp("t/b.csv"), "");
   WRITE_LIT(tp("t/c.csv"), "text\nkept\n");
+  WRITE_LIT(tp("j.jsonl"), "{\"x\":1,\"y\":\"two\"}\n{\"y\":\"three\"}\n");
+  const char *no_text = "a.csv: no text column: none of text, body, content, "
+                        "article (the columns are: x, y); name one with the option text";
+  char *err = load_error(tp("t/a.csv"), &quiet_opts);
+  assert_contains(err, no_text);
+  free(err);
   corpus *c = load(tp("t"), NULL);
   assert_int_equal(corpus_count(c), 1);
   assert_text(c, 0, "kept");
   assert_int_equal(corpus_warning_count(c), 2);
-  assert_contains(corpus_warning(c, 0), "a.csv: no text column: none of text, body, "
-                  "content, article (the columns are: x, y); name one with the "
-                  "option text, skipped");
+  assert_contains(corpus_warning(c, 0), no_text);
+  assert_contains(corpus_warning(c, 0), ", skipped");
   assert_contains(corpus_warning(c, 1), "b.csv: no header row");
   corpus_release(c);
+  err = load_error(tp("t"), &(corpus_opts){.quiet = 1, .strict = 1});
+  assert_contains(err, no_text);
+  free(err);
+  err = load_error(tp("j.jsonl"), &quiet_opts);
+  assert_contains(err, "j.jsonl: no text field: no line has text, body, content or "
+                  "article (the first object's fields are: x, y)");
+  free(err);
+  err = load_error(tp("t/c.csv"), &(corpus_opts){.quiet = 1, .text_field = "zz"});
+  assert_contains(err, "c.csv: no column 'zz' (the columns are: text)");
+  free(err);
+  err = load_error(tp("t/c.csv"), &(corpus_opts){.quiet = 1, .date_field = "when"});
+  assert_contains(err, "c.csv: no column 'when' (the columns are: text)");
+  free(err);
   corpus_opts o = {.quiet = 1, .text_field = "y"};
   c = load(tp("t/a.csv"), &o);
   assert_text(c, 0, "2");
   corpus_release(c);
-  o.id_field = "nope";
-  char *err = load_error(tp("t/a.csv"), &(corpus_opts){.quiet = 1, .strict = 1,
-                                                        .text_field = "zz"});
-  assert_contains(err, "a.csv: no column 'zz' (the columns are: x, y)");
-  free(err);
+  c = load(tp("j.jsonl"), &o);
+  assert_int_equal(corpus_count(c), 2);
+  assert_text(c, 1, "three");
+  corpus_release(c);
 }
 
 static void format_option(void **state) {

@@ -79,10 +79,7 @@ function tests.column_options()
   T.eq(d[1].date, nil, "section holds no date")
   T.eq(ids(lector.load(f, {quiet = true})), "news.csv#1 news.csv#2 news.csv#3",
     "the default id")
-  local none = lector.load(f, {text = "nope", quiet = true})
-  T.eq(#none, 0, "no such text column: the file is skipped")
-  T.ok(none.warnings[1]:find("no column 'nope'", 1, true), "and named")
-  T.raises("no column 'nope'", lector.load, f, {text = "nope", strict = true})
+  T.raises("no column 'nope' (the columns are: ", lector.load, f, {text = "nope"})
 end
 
 function tests.dates_option()

@@ -67,11 +67,8 @@ function tests.options_reach_the_loader()
   T.eq(c[1].date, "2021-04-07", "date column")
   T.eq(c[1].meta.date_source, "column", "date_source")
   T.eq(c[1].meta.when, "2021-04-07", "raw value kept")
-  c = lector.load(d .. "/a.txt", {format = "csv", quiet = true})
-  T.eq(#c, 0, "no text column: skipped")
-  T.ok(tostring(c.warnings[1]):find("no text column", 1, true), "warning says why")
-  T.raises("the columns are: words, when", lector.load, d .. "/a.txt",
-           {format = "csv", strict = true})
+  T.raises("no text column: none of text, body, content, article (the columns " ..
+           "are: words, when)", lector.load, d .. "/a.txt", {format = "csv"})
 end
 
 function tests.json_types_in_meta()
