@@ -891,99 +891,30 @@ int table_json_each(const char *rec, size_t n,
 }
 
 /* ---------------------------------------------------------------------
-** One string member, fast (table_json_get): a top-level walk that decodes
-** only the key it compares and the string it returns.
+** One string member (table_json_get): the walk above, stopped at the key.
 */
 
-/* s[i] is a quote: the offset past the string's closing quote. */
-static size_t js_string_end(const char *s, size_t i, size_t n) {
-  for (i++; i < n; i++) {
-    if (s[i] == '\\') i++;
-    else if (s[i] == '"') return i + 1;
-  }
-  return n;
-}
+typedef struct js_get {
+  const char *key;
+  size_t key_len;
+  char *out;
+  size_t *len;
+} js_get;
 
-/* The offset past the value starting at s[i]. */
-static size_t js_value_end(const char *s, size_t i, size_t n) {
-  if (i >= n) return n;
-  if (s[i] == '"') return js_string_end(s, i, n);
-  if (s[i] == '{' || s[i] == '[') {
-    size_t depth = 0;
-    while (i < n) {
-      char c = s[i];
-      if (c == '"') { i = js_string_end(s, i, n); continue; }
-      if (c == '{' || c == '[') depth++;
-      else if ((c == '}' || c == ']') && --depth == 0) return i + 1;
-      i++;
-    }
-    return n;
-  }
-  while (i < n && !strchr(",}] \t\r\n", s[i])) i++;   /* a number or literal */
-  return i;
-}
-
-/* Decode the string at s[*i] (its opening quote) into out (NUL-terminated,
-** *len bytes); *i past its closing quote.  0, or -1 and *why. */
-static int js_decode(const char *s, size_t *i, size_t n, char *out, size_t *len,
-                     const char **why) {
-  size_t k = *i + 1, o = 0;
-  for (;;) {
-    size_t run = k;
-    while (run < n && s[run] != '"' && s[run] != '\\' && (unsigned char)s[run] >= 0x20)
-      run++;
-    memcpy(out + o, s + k, run - k);
-    o += run - k;
-    k = run;
-    if (k == n) { *why = "an unterminated string"; return -1; }
-    if (s[k] == '"') break;
-    if ((unsigned char)s[k] < 0x20) { *why = "a control character in a string"; return -1; }
-    unsigned cp;
-    if (js_escape(s, &k, n, &cp, why) != 0) return -1;
-    o += js_put_utf8(cp, out + o);
-  }
-  out[o] = '\0';
-  *len = o;
-  *i = k + 1;
-  return 0;
-}
-
-static int js_get_fail(const char *reason, size_t at, char *why, size_t whylen) {
-  snprintf(why, whylen, "invalid JSON at byte %zu: %s", at + 1, reason);
-  return -1;
+static int js_get_member(void *ud, const table_value *v) {
+  js_get *g = ud;
+  if (v->key_len != g->key_len || memcmp(v->key, g->key, v->key_len) != 0) return 0;
+  if (v->type != 's') return 2;                     /* found, not a string */
+  memcpy(g->out, v->val, v->len + 1);
+  *g->len = v->len;
+  return 1;
 }
 
 int table_json_get(const char *rec, size_t n, const char *key, size_t key_len,
                    char *out, size_t *len, char *why, size_t whylen) {
-  const char *reason = NULL;
-  size_t i = js_ws(rec, 0, n), klen;
+  js_get g = {key, key_len, out, len};
   *len = 0;
   out[0] = '\0';
-  if (i == n || rec[i] != '{') return js_get_fail("expected a JSON object", i, why, whylen);
-  i = js_ws(rec, i + 1, n);
-  if (i < n && rec[i] == '}') return 1;
-  for (;;) {
-    if (i == n || rec[i] != '"') return js_get_fail("expected a key", i, why, whylen);
-    size_t at = i;
-    if (js_decode(rec, &i, n, out, &klen, &reason) != 0)
-      return js_get_fail(reason, at, why, whylen);
-    int match = klen == key_len && memcmp(out, key, klen) == 0;
-    i = js_ws(rec, i, n);
-    if (i == n || rec[i] != ':') return js_get_fail("expected ':'", i, why, whylen);
-    i = js_ws(rec, i + 1, n);
-    if (match) {
-      out[0] = '\0';
-      if (i == n || rec[i] != '"') return 1;
-      at = i;
-      if (js_decode(rec, &i, n, out, len, &reason) != 0)
-        return js_get_fail(reason, at, why, whylen);
-      return 0;
-    }
-    size_t end = js_value_end(rec, i, n);
-    if (end == i) return js_get_fail("expected a value", i, why, whylen);
-    i = js_ws(rec, end, n);
-    if (i < n && rec[i] == '}') { out[0] = '\0'; return 1; }
-    if (i == n || rec[i] != ',') return js_get_fail("expected ',' or '}'", i, why, whylen);
-    i = js_ws(rec, i + 1, n);
-  }
+  int rc = table_json_each(rec, n, js_get_member, &g, why, whylen);
+  return rc == 1 ? 0 : rc < 0 ? rc : 1;
 }

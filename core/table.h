@@ -144,21 +144,15 @@ int table_json_each(const char *rec, size_t n,
                     int (*fn)(void *ud, const table_value *v), void *ud,
                     char *why, size_t whylen);
 
-/* The fast way back to one string member, for reading again a record that
-** table_json_each accepted when it was loaded (doc.text).  Finds the first
-** top-level member of rec[0..n) whose key is key[0..key_len) and, when its
-** value is a string, decodes it into out (caller-owned, at least n + 1
-** bytes; NUL-terminated, *len bytes; the value may hold a NUL from
-** \u0000).  0 when found; 1 when there is no such member or its value is
-** not a string (out is ""); -1 and a message in why[0..whylen) ("invalid
-** JSON at byte 9: a lone low surrogate") when what it reads is not JSON.
-** It reads the top level up to that member (other values skipped, nested
-** ones by matching brackets) and that string, checking escapes, surrogate
-** pairs and control characters as jansson does, but not UTF-8 (the
-** caller's stream is UTF-8 already), not the rest of the line, not
-** duplicate keys: a line that table_json_each rejects may pass.  On every
-** line that table_json_each accepts, its strings are the same (fuzz_table
-** checks).  bench_table measures it. */
+/* One string member, for reading again a record that table_json_each
+** accepted when it was loaded (doc.text): the first top-level member of
+** rec[0..n) whose key is key[0..key_len), decoded into out (caller-owned,
+** at least n + 1 bytes; NUL-terminated, *len bytes; the value may hold a
+** NUL from \u0000) when its value is a string.  0 when found; 1 when
+** there is no such member or its value is not a string (out is ""); -1
+** (-2: out of memory) and a message in why[0..whylen) when the line is
+** malformed, as table_json_each says: it is table_json_each stopped at
+** that member. */
 int table_json_get(const char *rec, size_t n, const char *key, size_t key_len,
                    char *out, size_t *len, char *why, size_t whylen);
 
