@@ -513,6 +513,17 @@ static LK_UNUSED void lk__release_text(void *p) {
   lk_free(p);
 }
 
+/* n * size zeroed bytes of env memory (free with lk_free), NULL when n
+** is 0; raises "out of memory" (n * size overflowing too).  Give it to a
+** guard, or to a struct a guard frees, before anything else may raise.
+** [-0, +0, v] */
+static LK_UNUSED void *lk_zalloc(lua_State *L, size_t n, size_t size) {
+  void *p = n && n <= SIZE_MAX / size ? lk_alloc(n * size) : NULL;
+  if (!p && n) luaL_error(L, "out of memory (%I bytes)", (lua_Integer)(n * size));
+  if (p) memset(p, 0, n * size);
+  return p;
+}
+
 /* n bytes of env memory owned by g; raises on out of memory.
 ** [-0, +0, v] */
 static LK_UNUSED void *lk_guard_alloc(lua_State *L, lk_guard *g, size_t n) {

@@ -17,14 +17,6 @@ void cl_need_tok(lua_State *L, const char *fname) {
                cl_g.tok_error[0] ? cl_g.tok_error : "tokenize is not ready");
 }
 
-void *cl_zalloc(lua_State *L, size_t n, size_t size) {
-  void *p = n && n <= SIZE_MAX / size ? lk_alloc(n * size) : NULL;
-  if (!p && n)
-    luaL_error(L, "out of memory (%I bytes)", (lua_Integer)(n * size));
-  if (p) memset(p, 0, n * size);
-  return p;
-}
-
 /* ------------------------------------------------------------------------
 ** Vocabularies
 */

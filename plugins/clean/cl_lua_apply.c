@@ -136,8 +136,8 @@ static void view_meta(void *ctx, lua_State *L, size_t key) {
 static void take_lines(lua_State *L, view *v, lector_corpus *c,
                        const cl_bp_found *f) {
   v->bp = 1;
-  v->first = cl_zalloc(L, v->nkeys + 1, sizeof *v->first);
-  v->cut = cl_zalloc(L, f->nhits + 1, sizeof *v->cut);
+  v->first = lk_zalloc(L, v->nkeys + 1, sizeof *v->first);
+  v->cut = lk_zalloc(L, f->nhits + 1, sizeof *v->cut);
   for (size_t i = 0; i < f->ndocs; i++)          /* counts per key */
     v->first[lk_host->doc_key(c, i)] += f->first[i + 1] - f->first[i];
   size_t sum = 0;
@@ -201,16 +201,16 @@ static void sp_run_free(void *p) {
 static void pass_splits(lua_State *L, lk_guard *g, view *v, lector_corpus *c,
                         const int32_t *skip, int threads, const char *fname) {
   size_t n = lk_host->corpus_count(c);
-  sp_run *r = lk_guard_add(L, g, sp_run_free, cl_zalloc(L, 1, sizeof *r));
+  sp_run *r = lk_guard_add(L, g, sp_run_free, lk_zalloc(L, 1, sizeof *r));
   r->nw = lk_host->pool_workers(threads, n);
-  r->w = cl_zalloc(L, (size_t)r->nw, sizeof *r->w);
-  r->ctx = cl_zalloc(L, (size_t)r->nw, sizeof *r->ctx);
+  r->w = lk_zalloc(L, (size_t)r->nw, sizeof *r->w);
+  r->ctx = lk_zalloc(L, (size_t)r->nw, sizeof *r->ctx);
   for (int k = 0; k < r->nw; k++) {
     r->w[k].v = v;
     r->w[k].c = c;
     r->ctx[k] = &r->w[k];
   }
-  v->splits = cl_zalloc(L, v->nkeys + 1, sizeof *v->splits);
+  v->splits = lk_zalloc(L, v->nkeys + 1, sizeof *v->splits);
   lector_pool job = {sizeof job, c, r->nw, r->ctx, count_splits, NULL, NULL,
                      skip, fname};
   char *err = NULL;
@@ -261,7 +261,7 @@ int cl_lua_apply(lua_State *L) {
   lk_guard *g = lk_guard_new(L);                          /* 3 */
   c = lk_guard_corpus(L, g, c);
   size_t n = lk_host->corpus_count(c), kept = n, dropped = 0;
-  view *v = lk_guard_add(L, g, view_free, cl_zalloc(L, 1, sizeof *v));
+  view *v = lk_guard_add(L, g, view_free, lk_zalloc(L, 1, sizeof *v));
   v->nkeys = lk_host->doc_key_limit(c);
   int32_t *skip = lk_guard_alloc(L, g, (n + 1) * sizeof *skip);
   memset(skip, 0, (n + 1) * sizeof *skip);
@@ -285,7 +285,7 @@ int cl_lua_apply(lua_State *L) {
   if (du) {
     const cl_clusters *cl = cl_lua_dup_find(L, g, c, du, threads,
                                             "clean.apply: duplicates");
-    v->dups = cl_zalloc(L, v->nkeys + 1, sizeof *v->dups);
+    v->dups = lk_zalloc(L, v->nkeys + 1, sizeof *v->dups);
     for (size_t k = 0; k < cl->n; k++) {
       size_t b = cl->first[k], e = cl->first[k + 1];
       v->dups[lk_host->doc_key(c, cl->doc[b])] = (uint32_t)(e - b - 1);

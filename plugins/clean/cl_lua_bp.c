@@ -140,7 +140,7 @@ static void repeated(lua_State *L, bp_run *r, size_t min_docs,
                      const uint64_t *add, size_t nadd) {
   size_t n = nadd;
   for (int k = 0; k < r->nw; k++) n += r->w[k].nh;
-  r->all = cl_zalloc(L, n ? n : 1, sizeof *r->all);
+  r->all = lk_zalloc(L, n ? n : 1, sizeof *r->all);
   n = 0;
   for (int k = 0; k < r->nw; k++) {
     if (r->w[k].nh) memcpy(r->all + n, r->w[k].h, r->w[k].nh * sizeof(uint64_t));
@@ -164,14 +164,14 @@ static int cmp_hit(const void *a, const void *b) {
 static void gather(lua_State *L, bp_run *r, cl_bp_found *f) {
   size_t n = 0;
   for (int k = 0; k < r->nw; k++) n += r->w[k].nhit;
-  f->hit = cl_zalloc(L, n ? n : 1, sizeof *f->hit);
+  f->hit = lk_zalloc(L, n ? n : 1, sizeof *f->hit);
   for (int k = 0; k < r->nw; k++) {
     if (r->w[k].nhit)
       memcpy(f->hit + f->nhits, r->w[k].hit, r->w[k].nhit * sizeof(cl_hit));
     f->nhits += r->w[k].nhit;
   }
   qsort(f->hit, f->nhits, sizeof *f->hit, cmp_hit);
-  f->first = cl_zalloc(L, f->ndocs + 1, sizeof *f->first);
+  f->first = lk_zalloc(L, f->ndocs + 1, sizeof *f->first);
   for (size_t i = 0, h = 0; i <= f->ndocs; i++) {
     while (h < f->nhits && f->hit[h].doc < i) h++;
     f->first[i] = h;
@@ -193,11 +193,11 @@ cl_bp_found *cl_lua_bp_find(lua_State *L, lk_guard *g, lector_corpus *c,
   size_t nadd, nkeep, n = lk_host->corpus_count(c);
   uint64_t *add = line_list(L, g, oidx, "add", fname, &nadd);
   uint64_t *keep = line_list(L, g, oidx, "keep", fname, &nkeep);
-  bp_run *r = lk_guard_add(L, g, run_free, cl_zalloc(L, 1, sizeof *r));
-  cl_bp_found *f = lk_guard_add(L, g, cl_bp_found_free, cl_zalloc(L, 1, sizeof *f));
+  bp_run *r = lk_guard_add(L, g, run_free, lk_zalloc(L, 1, sizeof *r));
+  cl_bp_found *f = lk_guard_add(L, g, cl_bp_found_free, lk_zalloc(L, 1, sizeof *f));
   int nw = lk_host->pool_workers(threads, n);
-  r->w = cl_zalloc(L, (size_t)nw, sizeof *r->w);
-  r->ctx = cl_zalloc(L, (size_t)nw, sizeof *r->ctx);
+  r->w = lk_zalloc(L, (size_t)nw, sizeof *r->w);
+  r->ctx = lk_zalloc(L, (size_t)nw, sizeof *r->ctx);
   r->nw = nw;
   for (int k = 0; k < nw; k++) {
     r->w[k].rules = &r->rules;

@@ -147,7 +147,7 @@ static void build(lua_State *L, lk_guard *g, dup_run *r, lector_corpus *c,
   for (size_t i = 0; i < n; i++) nm += size[i] > 1 ? size[i] : 0;
   member *m = lk_guard_alloc(L, g, (nm + 1) * sizeof *m);
   size_t *at = lk_guard_alloc(L, g, (n + 1) * sizeof *at);
-  cl->first = cl_zalloc(L, n + 1, sizeof *cl->first);
+  cl->first = lk_zalloc(L, n + 1, sizeof *cl->first);
   for (size_t i = 0, pos = 0; i < n; i++)           /* roots in index order */
     if (size[i] > 1) {
       cl->first[cl->n++] = pos;
@@ -167,8 +167,8 @@ static void build(lua_State *L, lk_guard *g, dup_run *r, lector_corpus *c,
       x->bytes = info.bytes;
     }
   }
-  cl->doc = cl_zalloc(L, nm + 1, sizeof *cl->doc);
-  cl->sim = cl_zalloc(L, nm + 1, sizeof *cl->sim);
+  cl->doc = lk_zalloc(L, nm + 1, sizeof *cl->doc);
+  cl->sim = lk_zalloc(L, nm + 1, sizeof *cl->sim);
   for (size_t k = 0; k < cl->n; k++) {
     size_t b = cl->first[k], e = cl->first[k + 1];
     qsort(m + b, e - b, sizeof *m, cmp_member);
@@ -201,19 +201,19 @@ cl_clusters *cl_lua_dup_find(lua_State *L, lk_guard *g, lector_corpus *c,
   cl_need_tok(L, fname);
   size_t n = lk_host->corpus_count(c);
   if (n > UINT32_MAX) luaL_error(L, "%s: too many documents (%zu)", fname, n);
-  dup_run *r = lk_guard_add(L, g, run_free, cl_zalloc(L, 1, sizeof *r));
+  dup_run *r = lk_guard_add(L, g, run_free, lk_zalloc(L, 1, sizeof *r));
   cl_clusters *cl = lk_guard_add(L, g, cl_clusters_free,
-                                 cl_zalloc(L, 1, sizeof *cl));
+                                 lk_zalloc(L, 1, sizeof *cl));
   r->n = n;
   r->nw = lk_host->pool_workers(threads, n);
-  r->w = cl_zalloc(L, (size_t)r->nw, sizeof *r->w);
-  r->ctx = cl_zalloc(L, (size_t)r->nw, sizeof *r->ctx);
-  r->sig = cl_zalloc(L, (n ? n : 1) * (size_t)hashes, sizeof *r->sig);
-  r->nsh = cl_zalloc(L, n + 1, sizeof *r->nsh);
-  r->use = cl_zalloc(L, n + 1, 1);
-  r->skip = cl_zalloc(L, n + 1, sizeof *r->skip);
-  r->set = cl_zalloc(L, n + 1, sizeof *r->set);
-  r->parent = cl_zalloc(L, n + 1, sizeof *r->parent);
+  r->w = lk_zalloc(L, (size_t)r->nw, sizeof *r->w);
+  r->ctx = lk_zalloc(L, (size_t)r->nw, sizeof *r->ctx);
+  r->sig = lk_zalloc(L, (n ? n : 1) * (size_t)hashes, sizeof *r->sig);
+  r->nsh = lk_zalloc(L, n + 1, sizeof *r->nsh);
+  r->use = lk_zalloc(L, n + 1, 1);
+  r->skip = lk_zalloc(L, n + 1, sizeof *r->skip);
+  r->set = lk_zalloc(L, n + 1, sizeof *r->set);
+  r->parent = lk_zalloc(L, n + 1, sizeof *r->parent);
   for (int w = 0; w < r->nw; w++) {
     r->w[w] = (dup_worker){{0}, {0}, r->sig, r->nsh, r->set, hashes, k};
     r->ctx[w] = &r->w[w];

@@ -28,12 +28,6 @@ extern cl_plugin cl_g;
 /* require "lector.clean" (cl_lua.c).  [-0, +1, m] */
 int cl_luaopen(lua_State *L);
 
-/* n * size zeroed bytes from lk_alloc (0 bytes: NULL), or raise "out of
-** memory"; the caller frees them (lk_free) or hands them to a guard.
-** kit.h has lk_guard_alloc, which is not zeroed and always guarded; these
-** passes keep arrays in structs their guard slot frees.  [-0, +0, v] */
-void *cl_zalloc(lua_State *L, size_t n, size_t size);
-
 /* Raise unless the tokenize service is there.  [-0, +0, v] */
 void cl_need_tok(lua_State *L, const char *fname);
 

@@ -62,21 +62,14 @@ static void run_free(void *p) {
   lk_free(r);
 }
 
-/* lk_alloc n * size zeroed bytes, or raise.  [-0, +0, v] */
-static void *zalloc(lua_State *L, size_t n, size_t size) {
-  void *p = n <= SIZE_MAX / size ? lk_alloc(n * size) : NULL;
-  if (!p) luaL_error(L, "out of memory");
-  memset(p, 0, n * size);
-  return p;
-}
 
 /* A run for n documents and nw workers, owned by g.  [-0, +0, v] */
 static run *run_new(lua_State *L, lk_guard *g, size_t n, int nw) {
-  run *r = lk_guard_add(L, g, run_free, zalloc(L, 1, sizeof(run)));
+  run *r = lk_guard_add(L, g, run_free, lk_zalloc(L, 1, sizeof(run)));
   r->n = n;
-  r->docs = zalloc(L, n ? n : 1, sizeof *r->docs);
-  r->w = zalloc(L, (size_t)nw, sizeof *r->w);
-  r->ctx = zalloc(L, (size_t)nw, sizeof *r->ctx);
+  r->docs = lk_zalloc(L, n ? n : 1, sizeof *r->docs);
+  r->w = lk_zalloc(L, (size_t)nw, sizeof *r->w);
+  r->ctx = lk_zalloc(L, (size_t)nw, sizeof *r->ctx);
   for (int k = 0; k < nw; k++) {
     vader_ws_init(&r->w[k].ws);
     r->w[k].docs = r->docs;
