@@ -71,8 +71,8 @@ static int l_pack(lua_State *L) {
   lua_setfield(L, -2, "text_bytes");
   lua_pushinteger(L, (lua_Integer)st.file_bytes);
   lua_setfield(L, -2, "bytes");
-  /* the strings are copied before they are freed: a memory error here
-  ** would leak them, so free first into Lua-owned copies */
+  /* copied into Lua, then freed (a memory error while copying leaks
+  ** these few lines: they hold no resource) */
   push_lines(L, st.warnings, st.skipped);
   pack_stats_free(&st);
   lua_setfield(L, -2, "warnings");
