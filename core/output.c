@@ -69,6 +69,20 @@ static int output_check_target(const char *path, const char *const *inputs,
   return 0;
 }
 
+/* The process's umask, read without changing it: umask(2) can only be
+** read by setting it, which would race with other threads creating files
+** (a plugin's workers).  Linux shows it in /proc/self/status; 022 when it
+** cannot be read. */
+static mode_t process_umask(void) {
+  FILE *f = fopen("/proc/self/status", "re");
+  char line[128];
+  unsigned mask = 022;
+  while (f && fgets(line, sizeof line, f))
+    if (sscanf(line, "Umask: %o", &mask) == 1) break;
+  if (f) fclose(f);
+  return (mode_t)mask;
+}
+
 output *output_open(const char *path, const char *const *inputs,
                     size_t ninputs, char **err) {
   output *o = NULL;
@@ -85,9 +99,8 @@ output *output_open(const char *path, const char *const *inputs,
                        strerror(errno));
     goto fail;
   }
-  mode_t mask = umask(0);                      /* fopen's 0666 & ~umask */
-  umask(mask);
-  if (fchmod(fd, 0666 & ~mask) != 0 || (o->f = fdopen(fd, "wb")) == NULL) {
+  if (fchmod(fd, 0666 & ~process_umask()) != 0 ||
+      (o->f = fdopen(fd, "wb")) == NULL) {          /* fopen's 0666 & ~umask */
     *err = util_errorf("%s: %s", path, strerror(errno));
     close(fd);
     unlink(o->tmp);
