@@ -291,6 +291,23 @@ local function default_term(all, ndocs)
   return top and top.gram
 end
 
+-- The words most attracted to term within 4 words either side (logDice,
+-- seen at least twice, stop words left out: docs/statistics.md), the top
+-- o.top; nil when the term is a phrase the tokenizer splits oddly or the
+-- corpus has no tokenizer.
+function term_collocates(corpus, term)
+  local ok, rows = pcall(ngram.collocates, corpus, term,
+    {span = {4, 4}, measure = "logdice", min_count = 2, stopwords = true})
+  if not ok or #rows == 0 then return nil end
+  local top = {}
+  for i = 1, math.min(o.top, #rows) do
+    local x = rows[i]
+    top[i] = {word = x.word, count = x.count, left = x.left, right = x.right,
+              score = math.floor(x.score * 100 + 0.5) / 100}
+  end
+  return top
+end
+
 -- The first matches of term in corpus order.  ngram.kwic runs (on all
 -- cores) over a slice of the documents at a time, 16 first and then four
 -- times more each round, so a frequent word costs little in a large
@@ -561,6 +578,16 @@ function print_rest(r)
     end
     if #rows == 0 then print("(no match)") end
   end
+  if r.collocates then
+    heading(string.format('Collocates of "%s" (4 words either side, logDice)',
+      r.kwic.term))
+    print(string.format("%-24s %6s %5s %5s %6s", "word", "count", "left", "right",
+      "score"))
+    for _, x in ipairs(r.collocates) do
+      print(string.format("%-24s %6d %5d %5d %6.2f", cli.clip(x.word, 24), x.count,
+        x.left, x.right, x.score))
+    end
+  end
 end
 
 ------------------------------------------------------------------------
@@ -737,6 +764,14 @@ function html_rest(r, add, section, note)
       note("No match.")
     end
   end
+  if r.collocates then
+    section(string.format('Collocates of "%s" (4 words either side, logDice)',
+      r.kwic.term))
+    add(html.table(r.collocates, {{key = "word", title = "word"},
+      {key = "count", title = "count"}, {key = "left", title = "left"},
+      {key = "right", title = "right"}, {key = "score", title = "logDice"}},
+      "collocates"))
+  end
 end
 
 ------------------------------------------------------------------------
@@ -899,6 +934,7 @@ local term = o.term or default_term(all, #corpus)
 if term then
   local rows = concordance(corpus, term)
   r.kwic = {term = term, rows = #rows > 0 and rows or nil}
+  r.collocates = term_collocates(corpus, term)
 end
 
 if o.json then

@@ -494,4 +494,22 @@ function tests.shared_corpora()
   T.eq(r.bigrams[1].gram, "united states", "JSON top bigram")
 end
 
+-- Issue 16: collocates of the term, as ngram.collocates gives them.
+function tests.collocates_of_the_term()
+  local r = cjson.decode((run({"--json", "--term", "tram"}, true)))
+  local ngram = require "lector.ngram"
+  local want = ngram.collocates(lector.load("scripts/corpus", {quiet = true}), "tram",
+    {span = {4, 4}, measure = "logdice", min_count = 2, stopwords = true})
+  T.ok(r.collocates and #r.collocates > 0, "a collocates section")
+  T.eq(#r.collocates, math.min(#want, 10), "the top 10 (--top)")
+  for i, x in ipairs(r.collocates) do
+    T.eq(x.word, want[i].word, "word " .. i)
+    T.eq(x.count, want[i].count, "count of " .. x.word)
+    T.eq(x.left + x.right, x.count, "left + right")
+  end
+  T.eq(r.collocates[1].word, "line", "tram line")
+  local out = run({"--term", "tram"}, true)
+  T.ok(out:find('Collocates of "tram"', 1, true), "in the terminal report")
+end
+
 T.run(tests)
