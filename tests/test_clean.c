@@ -180,11 +180,11 @@ static void test_bands(void **state) {
 
 static void test_jaccard(void **state) {
   (void)state;
-  uint64_t a[] = {1, 2, 3, 4}, b[] = {2, 3, 4, 5, 6};
-  assert_true(cl_dup_jaccard(a, 4, b, 5) == 3.0 / 6.0);
-  assert_true(cl_dup_jaccard(a, 4, a, 4) == 1.0);
-  assert_true(cl_dup_jaccard(a, 0, b, 0) == 0.0);
-  assert_true(cl_dup_jaccard(a, 4, b, 0) == 0.0);
+  uint32_t a[] = {1, 2, 3, 4}, b[] = {2, 3, 4, 5, 6};
+  assert_true(cl_dup_jaccard32(a, 4, b, 5) == 3.0 / 6.0);
+  assert_true(cl_dup_jaccard32(a, 4, a, 4) == 1.0);
+  assert_true(cl_dup_jaccard32(a, 0, b, 0) == 0.0);
+  assert_true(cl_dup_jaccard32(a, 4, b, 0) == 0.0);
   uint32_t c[] = {1, 5, 9}, d[] = {5, 9, 12, 15};
   assert_true(cl_dup_jaccard32(c, 3, d, 4) == 2.0 / 5.0);
   assert_true(cl_dup_jaccard32(c, 0, d, 0) == 0.0);

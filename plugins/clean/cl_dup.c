@@ -219,24 +219,6 @@ done:
 ** Exact check and clusters
 */
 
-double cl_dup_jaccard(const uint64_t *a, size_t na, const uint64_t *b,
-                      size_t nb) {
-  size_t i = 0, j = 0, both = 0;
-  if (na + nb == 0) return 0.0;
-  while (i < na && j < nb) {
-    if (a[i] == b[j]) {
-      both++;
-      i++;
-      j++;
-    } else if (a[i] < b[j]) {
-      i++;
-    } else {
-      j++;
-    }
-  }
-  return (double)both / (double)(na + nb - both);
-}
-
 double cl_dup_jaccard32(const uint32_t *a, size_t na, const uint32_t *b,
                         size_t nb) {
   size_t i = 0, j = 0, both = 0;

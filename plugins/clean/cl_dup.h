@@ -63,11 +63,8 @@ int cl_dup_candidates(const uint32_t *sig, size_t ndocs, int hashes,
                       const uint8_t *use, int bands, int rows,
                       cl_pair **pairs, size_t *npairs, char **err);
 
-/* Jaccard similarity of two sorted, distinct sets (0 when both empty). */
-double cl_dup_jaccard(const uint64_t *a, size_t na, const uint64_t *b,
-                      size_t nb);
-
-/* The same for sets of 32-bit values (the high halves of sorted 64-bit
+/* Jaccard similarity of two sorted, distinct sets of 32-bit values (0
+** when both empty): the high halves of sorted 64-bit
 ** shingles: half the memory, and two documents of a few thousand
 ** shingles share a false one with a chance below one in 10^3). */
 double cl_dup_jaccard32(const uint32_t *a, size_t na, const uint32_t *b,

@@ -730,7 +730,8 @@ fail:
 ** CSV
 */
 
-static void csv_field(FILE *f, const char *s, size_t n) {
+/* See ng_format.h. */
+void ng_csv_field(FILE *f, const char *s, size_t n) {
   size_t i;
   if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
       !memchr(s, '\r', n)) {
@@ -773,7 +774,7 @@ int ng_format_csv(const char *path, const ng_table *t, char **err) {
       failed = 1;
       break;
     }
-    csv_field(f, b.p ? b.p : "", b.n);
+    ng_csv_field(f, b.p ? b.p : "", b.n);
     fprintf(f, ",%d,%" PRIu64 ",%" PRIu32 "\n", ng_key_len(s, t->width),
             ng_table_count(t, s), s[NG_DF(t)]);
   }

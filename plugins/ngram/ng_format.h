@@ -177,4 +177,8 @@ void ng_stream_close(ng_stream *s);
 ** (replacing its contents).  0, or -1 on a bad escape or out of memory. */
 int ng_unescape_gram(const char *g, size_t n, ng_buf *out);
 
+/* s[0..n) as one CSV field, quoted as RFC 4180 says when it holds a
+** comma, a quote or a line break (write errors show in ferror(f)). */
+void ng_csv_field(FILE *f, const char *s, size_t n);
+
 #endif

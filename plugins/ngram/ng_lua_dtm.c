@@ -27,6 +27,7 @@
 
 #include "lector/kit.h"
 #include "ng_dtm.h"
+#include "ng_format.h"
 #include "ng_lua.h"
 #include "ng_order.h"
 
@@ -518,23 +519,6 @@ static void write_cols(lua_State *L, const dtm_ud *d, FILE *f) {
   }
 }
 
-/* One CSV field, quoted as RFC 4180 says when it holds a comma, a quote
-** or a line break. */
-static void csv_field(FILE *f, const char *s, size_t n) {
-  size_t i;
-  if (!memchr(s, ',', n) && !memchr(s, '"', n) && !memchr(s, '\n', n) &&
-      !memchr(s, '\r', n)) {
-    fwrite(s, 1, n, f);
-    return;
-  }
-  fputc('"', f);
-  for (i = 0; i < n; i++) {
-    if (s[i] == '"') fputc('"', f);
-    fputc(s[i], f);
-  }
-  fputc('"', f);
-}
-
 /* Write the value at idx as a CSV field: strings, numbers and booleans
 ** as Lua prints them, a list as its items joined with "; ", anything
 ** else empty.  [-0, +0, m] */
@@ -547,7 +531,7 @@ static void csv_value(lua_State *L, int idx, FILE *f) {
   switch (lua_type(L, idx)) {
     case LUA_TSTRING: case LUA_TNUMBER: case LUA_TBOOLEAN:
       s = luaL_tolstring(L, idx, &len);
-      csv_field(f, s, len);
+      ng_csv_field(f, s, len);
       lua_pop(L, 1);
       return;
     case LUA_TTABLE:
@@ -570,7 +554,7 @@ static void csv_value(lua_State *L, int idx, FILE *f) {
       }
       luaL_pushresult(&b);
       s = lua_tolstring(L, -1, &len);
-      csv_field(f, s, len);
+      ng_csv_field(f, s, len);
       lua_pop(L, 1);
       return;
     default:
@@ -648,7 +632,7 @@ static void write_rows(lua_State *L, int ud_idx, const dtm_ud *d,
       lua_rawgeti(L, keys, j);
       k = lua_tolstring(L, -1, &n);
       fputc(',', f);
-      csv_field(f, k, n);
+      ng_csv_field(f, k, n);
       lua_pop(L, 1);
     }
     fputc('\n', f);
@@ -667,13 +651,13 @@ static void write_rows(lua_State *L, int ud_idx, const dtm_ud *d,
     } else if (s->corpus &&
                lk_host->doc_info(s->corpus, s->first + r, &info) ==
                    LECTOR_OK) {
-      csv_field(f, info.id, strlen(info.id));
+      ng_csv_field(f, info.id, strlen(info.id));
       fprintf(f, ",%zu,", s->first + r + 1);
-      csv_field(f, info.path, strlen(info.path));
+      ng_csv_field(f, info.path, strlen(info.path));
       fputc(',', f);
-      csv_field(f, info.title, strlen(info.title));
+      ng_csv_field(f, info.title, strlen(info.title));
       fputc(',', f);
-      csv_field(f, info.date, strlen(info.date));
+      ng_csv_field(f, info.date, strlen(info.date));
       lk_host->doc_meta_push(L, s->corpus, s->first + r);
       for (j = 1; j <= nk; j++) {
         fputc(',', f);
