@@ -198,6 +198,97 @@ static int text_words(const ng_tokens *tok, id_buf *out, ng_wordcache *lex,
 }
 
 /* ------------------------------------------------------------------------
+** A packed corpus's token streams (ng_tokens.pack)
+*/
+
+_Atomic uint64_t ng_count_stream_docs;
+
+/* A pack word with an empty normalised form: no word, as on_token. */
+#define NO_WORD UINT32_MAX
+
+/* A worker's reading of the streams: the current document's pack ids,
+** and what each pack word is here (0: not looked up yet), so that a
+** word's id is decided once per worker, not once per token. */
+typedef struct stream {
+  uint32_t *pids;              /* host->realloc memory (doc_tokens) */
+  size_t n, cap;
+  uint32_t *map;               /* pack_words entries (lk_alloc), or NULL */
+} stream;
+
+static void stream_free(stream *ps) {
+  if (ps->pids) lk_host->free(ps->pids);
+  lk_free(ps->map);
+  memset(ps, 0, sizeof *ps);
+}
+
+/* What pack word pid is: its vocabulary id (its normalised form through
+** lex), or NO_WORD, into ps->map[pid].  LECTOR_OK, or a code with *err. */
+static int stream_word(const ng_tokens *tok, stream *ps, ng_wordcache *lex,
+                       uint32_t pid, char **err) {
+  size_t len = 0;
+  const char *s = lk_host->tokens_word(tok->pack, pid, &len);
+  uint32_t id;
+  if (!s) {
+    *err = lk_errorf("packed token stream: word %" PRIu32 " is not in the "
+                     "pack's word list", pid);
+    return LECTOR_ERR;
+  }
+  if (len == 0) {
+    ps->map[pid] = NO_WORD;
+    return LECTOR_OK;
+  }
+  id = token_word(ng_wordcache_id(lex, s, len), 0);
+  if (id == 0) {
+    *err = lk_errorf("out of memory");
+    return LECTOR_ENOMEM;
+  }
+  ps->map[pid] = id;
+  return LECTOR_OK;
+}
+
+/* Document i's words from the pack into out (emptied first), exactly
+** those text_words would give.  LECTOR_OK, or a code with *err. */
+static int stream_words(const ng_tokens *tok, stream *ps, id_buf *out,
+                        ng_wordcache *lex, size_t i, char **err) {
+  size_t k, nw = tok->pack_words;
+  int rc = lk_host->doc_tokens(tok->pack, tok->pack_first + i, &ps->pids,
+                               &ps->n, &ps->cap, err);
+  if (rc != LECTOR_OK) {
+    if (!*err) *err = lk_errorf("out of memory");
+    return rc;
+  }
+  if (!ps->map) {
+    if (nw > SIZE_MAX / sizeof *ps->map ||
+        !(ps->map = lk_alloc(nw * sizeof *ps->map))) {
+      *err = lk_errorf("out of memory");
+      return LECTOR_ENOMEM;
+    }
+    memset(ps->map, 0, nw * sizeof *ps->map);
+  }
+  out->n = 0;
+  if (ids_reserve(out, ps->n) != 0) {
+    *err = lk_errorf("out of memory");
+    return LECTOR_ENOMEM;
+  }
+  for (k = 0; k < ps->n; k++) {
+    uint32_t pid = ps->pids[k], x;
+    if (pid >= nw) {
+      *err = lk_errorf("packed token stream of document %zu: word %" PRIu32
+                       " past the pack's %zu words", tok->pack_first + i,
+                       pid, nw);
+      return LECTOR_ERR;
+    }
+    if ((x = ps->map[pid]) == 0) {
+      if ((rc = stream_word(tok, ps, lex, pid, err)) != LECTOR_OK) return rc;
+      x = ps->map[pid];
+    }
+    if (x != NO_WORD) out->w[out->n++] = x;
+  }
+  atomic_fetch_add_explicit(&ng_count_stream_docs, 1, memory_order_relaxed);
+  return LECTOR_OK;
+}
+
+/* ------------------------------------------------------------------------
 ** Workers
 */
 
@@ -211,6 +302,7 @@ typedef struct wctx {
   uint32_t stamp;              /* this worker's document counter */
   ng_wordcache *lex;                 /* words -> ids (shared) */
   scratch st;
+  stream ps;                   /* with tok->pack */
   id_buf ids;                  /* the words of its current document */
   ng_route route;              /* with several workers, not per document */
   int routed;
@@ -378,12 +470,21 @@ static int count_in_group(wctx *w, uint32_t grp, char **err) {
   return LECTOR_OK;
 }
 
+/* Document i's words into w->ids: from the pack's stream, or by
+** tokenizing its text. */
+static int doc_words(wctx *w, size_t i, const lector_text *text,
+                     char **err) {
+  const ng_tokens *tok = w->job->tok;
+  if (tok->pack) return stream_words(tok, &w->ps, &w->ids, w->lex, i, err);
+  return text_words(tok, &w->ids, w->lex, text->data, text->len, &w->st,
+                    err);
+}
+
 /* Word mode: hand document i's words to job->words_fn. */
 static int words_doc(wctx *w, size_t i, const lector_text *text,
                      char **err) {
   ng_job *job = w->job;
-  int rc = text_words(job->tok, &w->ids, w->lex, text->data, text->len,
-                      &w->st, err);
+  int rc = doc_words(w, i, text, err);
   if (rc != LECTOR_OK) return rc;
   return job->words_fn(job->doc_ud, w->self, i, w->ids.w, w->ids.n, err);
 }
@@ -399,8 +500,7 @@ static int count_doc(void *ctx, size_t i, const lector_text *text,
   int rc;
   if (job->words_fn) return words_doc(w, i, text, err);
   if (!(t = tables_for(w, i, &grp))) return worker_fail(w, LECTOR_ENOMEM, err);
-  rc = text_words(job->tok, &w->ids, w->lex, text->data, text->len, &w->st,
-                  err);
+  rc = doc_words(w, i, text, err);
   if (rc != LECTOR_OK) return rc;
   if (job->doc_fn) {
     if (count_words(w, grp, w->ids.w, w->ids.n, 1) != 0) {
@@ -439,6 +539,7 @@ static void free_workers(wctx *ws, int n, uint32_t ngroups) {
     lk_free(ws[i].docs);
     ng_route_free(&ws[i].route);
     lk_free(ws[i].ids.w);
+    stream_free(&ws[i].ps);
     lk_free(ws[i].err);
     ng_uni_free(&ws[i].uni);
   }

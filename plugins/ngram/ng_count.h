@@ -13,6 +13,7 @@
 #ifndef NG_COUNT_H
 #define NG_COUNT_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -33,6 +34,9 @@ typedef struct ng_docs {
   int nworkers;                    /* host->pool_workers(threads, ndocs) */
   int (*run)(void *ud, lector_pool *pool, char **err);
   void *ud;
+  /* Optional: documents with skip[i] < 0 are left out (not read); for
+  ** the engines that do not set a pool's skip themselves (ng_kwic.h). */
+  const int32_t *skip;
 } ng_docs;
 
 /* How to tokenize.  The options are compiled with ids off: the workers
@@ -46,7 +50,19 @@ typedef struct ng_tokens {
   const lector_tok_opts *stop_opts;
   int sentences;                   /* no gram spans two sentences (the
                                       splitter runs with opts) */
+  /* A packed corpus whose token streams are opts's (host->tokens_words
+  ** gave pack_words for opts's key): document i of the job is document
+  ** pack_first + i of pack, and its words are read from the stream
+  ** (host->doc_tokens), not tokenized.  Set only where that gives the
+  ** same words: without stop_opts or sentences.  NULL: tokenize. */
+  const lector_corpus *pack;
+  size_t pack_first;
+  size_t pack_words;
 } ng_tokens;
+
+/* Documents whose words came from a pack's token stream, since the
+** plugin was loaded (any thread; for the tests: ngram._pack_stats). */
+extern _Atomic uint64_t ng_count_stream_docs;
 
 /* Called after each document in per-document mode, with the document's
 ** own counts: counts[k] holds its k-grams (nmin <= k <= nmax; tables of

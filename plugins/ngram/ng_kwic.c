@@ -124,12 +124,15 @@ static ng_hit make_hit(const kctx *k, size_t doc, size_t i, size_t last,
   return h;
 }
 
+_Atomic uint64_t ng_kwic_docs;
+
 static int find_doc(void *ctx, size_t doc, const lector_text *text,
                     char **err) {
   kctx *k = ctx;
   size_t i, plen = (size_t)k->spec->plen, win = (size_t)k->spec->window;
   int rc = read_tokens(k, text, err);
   if (rc != LECTOR_OK) return rc;
+  atomic_fetch_add_explicit(&ng_kwic_docs, 1, memory_order_relaxed);
   for (i = 0; i + plen <= k->ntoks; i++) {
     size_t last = i + plen - 1;
     ng_hit h;
@@ -191,6 +194,7 @@ int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
   pool.nworkers = n;
   pool.ctx = ctx;
   pool.fn = find_doc;
+  pool.skip = docs->skip;
   rc = docs->run(docs->ud, &pool, err);
   if (rc == LECTOR_OK && gather(ks, n, out) != 0) {
     *err = lk_errorf("out of memory");

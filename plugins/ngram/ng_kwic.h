@@ -18,6 +18,7 @@
 #ifndef NG_KWIC_H
 #define NG_KWIC_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,8 +43,13 @@ typedef struct ng_hits {
   size_t n, cap;
 } ng_hits;
 
-/* Find the hits of spec in every document of docs (ng_count.h), on its
-** workers; *out gets them in document order, then text order.
+/* Documents whose tokens ng_kwic_run read (any thread; for the tests:
+** ngram._pack_stats). */
+extern _Atomic uint64_t ng_kwic_docs;
+
+/* Find the hits of spec in every document of docs (ng_count.h; those
+** of docs->skip left out), on its workers; *out gets them in document
+** order, then text order.
 ** LECTOR_OK, or a code with *err (out then empty). */
 int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
                 char **err);

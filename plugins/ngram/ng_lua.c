@@ -199,6 +199,7 @@ static void run_count(lua_State *L, ng_lua_src *s, int opts_idx,
     g->job.options = g->mem[3];
     g->job.spill = g->spill;
   }
+  ng_lua_src_stream(s, &tok);
   ng_lua_src_ready(s, o->threads, fname);
   if (ng_count_run(&g->job, &err) != LECTOR_OK) lk_raise(L, fname, err);
 }
@@ -351,6 +352,20 @@ static int l_merge_files(lua_State *L) {
   return 0;
 }
 
+/* ngram._pack_stats() -> {stream_docs =, kwic_docs =}: documents whose
+** words were read from a pack's token streams, and documents kwic
+** tokenized, since the plugin was loaded; for the tests, which check that
+** a packed corpus took the fast path (the results alone cannot tell).
+** [-0, +1, m] */
+static int l_pack_stats(lua_State *L) {
+  lua_createtable(L, 0, 2);
+  lua_pushinteger(L, (lua_Integer)atomic_load(&ng_count_stream_docs));
+  lua_setfield(L, -2, "stream_docs");
+  lua_pushinteger(L, (lua_Integer)atomic_load(&ng_kwic_docs));
+  lua_setfield(L, -2, "kwic_docs");
+  return 1;
+}
+
 /* ------------------------------------------------------------------------
 ** The module
 */
@@ -361,7 +376,7 @@ int ng_lua_open(lua_State *L) {
     {"collocations", ng_l_collocations}, {"keyness", ng_l_keyness},
     {"tfidf", ng_l_tfidf}, {"kwic", ng_l_kwic},
     {"collocates", ng_l_collocates}, {"dispersion", ng_l_dispersion},
-    {"dtm", ng_l_dtm}, {NULL, NULL}
+    {"dtm", ng_l_dtm}, {"_pack_stats", l_pack_stats}, {NULL, NULL}
   };
   ng_lua_counts_open(L);
   ng_lua_dtm_open(L);

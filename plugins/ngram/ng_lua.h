@@ -135,6 +135,23 @@ void ng_lua_src_hold(lua_State *L, int idx, ng_lua_src *s, ng_guard *g,
 ** work. */
 void ng_lua_src_ready(ng_lua_src *s, int threads, const char *fname);
 
+/* Let tok read the token streams of s's packed corpus instead of
+** tokenizing (tok->pack, ng_count.h) when the corpus has streams made
+** with tok->opts (host->tokens_words of its key) and tok has neither
+** stop_opts nor sentences; else leave tok->pack NULL.  Returns whether
+** it did.  Lua thread, after ng_copts_tokens. */
+int ng_lua_src_stream(const ng_lua_src *s, ng_tokens *tok);
+
+/* With tok->pack (ng_lua_src_stream) and s a corpus: from the pack's
+** positional index, skip[i] = 0 for each document i of s that holds
+** every word of ids[0..n) (vocabulary ids, normalised with tok->opts;
+** 0, any word, is ignored), -1 for the others.  Returns 1 when skip was
+** filled, 0 when no index applies (no pack, no word).  A damaged index
+** raises, naming fname.  [-0, +0, v] */
+int ng_lua_src_index(lua_State *L, const ng_lua_src *s, const ng_tokens *tok,
+                     const uint32_t *ids, int n, int32_t *skip,
+                     const char *fname);
+
 /* Counting options (ngram.count and the functions that count). */
 typedef struct ng_copts {
   ng_spec spec;

@@ -137,6 +137,7 @@ static held *run(lua_State *L, ng_lua_src *s, ng_guard *g, call *c) {
   if (!(h = lk_alloc(sizeof *h))) luaL_error(L, "%s: out of memory", fname);
   memset(h, 0, sizeof *h);
   lk_guard_add(L, g->lk, held_release, h);
+  ng_lua_src_stream(s, &tok);
   ng_lua_src_ready(s, c->o.threads, fname);
   rc = ng_collocates_run(&c->spec, &s->docs, &h->g, &err);
   if (rc != LECTOR_OK) lk_raise(L, fname, err);

@@ -156,6 +156,7 @@ int ng_l_dispersion(lua_State *L) {
                                                     fname);
   memset(d, 0, sizeof *d);
   lk_guard_add(L, g->lk, disp_release, d);
+  ng_lua_src_stream(&s, &tok);
   ng_lua_src_ready(&s, o.threads, fname);
   if (ng_dispersion_run(&spec, &s.docs, d, &err) != LECTOR_OK)
     return lk_raise(L, fname, err);

@@ -199,6 +199,7 @@ int ng_l_dtm(lua_State *L) {
   g->job.ngroups = 1;
   g->job.doc_fn = dtm_doc;
   g->job.doc_ud = b;
+  ng_lua_src_stream(&s, &tok);
   ng_lua_src_ready(&s, o.threads, fname);
   if ((rc = ng_count_run(&g->job, &err)) != LECTOR_OK) {
     if (rc == LECTOR_ENOMEM) oom_error(L, b, err, fname);

@@ -380,6 +380,15 @@ int ng_l_kwic(lua_State *L) {
   spec.plen = ng_lua_phrase(L, 2, g->opts, ids, fname, "pattern", 1);
   spec.phrase = ids;
   nkeys = read_sort(L, 3, keys, spec.window, spec.plen, fname);
+  /* a packed corpus: only the documents holding the pattern's words */
+  if (s.kind == NG_SRC_CORPUS && ng_lua_src_stream(&s, &tok)) {
+    int32_t *skip;
+    if (s.docs.ndocs >= SIZE_MAX / sizeof *skip)
+      return luaL_error(L, "%s: out of memory", fname);
+    skip = lk_guard_alloc(L, g->lk, (s.docs.ndocs + 1) * sizeof *skip);
+    if (ng_lua_src_index(L, &s, &tok, ids, spec.plen, skip, fname))
+      s.docs.skip = skip;
+  }
   ng_lua_src_ready(&s, o.threads, fname);
   if (ng_kwic_run(&spec, &s.docs, &g->hits, &err) != LECTOR_OK)
     return lk_raise(L, fname, err);

@@ -3,6 +3,7 @@
 ** string, token list), counting options, the call guard.
 */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +53,96 @@ void ng_lua_src_ready(ng_lua_src *s, int threads, const char *fname) {
                          ? lk_host->pool_workers(threads, s->docs.ndocs)
                          : 1;
   s->label = fname;
+}
+
+/* Can this host and tokenizer tell packed token streams apart? */
+static int streams_known(void) {
+  const lector_host *h = lk_host;
+  return LECTOR_HOST_HAS(h, word_postings) && h->tokens_words &&
+         h->tokens_word && h->tokens_find && h->doc_tokens &&
+         h->word_postings && ng_tok &&
+         ng_tok->struct_size >= offsetof(lector_tokenizer_api, opts_key) +
+                                    sizeof ng_tok->opts_key &&
+         ng_tok->opts_key;
+}
+
+int ng_lua_src_stream(const ng_lua_src *s, ng_tokens *tok) {
+  char buf[512], *key = buf;
+  size_t n, words;
+  tok->pack = NULL;
+  tok->pack_first = tok->pack_words = 0;
+  if (!s->corpus || tok->stop_opts || tok->sentences || !streams_known())
+    return 0;
+  n = ng_tok->opts_key(tok->opts, buf, sizeof buf);
+  if (n == 0) return 0;
+  if (n >= sizeof buf) {                   /* a long key (a stemmer name) */
+    if (!(key = lk_alloc(n + 1))) return 0;    /* tokenizing still works */
+    ng_tok->opts_key(tok->opts, key, n + 1);
+  }
+  words = lk_host->tokens_words(s->corpus, key);
+  if (key != buf) lk_free(key);
+  if (words == 0 || words > UINT32_MAX) return 0;
+  tok->pack = s->corpus;
+  tok->pack_first = s->first;
+  tok->pack_words = words;
+  return 1;
+}
+
+/* Walking the postings of the k-th word of a phrase: a document keeps
+** its mark only if it held the k words before. */
+typedef struct index_walk {
+  int32_t *mark;
+  size_t ndocs;
+  int32_t k;
+  size_t seen;
+} index_walk;
+
+static int on_posting(void *ud, size_t i, const uint32_t *pos, size_t npos) {
+  index_walk *x = ud;
+  (void)pos;
+  (void)npos;
+  if ((++x->seen & 4095) == 0 && lk_interrupted()) return LECTOR_EINTERRUPT;
+  if (i < x->ndocs && x->mark[i] == x->k) x->mark[i] = x->k + 1;
+  return 0;
+}
+
+int ng_lua_src_index(lua_State *L, const ng_lua_src *s, const ng_tokens *tok,
+                     const uint32_t *ids, int n, int32_t *skip,
+                     const char *fname) {
+  size_t nd = s->docs.ndocs, i;
+  index_walk x;
+  int j, m, k = 0, rc;
+  if (!tok->pack || s->kind != NG_SRC_CORPUS) return 0;
+  for (j = 0; j < n && !ids[j]; j++) {}
+  if (j == n) return 0;                   /* "*" only: every document */
+  memset(skip, 0, nd * sizeof *skip);
+  x.mark = skip;
+  x.ndocs = nd;
+  x.seen = 0;
+  for (j = 0; j < n; j++) {
+    const char *w;
+    size_t len;
+    uint32_t pid;
+    char *err = NULL;
+    if (!ids[j]) continue;
+    for (m = 0; m < j && ids[m] != ids[j]; m++) {}
+    if (m < j) continue;                  /* a word seen before */
+    w = lk_host->vocab_string(ids[j], &len);
+    pid = w ? lk_host->tokens_find(tok->pack, w, len) : UINT32_MAX;
+    if (pid == UINT32_MAX) {              /* not in the pack: no document */
+      for (i = 0; i < nd; i++) skip[i] = -1;
+      return 1;
+    }
+    x.k = k++;
+    rc = lk_host->word_postings(tok->pack, pid, on_posting, &x, &err);
+    if (rc == LECTOR_EINTERRUPT && !err) err = lk_errorf("interrupted");
+    if (rc != LECTOR_OK) {
+      if (!err) err = lk_errorf("out of memory");
+      lk_raise(L, fname, err);
+    }
+  }
+  for (i = 0; i < nd; i++) skip[i] = skip[i] == k ? 0 : -1;
+  return 1;
 }
 
 int ng_lua_src_get(lua_State *L, int idx, ng_lua_src *s) {
@@ -273,6 +364,7 @@ void ng_copts_tokens(lua_State *L, int idx, const char *fname,
                      ng_guard *g, ng_tokens *tok) {
   const char *keys[32];
   lector_tok_config base;
+  memset(tok, 0, sizeof *tok);
   if (!ng_tok)
     luaL_error(L, "%s: the tokenize plugin is not loaded", fname);
   ng_tok->config_init(&base, sizeof base);

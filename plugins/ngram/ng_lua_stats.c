@@ -351,6 +351,7 @@ int ng_l_tfidf(lua_State *L) {
   g->job.ngroups = 1;
   g->job.doc_fn = tfidf_doc;
   g->job.doc_ud = &x;
+  ng_lua_src_stream(&s, &tok);
   ng_lua_src_ready(&s, o.threads, fname);
   if (ng_count_run(&g->job, &err) != LECTOR_OK) return lk_raise(L, fname, err);
   lua_createtable(L, (int)s.docs.ndocs, 0);
