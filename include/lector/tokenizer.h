@@ -46,7 +46,7 @@
 #include <lector/plugin.h>   /* LECTOR_OK and the other return codes */
 
 #define LECTOR_TOKENIZER_SERVICE "tokenize"
-#define LECTOR_TOKENIZER_VERSION 1
+#define LECTOR_TOKENIZER_VERSION 2
 
 /* ------------------------------------------------------------------------
 ** Tokens.
@@ -240,6 +240,15 @@ typedef struct lector_tokenizer_api {
 
   /* "word", "number", "punct", ... for a kind; "?" if unknown. */
   const char *(*kind_name)(int kind);
+
+  /* (version 2) A key naming what o does to a text: every option that
+  ** changes the tokens or their normalised forms (not `ids`), the stop
+  ** words (their number and a hash), and the tokenizer's own version and
+  ** Unicode version; two options with equal keys give equal tokens.
+  ** Written NUL-terminated into out[0..cap); returns its full length
+  ** (>= cap: truncated).  The host matches packed token streams by it
+  ** (lector_host.tokens_words). */
+  size_t (*opts_key)(const lector_tok_opts *o, char *out, size_t cap);
 } lector_tokenizer_api;
 
 #endif

@@ -31,4 +31,5 @@ const lector_tokenizer_api tok_api = {
   tok_run_sentences,
   tok_run_normalize,
   tok_kind_name,
+  tok_opts_key,
 };

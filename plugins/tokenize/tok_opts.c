@@ -10,7 +10,9 @@
 
 #include "lector/kit.h"
 #include "tok_norm.h"
+#include "tok_lua.h"
 #include "tok_opts.h"
+#include "tok_tables.h"
 #include "tok_word.h"
 
 void tok_config_init(lector_tok_config *cfg, size_t size) {
@@ -49,6 +51,27 @@ void tok_config_standard(lector_tok_config *cfg) {
   cfg->mentions = 0;
   cfg->hashtags = 0;
   cfg->runs = 0;
+}
+
+size_t tok_opts_key(const lector_tok_opts *o, char *out, size_t cap) {
+  const lector_tok_config *c = &o->cfg;
+  char dummy[1];
+  int n;
+  if (!out || cap == 0) {
+    out = dummy;
+    cap = 1;
+  }
+  /* everything derive() reads, and the stop words and min_len, which it
+  ** does not; the plugin and Unicode versions, as the tables may change */
+  n = snprintf(out, cap,
+               "tokenize %s unicode %s;seg=%x;norm=%x;keep=%x;sent=%d%d%d%d;"
+               "stem=%s;min_len=%zu;invalid=%d;stop=%zu:%016llx",
+               TOK_PLUGIN_VERSION, tok_unicode_version, o->seg, o->norm,
+               (unsigned)o->keep, o->sent.abbrev, o->sent.initials,
+               o->sent.glued, o->sent.quotes, o->stem, c->min_len, c->invalid,
+               o->stop ? tok_stop_count(o->stop) : 0,
+               o->stop ? (unsigned long long)tok_stop_hash(o->stop) : 0ull);
+  return n < 0 ? 0 : (size_t)n;
 }
 
 const char *tok_kind_name(int kind) {

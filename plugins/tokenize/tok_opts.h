@@ -47,6 +47,10 @@ void tok_opts_free(lector_tok_opts *o);
 ** the plugin builds it in open() so that no thread races to do it). */
 const lector_tok_opts *tok_opts_default(void);
 
+/* The service's opts_key (tokenizer.h): what o does to a text, as
+** text, into out[0..cap); its full length. */
+size_t tok_opts_key(const lector_tok_opts *o, char *out, size_t cap);
+
 /* "word", "number" ... for a kind, "?" if unknown. */
 const char *tok_kind_name(int kind);
 

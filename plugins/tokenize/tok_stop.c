@@ -116,6 +116,22 @@ int tok_stop_has(const tok_stopset *set, const char *w, size_t len) {
 
 size_t tok_stop_count(const tok_stopset *set) { return set->count; }
 
+/* Each word's 64-bit FNV-1a, summed: the same for the same words in any
+** order of insertion. */
+uint64_t tok_stop_hash(const tok_stopset *set) {
+  uint64_t sum = 0;
+  size_t i, k;
+  for (i = 0; i < set->cap; i++) {
+    const slot *s = &set->slots[i];
+    uint64_t h = 14695981039346656037ull;
+    if (!s->word) continue;
+    for (k = 0; k < s->len; k++)
+      h = (h ^ (unsigned char)s->word[k]) * 1099511628211ull;
+    sum += h;
+  }
+  return sum;
+}
+
 void tok_stop_free(tok_stopset *set) {
   size_t i;
   if (!set) return;

@@ -6,6 +6,7 @@
 #define TOK_STOP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct tok_stopset tok_stopset;
 
@@ -26,6 +27,9 @@ int tok_stop_has(const tok_stopset *set, const char *w, size_t len);
 
 /* Number of words in the set. */
 size_t tok_stop_count(const tok_stopset *set);
+
+/* A hash of the set's words, independent of their order. */
+uint64_t tok_stop_hash(const tok_stopset *set);
 
 /* Free the set (NULL is fine). */
 void tok_stop_free(tok_stopset *set);
