@@ -1357,7 +1357,7 @@ int corpus_text(const corpus *c, size_t i, lector_text *out, char **err) {
     return 1;
   }
   if (c->store->pack) {        /* a packed store: from its map (pack.c) */
-    pack_text(c->store->pack, d, out);
+    if (pack_text(c->store->pack, d, out, err) != 0) return 1;
     goto filter;
   }
   if (d->format != CORPUS_FMT_TEXT) {

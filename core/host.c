@@ -17,6 +17,7 @@
 #include "progress.h"
 #include "session.h"
 #include "util.h"
+#include "pack_toks.h"
 #include "vocab.h"
 
 static char oom_message[] = "out of memory";
@@ -270,6 +271,32 @@ static size_t host_doc_key_limit(const lector_corpus *c) {
   return corpus_key_limit(c);
 }
 
+/* --- packed token streams (pack_toks.h) ------------------------------------ */
+
+/* A core message (malloc'd) as a host one. */
+static int host_msg(int rc, char *msg, char **err) {
+  if (rc != LECTOR_OK && rc != LECTOR_ENOMEM && err)
+    *err = host_errorf("%s", UTIL_MSG(msg));
+  free(msg);
+  return rc;
+}
+
+static int host_doc_tokens(const lector_corpus *c, size_t i, uint32_t **ids,
+                           size_t *n, size_t *cap, char **err) {
+  char *msg = NULL;
+  return host_msg(ptok_corpus_doc(c, i, ids, n, cap, &msg), msg, err);
+}
+
+static int host_word_postings(const lector_corpus *c, uint32_t id,
+                              int (*fn)(void *, size_t, const uint32_t *,
+                                        size_t),
+                              void *ud, char **err) {
+  char *msg = NULL;
+  int rc = ptok_corpus_postings(c, id, fn, ud, &msg);
+  if (rc != LECTOR_OK && !msg) return rc;       /* fn's own, or no memory */
+  return host_msg(rc, msg, err);
+}
+
 static const lector_host host = {
   .struct_size = sizeof(lector_host),
   .abi_major = LECTOR_ABI_MAJOR,
@@ -315,6 +342,11 @@ static const lector_host host = {
   .corpus_view = host_corpus_view,
   .doc_key = host_doc_key,
   .doc_key_limit = host_doc_key_limit,
+  .tokens_words = ptok_corpus_words,
+  .tokens_word = ptok_corpus_word,
+  .tokens_find = ptok_corpus_find,
+  .doc_tokens = host_doc_tokens,
+  .word_postings = host_word_postings,
 };
 
 const lector_host *host_table(void) { return &host; }

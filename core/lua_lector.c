@@ -372,7 +372,7 @@ void lector_lua_open(lua_State *L, plugin_loader *pl) {
   lua_pushlightuserdata(L, pl);
   luaL_setfuncs(L, funcs, 1);
   luaL_setfuncs(L, free_funcs, 0);
-  lpack_open(L);          /* lector.pack; load's check option */
+  lpack_open(L, pl);      /* lector.pack; load's check option */
   lua_pushliteral(L, LECTOR_VERSION);
   lua_setfield(L, -2, "version");
   lua_pushvalue(L, -1);

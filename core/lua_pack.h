@@ -7,8 +7,11 @@
 
 #include <lua.h>
 
+#include "plugin_loader.h"
+
 /* Set pack, and load (lcorpus_load plus opts.check), in the lector table
-** at the top of the stack.  [-0, +0, m] */
-void lpack_open(lua_State *L);
+** at the top of the stack; pack finds the tokenizer through pl.
+** [-0, +0, m] */
+void lpack_open(lua_State *L, plugin_loader *pl);
 
 #endif

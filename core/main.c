@@ -12,7 +12,6 @@
 
 #include "host.h"
 #include "mem.h"
-#include "pack.h"
 #include "plugin_loader.h"
 #include "progress.h"
 #include "repl.h"
@@ -217,6 +216,26 @@ static int run_script(session *s, int argc, char **argv, int script) {
 }
 
 /* Run every -e in order. */
+/* --pack DIR OUT: lector.pack(lector.load(DIR), OUT), as a script would
+** (so the options and messages are lector.pack's), and what it did. */
+static int run_pack(session *s, char **pack, int quiet) {
+  static const char code[] =
+      "local dir, out, quiet = ...\n"
+      "local r = lector.pack(lector.load(dir, {quiet = quiet}), out,\n"
+      "                      {quiet = quiet})\n"
+      "if not quiet then\n"
+      "  io.stderr:write(string.format('lector: packed %d documents (%d bytes "
+      "of text, %d words, %d tokens, %d left out) into %s (%d bytes)\\n',\n"
+      "    r.docs, r.text_bytes, r.words, r.tokens, r.skipped, out, r.bytes))\n"
+      "end\n";
+  lua_State *L = session_lua(s);
+  int status = luaL_loadbuffer(L, code, sizeof code - 1, "=--pack");
+  lua_pushstring(L, pack[0]);
+  lua_pushstring(L, pack[1]);
+  lua_pushboolean(L, quiet);
+  return run_loaded(s, status, 3);
+}
+
 static int run_e(session *s, const cmdline *cl) {
   for (int i = 0; i < cl->ncode; i++) {
     int rc = run_string(s, cl->code[i]);
@@ -297,7 +316,7 @@ int main(int argc, char **argv) {
     return EXIT_SCRIPT;
   }
   int rc = 0;
-  if (cl.pack) rc = pack_cli(cl.pack[0], cl.pack[1], cl.quiet);
+  if (cl.pack) rc = run_pack(s, cl.pack, cl.quiet);
   else if (cl.list_plugins) rc = list_plugins(s);
   else {
     rc = create_arg(s, argc, argv, cl.script);

@@ -14,7 +14,7 @@
 ** write the header.  Reading maps the file and checks everything a
 ** document will later be trusted for, so that pack_text cannot fail.
 **
-** Sections: bytes; writing; reading; check; command line.
+** Sections: bytes; writing; reading; check.
 */
 #include "pack.h"
 
@@ -27,81 +27,60 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "corpus_internal.h"
+#include "crc32c.h"
 #include "corpus_source.h"
 #include "mem.h"
 #include "output.h"
+#include "pack_toks.h"
+#include "pool.h"
+#include "progress.h"
 #include "session.h"
 #include "util.h"
 
-#define NSECT 3
+#define NBASE 3                /* TEXT, DOCS, STRS: every pack has them */
+#define NSECT (NBASE + PTOK_NSECT)
 #define MAX_SECT 64
 #define HDR_FIXED 32
 #define SECT_BYTES 24
 #define NONE UINT64_MAX
+#define BATCH_DOCS 256         /* documents read and tokenized at a time */
 
-enum { S_TEXT, S_DOCS, S_STRS };
-static const char *const tags[NSECT] = {"TEXT", "DOCS", "STRS"};
+enum { S_TEXT, S_DOCS, S_STRS, S_TOKS0 };
+static const char *const base_tags[NBASE] = {"TEXT", "DOCS", "STRS"};
+
+static const char *tag_of(int s) {
+  return s < NBASE ? base_tags[s] : ptok_tags[s - NBASE];
+}
+
+/* The sections whose CRC a load skips (their size grows with the text):
+** checked by pack_verify, lector.load's `check`. */
+static int is_bulk(int s) {
+  return s == S_TEXT || (s >= NBASE && (strcmp(tag_of(s), "TOKS") == 0 ||
+                                        strcmp(tag_of(s), "POST") == 0));
+}
 
 struct pack_map {
   void *base;          /* the mapping (NULL: memory not ours) */
   size_t len;
   const char *text;    /* the TEXT section */
-  char *path;          /* the file mapped (NULL: memory) */
+  char *path;          /* the file's name */
+  ptok_map *toks;      /* the token sections, or NULL */
+  uint64_t off[NSECT], slen[NSECT];
+  uint32_t crc[NSECT];
 };
 
 /* ---------------------------------------------------------------------
 ** Bytes
 */
 
-static void put32(unsigned char *p, uint32_t v) {
-  for (int i = 0; i < 4; i++) p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put64(unsigned char *p, uint64_t v) {
-  for (int i = 0; i < 8; i++) p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get32(const unsigned char *p) {
-  uint32_t v = 0;
-  for (int i = 3; i >= 0; i--) v = v << 8 | p[i];
-  return v;
-}
-
-static uint64_t get64(const unsigned char *p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; i--) v = v << 8 | p[i];
-  return v;
-}
-
-/* A growable buffer counted against the memory limit. */
-typedef struct mbuf {
-  unsigned char *p;
-  size_t len, cap;
-} mbuf;
-
-static int mbuf_add(mbuf *b, const void *s, size_t n) {
-  if (b->cap - b->len < n) {
-    size_t cap = b->cap ? b->cap : 4096;
-    while (cap - b->len < n) cap *= 2;
-    unsigned char *q = mem_realloc(b->p, cap);
-    if (!q) return -1;
-    b->p = q;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->len, s, n);
-  b->len += n;
-  return 0;
-}
-
-/* CRC-32 of the header bytes h[0..n), its own field (24..27) as zero. */
+/* CRC-32C (crc32c.h) of the header bytes h[0..n), its own field (24..27) as zero. */
 static uint32_t header_crc(const unsigned char *h, size_t n) {
   static const unsigned char zero[4] = {0};
-  uLong c = crc32_z(0, h, 24);
-  c = crc32_z(c, zero, 4);
-  return (uint32_t)crc32_z(c, h + 28, n - 28);
+  uint32_t c = crc32c(0, h, 24);
+  c = crc32c(c, zero, 4);
+  return crc32c(c, h + 28, n - 28);
 }
 
 /* ---------------------------------------------------------------------
@@ -110,18 +89,20 @@ static uint32_t header_crc(const unsigned char *h, size_t n) {
 
 typedef struct writer {
   corpus *c;
-  mbuf docs, strs;
+  pack_buf docs, strs;
   uint64_t text_len;
   uint32_t crc_text;
   const char *last_path;      /* rows share their file's path */
   uint64_t last_path_off;
   pack_stats *st;
-  int quiet;
+  const pack_opts *o;
+  ptok_writer *tw;            /* the token streams, or NULL */
+  progress *bar;
 } writer;
 
 static int add_str(writer *w, const char *s, uint64_t *off) {
   *off = w->strs.len;
-  return mbuf_add(&w->strs, s, strlen(s) + 1);
+  return pack_buf_add(&w->strs, s, strlen(s) + 1);
 }
 
 /* Document i's metadata block as corpus_meta_next gives it (joined keys
@@ -133,12 +114,12 @@ static int add_meta(writer *w, size_t i, uint64_t *off) {
   while (corpus_meta_next(w->c, i, &pos, &m)) {
     unsigned char type = (unsigned char)m.type;
     if (*off == NONE) *off = w->strs.len;
-    if (mbuf_add(&w->strs, m.key, strlen(m.key) + 1) != 0 ||
-        mbuf_add(&w->strs, &type, 1) != 0 ||
-        mbuf_add(&w->strs, m.value, strlen(m.value) + 1) != 0)
+    if (pack_buf_add(&w->strs, m.key, strlen(m.key) + 1) != 0 ||
+        pack_buf_add(&w->strs, &type, 1) != 0 ||
+        pack_buf_add(&w->strs, m.value, strlen(m.value) + 1) != 0)
       return -1;
   }
-  return *off == NONE ? 0 : mbuf_add(&w->strs, "", 1);
+  return *off == NONE ? 0 : pack_buf_add(&w->strs, "", 1);
 }
 
 /* The DOCS record of document i, its text at text_off, len bytes. */
@@ -156,24 +137,24 @@ static int add_doc(writer *w, size_t i, uint64_t text_off, uint64_t len) {
   if (d->file_id == d->id || strcmp(d->file_id, d->id) == 0) file_id = id;
   else if (add_str(w, d->file_id, &file_id) != 0) return -1;
   if (add_meta(w, i, &meta) != 0) return -1;
-  put64(r, id);
-  put64(r + 8, path);
-  put64(r + 16, title);
-  put64(r + 24, file_id);
-  put64(r + 32, meta);
-  put64(r + 40, text_off);
-  put64(r + 48, len);
-  put64(r + 56, d->size);
-  put64(r + 64, (uint64_t)d->mtime_ns);
-  put32(r + 72, (uint32_t)d->date);
-  put32(r + 76, d->line);
-  put32(r + 80, d->body_off);
+  pack_put64(r, id);
+  pack_put64(r + 8, path);
+  pack_put64(r + 16, title);
+  pack_put64(r + 24, file_id);
+  pack_put64(r + 32, meta);
+  pack_put64(r + 40, text_off);
+  pack_put64(r + 48, len);
+  pack_put64(r + 56, d->size);
+  pack_put64(r + 64, (uint64_t)d->mtime_ns);
+  pack_put32(r + 72, (uint32_t)d->date);
+  pack_put32(r + 76, d->line);
+  pack_put32(r + 80, d->body_off);
   r[84] = d->date_source;
   r[85] = d->format;
   r[86] = d->encoding;
   r[87] = d->gzip;
   r[88] = d->bom;
-  return mbuf_add(&w->docs, r, sizeof r);
+  return pack_buf_add(&w->docs, r, sizeof r);
 }
 
 /* Leave document i out: its reason joins st's warnings. */
@@ -189,56 +170,108 @@ static int skip_doc(writer *w, char *why) {
   }
   st->warnings = v;
   st->warnings[st->skipped++] = line;
-  if (!w->quiet) fprintf(stderr, "lector: warning: %s\n", line);
+  if (!w->o->quiet) fprintf(stderr, "lector: warning: %s\n", line);
   return 0;
 }
 
-/* Write every document's text to f, each followed by NUL. */
+/* A batch of documents read (and tokenized) by the workers. */
+typedef struct slot {
+  lector_text t;
+  char *why;                  /* unreadable: why (NULL: out of memory) */
+  int failed;
+  ptok_doc toks;
+} slot;
+
+typedef struct batch {
+  writer *w;
+  size_t first;
+  slot *slots;
+} batch;
+
+/* pool_run's fn: document first + k read and tokenized. */
+static int read_slot(void *ctx, size_t k, char **err) {
+  batch *b = ctx;
+  slot *s = &b->slots[k];
+  const pack_opts *o = b->w->o;
+  s->failed = corpus_text(b->w->c, b->first + k, &s->t, &s->why) != 0;
+  if (s->failed) return 0;
+  if (o->tokens && ptok_tokenize(o->tokens, s->t.data, s->t.len, &s->toks,
+                                 err) != 0) {
+    char *why = *err;
+    *err = util_errorf("%s: %s", corpus_doc_at(b->w->c, b->first + k)->id,
+                       UTIL_MSG(why));
+    free(why);
+    return LECTOR_ERR;
+  }
+  return 0;
+}
+
+/* Append slot k's document to the pack: text to f, record, tokens. */
+static int put_slot(writer *w, FILE *f, size_t i, slot *s, char **err) {
+  if (s->failed) {
+    if (!s->why) return 1;
+    int rc = skip_doc(w, s->why);
+    s->why = NULL;
+    return rc != 0;
+  }
+  fwrite(s->t.data, 1, s->t.len + 1, f);      /* errors: output_commit */
+  w->crc_text = crc32c(w->crc_text,
+                                  (const unsigned char *)s->t.data,
+                                  s->t.len + 1);
+  if (add_doc(w, i, w->text_len, s->t.len) != 0 ||
+      (w->tw && ptok_add(w->tw, &s->toks, err) != 0))
+    return 1;
+  w->text_len += s->t.len + 1;
+  w->st->text_bytes += s->t.len;
+  w->st->docs++;
+  return 0;
+}
+
+/* Every document's text to f, each followed by NUL, BATCH_DOCS at a time
+** read on the workers and appended in order. */
 static int write_texts(writer *w, FILE *f, char **err) {
   size_t n = corpus_count(w->c);
-  for (size_t i = 0; i < n; i++) {
-    lector_text t;
-    char *why = NULL;
-    if (session_interrupted()) {
-      *err = util_errorf("interrupted");
-      return 1;
+  slot slots[BATCH_DOCS];
+  batch b = {.w = w, .slots = slots};
+  int nw = pool_workers(w->o->threads, n < BATCH_DOCS ? n : BATCH_DOCS), rc = 0;
+  void *ctx[LECTOR_MAX_THREADS];
+  for (int k = 0; k < nw; k++) ctx[k] = &b;
+  memset(slots, 0, sizeof slots);
+  for (b.first = 0; rc == 0 && b.first < n; b.first += BATCH_DOCS) {
+    size_t m = n - b.first < BATCH_DOCS ? n - b.first : BATCH_DOCS;
+    pool_job job = {.n = m, .ctx = ctx, .nworkers = nw, .fn = read_slot,
+                    .interrupted = session_interrupted,
+                    .errorf = util_errorf, .free = free};
+    rc = pool_run(&job, err) != LECTOR_OK;
+    for (size_t k = 0; k < m; k++) {
+      if (rc == 0) rc = put_slot(w, f, b.first + k, &slots[k], err);
+      corpus_text_release(&slots[k].t);
+      free(slots[k].why);
+      slots[k].why = NULL;
     }
-    if (corpus_text(w->c, i, &t, &why) != 0) {
-      if (!why) return *err = NULL, 1;
-      if (skip_doc(w, why) != 0) return *err = NULL, 1;
-      continue;
-    }
-    fwrite(t.data, 1, t.len + 1, f);        /* errors: output_commit */
-    w->crc_text = (uint32_t)crc32_z(w->crc_text, (const unsigned char *)t.data,
-                                    t.len + 1);
-    int rc = add_doc(w, i, w->text_len, t.len);
-    w->text_len += t.len + 1;
-    w->st->text_bytes += t.len;
-    corpus_text_release(&t);
-    if (rc != 0) return *err = NULL, 1;
-    w->st->docs++;
+    progress_add(w->bar, m);
   }
-  return 0;
+  for (size_t k = 0; k < BATCH_DOCS; k++) ptok_doc_free(&slots[k].toks);
+  return rc;
 }
 
-/* The header for the sections at off[], len[], crc[]. */
-static void make_header(unsigned char *h, const uint64_t *off,
-                        const uint64_t *len, const uint32_t *crc,
+/* The header for the sections sect[0..ns). */
+static void make_header(unsigned char *h, const ptok_sect *sect, int ns,
                         uint64_t total) {
-  size_t n = HDR_FIXED + NSECT * SECT_BYTES;
+  size_t n = HDR_FIXED + (size_t)ns * SECT_BYTES;
   memset(h, 0, n);
   memcpy(h, PACK_MAGIC, PACK_MAGIC_LEN);
-  put32(h + 8, PACK_VERSION);
-  put32(h + 12, NSECT);
-  put64(h + 16, total);
-  for (int s = 0; s < NSECT; s++) {
+  pack_put32(h + 8, PACK_VERSION);
+  pack_put32(h + 12, (uint32_t)ns);
+  pack_put64(h + 16, total);
+  for (int s = 0; s < ns; s++) {
     unsigned char *e = h + HDR_FIXED + s * SECT_BYTES;
-    memcpy(e, tags[s], 4);
-    put32(e + 4, crc[s]);
-    put64(e + 8, off[s]);
-    put64(e + 16, len[s]);
+    memcpy(e, tag_of(s), 4);
+    pack_put32(e + 4, sect[s].crc);
+    pack_put64(e + 8, sect[s].off);
+    pack_put64(e + 16, sect[s].len);
   }
-  put32(h + 24, header_crc(h, n));
+  pack_put32(h + 24, header_crc(h, n));
 }
 
 /* The paths c reads: its documents' files and, packed, its pack. */
@@ -255,58 +288,78 @@ static const char **input_paths(corpus *c, size_t *n) {
   return v;
 }
 
+/* DOCS and STRS from memory. */
+static void write_table(writer *w, FILE *f, uint64_t *pos, ptok_sect *sect,
+                        uint64_t iconv) {
+  unsigned char dh[16];
+  pack_put64(dh, w->st->docs);
+  pack_put64(dh + 8, iconv);
+  pack_sect_begin(&sect[S_DOCS], *pos);
+  pack_sect_add(f, &sect[S_DOCS], dh, sizeof dh);
+  pack_sect_add(f, &sect[S_DOCS], w->docs.p, w->docs.len);
+  pack_sect_end(f, &sect[S_DOCS], pos);
+  pack_sect_begin(&sect[S_STRS], *pos);
+  pack_sect_add(f, &sect[S_STRS], w->strs.p, w->strs.len);
+  pack_sect_end(f, &sect[S_STRS], pos);
+}
+
+/* Everything after the header; sect[] filled, *ns sections. */
+static int write_body(writer *w, FILE *f, const char *path, ptok_sect *sect,
+                      int *ns, char **err) {
+  uint64_t pos = HDR_FIXED + (uint64_t)*ns * SECT_BYTES, iconv = NONE;
+  corpus *c = w->c;
+  if (c->store->iconv_name && add_str(w, c->store->iconv_name, &iconv) != 0)
+    return 1;
+  if (w->o->tokens && !(w->tw = ptok_writer_new(w->o->tokens, path, err)))
+    return 1;
+  pack_sect_begin(&sect[S_TEXT], pos);
+  if (write_texts(w, f, err) != 0) return 1;
+  sect[S_TEXT].len = w->text_len;
+  sect[S_TEXT].crc = w->crc_text;
+  pack_sect_end(f, &sect[S_TEXT], &pos);
+  write_table(w, f, &pos, sect, iconv);
+  if (w->tw) {
+    if (ptok_finish(w->tw, f, &pos, sect + NBASE, err) != 0) return 1;
+    ptok_counts(w->tw, &w->st->words, &w->st->tokens);
+  }
+  w->st->file_bytes = pos;
+  return 0;
+}
+
 /* See pack.h. */
-int pack_write(corpus *c, const char *path, int quiet, pack_stats *st,
-               char **err) {
-  writer w = {.c = c, .st = st, .quiet = quiet};
+int pack_write(corpus *c, const char *path, const pack_opts *po,
+               pack_stats *st, char **err) {
+  writer w = {.c = c, .st = st, .o = po};
   unsigned char h[HDR_FIXED + NSECT * SECT_BYTES];
+  ptok_sect sect[NSECT];
+  int ns = po->tokens ? NSECT : NBASE, rc = 1;
   size_t nin = 0;
   const char **in = input_paths(c, &nin);
   output *o = NULL;
-  int rc = 1;
   memset(st, 0, sizeof *st);
+  memset(sect, 0, sizeof sect);
   *err = NULL;
   if (!in) return 1;
   if (!(o = output_open(path, in, nin, err))) goto done;
   FILE *f = output_file(o);
   memset(h, 0, sizeof h);
-  fwrite(h, 1, sizeof h, f);
-  uint64_t docs_head[2] = {0, NONE};
-  unsigned char dh[16];
-  if (c->store->iconv_name && add_str(&w, c->store->iconv_name, &docs_head[1]))
-    goto done;
-  if (write_texts(&w, f, err) != 0) goto done;
-  put64(dh, st->docs);
-  put64(dh + 8, docs_head[1]);
-  uint64_t off[NSECT], len[NSECT];
-  uint32_t crc[NSECT];
-  off[S_TEXT] = sizeof h;
-  len[S_TEXT] = w.text_len;
-  static const unsigned char pad[8] = {0};
-  size_t npad = (8 - (off[S_TEXT] + len[S_TEXT]) % 8) % 8;
-  fwrite(pad, 1, npad, f);
-  off[S_DOCS] = off[S_TEXT] + len[S_TEXT] + npad;
-  len[S_DOCS] = sizeof dh + w.docs.len;
-  off[S_STRS] = off[S_DOCS] + len[S_DOCS];
-  len[S_STRS] = w.strs.len;
-  crc[S_TEXT] = w.crc_text;
-  crc[S_DOCS] = (uint32_t)crc32_z(crc32_z(0, dh, sizeof dh), w.docs.p,
-                                  w.docs.len);
-  crc[S_STRS] = (uint32_t)crc32_z(0, w.strs.p, w.strs.len);
-  fwrite(dh, 1, sizeof dh, f);
-  if (w.docs.len) fwrite(w.docs.p, 1, w.docs.len, f);
-  if (w.strs.len) fwrite(w.strs.p, 1, w.strs.len, f);
-  st->file_bytes = off[S_STRS] + len[S_STRS];
-  make_header(h, off, len, crc, st->file_bytes);
+  fwrite(h, 1, HDR_FIXED + (size_t)ns * SECT_BYTES, f);
+  w.bar = progress_begin("lector.pack", "docs", corpus_count(c));
+  rc = write_body(&w, f, path, sect, &ns, err);
+  progress_end(w.bar);
+  if (rc != 0) goto done;
+  rc = 1;
+  make_header(h, sect, ns, st->file_bytes);
   if (fseek(f, 0, SEEK_SET) != 0) {
     *err = util_errorf("%s: cannot seek: %s", path, strerror(errno));
     goto done;
   }
-  fwrite(h, 1, sizeof h, f);
+  fwrite(h, 1, HDR_FIXED + (size_t)ns * SECT_BYTES, f);
   rc = output_commit(o, err);
   o = NULL;
 done:
   output_abort(o);
+  ptok_writer_free(w.tw);
   mem_free(w.docs.p);
   mem_free(w.strs.p);
   free(in);
@@ -329,6 +382,9 @@ typedef struct reader {
   size_t len;
   const char *name;
   uint64_t off[NSECT], slen[NSECT];
+  uint32_t crc[NSECT];
+  int seen[NSECT];
+  uint64_t text_end;        /* where the next document's text starts */
   char **err;
 } reader;
 
@@ -345,52 +401,71 @@ static int bad(reader *r, const char *fmt, ...) {
   return 1;
 }
 
-/* The header and section table: magic, version, lengths, CRCs. */
-static int read_header(reader *r, int nocrc) {
+/* Section s's CRC against the one stored. */
+static int check_crc(reader *r, int s) {
+  uint32_t got = crc32c(0, r->p + r->off[s], (size_t)r->slen[s]);
+  if (got == r->crc[s]) return 0;
+  return bad(r, "section %s: checksum mismatch (CRC-32C stored %08x, "
+             "computed %08x): the file is corrupt", tag_of(s), r->crc[s], got);
+}
+
+/* The fixed header: magic, version, length, section count. */
+static int read_fixed(reader *r, uint32_t *ns, int crc) {
   if (r->len < PACK_MAGIC_LEN || memcmp(r->p, PACK_MAGIC, PACK_MAGIC_LEN) != 0)
     return bad(r, "not a Lector pack (its first bytes are not the pack "
                "magic)");
   if (r->len < HDR_FIXED) return bad(r, "truncated: header: %zu bytes of %d",
                                      r->len, HDR_FIXED);
-  uint32_t version = get32(r->p + 8), ns = get32(r->p + 12);
-  uint64_t total = get64(r->p + 16);
+  uint32_t version = pack_get32(r->p + 8);
+  uint64_t total = pack_get64(r->p + 16);
+  *ns = pack_get32(r->p + 12);
   if (version != PACK_VERSION)
     return bad(r, "header: pack format version %u; this lector reads "
                "version %d (pack the corpus again)", version, PACK_VERSION);
-  if (ns > MAX_SECT) return bad(r, "header: %u sections (at most %d)", ns,
-                                MAX_SECT);
-  size_t hn = HDR_FIXED + (size_t)ns * SECT_BYTES;
+  if (*ns > MAX_SECT) return bad(r, "header: %u sections (at most %d)", *ns,
+                                 MAX_SECT);
+  size_t hn = HDR_FIXED + (size_t)*ns * SECT_BYTES;
   if (total != r->len)
     return bad(r, "%s: the header says %llu bytes, the file has %zu",
                total > r->len ? "truncated" : "header", (unsigned long long)total,
                r->len);
   if (r->len < hn) return bad(r, "truncated: section table");
-  uint32_t want = get32(r->p + 24), got = header_crc(r->p, hn);
-  if (!nocrc && want != got)
-    return bad(r, "header: checksum mismatch (CRC-32 stored %08x, "
+  uint32_t want = pack_get32(r->p + 24), got = header_crc(r->p, hn);
+  if (crc != PACK_CRC_NONE && want != got)
+    return bad(r, "header: checksum mismatch (CRC-32C stored %08x, "
                "computed %08x)", want, got);
-  int seen[NSECT] = {0};
+  return 0;
+}
+
+/* The header and section table: every section inside the file, the
+** three base ones there, the token ones all or none; CRCs as crc says. */
+static int read_header(reader *r, int crc) {
+  uint32_t ns = 0;
+  if (read_fixed(r, &ns, crc) != 0) return 1;
+  size_t hn = HDR_FIXED + (size_t)ns * SECT_BYTES;
   for (uint32_t k = 0; k < ns; k++) {
     const unsigned char *e = r->p + HDR_FIXED + (size_t)k * SECT_BYTES;
-    uint64_t off = get64(e + 8), len = get64(e + 16);
+    uint64_t off = pack_get64(e + 8), len = pack_get64(e + 16);
     int s = -1;
-    for (int t = 0; t < NSECT; t++) if (memcmp(e, tags[t], 4) == 0) s = t;
+    for (int t = 0; t < NSECT; t++) if (memcmp(e, tag_of(t), 4) == 0) s = t;
     if (off < hn || off > r->len || len > r->len - off)
       return bad(r, "section %u (%.4s): bytes %llu..+%llu outside the file "
-                 "(%zu bytes)", k, s >= 0 ? tags[s] : "?",
+                 "(%zu bytes)", k, s >= 0 ? tag_of(s) : "?",
                  (unsigned long long)off, (unsigned long long)len, r->len);
     if (s < 0) continue;                  /* a later version's section */
-    if (seen[s]++) return bad(r, "section %s appears twice", tags[s]);
+    if (r->seen[s]++) return bad(r, "section %s appears twice", tag_of(s));
     r->off[s] = off;
     r->slen[s] = len;
-    want = get32(e + 4);
-    got = (uint32_t)crc32_z(0, r->p + off, (size_t)len);
-    if (!nocrc && want != got)
-      return bad(r, "section %s: checksum mismatch (CRC-32 stored %08x, "
-                 "computed %08x): the file is corrupt", tags[s], want, got);
+    r->crc[s] = pack_get32(e + 4);
+    if ((crc == PACK_CRC_ALL || (crc == PACK_CRC_SMALL && !is_bulk(s))) &&
+        check_crc(r, s) != 0)
+      return 1;
   }
+  int tokens = 0;
+  for (int s = NBASE; s < NSECT; s++) tokens |= r->seen[s];
   for (int s = 0; s < NSECT; s++)
-    if (!seen[s]) return bad(r, "section %s is missing", tags[s]);
+    if (!r->seen[s] && (s < NBASE || tokens))
+      return bad(r, "section %s is missing", tag_of(s));
   return 0;
 }
 
@@ -419,12 +494,12 @@ static int meta_ok(const reader *r, uint64_t off) {
 static int read_doc(reader *r, size_t k, const unsigned char *p,
                     corpus_doc *d, int has_iconv) {
   const char *what = NULL;
-  uint64_t meta = get64(p + 32), toff = get64(p + 40), tlen = get64(p + 48);
+  uint64_t meta = pack_get64(p + 32), toff = pack_get64(p + 40), tlen = pack_get64(p + 48);
   uint64_t tsec = r->slen[S_TEXT];
-  d->id = str_at(r, get64(p));
-  d->path = str_at(r, get64(p + 8));
-  d->title = str_at(r, get64(p + 16));
-  d->file_id = str_at(r, get64(p + 24));
+  d->id = str_at(r, pack_get64(p));
+  d->path = str_at(r, pack_get64(p + 8));
+  d->title = str_at(r, pack_get64(p + 16));
+  d->file_id = str_at(r, pack_get64(p + 24));
   d->meta = meta == NONE ? NULL : str_at(r, meta);
   if (!d->id) what = "id";
   else if (!d->path) what = "path";
@@ -434,19 +509,23 @@ static int read_doc(reader *r, size_t k, const unsigned char *p,
   if (what)
     return bad(r, "section DOCS: document %zu: its %s is outside STRS or "
                "malformed", k + 1, what);
-  if (tlen >= tsec || toff > tsec - tlen - 1 ||
-      r->p[r->off[S_TEXT] + toff + tlen] != '\0')
+  /* texts lie end to end, each with its NUL: checked by their places,
+  ** so that loading does not touch TEXT's pages; the last byte of TEXT
+  ** is a NUL (read_docs), so no string runs past it */
+  if (toff != r->text_end || tlen >= tsec || toff > tsec - tlen - 1)
     return bad(r, "section DOCS: document %zu: its text (%llu bytes at %llu) "
-               "is outside TEXT (%llu bytes) or not NUL-terminated", k + 1,
-               (unsigned long long)tlen, (unsigned long long)toff,
+               "is not where the last one ended (%llu) or outside TEXT "
+               "(%llu bytes)", k + 1, (unsigned long long)tlen,
+               (unsigned long long)toff, (unsigned long long)r->text_end,
                (unsigned long long)tsec);
+  r->text_end = toff + tlen + 1;
   d->row_off = toff;
   d->bytes = tlen;
-  d->size = get64(p + 56);
-  d->mtime_ns = (int64_t)get64(p + 64);
-  d->date = (int32_t)get32(p + 72);
-  d->line = get32(p + 76);
-  d->body_off = get32(p + 80);
+  d->size = pack_get64(p + 56);
+  d->mtime_ns = (int64_t)pack_get64(p + 64);
+  d->date = (int32_t)pack_get32(p + 72);
+  d->line = pack_get32(p + 76);
+  d->body_off = pack_get32(p + 80);
   d->date_source = p[84];
   d->format = p[85];
   d->encoding = p[86];
@@ -471,7 +550,10 @@ static int read_docs(reader *r, corpus_store *st) {
     return bad(r, "section STRS: does not end with a NUL byte");
   if (len < 16) return bad(r, "section DOCS: %llu bytes, too short",
                            (unsigned long long)len);
-  uint64_t n = get64(p), iconv = get64(p + 8);
+  uint64_t tsec = r->slen[S_TEXT];
+  if (tsec && r->p[r->off[S_TEXT] + tsec - 1] != '\0')
+    return bad(r, "section TEXT: does not end with a NUL byte");
+  uint64_t n = pack_get64(p), iconv = pack_get64(p + 8);
   if (n > (len - 16) / PACK_DOC_BYTES || len - 16 != n * PACK_DOC_BYTES)
     return bad(r, "section DOCS: %llu bytes cannot hold %llu documents",
                (unsigned long long)len, (unsigned long long)n);
@@ -489,20 +571,28 @@ static int read_docs(reader *r, corpus_store *st) {
                  iconv != NONE) != 0)
       return 1;
   }
+  if (r->text_end != tsec)
+    return bad(r, "section TEXT: %llu bytes, its documents end at %llu",
+               (unsigned long long)tsec, (unsigned long long)r->text_end);
   return 0;
 }
 
 /* See pack.h. */
-int pack_parse(const unsigned char *p, size_t len, const char *name, int nocrc,
+int pack_parse(const unsigned char *p, size_t len, const char *name, int crc,
                corpus_store *st, char **err) {
   reader r = {.p = p, .len = len, .name = name, .err = err};
   pack_map *pm = NULL;
   *err = NULL;
-  if (read_header(&r, nocrc) != 0 || read_docs(&r, st) != 0) return 1;
+  if (read_header(&r, crc) != 0 || read_docs(&r, st) != 0) return 1;
   if (!(pm = calloc(1, sizeof *pm))) return 1;
+  st->pack = pm;                     /* the store frees it from now on */
+  if (!(pm->path = strdup(name))) return 1;
   pm->text = (const char *)p + r.off[S_TEXT];
-  st->pack = pm;
-  return 0;
+  memcpy(pm->off, r.off, sizeof r.off);
+  memcpy(pm->slen, r.slen, sizeof r.slen);
+  memcpy(pm->crc, r.crc, sizeof r.crc);
+  return ptok_parse(p, r.off + NBASE, r.seen[NBASE] ? r.slen + NBASE : NULL,
+                    st->n, name, &pm->toks, err);
 }
 
 /* Is the open regular file fd (named path) a pack?  By its first bytes,
@@ -543,13 +633,12 @@ static int map_pack(int fd, const char *path, size_t size, corpus_store *st,
     *err = corpus_pathf(path, "cannot map the pack: %s", strerror(errno));
     return 1;
   }
-  if (pack_parse(base, size, path, 0, st, err) != 0) {
+  if (pack_parse(base, size, path, PACK_CRC_SMALL, st, err) != 0) {
     munmap(base, size);
     return 1;
   }
   st->pack->base = base;           /* the store unmaps it from now on */
   st->pack->len = size;
-  if (!(st->pack->path = strdup(path))) return *err = NULL, 1;
   return 0;
 }
 
@@ -583,15 +672,43 @@ int pack_load_roots(const char *const *paths, size_t n, const corpus_opts *o,
 }
 
 /* See pack.h. */
-void pack_text(const pack_map *pm, const corpus_doc *d, lector_text *out) {
+int pack_text(const pack_map *pm, const corpus_doc *d, lector_text *out,
+              char **err) {
   out->data = pm->text + d->row_off;
   out->len = (size_t)d->bytes;
   out->owner_ = NULL;
+  if (out->data[out->len] == '\0') return 0;
+  *err = corpus_pathf(pm->path, "section TEXT: the text of "
+                      "%s does not end with a NUL byte: the pack is damaged",
+                      d->id);
+  memset(out, 0, sizeof *out);
+  return 1;
+}
+
+/* See pack.h. */
+const ptok_map *pack_toks_of(const pack_map *pm) {
+  return pm ? pm->toks : NULL;
+}
+
+/* See pack.h. */
+int pack_verify(const corpus *c, char **err) {
+  const pack_map *pm = c->store->pack;
+  *err = NULL;
+  if (!pm || !pm->base) return 0;
+  reader r = {.p = pm->base, .len = pm->len, .name = pm->path, .err = err};
+  memcpy(r.off, pm->off, sizeof r.off);
+  memcpy(r.slen, pm->slen, sizeof r.slen);
+  memcpy(r.crc, pm->crc, sizeof r.crc);
+  for (int s = 0; s < NSECT; s++)
+    if (is_bulk(s) && (s < NBASE || pm->toks) && check_crc(&r, s) != 0)
+      return 1;
+  return 0;
 }
 
 /* See pack.h. */
 void pack_map_free(pack_map *pm) {
   if (!pm) return;
+  ptok_map_free(pm->toks);
   if (pm->base) munmap(pm->base, pm->len);
   free(pm->path);
   free(pm);
@@ -649,29 +766,4 @@ int pack_check(corpus *c, int quiet, size_t *changed, char **err) {
     (*changed)++;
   }
   return 0;
-}
-
-/* ---------------------------------------------------------------------
-** Command line
-*/
-
-/* See pack.h. */
-int pack_cli(const char *dir, const char *out, int quiet) {
-  corpus_opts o = {.quiet = quiet};
-  corpus *c = NULL;
-  pack_stats st = {0};
-  char *err = NULL;
-  int rc = corpus_load(&dir, 1, &o, &c, &err);
-  if (rc == 0) rc = pack_write(c, out, quiet, &st, &err);
-  if (rc != 0)
-    fprintf(stderr, "lector: --pack: %s\n", UTIL_MSG(err));
-  else if (!quiet)
-    fprintf(stderr, "lector: packed %zu documents (%llu bytes of text, %zu "
-            "left out) into %s (%llu bytes)\n", st.docs,
-            (unsigned long long)st.text_bytes, st.skipped, out,
-            (unsigned long long)st.file_bytes);
-  free(err);
-  pack_stats_free(&st);
-  corpus_release(c);
-  return rc != 0;
 }

@@ -171,7 +171,13 @@ static void note_use(lector_ctx *ctx, const char *name) {
 
 const void *loader_require(lector_ctx *ctx, const char *name, int min_version,
                            char **err) {
-  plugin_loader *pl = ctx->pl;
+  const void *api = loader_service(ctx->pl, name, min_version, err);
+  if (api) note_use(ctx, name);
+  return api;
+}
+
+const void *loader_service(const plugin_loader *pl, const char *name,
+                           int min_version, char **err) {
   for (size_t i = 0; i < pl->nservices; i++) {
     service *s = &pl->services[i];
     if (strcmp(s->name, name) != 0) continue;
@@ -182,7 +188,6 @@ const void *loader_require(lector_ctx *ctx, const char *name, int min_version,
                            loader_ctx_name(s->owner), min_version);
       return NULL;
     }
-    note_use(ctx, name);
     return s->api;
   }
   if (err)

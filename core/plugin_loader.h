@@ -62,6 +62,12 @@ const plugin_info *loader_info(const plugin_loader *pl, size_t i);
 ** [-0, +1, e] */
 void loader_push_module(plugin_loader *pl, lua_State *L, const char *name);
 
+/* The service name at min_version or later, for the host's own use (no
+** plugin is recorded as its user); NULL with *err (host_errorf; err may
+** be NULL) when missing or older. */
+const void *loader_service(const plugin_loader *pl, const char *name,
+                           int min_version, char **err);
+
 /* --- for host.c: what the host table's plugin-facing calls do ---------- */
 int loader_register_module(lector_ctx *ctx, const char *name,
                            lua_CFunction openf, char **err);

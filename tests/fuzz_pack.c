@@ -4,8 +4,12 @@
 ** checked (0) or skipped (1), so that mutations reach the document table
 ** and not only the checksum test.  A pack that parses is walked the way
 ** a script would: every document's strings, metadata and text (which
-** must be NUL-terminated with the length the table gives).  A failure
-** must come with a message naming the file.
+** must be NUL-terminated with the length the table gives, or an error
+** naming TEXT), and, with
+** token sections, every document's tokens (ids below the word count)
+** and every word's postings (documents and positions in range, positions
+** ascending).  A
+** failure must come with a message naming the file.
 */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -13,7 +17,14 @@
 #include <string.h>
 
 #include "corpus_internal.h"
+#include "mem.h"
 #include "pack.h"
+
+/* The key of c's token sections, or NULL. */
+static const char *st_key(const corpus *c) {
+  const ptok_map *m = pack_toks_of(c->store->pack);
+  return m ? ptok_key(m) : NULL;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int session_interrupted(void);
@@ -22,9 +33,59 @@ int session_interrupted(void);
 
 int session_interrupted(void) { return 0; }
 
+/* The documents' token streams, kept for the postings' check. */
+typedef struct streams {
+  uint32_t **ids;
+  size_t *n;
+  int *ok;
+} streams;
+
+static int on_posting(void *ud, size_t i, const uint32_t *pos, size_t npos) {
+  streams *s = ud;
+  CHECK(npos > 0);
+  for (size_t k = 0; k < npos; k++) {
+    CHECK(k == 0 || pos[k] > pos[k - 1]);
+    /* a damaged index may point elsewhere, but never past the stream */
+    if (s->ok[i]) CHECK(pos[k] < s->n[i]);
+  }
+  return 0;
+}
+
+static void walk_tokens(corpus *c) {
+  const char *key = st_key(c);
+  if (!key) return;
+  size_t nwords = ptok_corpus_words(c, key), n = c->n;
+  streams s = {calloc(n + 1, sizeof *s.ids), calloc(n + 1, sizeof *s.n),
+               calloc(n + 1, sizeof *s.ok)};
+  CHECK(s.ids && s.n && s.ok);
+  for (size_t i = 0; i < n; i++) {
+    size_t cap = 0;
+    char *err = NULL;
+    int rc = ptok_corpus_doc(c, i, &s.ids[i], &s.n[i], &cap, &err);
+    s.ok[i] = rc == 0;
+    if (rc == 0)
+      for (size_t k = 0; k < s.n[i]; k++) CHECK(s.ids[i][k] < nwords);
+    else CHECK(err && strncmp(err, "f.lpk: section T", 16) == 0);
+    free(err);
+  }
+  for (uint32_t w = 0; w < nwords && w < 4096; w++) {
+    size_t len;
+    const char *word = ptok_corpus_word(c, w, &len);
+    CHECK(word && word[len] == '\0');
+    char *err = NULL;
+    if (ptok_corpus_postings(c, w, on_posting, &s, &err) != 0)
+      CHECK(err && strncmp(err, "f.lpk: section PO", 17) == 0);
+    free(err);
+  }
+  for (size_t i = 0; i < n; i++) mem_free(s.ids[i]);
+  free(s.ids);
+  free(s.n);
+  free(s.ok);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size == 0) return 0;
-  int nocrc = data[0] & 1;
+  int crc = data[0] & 1 ? PACK_CRC_NONE : PACK_CRC_ALL;
   /* a copy of exactly the pack's bytes, so ASan sees any read past it */
   unsigned char *p = malloc(size - 1 ? size - 1 : 1);
   CHECK(p);
@@ -36,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   atomic_init(&c->refs, 1);
   c->store = st;
   char *err = NULL;
-  if (pack_parse(p, size - 1, "f.lpk", nocrc, st, &err) != 0) {
+  if (pack_parse(p, size - 1, "f.lpk", crc, st, &err) != 0) {
     CHECK(err && strncmp(err, "f.lpk: ", 7) == 0);
     free(err);
   } else {
@@ -46,8 +107,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       CHECK(strlen(d->id) + strlen(d->path) + strlen(d->title) +
             strlen(d->file_id) < 4 * size);
       lector_text t;
-      CHECK(corpus_text(c, i, &t, &err) == 0);
-      CHECK(t.len == d->bytes && t.data[t.len] == '\0');
+      if (corpus_text(c, i, &t, &err) == 0)
+        CHECK(t.len == d->bytes && t.data[t.len] == '\0');
+      else CHECK(err && strncmp(err, "f.lpk: section TEXT: ", 21) == 0);
+      free(err);
+      err = NULL;
       corpus_text_release(&t);
       corpus_meta m;
       size_t pos = 0;
@@ -57,6 +121,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       corpus_doc_date(d, buf);
       CHECK(corpus_encoding_name(c, d) != NULL);
     }
+    walk_tokens(c);
   }
   corpus_release(c);         /* frees the store */
   free(p);

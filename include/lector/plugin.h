@@ -45,7 +45,7 @@
 #include <lauxlib.h>
 
 #define LECTOR_ABI_MAJOR 1
-#define LECTOR_ABI_MINOR 4
+#define LECTOR_ABI_MINOR 5
 
 /* The most worker threads any call uses.  Everywhere a function takes a
 ** `threads` option, 0 means one per online core (at most this), 1..this
@@ -408,6 +408,45 @@ struct lector_host {
   ** doc_key_limit(c).  Any thread. */
   size_t (*doc_key)(const lector_corpus *c, size_t i);
   size_t (*doc_key_limit)(const lector_corpus *c);
+
+  /* --- packed token streams (ABI 1.5) ------------------------------------ */
+  /* A pack (lector.pack) may hold every document's tokens for one set of
+  ** tokenizer options, as ids into the pack's own word list (0, 1, ...
+  ** in the order words first occur; not the session vocabulary), and a
+  ** positional index.  A plugin that would tokenize with options whose
+  ** opts_key (tokenizer.h) is key asks tokens_words(c, key): the number
+  ** of words in that list when every document of c comes from one pack
+  ** whose tokens were made with those options and no text filter (a
+  ** view) changes its text; 0 otherwise, and then it tokenizes the text
+  ** as before.  The functions below are only for such a corpus.  Any
+  ** thread. */
+  size_t (*tokens_words)(const lector_corpus *c, const char *key);
+  /* The normalised form of word id (NUL-terminated, in the pack) and
+  ** its length in *len (may be NULL); NULL past the end. */
+  const char *(*tokens_word)(const lector_corpus *c, uint32_t id,
+                             size_t *len);
+  /* The id of the normalised word s[0..len), or UINT32_MAX when the
+  ** pack has no such word. */
+  uint32_t (*tokens_find)(const lector_corpus *c, const char *s, size_t len);
+  /* Document i's tokens, in order, into (*ids)[0 .. *n): every token
+  ** the tokenizer's each() gives, those with an empty normalised form
+  ** included.  *ids is grown with host->realloc to *cap entries (start
+  ** with NULL and 0, free with host->free).  LECTOR_OK, LECTOR_ENOMEM,
+  ** or LECTOR_ERR with *err naming the pack and section (a damaged
+  ** stream). */
+  int (*doc_tokens)(const lector_corpus *c, size_t i, uint32_t **ids,
+                    size_t *n, size_t *cap, char **err);
+  /* The documents of c that hold word id, from the positional index:
+  ** fn(ud, i, pos, npos) for each, with i its index in c and pos[0 ..
+  ** npos) the word's positions (0-based indices into doc_tokens's
+  ** stream, ascending), in the pack's document order.  fn returns 0 to
+  ** go on; anything else stops the walk and is returned.  LECTOR_OK,
+  ** fn's value, LECTOR_ENOMEM, or LECTOR_ERR with *err (a damaged
+  ** index). */
+  int (*word_postings)(const lector_corpus *c, uint32_t id,
+                       int (*fn)(void *ud, size_t i, const uint32_t *pos,
+                                 size_t npos),
+                       void *ud, char **err);
 };
 
 /* ------------------------------------------------------------------------

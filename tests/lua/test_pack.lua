@@ -2,18 +2,20 @@
 -- the same documents as the files it was made from (text files, table
 -- rows, gzip'd files, front matter, joined metadata, a filtered subset);
 -- every damaged section, a truncated file and a foreign file named .lpk
--- are errors naming the section; check = true names changed sources; a
--- pack never overwrites an input.
+-- are errors naming the section (the bulky TEXT, TOKS and POST when
+-- loading with check = true); check = true names changed sources; a
+-- pack never overwrites an input; the token sections are there for the
+-- options asked for, or not at all.
 local T = require "testlib"
 local ngram = require "lector.ngram"
 
 local tests = {}
 
--- CRC-32 (zlib's), to forge packs whose checksums still match.
+-- CRC-32C (Castagnoli), to forge packs whose checksums still match.
 local crc_table = {}
 for i = 0, 255 do
   local c = i
-  for _ = 1, 8 do c = (c & 1) ~= 0 and (0xEDB88320 ~ (c >> 1)) or (c >> 1) end
+  for _ = 1, 8 do c = (c & 1) ~= 0 and (0x82F63B78 ~ (c >> 1)) or (c >> 1) end
   crc_table[i] = c
 end
 local function crc32(s)
@@ -147,18 +149,29 @@ function tests.corrupt_sections()
   lector.pack(lector.load(src, {quiet = true}), out)
   local s = T.read(out)
   local x = sections(s)
-  for _, tag in ipairs {"TEXT", "DOCS", "STRS"} do
+  T.ok(crc32("123456789") == 0xE3069283, "the test's CRC-32C")
+  for tag in pairs(x) do
     local i = x[tag].off + x[tag].len // 2 + 1
     local bad = patch(s, i, string.char(s:byte(i) ~ 0x55))
     T.write(d .. "/bad.lpk", bad)
-    T.raises("section " .. tag .. ": checksum mismatch", lector.load, d .. "/bad.lpk")
+    local msg = "section " .. tag .. ": checksum mismatch"
+    if tag == "TEXT" or tag == "TOKS" or tag == "POST" then
+      -- bulky: not read when loading (so that loading is instant), found
+      -- by check
+      T.ok(lector.load(d .. "/bad.lpk"), tag .. ": loads")
+      T.raises(msg, lector.load, d .. "/bad.lpk", {check = true, quiet = true})
+    else
+      T.raises(msg, lector.load, d .. "/bad.lpk")
+    end
   end
+  T.ok(x.TOKO and x.VOCB and x.VSRT and x.TIDX and x.TOKS and x.POFF and x.POST,
+       "the token sections are there")
   -- the section table itself
   local bad = patch(s, x.DOCS.entry + 8, string.char(s:byte(x.DOCS.entry + 8) ~ 1))
   T.write(d .. "/bad.lpk", bad)
   T.raises("header: checksum mismatch", lector.load, d .. "/bad.lpk")
   -- a section pointing past the end, checksums made to match
-  bad = reseal(patch(s, x.STRS.entry + 16, string.pack("<I8", x.STRS.len + 1000)), "DOCS")
+  bad = reseal(patch(s, x.STRS.entry + 16, string.pack("<I8", #s - x.STRS.off + 1)), "DOCS")
   T.write(d .. "/bad.lpk", bad)
   T.raises("(STRS): bytes", lector.load, d .. "/bad.lpk")
   -- a document whose text lies outside TEXT, checksums made to match
@@ -166,6 +179,28 @@ function tests.corrupt_sections()
   bad = reseal(patch(s, rec + 48, string.pack("<I8", x.TEXT.len + 5)), "DOCS")
   T.write(d .. "/bad.lpk", bad)
   T.raises("section DOCS: document 1: its text", lector.load, d .. "/bad.lpk")
+  -- texts not end to end
+  bad = reseal(patch(s, rec + 40, string.pack("<I8", 1)), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("is not where the last one ended (0)", lector.load, d .. "/bad.lpk")
+  -- a token section missing (its tag renamed), sealed
+  bad = reseal(patch(s, x.VSRT.entry, "VSRX"), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section VSRT is missing", lector.load, d .. "/bad.lpk")
+  -- a word list whose offsets go backwards, sealed
+  local nwords = string.unpack("<I8", s, x.TOKO.off + 1)
+  bad = reseal(patch(s, x.VOCB.off + 8 + 1, string.pack("<I8", 0)), "VOCB")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section VOCB: word 1 is malformed", lector.load, d .. "/bad.lpk")
+  -- a sorted id past the word list
+  bad = reseal(patch(s, x.VSRT.off + 1, string.pack("<I4", nwords)), "VSRT")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section VSRT: entry 0: word " .. nwords, lector.load, d .. "/bad.lpk")
+  -- a document table of another size than the documents
+  bad = reseal(patch(s, x.TIDX.entry + 16, string.pack("<I8", x.TIDX.len - 16)), "TIDX")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section TIDX: " .. (x.TIDX.len - 16) .. " bytes for 7 documents",
+           lector.load, d .. "/bad.lpk")
   -- a title offset outside STRS
   bad = reseal(patch(s, rec + 16, string.pack("<I8", x.STRS.len)), "DOCS")
   T.write(d .. "/bad.lpk", bad)
@@ -174,10 +209,11 @@ function tests.corrupt_sections()
   bad = reseal(patch(s, rec + 32, string.pack("<I8", x.STRS.len - 2)), "DOCS")
   T.write(d .. "/bad.lpk", bad)
   T.raises("document 1: its metadata is outside STRS", lector.load, d .. "/bad.lpk")
-  -- another format version
-  bad = reseal(patch(s, 9, string.pack("<I4", 2)), "DOCS")
+  -- another format version (1: before the tokens)
+  bad = reseal(patch(s, 9, string.pack("<I4", 1)), "DOCS")
   T.write(d .. "/bad.lpk", bad)
-  T.raises("pack format version 2", lector.load, d .. "/bad.lpk")
+  T.raises("pack format version 1; this lector reads version 2 (pack the "
+           .. "corpus again)", lector.load, d .. "/bad.lpk")
 end
 
 function tests.truncated_and_foreign()
@@ -232,6 +268,45 @@ function tests.never_over_an_input()
   T.raises("is also an input", lector.pack, lector.load(out), out)
   T.eq(T.read(out), packed, "pack untouched")
   T.raises("unknown option 'level'", lector.pack, c, d .. "/x.lpk", {level = 9})
+end
+
+function tests.token_sections()
+  local d, src = mixed()
+  local c = lector.load(src, {quiet = true})
+  local tokenize = require "lector.tokenize"
+  local words, tokens = {}, 0
+  for i = 1, #c do
+    for _, w in ipairs(tokenize.words(c[i].text)) do
+      tokens = tokens + 1
+      words[w] = true
+    end
+  end
+  local nwords = 0
+  for _ in pairs(words) do nwords = nwords + 1 end
+  local r = lector.pack(c, d .. "/t.lpk", {threads = 1})
+  T.eq(r.tokens, tokens, "every token of tokenize.words packed")
+  T.eq(r.words, nwords, "every distinct word")
+  local s = sections(T.read(d .. "/t.lpk"))
+  T.ok(s.TOKS and s.POST, "token sections")
+  -- another tokenizer's options: other words
+  local r2 = lector.pack(c, d .. "/t2.lpk", {tokens = {lower = false, punct = true}})
+  T.ok(r2.tokens > r.tokens and r2.words > r.words, "punctuation and case kept: "
+       .. r2.tokens .. " tokens, " .. r2.words .. " words")
+  -- none
+  local r3 = lector.pack(c, d .. "/t3.lpk", {tokens = false})
+  T.eq(r3.words, 0, "tokens = false: no words")
+  s = sections(T.read(d .. "/t3.lpk"))
+  T.ok(not s.TOKO and not s.TOKS and s.TEXT, "tokens = false: text only")
+  same(c, lector.load(d .. "/t3.lpk"), "a pack without tokens")
+  -- the same pack on 1 and 2 threads, byte for byte
+  lector.pack(c, d .. "/t4.lpk", {threads = 2})
+  T.ok(T.read(d .. "/t.lpk") == T.read(d .. "/t4.lpk"), "1 and 2 threads: same bytes")
+  T.raises("option 'tokens' must be a table of tokenizer options or false",
+           lector.pack, c, d .. "/x.lpk", {tokens = "yes"})
+  T.raises("lector.pack: unknown option 'colour'", lector.pack, c, d .. "/x.lpk",
+           {tokens = {colour = true}})
+  T.raises("option 'threads' must be an integer", lector.pack, c, d .. "/x.lpk",
+           {threads = 0.5})
 end
 
 T.run(tests)

@@ -1,0 +1,826 @@
+/*
+** pack_toks.c -- the token sections of a pack (see pack_toks.h).
+**
+** Sections: bytes; writing; the positional index; reading; the host's
+** functions.
+*/
+#define _GNU_SOURCE             /* O_TMPFILE */
+#include "pack_toks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "corpus_internal.h"
+#include "crc32c.h"
+#include "pack.h"
+#include "mem.h"
+#include "session.h"
+#include "util.h"
+#include "vocab.h"
+
+const char *const ptok_tags[PTOK_NSECT] = {"TOKO", "VOCB", "VSRT", "TIDX",
+                                           "TOKS", "POFF", "POST"};
+enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST };
+
+#define SCRATCH_BUF (1u << 20)
+#define POST_CHUNK ((uint64_t)64 << 20)   /* POST built this much at a time */
+
+/* ---------------------------------------------------------------------
+** Bytes
+*/
+
+/* v as a varint at p; its length. */
+static size_t varint_put(unsigned char *p, uint32_t v) {
+  size_t n = 0;
+  while (v >= 0x80) {
+    p[n++] = (unsigned char)(v | 0x80);
+    v >>= 7;
+  }
+  p[n++] = (unsigned char)v;
+  return n;
+}
+
+static size_t varint_len(uint32_t v) {
+  size_t n = 1;
+  while (v >= 0x80) v >>= 7, n++;
+  return n;
+}
+
+/* The varint at *p (below end) into *v, advancing *p; -1 when it runs
+** past end or over 32 bits. */
+static int varint_get(const unsigned char **p, const unsigned char *end,
+                      uint32_t *v) {
+  uint32_t x = 0;
+  for (int shift = 0; shift < 35 && *p < end; shift += 7) {
+    unsigned char b = *(*p)++;
+    if (shift == 28 && b > 0x0f) return -1;
+    x |= (uint32_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) return *v = x, 0;
+  }
+  return -1;
+}
+
+int pack_buf_add(pack_buf *b, const void *s, size_t n) {
+  if (b->cap - b->len < n) {
+    size_t cap = b->cap ? b->cap : 4096;
+    while (cap - b->len < n) cap *= 2;
+    unsigned char *q = mem_realloc(b->p, cap);
+    if (!q) return -1;
+    b->p = q;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, s, n);
+  b->len += n;
+  return 0;
+}
+
+static int vec_add64(pack_buf *b, uint64_t v) {
+  unsigned char x[8];
+  pack_put64(x, v);
+  return pack_buf_add(b, x, 8);
+}
+
+void pack_sect_begin(ptok_sect *s, uint64_t pos) {
+  s->off = pos;
+  s->len = 0;
+  s->crc = 0;
+}
+
+void pack_sect_add(FILE *f, ptok_sect *s, const void *p, size_t n) {
+  if (!n) return;
+  fwrite(p, 1, n, f);                    /* errors: the caller's commit */
+  s->crc = crc32c(s->crc, p, n);
+  s->len += n;
+}
+
+void pack_sect_end(FILE *f, ptok_sect *s, uint64_t *pos) {
+  static const unsigned char pad[8] = {0};
+  size_t npad = (size_t)((8 - s->len % 8) % 8);
+  fwrite(pad, 1, npad, f);
+  *pos = s->off + s->len + npad;
+}
+
+/* ---------------------------------------------------------------------
+** Writing
+*/
+
+struct ptok_writer {
+  ptok_opts o;
+  int fd;                     /* the scratch file: TOKS */
+  unsigned char *buf;         /* what waits to go there */
+  size_t blen;
+  uint64_t toks_len;
+  uint32_t *map;              /* session id -> pack id + 1 (0: not yet) */
+  size_t map_cap;
+  uint32_t empty;             /* pack id + 1 of "" */
+  pack_buf words, offs;            /* VOCB's bytes and offsets */
+  pack_buf tidx;
+  uint64_t nwords, ntokens, ndocs;
+};
+
+/* A scratch file beside path (O_TMPFILE: gone when closed), else in
+** TMPDIR. */
+static int scratch_open(const char *path) {
+  char *dir = strdup(path), *slash;
+  int fd = -1;
+  if (dir) {
+    slash = strrchr(dir, '/');
+    if (!slash) strcpy(dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    free(dir);
+  }
+  if (fd < 0) {
+    FILE *f = tmpfile();
+    if (f) {
+      fd = dup(fileno(f));
+      fclose(f);
+    }
+  }
+  return fd;
+}
+
+ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
+                             char **err) {
+  ptok_writer *w = mem_alloc(sizeof *w);
+  *err = NULL;
+  if (!w) return NULL;
+  memset(w, 0, sizeof *w);
+  w->o = *o;
+  w->fd = -1;
+  if (!(w->buf = mem_alloc(SCRATCH_BUF)) || vec_add64(&w->offs, 0) != 0) {
+    ptok_writer_free(w);
+    return NULL;
+  }
+  if ((w->fd = scratch_open(path)) < 0) {
+    *err = util_errorf("cannot make a scratch file for the token streams: "
+                       "%s", strerror(errno));
+    ptok_writer_free(w);
+    return NULL;
+  }
+  return w;
+}
+
+void ptok_writer_free(ptok_writer *w) {
+  if (!w) return;
+  if (w->fd >= 0) close(w->fd);
+  mem_free(w->buf);
+  mem_free(w->map);
+  mem_free(w->words.p);
+  mem_free(w->offs.p);
+  mem_free(w->tidx.p);
+  mem_free(w);
+}
+
+/* The tokenizer's callback: the token's session id. */
+static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
+                    size_t len) {
+  ptok_doc *d = ud;
+  uint32_t id = len == 0 ? PTOK_EMPTY
+                : sp->id ? sp->id : vocab_intern(norm, len);
+  if (id == 0) return LECTOR_ENOMEM;
+  if (d->n == d->cap) {
+    size_t cap = d->cap ? 2 * d->cap : 1024;
+    uint32_t *p = mem_realloc(d->ids, cap * sizeof *p);
+    if (!p) return LECTOR_ENOMEM;
+    d->ids = p;
+    d->cap = cap;
+  }
+  d->ids[d->n++] = id;
+  return 0;
+}
+
+int ptok_tokenize(const ptok_opts *o, const char *text, size_t len,
+                  ptok_doc *d, char **err) {
+  char *msg = NULL;
+  d->n = 0;
+  *err = NULL;
+  int rc = o->api->each(o->opts, text, len, on_token, d, &msg);
+  if (rc == LECTOR_OK) return 0;
+  if (rc != LECTOR_ENOMEM) *err = util_errorf("%s", msg ? msg : "tokenizer "
+                                              "error");
+  if (msg) o->msg_free(msg);
+  return 1;
+}
+
+void ptok_doc_free(ptok_doc *d) {
+  mem_free(d->ids);
+  memset(d, 0, sizeof *d);
+}
+
+static int scratch_flush(ptok_writer *w, char **err) {
+  size_t done = 0;
+  while (done < w->blen) {
+    ssize_t k = write(w->fd, w->buf + done, w->blen - done);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      *err = util_errorf("cannot write the token streams' scratch file: %s",
+                         k < 0 ? strerror(errno) : "no space");
+      return 1;
+    }
+    done += (size_t)k;
+  }
+  w->blen = 0;
+  return 0;
+}
+
+/* A new pack word for session id sid (PTOK_EMPTY: ""): its pack id + 1. */
+static uint32_t new_word(ptok_writer *w, uint32_t sid) {
+  size_t len = 0;
+  const char *s = sid == PTOK_EMPTY ? "" : vocab_string(sid, &len);
+  if (!s || w->nwords >= UINT32_MAX - 1 ||
+      pack_buf_add(&w->words, s, len + 1) != 0 ||
+      vec_add64(&w->offs, w->words.len) != 0)
+    return 0;
+  return (uint32_t)++w->nwords;
+}
+
+/* The pack id of session id sid (PTOK_EMPTY: ""), made on first sight:
+** its pack id + 1, 0 on out of memory. */
+static uint32_t pack_id(ptok_writer *w, uint32_t sid) {
+  if (sid == PTOK_EMPTY) {
+    if (!w->empty) w->empty = new_word(w, sid);
+    return w->empty;
+  }
+  if (sid >= w->map_cap) {
+    size_t cap = w->map_cap ? w->map_cap : 65536;
+    while (cap <= sid) cap *= 2;
+    uint32_t *m = mem_realloc(w->map, cap * sizeof *m);
+    if (!m) return 0;
+    memset(m + w->map_cap, 0, (cap - w->map_cap) * sizeof *m);
+    w->map = m;
+    w->map_cap = cap;
+  }
+  if (!w->map[sid]) w->map[sid] = new_word(w, sid);
+  return w->map[sid];
+}
+
+int ptok_add(ptok_writer *w, const ptok_doc *d, char **err) {
+  *err = NULL;
+  if (vec_add64(&w->tidx, w->toks_len) != 0 || vec_add64(&w->tidx, d->n))
+    return 1;
+  for (size_t k = 0; k < d->n; k++) {
+    uint32_t id = pack_id(w, d->ids[k]);
+    if (!id) return 1;
+    if (w->blen + 5 > SCRATCH_BUF && scratch_flush(w, err) != 0) return 1;
+    size_t n = varint_put(w->buf + w->blen, id - 1);
+    w->blen += n;
+    w->toks_len += n;
+  }
+  w->ntokens += d->n;
+  w->ndocs++;
+  return 0;
+}
+
+void ptok_counts(const ptok_writer *w, uint64_t *words, uint64_t *tokens) {
+  *words = w->nwords;
+  *tokens = w->ntokens;
+}
+
+/* VSRT's order: by bytes, a prefix first. */
+static const ptok_writer *sort_w;
+static int by_word(const void *a, const void *b) {
+  const ptok_writer *w = sort_w;
+  uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+  const unsigned char *o = w->offs.p;
+  uint64_t xo = pack_get64(o + 8 * x), xl = pack_get64(o + 8 * (x + 1)) - xo - 1;
+  uint64_t yo = pack_get64(o + 8 * y), yl = pack_get64(o + 8 * (y + 1)) - yo - 1;
+  int c = memcmp(w->words.p + xo, w->words.p + yo, xl < yl ? xl : yl);
+  return c ? c : (xl > yl) - (xl < yl);
+}
+
+/* VSRT into s. */
+static int write_sorted(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s) {
+  uint32_t *ids = w->nwords ? mem_alloc(w->nwords * sizeof *ids) : NULL;
+  if (w->nwords && !ids) return 1;
+  for (uint32_t k = 0; k < w->nwords; k++) ids[k] = k;
+  sort_w = w;                          /* one packing at a time: Lua thread */
+  qsort(ids, w->nwords, sizeof *ids, by_word);
+  pack_sect_begin(s, *pos);
+  for (uint32_t k = 0; k < w->nwords; k++) {
+    unsigned char b[4] = {(unsigned char)ids[k], (unsigned char)(ids[k] >> 8),
+                          (unsigned char)(ids[k] >> 16),
+                          (unsigned char)(ids[k] >> 24)};
+    pack_sect_add(f, s, b, 4);
+  }
+  pack_sect_end(f, s, pos);
+  mem_free(ids);
+  return 0;
+}
+
+/* TOKS: the scratch file copied. */
+static int copy_toks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
+                     char **err) {
+  uint64_t at = 0;
+  pack_sect_begin(s, *pos);
+  while (at < w->toks_len) {
+    size_t want = w->toks_len - at < SCRATCH_BUF ? (size_t)(w->toks_len - at)
+                                                 : SCRATCH_BUF;
+    ssize_t k = pread(w->fd, w->buf, want, (off_t)at);
+    if (k < 0 && errno == EINTR) continue;
+    if (k <= 0) {
+      *err = util_errorf("cannot read back the token streams' scratch file: "
+                         "%s", k < 0 ? strerror(errno) : "it is shorter");
+      return 1;
+    }
+    pack_sect_add(f, s, w->buf, (size_t)k);
+    at += (uint64_t)k;
+  }
+  pack_sect_end(f, s, pos);
+  return 0;
+}
+
+/* ---------------------------------------------------------------------
+** The positional index, from TOKS (mapped) in passes: the first sizes
+** every word's list, each next one fills the lists of the words whose
+** lists fit in POST_CHUNK bytes together.
+*/
+
+typedef struct post_build {
+  const unsigned char *toks;  /* TOKS */
+  const unsigned char *tidx;
+  uint64_t ndocs, nwords;
+  uint64_t *size, *occ;       /* per word: bytes and occurrences */
+  uint32_t *last_doc, *last_pos;  /* per word: its last occurrence + 1 */
+} post_build;
+
+/* Call visit(pb, word, doc, pos, ud) for every token, in order. */
+static int post_scan(post_build *pb,
+                     int (*visit)(post_build *, uint32_t, uint32_t, uint32_t,
+                                  void *),
+                     void *ud) {
+  for (uint64_t d = 0; d < pb->ndocs; d++) {
+    const unsigned char *p = pb->toks + pack_get64(pb->tidx + 16 * d);
+    uint64_t n = pack_get64(pb->tidx + 16 * d + 8);
+    if ((d & 1023) == 0 && session_interrupted()) return -2;
+    for (uint64_t k = 0; k < n; k++) {
+      uint32_t id = 0;
+      varint_get(&p, p + 5, &id);          /* we wrote it: well formed */
+      if (visit(pb, id, (uint32_t)d, (uint32_t)k, ud) != 0) return -1;
+    }
+  }
+  return 0;
+}
+
+/* The bytes word w's occurrence (doc, pos) takes, updating its last. */
+static size_t post_entry(post_build *pb, uint32_t w, uint32_t doc,
+                         uint32_t pos, unsigned char *out) {
+  uint32_t gap = doc + 1 - pb->last_doc[w];      /* last_doc: doc + 1 */
+  uint32_t p = gap ? pos : pos + 1 - pb->last_pos[w];
+  pb->last_doc[w] = doc + 1;
+  pb->last_pos[w] = pos + 1;
+  if (!out) return varint_len(gap) + varint_len(p);
+  size_t n = varint_put(out, gap);
+  return n + varint_put(out + n, p);
+}
+
+static int size_visit(post_build *pb, uint32_t w, uint32_t doc, uint32_t pos,
+                      void *ud) {
+  (void)ud;
+  pb->size[w] += post_entry(pb, w, doc, pos, NULL);
+  pb->occ[w]++;
+  return 0;
+}
+
+/* A pass filling the lists of words [lo, hi) into buf. */
+typedef struct fill_pass {
+  uint32_t lo, hi;
+  unsigned char *buf;
+  uint64_t *at;               /* per word in the pass: where it goes on */
+} fill_pass;
+
+static int fill_visit(post_build *pb, uint32_t w, uint32_t doc, uint32_t pos,
+                      void *ud) {
+  fill_pass *fp = ud;
+  if (w < fp->lo || w >= fp->hi) return 0;
+  fp->at[w - fp->lo] += post_entry(pb, w, doc, pos,
+                                   fp->buf + fp->at[w - fp->lo]);
+  return 0;
+}
+
+static void post_free(post_build *pb) {
+  mem_free(pb->size);
+  mem_free(pb->occ);
+  mem_free(pb->last_doc);
+  mem_free(pb->last_pos);
+}
+
+static int post_alloc(post_build *pb) {
+  size_t n = pb->nwords ? (size_t)pb->nwords : 1;
+  pb->size = mem_alloc(n * sizeof *pb->size);
+  pb->occ = mem_alloc(n * sizeof *pb->occ);
+  pb->last_doc = mem_alloc(n * sizeof *pb->last_doc);
+  pb->last_pos = mem_alloc(n * sizeof *pb->last_pos);
+  if (!pb->size || !pb->occ || !pb->last_doc || !pb->last_pos) return -1;
+  memset(pb->size, 0, n * sizeof *pb->size);
+  memset(pb->occ, 0, n * sizeof *pb->occ);
+  memset(pb->last_doc, 0, n * sizeof *pb->last_doc);
+  return 0;
+}
+
+/* POST's passes after the first: words [lo, hi) a pass. */
+static int write_post(post_build *pb, FILE *f, uint64_t *pos, ptok_sect *s,
+                      char **err) {
+  uint32_t lo = 0;
+  int rc = 0;
+  pack_sect_begin(s, *pos);
+  while (rc == 0 && lo < pb->nwords) {
+    fill_pass fp = {.lo = lo, .hi = lo};
+    uint64_t bytes = 0;
+    while (fp.hi < pb->nwords &&
+           (fp.hi == lo || bytes + pb->size[fp.hi] <= POST_CHUNK))
+      bytes += pb->size[fp.hi++];
+    fp.buf = mem_alloc(bytes ? (size_t)bytes : 1);
+    fp.at = mem_alloc((fp.hi - lo) * sizeof *fp.at);
+    if (!fp.buf || !fp.at) rc = -1;
+    uint64_t at = 0;
+    for (uint32_t w = lo; rc == 0 && w < fp.hi; w++) {
+      fp.at[w - lo] = at;
+      at += pb->size[w];
+      pb->last_doc[w] = 0;
+    }
+    if (rc == 0) rc = post_scan(pb, fill_visit, &fp);
+    if (rc == 0) pack_sect_add(f, s, fp.buf, (size_t)bytes);
+    mem_free(fp.buf);
+    mem_free(fp.at);
+    lo = fp.hi;
+  }
+  if (rc == -2) *err = util_errorf("interrupted");
+  if (rc == 0) pack_sect_end(f, s, pos);
+  return rc != 0;
+}
+
+/* POFF and POST. */
+static int write_index(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *sp,
+                       char **err) {
+  post_build pb = {.tidx = w->tidx.p, .ndocs = w->ndocs, .nwords = w->nwords};
+  void *map = NULL;
+  int rc = 1;
+  if (w->toks_len) {
+    map = mmap(NULL, (size_t)w->toks_len, PROT_READ, MAP_SHARED, w->fd, 0);
+    if (map == MAP_FAILED) {
+      *err = util_errorf("cannot map the token streams' scratch file: %s",
+                         strerror(errno));
+      return 1;
+    }
+    pb.toks = map;
+  }
+  if (post_alloc(&pb) != 0) goto done;
+  if (post_scan(&pb, size_visit, NULL) != 0) {
+    *err = util_errorf("interrupted");
+    goto done;
+  }
+  uint64_t at = 0;
+  pack_sect_begin(&sp[0], *pos);
+  for (uint64_t k = 0; k < w->nwords; k++) {
+    unsigned char e[16];
+    pack_put64(e, at);
+    pack_put64(e + 8, pb.occ[k]);
+    pack_sect_add(f, &sp[0], e, 16);
+    at += pb.size[k];
+  }
+  pack_sect_end(f, &sp[0], pos);
+  rc = write_post(&pb, f, pos, &sp[1], err);
+done:
+  post_free(&pb);
+  if (map) munmap(map, (size_t)w->toks_len);
+  return rc;
+}
+
+int ptok_finish(ptok_writer *w, FILE *f, uint64_t *pos,
+                ptok_sect s[PTOK_NSECT], char **err) {
+  unsigned char head[16];
+  *err = NULL;
+  if (scratch_flush(w, err) != 0) return 1;
+  pack_put64(head, w->nwords);
+  pack_put64(head + 8, w->ntokens);
+  pack_sect_begin(&s[T_TOKO], *pos);
+  pack_sect_add(f, &s[T_TOKO], head, 16);
+  pack_sect_add(f, &s[T_TOKO], w->o.key, strlen(w->o.key) + 1);
+  pack_sect_end(f, &s[T_TOKO], pos);
+  pack_sect_begin(&s[T_VOCB], *pos);
+  pack_sect_add(f, &s[T_VOCB], w->offs.p, w->offs.len);
+  pack_sect_add(f, &s[T_VOCB], w->words.p, w->words.len);
+  pack_sect_end(f, &s[T_VOCB], pos);
+  if (write_sorted(w, f, pos, &s[T_VSRT]) != 0) return 1;
+  pack_sect_begin(&s[T_TIDX], *pos);
+  pack_sect_add(f, &s[T_TIDX], w->tidx.p, w->tidx.len);
+  pack_sect_end(f, &s[T_TIDX], pos);
+  if (copy_toks(w, f, pos, &s[T_TOKS], err) != 0) return 1;
+  return write_index(w, f, pos, &s[T_POFF], err);
+}
+
+/* ---------------------------------------------------------------------
+** Reading
+*/
+
+struct ptok_map {
+  char *name;                     /* the pack's path, for messages */
+  const char *key;
+  uint64_t nwords, ntokens, ndocs;
+  const unsigned char *offs;      /* VOCB's offsets */
+  const char *words;              /* and bytes */
+  const unsigned char *sorted, *tidx, *poff;
+  const unsigned char *toks, *post;
+  uint64_t toks_len, post_len;
+};
+
+static int bad(const char *name, char **err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int bad(const char *name, char **err, const char *fmt, ...) {
+  char msg[256];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  *err = corpus_pathf(name, "%s", msg);
+  return 1;
+}
+
+/* Word k's bytes and length. */
+static const char *word_at(const ptok_map *m, uint64_t k, size_t *len) {
+  uint64_t o = pack_get64(m->offs + 8 * k);
+  *len = (size_t)(pack_get64(m->offs + 8 * (k + 1)) - o - 1);
+  return m->words + o;
+}
+
+static int word_cmp(const char *a, size_t al, const char *b, size_t bl) {
+  int c = memcmp(a, b, al < bl ? al : bl);
+  return c ? c : (al > bl) - (al < bl);
+}
+
+static int parse_vocab(ptok_map *m, const unsigned char *p, uint64_t len,
+                       char **err) {
+  if (m->nwords > len / 8 || len - 8 * (m->nwords + 1) > len)
+    return bad(m->name, err, "section VOCB: %llu bytes cannot hold %llu "
+               "words", (unsigned long long)len,
+               (unsigned long long)m->nwords);
+  uint64_t nbytes = len - 8 * (m->nwords + 1), last = 0;
+  m->offs = p;
+  m->words = (const char *)p + 8 * (m->nwords + 1);
+  if (pack_get64(p) != 0 || pack_get64(p + 8 * m->nwords) != nbytes)
+    return bad(m->name, err, "section VOCB: the offsets do not span the "
+               "words' bytes");
+  for (uint64_t k = 1; k <= m->nwords; k++) {
+    uint64_t o = pack_get64(p + 8 * k);
+    if (o <= last || o > nbytes || m->words[o - 1] != '\0')
+      return bad(m->name, err, "section VOCB: word %llu is malformed",
+                 (unsigned long long)k);
+    last = o;
+  }
+  return 0;
+}
+
+/* VSRT: its ids in range.  (Its order is the CRC's to guard: a search in
+** a damaged order misses words, it reads nothing out of bounds.) */
+static int parse_sorted(ptok_map *m, const unsigned char *p, uint64_t len,
+                        char **err) {
+  if (len != 4 * m->nwords)
+    return bad(m->name, err, "section VSRT: %llu bytes for %llu words",
+               (unsigned long long)len, (unsigned long long)m->nwords);
+  m->sorted = p;
+  for (uint64_t k = 0; k < m->nwords; k++)
+    if (pack_get32(p + 4 * k) >= m->nwords)
+      return bad(m->name, err, "section VSRT: entry %llu: word %u of %llu",
+                 (unsigned long long)k, pack_get32(p + 4 * k),
+                 (unsigned long long)m->nwords);
+  return 0;
+}
+
+/* Entry k of a table of n {u64 offset, u64 count} records over a section
+** of len bytes: its bytes [*from, *to) and count, or -1 when they do not
+** fit (each item takes lo..hi bytes).  Checked when used, so that loading
+** does not read the tables. */
+static int table_entry(const unsigned char *p, uint64_t n, uint64_t k,
+                       uint64_t len, unsigned lo, unsigned hi,
+                       uint64_t *from, uint64_t *to, uint64_t *count) {
+  uint64_t o = pack_get64(p + 16 * k), c = pack_get64(p + 16 * k + 8);
+  uint64_t end = k + 1 < n ? pack_get64(p + 16 * (k + 1)) : len;
+  if (o > end || end > len || c > (end - o) / lo ||
+      c < (end - o + hi - 1) / hi)
+    return -1;
+  *from = o;
+  *to = end;
+  *count = c;
+  return 0;
+}
+
+int ptok_parse(const unsigned char *p, const uint64_t *off,
+               const uint64_t *len, uint64_t ndocs, const char *name,
+               ptok_map **out, char **err) {
+  ptok_map *m;
+  *out = NULL;
+  if (!len) return 0;
+  if (!(m = calloc(1, sizeof *m)) || !(m->name = strdup(name))) {
+    free(m);
+    return *err = NULL, 1;
+  }
+  m->ndocs = ndocs;
+  const unsigned char *o = p + off[T_TOKO];
+  if (len[T_TOKO] < 17 || o[len[T_TOKO] - 1] != '\0') {
+    ptok_map_free(m);
+    return bad(name, err, "section TOKO: malformed (%llu bytes)",
+               (unsigned long long)len[T_TOKO]);
+  }
+  m->nwords = pack_get64(o);
+  m->ntokens = pack_get64(o + 8);
+  m->key = (const char *)o + 16;
+  m->toks = p + off[T_TOKS];
+  m->toks_len = len[T_TOKS];
+  m->post = p + off[T_POST];
+  m->post_len = len[T_POST];
+  m->tidx = p + off[T_TIDX];
+  m->poff = p + off[T_POFF];
+  /* a token takes 1..5 bytes in TOKS, an occurrence 2..10 in POST */
+  if (m->nwords > UINT32_MAX || ndocs > UINT32_MAX ||
+      parse_vocab(m, p + off[T_VOCB], len[T_VOCB], err) != 0 ||
+      parse_sorted(m, p + off[T_VSRT], len[T_VSRT], err) != 0 ||
+      (len[T_TIDX] != 16 * ndocs &&
+       bad(name, err, "section TIDX: %llu bytes for %llu documents",
+           (unsigned long long)len[T_TIDX], (unsigned long long)ndocs)) ||
+      (len[T_POFF] != 16 * m->nwords &&
+       bad(name, err, "section POFF: %llu bytes for %llu words",
+           (unsigned long long)len[T_POFF], (unsigned long long)m->nwords))) {
+    if (!*err) bad(name, err, "section TOKO: %llu words or %llu documents "
+                   "(at most 2^32 - 1)", (unsigned long long)m->nwords,
+                   (unsigned long long)ndocs);
+    ptok_map_free(m);
+    return 1;
+  }
+  *out = m;
+  return 0;
+}
+
+void ptok_map_free(ptok_map *m) {
+  if (m) free(m->name);
+  free(m);
+}
+const char *ptok_key(const ptok_map *m) { return m->key; }
+uint64_t ptok_words(const ptok_map *m) { return m->nwords; }
+uint64_t ptok_tokens(const ptok_map *m) { return m->ntokens; }
+
+/* ---------------------------------------------------------------------
+** The host's functions
+*/
+
+/* c's token map when its text is its pack's (no filter), else NULL. */
+static const ptok_map *map_of(const corpus *c) {
+  return c->filter ? NULL : pack_toks_of(c->store->pack);
+}
+
+size_t ptok_corpus_words(const corpus *c, const char *key) {
+  const ptok_map *m = map_of(c);
+  return m && key && strcmp(m->key, key) == 0 ? (size_t)m->nwords : 0;
+}
+
+const char *ptok_corpus_word(const corpus *c, uint32_t id, size_t *len) {
+  const ptok_map *m = map_of(c);
+  size_t n;
+  if (!m || id >= m->nwords) return NULL;
+  const char *w = word_at(m, id, &n);
+  if (len) *len = n;
+  return w;
+}
+
+uint32_t ptok_corpus_find(const corpus *c, const char *s, size_t len) {
+  const ptok_map *m = map_of(c);
+  uint64_t lo = 0, hi = m ? m->nwords : 0;
+  while (lo < hi) {                 /* VSRT: a binary search */
+    uint64_t mid = lo + (hi - lo) / 2;
+    uint32_t id = pack_get32(m->sorted + 4 * mid);
+    size_t wl;
+    const char *w = word_at(m, id, &wl);
+    int cmp = word_cmp(w, wl, s, len);
+    if (cmp == 0) return id;
+    if (cmp < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return UINT32_MAX;
+}
+
+/* Room for n ids in *ids.  0 or -1. */
+static int ids_room(uint32_t **ids, size_t *cap, size_t n) {
+  if (n <= *cap) return 0;
+  size_t c = *cap ? *cap : 256;
+  while (c < n) c *= 2;
+  uint32_t *p = mem_realloc(*ids, c * sizeof *p);
+  if (!p) return -1;
+  *ids = p;
+  *cap = c;
+  return 0;
+}
+
+int ptok_corpus_doc(const corpus *c, size_t i, uint32_t **ids, size_t *n,
+                    size_t *cap, char **err) {
+  const ptok_map *m = map_of(c);
+  const corpus_doc *d = corpus_doc_at(c, i);
+  *err = NULL;
+  *n = 0;
+  if (!m || !d) {
+    *err = util_errorf("no packed tokens for document %zu", i + 1);
+    return LECTOR_ERR;
+  }
+  size_t k = (size_t)(d - c->store->docs);
+  uint64_t off, end, cnt;
+  if (table_entry(m->tidx, m->ndocs, k, m->toks_len, 1, 5, &off, &end,
+                  &cnt) != 0) {
+    bad(m->name, err, "section TIDX: document %zu (%s): its tokens do not "
+        "fit TOKS", k + 1, d->id);
+    return LECTOR_ERR;
+  }
+  const unsigned char *p = m->toks + off, *stop = m->toks + end;
+  if (ids_room(ids, cap, (size_t)cnt) != 0) return LECTOR_ENOMEM;
+  for (uint64_t t = 0; t < cnt; t++) {
+    uint32_t id;
+    if (varint_get(&p, stop, &id) != 0 || id >= m->nwords) {
+      bad(m->name, err, "section TOKS: document %zu (%s): token %llu is "
+          "damaged", k + 1, d->id, (unsigned long long)t + 1);
+      return LECTOR_ERR;
+    }
+    (*ids)[t] = id;
+  }
+  *n = (size_t)cnt;
+  return LECTOR_OK;
+}
+
+/* Where each pack document is in c: its index + 1, 0 when not in c.
+** NULL for the whole pack in order (identity). */
+static size_t *index_of(const corpus *c, int *oom) {
+  *oom = 0;
+  if (!c->idx) return NULL;
+  size_t n = c->store->n, *at = mem_alloc((n ? n : 1) * sizeof *at);
+  if (!at) return *oom = 1, NULL;
+  memset(at, 0, n * sizeof *at);
+  for (size_t i = c->n; i-- > 0;) at[c->idx[i]] = i + 1;  /* first wins */
+  return at;
+}
+
+/* Document k's token count. */
+static uint64_t doc_tokens(const ptok_map *m, uint64_t k) {
+  return pack_get64(m->tidx + 16 * k + 8);
+}
+
+int ptok_corpus_postings(const corpus *c, uint32_t id,
+                         int (*fn)(void *ud, size_t i, const uint32_t *pos,
+                                   size_t npos),
+                         void *ud, char **err) {
+  const ptok_map *m = map_of(c);
+  uint32_t *pos = NULL, g, v;
+  uint64_t doc = UINT64_MAX, limit = 0, at_pos;
+  size_t npos = 0, cap = 0, wl;
+  int oom, rc = LECTOR_OK;
+  *err = NULL;
+  if (!m || id >= m->nwords) return LECTOR_OK;
+  size_t *at = index_of(c, &oom);
+  if (oom) return LECTOR_ENOMEM;
+  uint64_t off, end, occ;
+  if (table_entry(m->poff, m->nwords, id, m->post_len, 2, 10, &off, &end,
+                  &occ) != 0) {
+    mem_free(at);
+    bad(m->name, err, "section POFF: word %u (%s): its occurrences do not "
+        "fit POST", id + 1, word_at(m, id, &wl));
+    return LECTOR_ERR;
+  }
+  const unsigned char *p = m->post + off, *stop = m->post + end;
+  for (uint64_t k = 0; k < occ; k++) {
+    if (varint_get(&p, stop, &g) != 0 || varint_get(&p, stop, &v) != 0)
+      goto damaged;
+    if (g) {                                    /* the next document */
+      size_t i = npos ? (at ? at[doc] : (size_t)doc + 1) : 0;
+      if (i && (rc = fn(ud, i - 1, pos, npos)) != 0) goto done;
+      npos = 0;
+      doc = doc == UINT64_MAX ? (uint64_t)g - 1 : doc + g;
+      if (doc >= m->ndocs) goto damaged;
+      limit = doc_tokens(m, doc);
+      at_pos = v;
+    } else {
+      if (!npos || v == 0) goto damaged;
+      at_pos = (uint64_t)pos[npos - 1] + v;
+    }
+    if (at_pos >= limit) goto damaged;
+    if (ids_room(&pos, &cap, npos + 1) != 0) {
+      rc = LECTOR_ENOMEM;
+      goto done;
+    }
+    pos[npos++] = (uint32_t)at_pos;
+  }
+  if (npos) {
+    size_t i = at ? at[doc] : (size_t)doc + 1;
+    if (i) rc = fn(ud, i - 1, pos, npos);
+  }
+  goto done;
+damaged:
+  bad(m->name, err, "section POST: the occurrences of word %u (%s) are "
+      "damaged", id + 1, word_at(m, id, &wl));
+  rc = LECTOR_ERR;
+done:
+  mem_free(pos);
+  mem_free(at);
+  return rc;
+}
