@@ -281,10 +281,13 @@ typedef struct tfidf_ctx {
 static int tfidf_doc(void *ud, size_t doc, const ng_table *counts,
                      char **err) {
   tfidf_ctx *x = ud;
-  (void)err;
-  x->nrows[doc] = (uint32_t)ng_stats_tfidf_doc(
-      counts, x->spec->nmin, x->spec->nmax, x->df, x->ndocs, &x->w, x->k,
-      x->rows + doc * x->k);
+  size_t n = ng_stats_tfidf_doc(counts, x->spec->nmin, x->spec->nmax, x->df,
+                                x->ndocs, &x->w, x->k, x->rows + doc * x->k);
+  if (n == SIZE_MAX) {
+    *err = lk_errorf("out of memory");
+    return LECTOR_ENOMEM;
+  }
+  x->nrows[doc] = (uint32_t)n;
   return LECTOR_OK;
 }
 

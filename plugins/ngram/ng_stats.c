@@ -356,6 +356,39 @@ static void tfidf_row(const ng_table *t, const uint32_t *s, const ng_table *df,
                                (double)(ndocs ? ndocs : 1));
 }
 
+static int double_cmp(const void *pa, const void *pb) {
+  double a = *(const double *)pa, b = *(const double *)pb;
+  return a < b ? -1 : a > b;
+}
+
+/* The norm w->norm of the whole document: its grams' weights summed
+** smallest first.  -1 on out of memory. */
+static double doc_norm(const ng_table *doc, int nmin, int nmax,
+                       const ng_table *df, uint64_t ndocs,
+                       const ng_weighting *w) {
+  size_t n = 0, j;
+  double s = 0, *v;
+  uint32_t i;
+  int len;
+  for (len = nmin; len <= nmax; len++) n += doc[len].used;
+  if (n == 0) return 1;
+  if (n > SIZE_MAX / sizeof *v || !(v = lk_alloc(n * sizeof *v))) return -1;
+  for (len = nmin, j = 0; len <= nmax; len++)
+    for (i = 0; i < doc[len].cap && j < n; i++) {
+      const uint32_t *sl = ng_table_slot(&doc[len], i);
+      ng_tfidf row;
+      if (!sl) continue;
+      tfidf_row(&doc[len], sl, df, ndocs, w, &row);
+      v[j++] = w->norm == NG_NORM_L1 ? fabs(row.score)
+                                     : row.score * row.score;
+    }
+  qsort(v, j, sizeof *v, double_cmp);
+  for (n = 0; n < j; n++) s += v[n];
+  lk_free(v);
+  s = w->norm == NG_NORM_L2 ? sqrt(s) : s;
+  return s > 0 ? s : 1;
+}
+
 size_t ng_stats_tfidf_doc(const ng_table *doc, int nmin, int nmax,
                           const ng_table *df, uint64_t ndocs,
                           const ng_weighting *w, size_t k, ng_tfidf *out) {
@@ -363,19 +396,9 @@ size_t ng_stats_tfidf_doc(const ng_table *doc, int nmin, int nmax,
   uint32_t i;
   int len;
   double norm = 1;
-  if (w->norm != NG_NORM_NONE) {       /* the norm of the whole document */
-    double s = 0;
-    for (len = nmin; len <= nmax; len++)
-      for (i = 0; i < doc[len].cap; i++) {
-        const uint32_t *sl = ng_table_slot(&doc[len], i);
-        ng_tfidf row;
-        if (!sl) continue;
-        tfidf_row(&doc[len], sl, df, ndocs, w, &row);
-        s += w->norm == NG_NORM_L1 ? fabs(row.score) : row.score * row.score;
-      }
-    norm = w->norm == NG_NORM_L2 ? sqrt(s) : s;
-    if (norm <= 0) norm = 1;
-  }
+  if (w->norm != NG_NORM_NONE &&
+      (norm = doc_norm(doc, nmin, nmax, df, ndocs, w)) < 0)
+    return SIZE_MAX;
   for (len = nmin; len <= nmax && k > 0; len++) {
     const ng_table *t = &doc[len];
     for (i = 0; i < t->cap; i++) {

@@ -129,8 +129,12 @@ typedef struct ng_tfidf {
 ** nmax, tables of width j) by the weighting w against df (document
 ** frequencies of the corpus, width >= nmax; a gram missing there counts
 ** as df 1) over ndocs documents, the norm over all the document's grams:
-** score descending, then tf descending, then gram.  Writes up to k rows
-** to out; returns how many. */
+** score descending, then tf descending, then gram.  The norm sums the
+** weights in ascending order, so that it does not depend on where the
+** grams lie in the tables (their vocabulary ids: the order words were
+** first seen, which differs between runs on several threads, and
+** between a pack and the files).  Writes up to k rows to out; returns
+** how many, or SIZE_MAX on out of memory. */
 size_t ng_stats_tfidf_doc(const ng_table *doc, int nmin, int nmax,
                           const ng_table *df, uint64_t ndocs,
                           const ng_weighting *w, size_t k, ng_tfidf *out);
