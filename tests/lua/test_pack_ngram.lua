@@ -1,0 +1,406 @@
+-- test_pack_ngram.lua: the ngram plugin on packed corpora (issue 18).
+-- Every result from a pack equals the result from the files it was made
+-- from: saved count tables byte for byte (n = 1..3, by month, skip-grams,
+-- stop words, stemming), collocations, keyness, tfidf, dtm, collocates,
+-- dispersion and kwic rows (sorted, limited).  ngram._pack_stats() tells
+-- which path ran, so the tests also fail when the token streams are not
+-- read where they apply (options equal to the pack's), or are read where
+-- they do not (other options, stop words dropped, sentences), or when kwic
+-- tokenizes documents the positional index rules out.  Fixtures: the
+-- sample corpus, hand-made documents, and a slice of ../shared/corpora
+-- when present.
+local T = require "testlib"
+local ngram = require "lector.ngram"
+local lfs = require "lfs"
+
+local tests = {}
+
+-- ---------------------------------------------------------------------
+-- Helpers
+
+-- A canonical string of any value: tables with sorted keys, numbers
+-- with their exact bits, so that equal strings mean equal results.
+local function ser_into(v, out)
+  local t = type(v)
+  if t == "table" then
+    local keys = {}
+    for k in pairs(v) do keys[#keys + 1] = k end
+    table.sort(keys, function(a, b)
+      if type(a) ~= type(b) then return type(a) < type(b) end
+      return a < b
+    end)
+    out[#out + 1] = "{"
+    for _, k in ipairs(keys) do
+      ser_into(k, out)
+      out[#out + 1] = "="
+      ser_into(v[k], out)
+      out[#out + 1] = ","
+    end
+    out[#out + 1] = "}"
+  elseif t == "number" then
+    out[#out + 1] = math.type(v) == "integer" and tostring(v)
+                    or string.format("%a", v)
+  elseif t == "string" then
+    out[#out + 1] = string.format("%q", v)
+  else
+    out[#out + 1] = tostring(v)
+  end
+end
+
+local function ser(v)
+  local out = {}
+  ser_into(v, out)
+  return table.concat(out)
+end
+
+local function stats() return ngram._pack_stats() end
+
+-- Run fn(corpus) on the files and on the pack; the results must be equal
+-- (as ser strings); the pack's run must have read `want` token streams
+-- (true: at least one per document of the pack; a number: that many;
+-- false: none; nil: not checked).
+local function same(what, files, pack, fn, want)
+  local a = ser(fn(files))
+  local s0 = stats().stream_docs
+  local b = ser(fn(pack))
+  local got = stats().stream_docs - s0
+  T.ok(a == b, what .. ": the pack's result differs from the files'")
+  if want == true then
+    T.ok(got >= #pack, string.format("%s: token streams read for %d of %d "
+                                     .. "documents", what, got, #pack))
+  elseif type(want) == "number" then
+    T.eq(got, want, what .. ": token streams read")
+  elseif want == false then
+    T.eq(got, 0, what .. ": token streams read")
+  end
+end
+
+-- Saved tables of a count from the files and from the pack, byte for
+-- byte, and the stream path taken as `want` says.
+local function same_saved(what, d, files, pack, opts, want)
+  local i = 0
+  if want == true and opts.by == "month" then   -- the dated documents
+    want = 0
+    for doc in pack:each() do
+      if doc.date and doc.date ~= "" then want = want + 1 end
+    end
+  end
+  same(what, files, pack, function(c)
+    i = i + 1
+    local path = string.format("%s/%d.tsv", d, i)
+    local r = ngram.count(c, opts)
+    if type(r) == "userdata" then
+      r:save(path)
+      return T.read(path)
+    end
+    local keys, out = {}, {}        -- by: one table per group
+    for k in pairs(r) do keys[#keys + 1] = k end
+    table.sort(keys)
+    for _, k in ipairs(keys) do
+      r[k]:save(path)
+      out[#out + 1] = k .. "\n" .. T.read(path)
+    end
+    return table.concat(out, "\n")
+  end, want)
+end
+
+-- Pack files into d/name.lpk with pack options popts, and load it.
+local function pack_of(files, d, name, popts)
+  local out = d .. "/" .. name .. ".lpk"
+  lector.pack(files, out, popts)
+  return lector.load(out)
+end
+
+-- Does this host give token streams?  (Before the host side lands, a
+-- pack has none and everything must still be equal, through the text.)
+local function has_streams(files, pack)
+  local s0 = stats().stream_docs
+  ngram.count(pack, {n = 1})
+  local got = stats().stream_docs - s0
+  if got == 0 then
+    io.stderr:write("note: this host gives no packed token streams\n")
+  end
+  return got > 0
+end
+
+-- ---------------------------------------------------------------------
+-- Fixtures
+
+-- Hand-made documents: long tokens, numbers, emoji, URLs, mentions,
+-- stemming fodder, stop words, case, accents, marks with no letter,
+-- invalid UTF-8, an empty document; dates over two months.
+local function odd_corpus(d)
+  local src = d .. "/odd"
+  assert(lfs.mkdir(src))
+  local long = string.rep("x", 1500)
+  local docs = {
+    " date 2026-01-03 The Runners were running; the runner runs!\n"
+    .. "Running runs ran. 76,000 and 0.6 and 1,2,3 of THE best.\n",
+    " date 2026-01-09 " .. long .. " then " .. long .. "y and "
+    .. string.rep("ab", 700) .. " again " .. long .. "\n",
+    " date 2026-02-11 Emoji \u{1F600} and \u{1F44D}\u{1F3FD} and "
+    .. "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467} with @someone #tag "
+    .. "https://example.org/a?b=c and mail@example.org.\n",
+    " date 2026-02-14 Café CAFÉ cafe\u{301} naïve NAÏVE Ångström "
+    .. "\u{301}\u{302} \u{200B} \u{AD} ’tis don’t DON'T U.S. a.m. "
+    .. "well-known well known\n",
+    " date 2026-02-20 bad \xff\xfe bytes \xc3 in \xe2\x82 the text; "
+    .. "the end\n",
+    " date 2026-02-21 \n",
+    " date 2026-01-30 Of the people, by the people, for the people: "
+    .. "and so on and so forth, and the rest of it.\n",
+  }
+  for i, text in ipairs(docs) do
+    T.write(string.format("%s/d%02d.txt", src, i), text)
+  end
+  return lector.load(src, {quiet = true})
+end
+
+-- The shared slices: State of the Union, and every tenth ABC article;
+-- nil when ../shared/corpora is absent.
+local function shared_corpus()
+  local su, abc = T.shared("state_union"), T.shared("abc")
+  local out = {}
+  if su then out[#out + 1] = lector.load(su, {quiet = true}) end
+  if abc then
+    local i = 0
+    out[#out + 1] = lector.load(abc, {quiet = true}):filter(function()
+      i = i + 1
+      return i % 10 == 0
+    end)
+  end
+  return #out > 0 and out or nil
+end
+
+-- ---------------------------------------------------------------------
+-- The checks, on one corpus
+
+local function check_counts(what, d, f, p, streams)
+  for _, o in ipairs{
+    {n = 1}, {n = 2}, {n = 3}, {n = {1, 3}}, {n = {1, 2}, threads = 1},
+    {n = {1, 2}, threads = 2}, {n = 2, skip = 2}, {n = {1, 3}, skip = 1},
+    {n = {1, 2}, by = "month"}, {n = 3, by = "month", threads = 1},
+    {n = {1, 2}, min_count = 2},
+    {n = 2, memory = "64K"},            -- through runs on disk
+  } do
+    same_saved(what .. " count " .. ser(o), d, f, p, o, streams)
+  end
+  -- options the default pack was not made with: the text, as before
+  for _, o in ipairs{
+    {n = 2, stem = "english"}, {n = {1, 2}, lower = false},
+    {n = 2, punct = true}, {n = {1, 2}, stopwords = true},
+    {n = 2, stopwords = true, stop_mode = "remove"},
+    {n = 2, sentences = true},
+  } do
+    same_saved(what .. " count " .. ser(o), d, f, p, o, false)
+  end
+end
+
+local function check_stats(what, f, p, streams)
+  same(what .. " collocations", f, p, function(c)
+    return ngram.collocations(c, {measure = "llr"})
+  end, streams)
+  same(what .. " collocations n=3 pmi", f, p, function(c)
+    return ngram.collocations(c, {n = 3, measure = "pmi", min_count = 2})
+  end, streams)
+  same(what .. " keyness", f, p, function(c)
+    local half = c:filter(function(doc) return #doc.id % 2 == 0 end)
+    return ngram.keyness(ngram.count(half), ngram.count(c))
+  end, streams)
+  same(what .. " tfidf", f, p, function(c)
+    return ngram.tfidf(c, {top = 5})
+  end, streams)
+  same(what .. " tfidf n=2 smooth", f, p, function(c)
+    return ngram.tfidf(c, {n = 2, tf = "raw", idf = "smooth", norm = "l2"})
+  end, streams)
+  same(what .. " dtm", f, p, function(c)
+    local m = ngram.dtm(c, {n = {1, 2}})
+    local r, cols = {dims = {m:dims()}, nnz = m:nnz(), terms = m:terms()}, {}
+    for j = 1, math.min(#r.terms, 200) do cols[j] = m:col(j) end
+    r.cols = cols
+    r.rows = m:rownames()
+    m:close()
+    return r
+  end, streams)
+  same(what .. " dtm by month", f, p, function(c)
+    local m = ngram.dtm(c, {by = "month"})
+    local r = {dims = {m:dims()}, nnz = m:nnz(), terms = m:terms(),
+               rows = m:rownames()}
+    m:close()
+    return r
+  end, streams)
+  same(what .. " dispersion", f, p, function(c)
+    return ngram.dispersion(c, {"the", "and", "of the", "zzzz"})
+  end, streams)
+  same(what .. " dispersion parts", f, p, function(c)
+    return ngram.dispersion(c, {"the", "people"}, {parts = 3})
+  end, streams)
+  same(what .. " dispersion stopwords", f, p, function(c)
+    return ngram.dispersion(c, "people", {stopwords = true})
+  end, false)
+end
+
+-- Word w's collocates and kwic rows; kwic must tokenize only the
+-- documents that hold the pattern's words (fewer than all, when
+-- streams).
+local function check_node(what, f, p, node, streams)
+  if node:find("*", 1, true) then goto kwic end
+  same(what .. " collocates " .. node, f, p, function(c)
+    return ngram.collocates(c, node, {span = {3, 3}, min_count = 1})
+  end, streams)
+  same(what .. " collocates logdice " .. node, f, p, function(c)
+    return ngram.collocates(c, node, {measure = "logdice", min_count = 1})
+  end, streams)
+  same(what .. " collocates stopwords " .. node, f, p, function(c)
+    return ngram.collocates(c, node, {stopwords = true, min_count = 1})
+  end, false)
+  ::kwic::
+  for _, o in ipairs{
+    {}, {window = 3, threads = 1}, {limit = 3}, {sort = {"R1", "L1"}},
+    {sort = {"L2", "M1"}, limit = 5}, {sentences = true},
+    {window = 0, threads = 2},
+  } do
+    local k0 = stats().kwic_docs
+    local a = ser(ngram.kwic(f, node, o))
+    local k1 = stats().kwic_docs
+    local b = ser(ngram.kwic(p, node, o))
+    local k2 = stats().kwic_docs
+    T.ok(a == b, what .. " kwic " .. node .. " " .. ser(o)
+                 .. ": the pack's rows differ from the files'")
+    T.eq(k1 - k0, #f, what .. " kwic from the files reads every document")
+    if streams and not o.sentences then
+      local hits = ngram.kwic(f, node, {window = 0})
+      local docs = {}
+      for _, r in ipairs(hits) do docs[r.index] = true end
+      local nd = 0
+      for _ in pairs(docs) do nd = nd + 1 end
+      -- a phrase: documents with every word, a superset of those with hits
+      T.ok(k2 - k1 >= nd and k2 - k1 <= #p, what .. " kwic " .. node
+           .. ": from the pack, read " .. (k2 - k1) .. " documents, "
+           .. nd .. " have hits")
+      if not node:find(" ", 1, true) then
+        T.eq(k2 - k1, nd, what .. " kwic " .. node
+             .. ": from the pack, only the documents holding the word")
+      end
+    elseif o.sentences then
+      T.eq(k2 - k1, #p, what .. " kwic with sentences reads every document")
+    end
+  end
+end
+
+local function check_corpus(what, d, files, nodes)
+  local pack = pack_of(files, d, "default")
+  local streams = has_streams(files, pack)
+  check_counts(what, d, files, pack, streams)
+  check_stats(what, files, pack, streams)
+  for _, node in ipairs(nodes) do check_node(what, files, pack, node, streams) end
+  return streams
+end
+
+-- ---------------------------------------------------------------------
+-- Tests
+
+function tests.sample_corpus()
+  local d = T.tmpdir()
+  local files = lector.load("scripts/corpus", {quiet = true})
+  check_corpus("sample", d, files,
+               {"tram", "the", "tram line", "the *", "zzzz", "Rovers"})
+end
+
+function tests.odd_documents()
+  local d = T.tmpdir()
+  local files = odd_corpus(d)
+  check_corpus("odd", d, files, {"the", "runs", "people", "x", "Café"})
+  -- a long token is a node too (its raw text is its form)
+  local p = lector.load(d .. "/default.lpk")
+  local long = string.rep("x", 1500)
+  T.eq(ser(ngram.kwic(p, long)), ser(ngram.kwic(files, long)),
+       "odd: kwic of a long token")
+end
+
+-- A pack made with other tokenizer options: calls with the default
+-- options tokenize its text (and agree with the files); calls with the
+-- pack's options read its streams.
+function tests.other_options()
+  local d = T.tmpdir()
+  local files = odd_corpus(d)
+  local sample = lector.load("scripts/corpus", {quiet = true})
+  local srcs = {{"odd", files}, {"sample", sample}}
+  for _, src in ipairs(srcs) do
+    src[3] = has_streams(src[2], pack_of(src[2], d, src[1] .. "-default"))
+  end
+  for _, case in ipairs{
+    {name = "lower", tokens = {lower = false}, opts = {lower = false}},
+    {name = "stem", tokens = {stem = "english"}, opts = {stem = "english"}},
+    {name = "punct", tokens = {punct = true}, opts = {punct = true}},
+    {name = "stop", tokens = {stopwords = true},
+     opts = {stopwords = true, stop_mode = "remove"}},
+  } do
+    for _, src in ipairs(srcs) do
+      local what = src[1] .. " " .. case.name
+      local f, streams = src[2], src[3]
+      local p = pack_of(f, d, src[1] .. "-" .. case.name,
+                        {tokens = case.tokens})
+      same_saved(what .. ": default options", d, f, p, {n = {1, 2}}, false)
+      local o = {n = {1, 3}}
+      for k, v in pairs(case.opts) do o[k] = v end
+      same_saved(what .. ": the pack's options", d, f, p, o, streams)
+      o.by = "month"
+      same_saved(what .. ": the pack's options by month", d, f, p, o, streams)
+      local ko = {window = 2}
+      for k, v in pairs(case.opts) do
+        if k ~= "stop_mode" then ko[k] = v end
+      end
+      local k0 = stats().kwic_docs
+      T.eq(ser(ngram.kwic(p, "the", {window = 2})),
+           ser(ngram.kwic(f, "the", {window = 2})), what .. ": kwic default")
+      T.eq(stats().kwic_docs - k0, 2 * #f,
+           what .. ": kwic with other options reads every document")
+      if case.name ~= "stop" then
+        T.eq(ser(ngram.kwic(p, "the", ko)), ser(ngram.kwic(f, "the", ko)),
+             what .. ": kwic with the pack's options")
+      end
+    end
+  end
+end
+
+-- A document of a pack and a subset of a pack: the same as from the files.
+function tests.docs_and_subsets()
+  local d = T.tmpdir()
+  local files = lector.load("scripts/corpus", {quiet = true})
+  local pack = pack_of(files, d, "default")
+  local streams = has_streams(files, pack)
+  for i = 1, #files, 3 do
+    same_saved("doc " .. i, d, files[i], pack[i], {n = {1, 2}}, nil)
+  end
+  local keep = function(doc) return doc.id:find("tram", 1, true) ~= nil end
+  local fs, ps = files:filter(keep), pack:filter(keep)
+  T.ok(#fs > 0 and #fs < #files, "a proper subset")
+  same_saved("subset", d, fs, ps, {n = {1, 2}}, streams)
+  T.eq(ser(ngram.kwic(ps, "line")), ser(ngram.kwic(fs, "line")),
+       "subset: kwic")
+end
+
+function tests.shared_corpora()
+  local slices = shared_corpus()
+  if not slices then
+    print("skip: ../shared/corpora is absent")
+    return
+  end
+  for i, files in ipairs(slices) do
+    local d = T.tmpdir()
+    local what = "shared " .. i
+    local pack = pack_of(files, d, "default")
+    local streams = has_streams(files, pack)
+    for _, o in ipairs{{n = {1, 3}}, {n = {1, 2}, by = "month"},
+                       {n = 2, skip = 1}, {n = 2, stem = "english"}} do
+      same_saved(what .. " count " .. ser(o), d, files, pack, o,
+                 o.stem == nil and streams or false)
+    end
+    check_stats(what, files, pack, streams)
+    check_node(what, files, pack, "people", streams)
+    check_node(what, files, pack, "united states", streams)
+  end
+end
+
+T.run(tests)
