@@ -37,6 +37,10 @@ typedef struct ng_docs {
   /* Optional: documents with skip[i] < 0 are left out (not read); for
   ** the engines that do not set a pool's skip themselves (ng_kwic.h). */
   const int32_t *skip;
+  /* Optional (kwic, ng_kwic.h): document i needs only its first upto[i]
+  ** tokens and the phrase's length plus the window's words after them
+  ** (0: all of its tokens), when tokenized whole (not by sentence). */
+  const uint32_t *upto;
 } ng_docs;
 
 /* How to tokenize.  The options are compiled with ids off: the workers

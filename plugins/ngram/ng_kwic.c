@@ -13,8 +13,30 @@ typedef struct ktok {
   uint32_t offset, end, id, sent;
 } ktok;
 
+/* The phrase's words as text, when they are few: a token is then matched
+** against them, and every other token gets OTHER, without the word cache
+** (no id is needed for a token that matches no word of the phrase). */
+#define KW_WORDS 8
+#define OTHER UINT32_MAX
+
+typedef struct kwords {
+  int n;                       /* 0: use the word cache */
+  const char *s[KW_WORDS];
+  size_t len[KW_WORDS];
+  uint32_t id[KW_WORDS];
+} kwords;
+
+/* on_token's "that is all this document needs" (ng_docs.upto). */
+#define ENOUGH 0x454e4f55
+
 typedef struct kctx {
   const ng_kwic_spec *spec;
+  const kwords *words;
+  /* ng_docs.upto: each() stops after the plen + window words that
+  ** follow the first upto tokens (0: it does not stop). */
+  const uint32_t *upto_;
+  uint64_t upto, seen, after;  /* this document's; tokens seen; words past
+                                  upto */
   ktok *toks;                  /* the current document's tokens */
   size_t ntoks, cap;
   uint32_t base, sent;         /* the sentence being read: offset, number */
@@ -57,8 +79,22 @@ static int push_tok(kctx *k, const lector_tok_span *sp, uint32_t id) {
 static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
                     size_t norm_len) {
   kctx *k = ud;
+  const kwords *kw = k->words;
   uint32_t id;
+  int j;
+  if (k->upto && k->seen++ >= k->upto && norm_len &&
+      ++k->after > (uint64_t)k->spec->plen + (uint64_t)k->spec->window)
+    return ENOUGH;
   if (norm_len == 0) return 0;          /* an empty word is no word */
+  if (kw->n) {
+    id = OTHER;
+    for (j = 0; j < kw->n; j++)
+      if (kw->len[j] == norm_len && memcmp(kw->s[j], norm, norm_len) == 0) {
+        id = kw->id[j];
+        break;
+      }
+    return push_tok(k, sp, id) != 0 ? LECTOR_ENOMEM : 0;
+  }
   id = ng_wordcache_id(k->lex, norm, norm_len);
   return id == 0 || push_tok(k, sp, id) != 0 ? LECTOR_ENOMEM : 0;
 }
@@ -92,6 +128,7 @@ static int read_tokens(kctx *k, const lector_text *text, char **err) {
     rc = read_sentences(k, text, err);
   else
     rc = tok->api->each(tok->opts, text->data, text->len, on_token, k, err);
+  if (rc == ENOUGH) rc = LECTOR_OK;
   if (rc == LECTOR_ENOMEM && !*err) *err = lk_errorf("out of memory");
   return rc;
 }
@@ -130,7 +167,10 @@ static int find_doc(void *ctx, size_t doc, const lector_text *text,
                     char **err) {
   kctx *k = ctx;
   size_t i, plen = (size_t)k->spec->plen, win = (size_t)k->spec->window;
-  int rc = read_tokens(k, text, err);
+  int rc;
+  k->seen = k->after = 0;
+  k->upto = k->upto_ && !k->spec->tok->sentences ? k->upto_[doc] : 0;
+  rc = read_tokens(k, text, err);
   if (rc != LECTOR_OK) return rc;
   atomic_fetch_add_explicit(&ng_kwic_docs, 1, memory_order_relaxed);
   for (i = 0; i + plen <= k->ntoks; i++) {
@@ -170,8 +210,28 @@ static int gather(kctx *ks, int n, ng_hits *out) {
   return 0;
 }
 
+/* The phrase's distinct words into kw, or kw->n = 0 when there are more
+** than KW_WORDS (or a word has no text). */
+static void phrase_words(const ng_kwic_spec *spec, kwords *kw) {
+  int i, j;
+  kw->n = 0;
+  for (i = 0; i < spec->plen; i++) {
+    uint32_t id = spec->phrase[i];
+    if (!id) continue;
+    for (j = 0; j < kw->n && kw->id[j] != id; j++) {}
+    if (j < kw->n) continue;
+    if (kw->n == KW_WORDS || !lk_env_cur.vocab_string ||
+        !(kw->s[kw->n] = lk_env_cur.vocab_string(id, &kw->len[kw->n]))) {
+      kw->n = 0;
+      return;
+    }
+    kw->id[kw->n++] = id;
+  }
+}
+
 int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
                 char **err) {
+  kwords kw;
   kctx ks[LECTOR_MAX_THREADS];
   void *ctx[LECTOR_MAX_THREADS];
   lector_pool pool;
@@ -184,8 +244,11 @@ int ng_kwic_run(const ng_kwic_spec *spec, const ng_docs *docs, ng_hits *out,
   }
   memset(ks, 0, sizeof ks);
   ng_wordcache_init(&lex);
+  phrase_words(spec, &kw);
   for (i = 0; i < n; i++) {
     ks[i].spec = spec;
+    ks[i].words = &kw;
+    ks[i].upto_ = docs->upto;
     ks[i].lex = &lex;
     ctx[i] = &ks[i];
   }

@@ -145,12 +145,14 @@ int ng_lua_src_stream(const ng_lua_src *s, ng_tokens *tok);
 /* With tok->pack (ng_lua_src_stream) and s a corpus: from the pack's
 ** positional index, skip[i] = 0 for each document i of s that holds
 ** every word of ids[0..n) (vocabulary ids, normalised with tok->opts;
-** 0, any word, is ignored), -1 for the others.  Returns 1 when skip was
-** filled, 0 when no index applies (no pack, no word).  A damaged index
-** raises, naming fname.  [-0, +0, v] */
+** 0, any word, is ignored), -1 for the others; and when last is not
+** NULL, last[i] = the last position (in the document's token stream) of
+** any of those words in document i.  Returns 1 when skip was filled, 0
+** when no index applies (no pack, no word).  A damaged index raises,
+** naming fname.  [-0, +0, v] */
 int ng_lua_src_index(lua_State *L, const ng_lua_src *s, const ng_tokens *tok,
                      const uint32_t *ids, int n, int32_t *skip,
-                     const char *fname);
+                     uint32_t *last, const char *fname);
 
 /* Counting options (ngram.count and the functions that count). */
 typedef struct ng_copts {

@@ -382,12 +382,22 @@ int ng_l_kwic(lua_State *L) {
   nkeys = read_sort(L, 3, keys, spec.window, spec.plen, fname);
   /* a packed corpus: only the documents holding the pattern's words */
   if (s.kind == NG_SRC_CORPUS && ng_lua_src_stream(&s, &tok)) {
+    size_t nd = s.docs.ndocs, d;
     int32_t *skip;
-    if (s.docs.ndocs >= SIZE_MAX / sizeof *skip)
+    uint32_t *last;
+    if (nd >= SIZE_MAX / sizeof *skip)
       return luaL_error(L, "%s: out of memory", fname);
-    skip = lk_guard_alloc(L, g->lk, (s.docs.ndocs + 1) * sizeof *skip);
-    if (ng_lua_src_index(L, &s, &tok, ids, spec.plen, skip, fname))
+    skip = lk_guard_alloc(L, g->lk, (nd + 1) * sizeof *skip);
+    last = lk_guard_alloc(L, g->lk, (nd + 1) * sizeof *last);
+    if (ng_lua_src_index(L, &s, &tok, ids, spec.plen, skip, last, fname)) {
       s.docs.skip = skip;
+      /* and each document is tokenized only up to its last word of the
+      ** phrase, and the plen + window words after it (ng_docs.upto): a
+      ** hit starts at or before that word */
+      for (d = 0; d < nd; d++)
+        last[d] = last[d] == UINT32_MAX ? 0 : last[d] + 1;
+      s.docs.upto = last;
+    }
   }
   ng_lua_src_ready(&s, o.threads, fname);
   if (ng_kwic_run(&spec, &s.docs, &g->hits, &err) != LECTOR_OK)

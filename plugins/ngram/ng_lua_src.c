@@ -92,6 +92,7 @@ int ng_lua_src_stream(const ng_lua_src *s, ng_tokens *tok) {
 ** its mark only if it held the k words before. */
 typedef struct index_walk {
   int32_t *mark;
+  uint32_t *last;              /* NULL, or the last position per document */
   size_t ndocs;
   int32_t k;
   size_t seen;
@@ -103,12 +104,14 @@ static int on_posting(void *ud, size_t i, const uint32_t *pos, size_t npos) {
   (void)npos;
   if ((++x->seen & 4095) == 0 && lk_interrupted()) return LECTOR_EINTERRUPT;
   if (i < x->ndocs && x->mark[i] == x->k) x->mark[i] = x->k + 1;
+  if (i < x->ndocs && x->last && npos && pos[npos - 1] > x->last[i])
+    x->last[i] = pos[npos - 1];
   return 0;
 }
 
 int ng_lua_src_index(lua_State *L, const ng_lua_src *s, const ng_tokens *tok,
                      const uint32_t *ids, int n, int32_t *skip,
-                     const char *fname) {
+                     uint32_t *last, const char *fname) {
   size_t nd = s->docs.ndocs, i;
   index_walk x;
   int j, m, k = 0, rc;
@@ -116,7 +119,9 @@ int ng_lua_src_index(lua_State *L, const ng_lua_src *s, const ng_tokens *tok,
   for (j = 0; j < n && !ids[j]; j++) {}
   if (j == n) return 0;                   /* "*" only: every document */
   memset(skip, 0, nd * sizeof *skip);
+  if (last) memset(last, 0, nd * sizeof *last);
   x.mark = skip;
+  x.last = last;
   x.ndocs = nd;
   x.seen = 0;
   for (j = 0; j < n; j++) {
