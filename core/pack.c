@@ -19,6 +19,7 @@
 #include "pack.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,7 +46,11 @@
 #define HDR_FIXED 32
 #define SECT_BYTES 24
 #define NONE UINT64_MAX
-#define BATCH_DOCS 256         /* documents read and tokenized at a time */
+/* Documents read and tokenized at a time: up to BATCH_DOCS, or fewer
+** holding BATCH_BYTES of text (large batches keep the workers' threads,
+** and their caches of the vocabulary, warm). */
+#define BATCH_DOCS 4096
+#define BATCH_BYTES (16u << 20)
 
 enum { S_TEXT, S_DOCS, S_STRS, S_TOKS0 };
 static const char *const base_tags[NBASE] = {"TEXT", "DOCS", "STRS"};
@@ -174,7 +179,9 @@ static int skip_doc(writer *w, char *why) {
   return 0;
 }
 
-/* A batch of documents read (and tokenized) by the workers. */
+/* A batch of documents read (and tokenized) by the workers, then
+** appended in order by a thread of its own while the workers go on with
+** the next batch (two batches take turns). */
 typedef struct slot {
   lector_text t;
   char *why;                  /* unreadable: why (NULL: out of memory) */
@@ -184,8 +191,11 @@ typedef struct slot {
 
 typedef struct batch {
   writer *w;
-  size_t first;
-  slot *slots;
+  FILE *f;
+  size_t first, n;
+  slot slots[BATCH_DOCS];
+  int rc;                     /* the append's: 0, or 1 with err */
+  char *err;
 } batch;
 
 /* pool_run's fn: document first + k read and tokenized. */
@@ -215,9 +225,7 @@ static int put_slot(writer *w, FILE *f, size_t i, slot *s, char **err) {
     return rc != 0;
   }
   fwrite(s->t.data, 1, s->t.len + 1, f);      /* errors: output_commit */
-  w->crc_text = crc32c(w->crc_text,
-                                  (const unsigned char *)s->t.data,
-                                  s->t.len + 1);
+  w->crc_text = crc32c(w->crc_text, s->t.data, s->t.len + 1);
   if (add_doc(w, i, w->text_len, s->t.len) != 0 ||
       (w->tw && ptok_add(w->tw, &s->toks, err) != 0))
     return 1;
@@ -227,31 +235,74 @@ static int put_slot(writer *w, FILE *f, size_t i, slot *s, char **err) {
   return 0;
 }
 
-/* Every document's text to f, each followed by NUL, BATCH_DOCS at a time
+static void release_slots(batch *b) {
+  for (size_t k = 0; k < b->n; k++) {
+    corpus_text_release(&b->slots[k].t);
+    free(b->slots[k].why);
+    b->slots[k].why = NULL;
+  }
+}
+
+/* The appending thread: b's documents, in order. */
+static void *append_batch(void *arg) {
+  batch *b = arg;
+  for (size_t k = 0; k < b->n && b->rc == 0; k++)
+    b->rc = put_slot(b->w, b->f, b->first + k, &b->slots[k], &b->err);
+  release_slots(b);
+  progress_add(b->w->bar, b->n);
+  return NULL;
+}
+
+/* How many documents from first make a batch. */
+static size_t batch_size(const corpus *c, size_t first) {
+  size_t n = corpus_count(c), k = first;
+  uint64_t bytes = 0;
+  while (k < n && k - first < BATCH_DOCS && (k == first || bytes < BATCH_BYTES))
+    bytes += corpus_doc_at(c, k++)->bytes;
+  return k - first;
+}
+
+/* Every document's text to f, each followed by NUL, a batch at a time
 ** read on the workers and appended in order. */
 static int write_texts(writer *w, FILE *f, char **err) {
   size_t n = corpus_count(w->c);
-  slot slots[BATCH_DOCS];
-  batch b = {.w = w, .slots = slots};
+  batch *b = mem_alloc(2 * sizeof *b), *last = NULL;
   int nw = pool_workers(w->o->threads, n < BATCH_DOCS ? n : BATCH_DOCS), rc = 0;
+  int running = 0;
   void *ctx[LECTOR_MAX_THREADS];
-  for (int k = 0; k < nw; k++) ctx[k] = &b;
-  memset(slots, 0, sizeof slots);
-  for (b.first = 0; rc == 0 && b.first < n; b.first += BATCH_DOCS) {
-    size_t m = n - b.first < BATCH_DOCS ? n - b.first : BATCH_DOCS;
-    pool_job job = {.n = m, .ctx = ctx, .nworkers = nw, .fn = read_slot,
+  pthread_t appender;
+  if (!b) return 1;
+  memset(b, 0, 2 * sizeof *b);
+  for (size_t first = 0, cur = 0; rc == 0 && first < n;
+       first += b[cur].n, cur ^= 1) {
+    batch *x = &b[cur];                 /* its token buffers are reused */
+    x->w = w;
+    x->f = f;
+    x->first = first;
+    x->n = batch_size(w->c, first);
+    for (int k = 0; k < nw; k++) ctx[k] = x;
+    pool_job job = {.n = x->n, .ctx = ctx, .nworkers = nw, .fn = read_slot,
                     .interrupted = session_interrupted,
                     .errorf = util_errorf, .free = free};
-    rc = pool_run(&job, err) != LECTOR_OK;
-    for (size_t k = 0; k < m; k++) {
-      if (rc == 0) rc = put_slot(w, f, b.first + k, &slots[k], err);
-      corpus_text_release(&slots[k].t);
-      free(slots[k].why);
-      slots[k].why = NULL;
+    rc = pool_run(&job, err) != LECTOR_OK;   /* while `last` is appended */
+    if (running) pthread_join(appender, NULL);
+    running = 0;
+    if (last && last->rc && !rc) *err = last->err, last->err = NULL, rc = 1;
+    if (rc) {
+      release_slots(x);
+      break;
     }
-    progress_add(w->bar, m);
+    last = x;
+    if (pthread_create(&appender, NULL, append_batch, x) == 0) running = 1;
+    else append_batch(x);                     /* no thread: here */
   }
-  for (size_t k = 0; k < BATCH_DOCS; k++) ptok_doc_free(&slots[k].toks);
+  if (running) pthread_join(appender, NULL);
+  if (last && last->rc && !rc) *err = last->err, last->err = NULL, rc = 1;
+  for (int k = 0; k < 2; k++) {
+    free(b[k].err);
+    for (size_t i = 0; i < BATCH_DOCS; i++) ptok_doc_free(&b[k].slots[i].toks);
+  }
+  mem_free(b);
   return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "crc32c.h"
 #include "pack.h"
 #include "mem.h"
+#include "pool.h"
 #include "session.h"
 #include "util.h"
 #include "vocab.h"
@@ -28,7 +30,7 @@ const char *const ptok_tags[PTOK_NSECT] = {"TOKO", "VOCB", "VSRT", "TIDX",
 enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST };
 
 #define SCRATCH_BUF (1u << 20)
-#define POST_CHUNK ((uint64_t)64 << 20)   /* POST built this much at a time */
+#define POST_CHUNK ((uint64_t)128 << 20)  /* POST built this much at a time */
 
 /* ---------------------------------------------------------------------
 ** Bytes
@@ -109,6 +111,19 @@ void pack_sect_end(FILE *f, ptok_sect *s, uint64_t *pos) {
 ** Writing
 */
 
+/* Per word of the pack: its list's size so far, and its last occurrence
+** (+ 1), to size the next. */
+typedef struct post_build {
+  uint64_t *size, *occ;
+  uint32_t *last_doc, *last_pos;
+  size_t cap;
+} post_build;
+
+static size_t post_entry(post_build *pb, uint32_t w, uint32_t doc,
+                         uint32_t pos, unsigned char *out);
+static int post_room(post_build *pb, uint32_t w);
+static void post_free(post_build *pb);
+
 struct ptok_writer {
   ptok_opts o;
   int fd;                     /* the scratch file: TOKS */
@@ -121,6 +136,7 @@ struct ptok_writer {
   pack_buf words, offs;            /* VOCB's bytes and offsets */
   pack_buf tidx;
   uint64_t nwords, ntokens, ndocs;
+  post_build post;
 };
 
 /* A scratch file beside path (O_TMPFILE: gone when closed), else in
@@ -175,6 +191,7 @@ void ptok_writer_free(ptok_writer *w) {
   mem_free(w->words.p);
   mem_free(w->offs.p);
   mem_free(w->tidx.p);
+  post_free(&w->post);
   mem_free(w);
 }
 
@@ -265,13 +282,21 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err) {
   *err = NULL;
   if (vec_add64(&w->tidx, w->toks_len) != 0 || vec_add64(&w->tidx, d->n))
     return 1;
+  if (d->n > UINT32_MAX || w->ndocs >= UINT32_MAX) {
+    *err = util_errorf("%s (at most 2^32 - 1)", d->n > UINT32_MAX ?
+                       "a document of more tokens" : "more documents");
+    return 1;
+  }
   for (size_t k = 0; k < d->n; k++) {
-    uint32_t id = pack_id(w, d->ids[k]);
-    if (!id) return 1;
+    uint32_t id = pack_id(w, d->ids[k]) - 1;
+    if (id == UINT32_MAX || post_room(&w->post, id) != 0) return 1;
     if (w->blen + 5 > SCRATCH_BUF && scratch_flush(w, err) != 0) return 1;
-    size_t n = varint_put(w->buf + w->blen, id - 1);
+    size_t n = varint_put(w->buf + w->blen, id);
     w->blen += n;
     w->toks_len += n;
+    w->post.size[id] += post_entry(&w->post, id, (uint32_t)w->ndocs,
+                                   (uint32_t)k, NULL);
+    w->post.occ[id]++;
   }
   w->ntokens += d->n;
   w->ndocs++;
@@ -337,41 +362,17 @@ static int copy_toks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 }
 
 /* ---------------------------------------------------------------------
-** The positional index, from TOKS (mapped) in passes: the first sizes
-** every word's list, each next one fills the lists of the words whose
-** lists fit in POST_CHUNK bytes together.
+** The positional index.  ptok_add sizes every word's list as it goes
+** (post_entry with no output); ptok_finish then fills the lists of the
+** words whose lists fit in POST_CHUNK bytes together, a scan of TOKS
+** (mapped) per chunk: one for most corpora.
 */
 
-typedef struct post_build {
-  const unsigned char *toks;  /* TOKS */
-  const unsigned char *tidx;
-  uint64_t ndocs, nwords;
-  uint64_t *size, *occ;       /* per word: bytes and occurrences */
-  uint32_t *last_doc, *last_pos;  /* per word: its last occurrence + 1 */
-} post_build;
-
-/* Call visit(pb, word, doc, pos, ud) for every token, in order. */
-static int post_scan(post_build *pb,
-                     int (*visit)(post_build *, uint32_t, uint32_t, uint32_t,
-                                  void *),
-                     void *ud) {
-  for (uint64_t d = 0; d < pb->ndocs; d++) {
-    const unsigned char *p = pb->toks + pack_get64(pb->tidx + 16 * d);
-    uint64_t n = pack_get64(pb->tidx + 16 * d + 8);
-    if ((d & 1023) == 0 && session_interrupted()) return -2;
-    for (uint64_t k = 0; k < n; k++) {
-      uint32_t id = 0;
-      varint_get(&p, p + 5, &id);          /* we wrote it: well formed */
-      if (visit(pb, id, (uint32_t)d, (uint32_t)k, ud) != 0) return -1;
-    }
-  }
-  return 0;
-}
-
-/* The bytes word w's occurrence (doc, pos) takes, updating its last. */
+/* Word w's occurrence (doc, pos) into out (NULL: only its size): its
+** bytes.  last_doc and last_pos hold its last occurrence + 1. */
 static size_t post_entry(post_build *pb, uint32_t w, uint32_t doc,
                          uint32_t pos, unsigned char *out) {
-  uint32_t gap = doc + 1 - pb->last_doc[w];      /* last_doc: doc + 1 */
+  uint32_t gap = doc + 1 - pb->last_doc[w];
   uint32_t p = gap ? pos : pos + 1 - pb->last_pos[w];
   pb->last_doc[w] = doc + 1;
   pb->last_pos[w] = pos + 1;
@@ -380,27 +381,24 @@ static size_t post_entry(post_build *pb, uint32_t w, uint32_t doc,
   return n + varint_put(out + n, p);
 }
 
-static int size_visit(post_build *pb, uint32_t w, uint32_t doc, uint32_t pos,
-                      void *ud) {
-  (void)ud;
-  pb->size[w] += post_entry(pb, w, doc, pos, NULL);
-  pb->occ[w]++;
-  return 0;
-}
-
-/* A pass filling the lists of words [lo, hi) into buf. */
-typedef struct fill_pass {
-  uint32_t lo, hi;
-  unsigned char *buf;
-  uint64_t *at;               /* per word in the pass: where it goes on */
-} fill_pass;
-
-static int fill_visit(post_build *pb, uint32_t w, uint32_t doc, uint32_t pos,
-                      void *ud) {
-  fill_pass *fp = ud;
-  if (w < fp->lo || w >= fp->hi) return 0;
-  fp->at[w - fp->lo] += post_entry(pb, w, doc, pos,
-                                   fp->buf + fp->at[w - fp->lo]);
+/* Room for word id w in pb's arrays (zeroed).  0 or -1. */
+static int post_room(post_build *pb, uint32_t w) {
+  if (w < pb->cap) return 0;
+  size_t cap = pb->cap ? 2 * pb->cap : 65536, old = pb->cap;
+  uint64_t *size = mem_realloc(pb->size, cap * sizeof *size);
+  if (size) pb->size = size;
+  uint64_t *occ = mem_realloc(pb->occ, cap * sizeof *occ);
+  if (occ) pb->occ = occ;
+  uint32_t *ld = mem_realloc(pb->last_doc, cap * sizeof *ld);
+  if (ld) pb->last_doc = ld;
+  uint32_t *lp = mem_realloc(pb->last_pos, cap * sizeof *lp);
+  if (lp) pb->last_pos = lp;
+  if (!size || !occ || !ld || !lp) return -1;
+  memset(size + old, 0, (cap - old) * sizeof *size);
+  memset(occ + old, 0, (cap - old) * sizeof *occ);
+  memset(ld + old, 0, (cap - old) * sizeof *ld);
+  memset(lp + old, 0, (cap - old) * sizeof *lp);
+  pb->cap = cap;
   return 0;
 }
 
@@ -411,57 +409,106 @@ static void post_free(post_build *pb) {
   mem_free(pb->last_pos);
 }
 
-static int post_alloc(post_build *pb) {
-  size_t n = pb->nwords ? (size_t)pb->nwords : 1;
-  pb->size = mem_alloc(n * sizeof *pb->size);
-  pb->occ = mem_alloc(n * sizeof *pb->occ);
-  pb->last_doc = mem_alloc(n * sizeof *pb->last_doc);
-  pb->last_pos = mem_alloc(n * sizeof *pb->last_pos);
-  if (!pb->size || !pb->occ || !pb->last_doc || !pb->last_pos) return -1;
-  memset(pb->size, 0, n * sizeof *pb->size);
-  memset(pb->occ, 0, n * sizeof *pb->occ);
-  memset(pb->last_doc, 0, n * sizeof *pb->last_doc);
+/* The lists of words [lo, hi) into buf, at[w - lo] where each goes on,
+** from TOKS at toks (tidx: where each document's tokens are). */
+static int post_fill(post_build *pb, const unsigned char *toks,
+                     const unsigned char *tidx, uint64_t ndocs, uint32_t lo,
+                     uint32_t hi, unsigned char *buf, uint64_t *at) {
+  for (uint32_t w = lo; w < hi; w++) pb->last_doc[w] = 0;
+  for (uint64_t d = 0; d < ndocs; d++) {
+    const unsigned char *p = toks + pack_get64(tidx + 16 * d);
+    uint64_t n = pack_get64(tidx + 16 * d + 8);
+    if ((d & 1023) == 0 && session_interrupted()) return -1;
+    for (uint32_t k = 0; k < n; k++) {
+      uint32_t w = *p++;                   /* we wrote it: well formed */
+      if (w >= 0x80) {
+        w &= 0x7f;
+        for (int shift = 7;; shift += 7) {
+          unsigned char b = *p++;
+          w |= (uint32_t)(b & 0x7f) << shift;
+          if (!(b & 0x80)) break;
+        }
+      }
+      if (w >= lo && w < hi)
+        at[w - lo] += post_entry(pb, w, (uint32_t)d, k, buf + at[w - lo]);
+    }
+  }
   return 0;
 }
 
-/* POST's passes after the first: words [lo, hi) a pass. */
-static int write_post(post_build *pb, FILE *f, uint64_t *pos, ptok_sect *s,
-                      char **err) {
+/* One thread's share of a chunk: words [lo, hi). */
+typedef struct fill_job {
+  post_build *pb;
+  const unsigned char *toks, *tidx;
+  uint64_t ndocs;
+  uint32_t lo, hi;
+  unsigned char *buf;
+  uint64_t *at;
+  int rc;
+} fill_job;
+
+static void *fill_thread(void *arg) {
+  fill_job *j = arg;
+  j->rc = post_fill(j->pb, j->toks, j->tidx, j->ndocs, j->lo, j->hi, j->buf,
+                    j->at);
+  return NULL;
+}
+
+/* Fill words [lo, hi) into buf (at: their starts, relative to lo's), on
+** two threads when there are words enough (halves by bytes). */
+static int fill_chunk(ptok_writer *w, const unsigned char *toks, uint32_t lo,
+                      uint32_t hi, unsigned char *buf, uint64_t *at) {
+  post_build *pb = &w->post;
+  fill_job j[2];
+  uint32_t mid = lo;
+  uint64_t half = 0, total = 0;
+  pthread_t th;
+  for (uint32_t k = lo; k < hi; k++) total += pb->size[k];
+  while (mid < hi && half < total / 2) half += pb->size[mid++];
+  j[0] = (fill_job){pb, toks, w->tidx.p, w->ndocs, lo, mid, buf, at, 0};
+  j[1] = (fill_job){pb, toks, w->tidx.p, w->ndocs, mid, hi, buf,
+                    at + (mid - lo), 0};
+  if (pool_cores() < 2 || mid == hi ||
+      pthread_create(&th, NULL, fill_thread, &j[1]) != 0)   /* one does all */
+    return post_fill(pb, toks, w->tidx.p, w->ndocs, lo, hi, buf, at);
+  fill_thread(&j[0]);
+  pthread_join(th, NULL);
+  return j[0].rc || j[1].rc;
+}
+
+/* POST: the chunks. */
+static int write_post(ptok_writer *w, const unsigned char *toks, FILE *f,
+                      uint64_t *pos, ptok_sect *s, char **err) {
+  post_build *pb = &w->post;
   uint32_t lo = 0;
   int rc = 0;
   pack_sect_begin(s, *pos);
-  while (rc == 0 && lo < pb->nwords) {
-    fill_pass fp = {.lo = lo, .hi = lo};
+  while (rc == 0 && lo < w->nwords) {
+    uint32_t hi = lo;
     uint64_t bytes = 0;
-    while (fp.hi < pb->nwords &&
-           (fp.hi == lo || bytes + pb->size[fp.hi] <= POST_CHUNK))
-      bytes += pb->size[fp.hi++];
-    fp.buf = mem_alloc(bytes ? (size_t)bytes : 1);
-    fp.at = mem_alloc((fp.hi - lo) * sizeof *fp.at);
-    if (!fp.buf || !fp.at) rc = -1;
-    uint64_t at = 0;
-    for (uint32_t w = lo; rc == 0 && w < fp.hi; w++) {
-      fp.at[w - lo] = at;
-      at += pb->size[w];
-      pb->last_doc[w] = 0;
-    }
-    if (rc == 0) rc = post_scan(pb, fill_visit, &fp);
-    if (rc == 0) pack_sect_add(f, s, fp.buf, (size_t)bytes);
-    mem_free(fp.buf);
-    mem_free(fp.at);
-    lo = fp.hi;
+    while (hi < w->nwords && (hi == lo || bytes + pb->size[hi] <= POST_CHUNK))
+      bytes += pb->size[hi++];
+    unsigned char *buf = mem_alloc(bytes ? (size_t)bytes : 1);
+    uint64_t *at = mem_alloc((hi - lo) * sizeof *at);
+    if (!buf || !at) rc = 1;
+    for (uint64_t k = lo, o = 0; rc == 0 && k < hi; o += pb->size[k++])
+      at[k - lo] = o;
+    if (rc == 0 && fill_chunk(w, toks, lo, hi, buf, at) != 0)
+      rc = 1, *err = util_errorf("interrupted");
+    if (rc == 0) pack_sect_add(f, s, buf, (size_t)bytes);
+    mem_free(buf);
+    mem_free(at);
+    lo = hi;
   }
-  if (rc == -2) *err = util_errorf("interrupted");
   if (rc == 0) pack_sect_end(f, s, pos);
-  return rc != 0;
+  return rc;
 }
 
 /* POFF and POST. */
 static int write_index(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *sp,
                        char **err) {
-  post_build pb = {.tidx = w->tidx.p, .ndocs = w->ndocs, .nwords = w->nwords};
+  post_build *pb = &w->post;
   void *map = NULL;
-  int rc = 1;
   if (w->toks_len) {
     map = mmap(NULL, (size_t)w->toks_len, PROT_READ, MAP_SHARED, w->fd, 0);
     if (map == MAP_FAILED) {
@@ -469,26 +516,18 @@ static int write_index(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *sp,
                          strerror(errno));
       return 1;
     }
-    pb.toks = map;
-  }
-  if (post_alloc(&pb) != 0) goto done;
-  if (post_scan(&pb, size_visit, NULL) != 0) {
-    *err = util_errorf("interrupted");
-    goto done;
   }
   uint64_t at = 0;
   pack_sect_begin(&sp[0], *pos);
   for (uint64_t k = 0; k < w->nwords; k++) {
     unsigned char e[16];
     pack_put64(e, at);
-    pack_put64(e + 8, pb.occ[k]);
+    pack_put64(e + 8, pb->occ[k]);
     pack_sect_add(f, &sp[0], e, 16);
-    at += pb.size[k];
+    at += pb->size[k];
   }
   pack_sect_end(f, &sp[0], pos);
-  rc = write_post(&pb, f, pos, &sp[1], err);
-done:
-  post_free(&pb);
+  int rc = write_post(w, map, f, pos, &sp[1], err);
   if (map) munmap(map, (size_t)w->toks_len);
   return rc;
 }
