@@ -131,6 +131,10 @@ static int host_output_commit(lector_output *o, char **err) {
 
 /* --- the document pool ------------------------------------------------- */
 
+/* Does job (of the plugin's struct size) have field f? */
+#define POOL_HAS(job, f) \
+  ((job)->struct_size >= offsetof(lector_pool, f) + sizeof((job)->f))
+
 /* One worker of a doc_pool run: the job and the plugin's context. */
 typedef struct doc_worker {
   const lector_pool *job;
@@ -144,7 +148,9 @@ static int pool_doc(void *arg, size_t i, char **err) {
   const lector_pool *job = w->job;
   lector_text t;
   if (job->skip && job->skip[i] < 0) return LECTOR_OK;
-  if (host_doc_text(job->corpus, i, &t, err) != LECTOR_OK) {
+  if (POOL_HAS(job, no_text) && job->no_text) {
+    t = (lector_text){"", 0, NULL};
+  } else if (host_doc_text(job->corpus, i, &t, err) != LECTOR_OK) {
     if (!job->unreadable) return LECTOR_ERR;
     char *msg = *err;
     *err = NULL;
@@ -168,7 +174,7 @@ static int host_pool_workers(int threads, size_t ndocs) {
 static int host_doc_pool(const lector_pool *job, char **err) {
   doc_worker ws[LECTOR_MAX_THREADS];
   void *ctx[LECTOR_MAX_THREADS];
-  if (!job || job->struct_size < sizeof *job || !job->corpus || !job->fn ||
+  if (!job || !POOL_HAS(job, label) || !job->corpus || !job->fn ||
       job->nworkers < 1 || job->nworkers > LECTOR_MAX_THREADS) {
     if (err) *err = host_errorf("doc_pool: malformed job (struct size, "
                                 "corpus, fn or nworkers 1..%d)",

@@ -242,6 +242,21 @@ static void test_doc_pool(void **state) {
     assert_int_equal(docs, (n + 1) / 2);
     assert_int_equal(bytes, want);
   }
+  /* a plugin built before ABI 1.5 (no no_text) still runs; no_text: the
+  ** text is not read, fn sees an empty one */
+  for (int no_text = 0; no_text <= 1; no_text++) {
+    dctx d = {0};
+    void *ctx[1] = {&d};
+    lector_pool job = {.struct_size = no_text ? sizeof job
+                                              : offsetof(lector_pool, no_text),
+                       .corpus = c, .nworkers = 1, .ctx = ctx, .fn = doc_fn,
+                       .done = doc_done, .no_text = 1};
+    char *err = NULL;
+    assert_int_equal(h->doc_pool(&job, &err), LECTOR_OK);
+    assert_int_equal(d.docs, n);
+    if (no_text) assert_int_equal(d.bytes, 0);
+    else assert_true(d.bytes > want);   /* read: no_text is past its size */
+  }
   lector_pool bad = {.struct_size = sizeof bad, .corpus = c, .nworkers = 0,
                      .fn = doc_fn};
   char *err = NULL;

@@ -201,6 +201,10 @@ typedef struct lector_pool {
   const int32_t *skip;
   /* Progress bar label ("ngram.count"), or NULL for no bar. */
   const char *label;
+  /* (ABI 1.5) Nonzero when fn does not look at the text (it reads the
+  ** document's packed tokens: tokens_words): the host does not read it
+  ** and fn gets an empty text, so that a pack's text is never paged in. */
+  int no_text;
 } lector_pool;
 
 /* ------------------------------------------------------------------------

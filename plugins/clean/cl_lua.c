@@ -97,8 +97,8 @@ static void vocab_count(lua_State *L, lk_guard *g, cl_vocab *v,
   w[nw].cap = SIZE_MAX;                           /* the end mark */
   g->slot[g->n - 2].release = counters_free;
   for (int k = 0; k < nw; k++) ctx[k] = &w[k];
-  lector_pool job = {sizeof job, c, nw, ctx, count_doc, NULL, NULL, NULL,
-                     fname};
+  lector_pool job = {.struct_size = sizeof job, .corpus = c, .nworkers = nw,
+                     .ctx = ctx, .fn = count_doc, .label = fname};
   char *err = NULL;
   if (n && lk_host->doc_pool(&job, &err) != LECTOR_OK)
     lk_raise(L, fname, err);

@@ -211,8 +211,9 @@ static void pass_splits(lua_State *L, lk_guard *g, view *v, lector_corpus *c,
     r->ctx[k] = &r->w[k];
   }
   v->splits = lk_zalloc(L, v->nkeys + 1, sizeof *v->splits);
-  lector_pool job = {sizeof job, c, r->nw, r->ctx, count_splits, NULL, NULL,
-                     skip, fname};
+  lector_pool job = {.struct_size = sizeof job, .corpus = c, .nworkers = r->nw,
+                     .ctx = r->ctx, .fn = count_splits, .skip = skip,
+                     .label = fname};
   char *err = NULL;
   if (n && lk_host->doc_pool(&job, &err) != LECTOR_OK)
     lk_raise(L, fname, err);

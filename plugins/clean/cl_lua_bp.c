@@ -128,8 +128,8 @@ static uint64_t *line_list(lua_State *L, lk_guard *g, int oidx,
 /* Run a pass over c.  [-0, +0, v] */
 static void run_pass(lua_State *L, bp_run *r, lector_corpus *c,
                      lector_doc_fn fn, const char *fname) {
-  lector_pool job = {sizeof job, c, r->nw, r->ctx, fn, NULL, NULL, NULL,
-                     fname};
+  lector_pool job = {.struct_size = sizeof job, .corpus = c, .nworkers = r->nw,
+                     .ctx = r->ctx, .fn = fn, .label = fname};
   char *err = NULL;
   if (lk_host->corpus_count(c) && lk_host->doc_pool(&job, &err) != LECTOR_OK)
     lk_raise(L, fname, err);

@@ -107,8 +107,8 @@ static int keep_set(void *ctx, size_t i, const lector_text *t, char **err) {
 static void run_pool(lua_State *L, dup_run *r, lector_corpus *c,
                      lector_doc_fn fn, const int32_t *skip,
                      const char *fname) {
-  lector_pool job = {sizeof job, c, r->nw, r->ctx, fn, NULL, NULL, skip,
-                     fname};
+  lector_pool job = {.struct_size = sizeof job, .corpus = c, .nworkers = r->nw,
+                     .ctx = r->ctx, .fn = fn, .skip = skip, .label = fname};
   char *err = NULL;
   if (r->n && lk_host->doc_pool(&job, &err) != LECTOR_OK)
     lk_raise(L, fname, err);

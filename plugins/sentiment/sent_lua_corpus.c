@@ -229,8 +229,9 @@ int sent_lua_corpus(lua_State *L, int sidx, int cidx, int oidx,
   run *r = run_new(L, g, n, nw);
   sent_lua_model(L, sidx, fname, &r->m);
   for (int k = 0; k < nw; k++) r->w[k].threshold = threshold;
-  lector_pool job = {sizeof job, c, nw, r->ctx, score_doc, NULL, unreadable,
-                     NULL, fname};
+  lector_pool job = {.struct_size = sizeof job, .corpus = c, .nworkers = nw,
+                     .ctx = r->ctx, .fn = score_doc, .unreadable = unreadable,
+                     .label = fname};
   char *err = NULL;
   if (n && lk_host->doc_pool(&job, &err) != LECTOR_OK)
     return lk_raise(L, fname, err);

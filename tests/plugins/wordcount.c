@@ -60,8 +60,9 @@ static int l_count(lua_State *L) {
     w[i] = (worker){groups, count + (size_t)i * ngroups};
     ctx[i] = &w[i];
   }
-  lector_pool job = {sizeof job, c, nw, ctx, count_doc, NULL, NULL,
-                     groups ? groups->group : NULL, fname};
+  lector_pool job = {.struct_size = sizeof job, .corpus = c, .nworkers = nw,
+                     .ctx = ctx, .fn = count_doc,
+                     .skip = groups ? groups->group : NULL, .label = fname};
   char *err = NULL;
   if (lk_host->doc_pool(&job, &err) != LECTOR_OK)
     return lk_raise(L, fname, err);
