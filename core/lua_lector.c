@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <lauxlib.h>
@@ -348,6 +349,15 @@ static void loutput_open(lua_State *L) {
   lua_pop(L, 1);
 }
 
+/* lector.clock() -> seconds on a monotonic clock (for timing: only
+** differences mean anything).  [-0, +1, -] */
+static int l_clock(lua_State *L) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  lua_pushnumber(L, (lua_Number)t.tv_sec + (lua_Number)t.tv_nsec / 1e9);
+  return 1;
+}
+
 /* --- the module ------------------------------------------------------------ */
 
 void lector_lua_open(lua_State *L, plugin_loader *pl) {
@@ -363,6 +373,7 @@ void lector_lua_open(lua_State *L, plugin_loader *pl) {
     {"show_progress", l_show_progress},
     {"output", l_output},
     {"memory", l_memory},
+    {"clock", l_clock},
     {NULL, NULL}
   };
   lcorpus_open(L);
