@@ -308,10 +308,9 @@ void ptok_counts(const ptok_writer *w, uint64_t *words, uint64_t *tokens) {
   *tokens = w->ntokens;
 }
 
-/* VSRT's order: by bytes, a prefix first. */
-static const ptok_writer *sort_w;
-static int by_word(const void *a, const void *b) {
-  const ptok_writer *w = sort_w;
+/* VSRT's order: by bytes, a prefix first (qsort_r's comparison). */
+static int by_word(const void *a, const void *b, void *arg) {
+  const ptok_writer *w = arg;
   uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
   const unsigned char *o = w->offs.p;
   uint64_t xo = pack_get64(o + 8 * x), xl = pack_get64(o + 8 * (x + 1)) - xo - 1;
@@ -325,8 +324,7 @@ static int write_sorted(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s) {
   uint32_t *ids = w->nwords ? mem_alloc(w->nwords * sizeof *ids) : NULL;
   if (w->nwords && !ids) return 1;
   for (uint32_t k = 0; k < w->nwords; k++) ids[k] = k;
-  sort_w = w;                          /* one packing at a time: Lua thread */
-  qsort(ids, w->nwords, sizeof *ids, by_word);
+  qsort_r(ids, w->nwords, sizeof *ids, by_word, w);
   pack_sect_begin(s, *pos);
   for (uint32_t k = 0; k < w->nwords; k++) {
     unsigned char b[4] = {(unsigned char)ids[k], (unsigned char)(ids[k] >> 8),
