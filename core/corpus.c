@@ -388,6 +388,11 @@ static int scan_bytes(worker *w, source *src, const char *path, int check,
     if (r < 0) return load_source_error(w->ld, msg);
     if (r == 0) break;
     const char *p = w->chunk + carry, *nul = memchr(p, '\0', (size_t)r);
+    if (nul && raw == 0 && (size_t)r >= PACK_MAGIC_LEN &&
+        memcmp(p, PACK_MAGIC, PACK_MAGIC_LEN) == 0)  /* a pack in a folder */
+      return *msg = corpus_pathf(path, "a Lector pack: load it by itself "
+                                 "(lector.load of that file)%s",
+                                 corpus_skip_tail(w->ld->o)), LOAD_SKIP;
     if (nul) return *msg = binary(w->ld, path, raw + (uint64_t)(nul - p)), LOAD_SKIP;
     head_add(w, p, (size_t)r);
     raw += (uint64_t)r;

@@ -229,6 +229,14 @@ function tests.truncated_and_foreign()
   T.raises("t.lpk: not a Lector pack: the file is empty", lector.load, d .. "/t.lpk")
   T.write(d .. "/foreign.lpk", "just some text, not a pack at all\n")
   T.raises("foreign.lpk: not a Lector pack", lector.load, d .. "/foreign.lpk")
+  -- a pack found in a folder is skipped with a warning that says what it is
+  local w = T.tmpdir()
+  T.write(w .. "/a.txt", "an article\n")
+  T.write(w .. "/c.lpk", s)
+  local c = lector.load(w, {quiet = true})
+  T.eq(#c, 1, "the article only")
+  T.ok(tostring(c.warnings[1]):find("c.lpk: a Lector pack: load it by itself", 1, true),
+       "the pack named: " .. tostring(c.warnings[1]))
   -- a pack is loaded alone, without options about reading files
   T.raises("a pack is loaded alone", lector.load, {out, src})
   T.raises("option 'glob' does not apply to a pack", lector.load, out, {glob = "*"})
