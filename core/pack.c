@@ -689,6 +689,7 @@ static int map_pack(int fd, const char *path, size_t size, corpus_store *st,
     return 1;
   }
   st->pack->base = base;           /* the store unmaps it from now on */
+  ptok_set_mapped(st->pack->toks, base);
   st->pack->len = size;
   return 0;
 }

@@ -566,6 +566,7 @@ struct ptok_map {
   const unsigned char *sorted, *tidx, *poff;
   const unsigned char *toks, *post;
   uint64_t toks_len, post_len;
+  const unsigned char *map;       /* the file's mapping, or NULL (memory) */
 };
 
 static int bad(const char *name, char **err, const char *fmt, ...)
@@ -694,6 +695,24 @@ int ptok_parse(const unsigned char *p, const uint64_t *off,
   return 0;
 }
 
+void ptok_set_mapped(ptok_map *m, const void *base) {
+  if (m) m->map = base;
+}
+
+/* A pass over the streams (a count) would leave all of TOKS in the
+** process's resident set.  When a document's tokens start in a new block
+** of DROP_BLOCK bytes, the block two behind is given back (it stays in
+** the page cache; a reader still in it faults it in again). */
+#define DROP_BLOCK ((uint64_t)4 << 20)
+static void drop_behind(const ptok_map *m, uint64_t from, uint64_t to) {
+  uint64_t a = (uint64_t)(m->toks - m->map) + from;   /* file offsets */
+  uint64_t b = (uint64_t)(m->toks - m->map) + to;
+  if (!m->map || a / DROP_BLOCK == b / DROP_BLOCK || b / DROP_BLOCK < 2)
+    return;
+  uint64_t blk = (b / DROP_BLOCK - 2) * DROP_BLOCK;
+  madvise((void *)(m->map + blk), (size_t)DROP_BLOCK, MADV_DONTNEED);
+}
+
 void ptok_map_free(ptok_map *m) {
   if (m) free(m->name);
   free(m);
@@ -782,6 +801,7 @@ int ptok_corpus_doc(const corpus *c, size_t i, uint32_t **ids, size_t *n,
     }
     (*ids)[t] = id;
   }
+  drop_behind(m, off, end);
   *n = (size_t)cnt;
   return LECTOR_OK;
 }

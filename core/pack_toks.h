@@ -145,6 +145,10 @@ int ptok_parse(const unsigned char *p, const uint64_t *off,
                ptok_map **out, char **err);
 void ptok_map_free(ptok_map *m);
 
+/* Tell m that its pack is the file mapping at base (not memory): pages of
+** TOKS a pass has read are then given back as it goes. */
+void ptok_set_mapped(ptok_map *m, const void *base);
+
 /* The opts_key the tokens were made with, and the word and token counts. */
 const char *ptok_key(const ptok_map *m);
 uint64_t ptok_words(const ptok_map *m);
