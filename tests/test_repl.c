@@ -494,7 +494,22 @@ static void test_load(void **state) {
   expect(t, "\n> ");
   term_line(t, "#corpus");             /* the old corpus stays bound */
   expect(t, "\n3\n> ");
+  /* a pack of it, loaded the same way */
+  char pack[64];
+  snprintf(pack, sizeof pack, "/tmp/lector_repl_%ld.lpk", (long)getpid());
+  snprintf(line, sizeof line, "lector.pack(corpus, '%s', {quiet = true}).docs",
+           pack);
+  term_line(t, line);
+  expect(t, "\n3\n> ");
+  snprintf(line, sizeof line, ":load %s", pack);
+  term_line(t, line);
+  expect(t, "3 documents");
+  expect(t, "\n> ");
+  term_line(t, "corpus[2].title");
+  expect(t, "\"The town library will stay open");
+  expect(t, "\n> ");
   assert_int_equal(term_quit(t), 0);
+  unlink(pack);
 }
 
 static void test_pretty(void **state) {
