@@ -20,7 +20,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -439,18 +438,9 @@ typedef struct reader {
   char **err;
 } reader;
 
-/* An error about the pack: "<name>: <fmt...>". */
-static int bad(reader *r, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static int bad(reader *r, const char *fmt, ...) {
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  *r->err = corpus_pathf(r->name, "%s", msg);
-  return 1;
-}
+/* An error about the pack, "<name>: <fmt...>" into *r->err: 1. */
+#define bad(r, ...) \
+  __extension__({ *(r)->err = corpus_pathf((r)->name, __VA_ARGS__); 1; })
 
 /* Section s's CRC against the one stored. */
 static int check_crc(reader *r, int s) {

@@ -10,7 +10,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -569,17 +568,9 @@ struct ptok_map {
   const unsigned char *map;       /* the file's mapping, or NULL (memory) */
 };
 
-static int bad(const char *name, char **err, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int bad(const char *name, char **err, const char *fmt, ...) {
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  *err = corpus_pathf(name, "%s", msg);
-  return 1;
-}
+/* An error about the pack, "<name>: <fmt...>" into *err: 1. */
+#define bad(name, err, ...) \
+  __extension__({ *(err) = corpus_pathf((name), __VA_ARGS__); 1; })
 
 /* Word k's bytes and length. */
 static const char *word_at(const ptok_map *m, uint64_t k, size_t *len) {
