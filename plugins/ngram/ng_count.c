@@ -272,6 +272,10 @@ static int stream_words(const ng_tokens *tok, stream *ps, id_buf *out,
   }
   for (k = 0; k < ps->n; k++) {
     uint32_t pid = ps->pids[k], x;
+    if ((k & 0xFFFFF) == 0xFFFFF && lk_interrupted()) {  /* a huge document */
+      *err = lk_errorf("interrupted");
+      return LECTOR_EINTERRUPT;
+    }
     if (pid >= nw) {
       *err = lk_errorf("packed token stream of document %zu: word %" PRIu32
                        " past the pack's %zu words", tok->pack_first + i,
