@@ -371,7 +371,8 @@ function tests.docs_and_subsets()
   local pack = pack_of(files, d, "default")
   local streams = has_streams(files, pack)
   for i = 1, #files, 3 do
-    same_saved("doc " .. i, d, files[i], pack[i], {n = {1, 2}}, nil)
+    same_saved("doc " .. i, d, files[i], pack[i], {n = {1, 2}},
+               streams and 1 or false)
   end
   local keep = function(doc) return doc.id:find("tram", 1, true) ~= nil end
   local fs, ps = files:filter(keep), pack:filter(keep)
@@ -379,6 +380,14 @@ function tests.docs_and_subsets()
   same_saved("subset", d, fs, ps, {n = {1, 2}}, streams)
   T.eq(ser(ngram.kwic(ps, "line")), ser(ngram.kwic(fs, "line")),
        "subset: kwic")
+  -- a view whose text a plugin changes (clean.apply): the text, not the
+  -- streams, which hold the unchanged text's tokens
+  local ok, clean = pcall(require, "lector.clean")
+  if ok then
+    local o = {unglue = true}
+    local fv, pv = clean.apply(files, o), clean.apply(pack, o)
+    same_saved("clean view", d, fv, pv, {n = {1, 2}}, false)
+  end
 end
 
 function tests.shared_corpora()
