@@ -89,7 +89,8 @@ int ng_lua_src_stream(const ng_lua_src *s, ng_tokens *tok) {
 }
 
 /* Walking the postings of the k-th word of a phrase: a document keeps
-** its mark only if it held the k words before. */
+** its mark only if it held the k words before; last[i] follows the
+** largest position seen in document i. */
 typedef struct index_walk {
   int32_t *mark;
   uint32_t *last;              /* NULL, or the last position per document */
@@ -100,8 +101,6 @@ typedef struct index_walk {
 
 static int on_posting(void *ud, size_t i, const uint32_t *pos, size_t npos) {
   index_walk *x = ud;
-  (void)pos;
-  (void)npos;
   if ((++x->seen & 4095) == 0 && lk_interrupted()) return LECTOR_EINTERRUPT;
   if (i < x->ndocs && x->mark[i] == x->k) x->mark[i] = x->k + 1;
   if (i < x->ndocs && x->last && npos && pos[npos - 1] > x->last[i])
