@@ -30,6 +30,7 @@ enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST };
 
 #define SCRATCH_BUF (1u << 20)
 #define POST_CHUNK ((uint64_t)128 << 20)  /* POST built this much at a time */
+#define DROP_BLOCK ((uint64_t)4 << 20)    /* mapped pages given back so */
 
 /* ---------------------------------------------------------------------
 ** Bytes
@@ -411,6 +412,7 @@ static void post_free(post_build *pb) {
 static int post_fill(post_build *pb, const unsigned char *toks,
                      const unsigned char *tidx, uint64_t ndocs, uint32_t lo,
                      uint32_t hi, unsigned char *buf, uint64_t *at) {
+  uint64_t done = 0;            /* the start of the block being read */
   for (uint32_t w = lo; w < hi; w++) pb->last_doc[w] = 0;
   for (uint64_t d = 0; d < ndocs; d++) {
     const unsigned char *p = toks + pack_get64(tidx + 16 * d);
@@ -428,6 +430,13 @@ static int post_fill(post_build *pb, const unsigned char *toks,
       }
       if (w >= lo && w < hi)
         at[w - lo] += post_entry(pb, w, (uint32_t)d, k, buf + at[w - lo]);
+    }
+    /* the scan's pages, given back behind it (as drop_behind) */
+    uint64_t at_off = (uint64_t)(p - toks);
+    if (at_off / DROP_BLOCK != done / DROP_BLOCK && at_off >= 2 * DROP_BLOCK) {
+      done = at_off / DROP_BLOCK * DROP_BLOCK;
+      madvise((void *)(toks + done - 2 * DROP_BLOCK), (size_t)DROP_BLOCK,
+              MADV_DONTNEED);
     }
   }
   return 0;
@@ -694,7 +703,6 @@ void ptok_set_mapped(ptok_map *m, const void *base) {
 ** process's resident set.  When a document's tokens start in a new block
 ** of DROP_BLOCK bytes, the block two behind is given back (it stays in
 ** the page cache; a reader still in it faults it in again). */
-#define DROP_BLOCK ((uint64_t)4 << 20)
 static void drop_behind(const ptok_map *m, uint64_t from, uint64_t to) {
   uint64_t a = (uint64_t)(m->toks - m->map) + from;   /* file offsets */
   uint64_t b = (uint64_t)(m->toks - m->map) + to;
