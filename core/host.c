@@ -290,7 +290,8 @@ static int host_msg(int rc, char *msg, char **err) {
 static int host_doc_tokens(const lector_corpus *c, size_t i, uint32_t **ids,
                            size_t *n, size_t *cap, char **err) {
   char *msg = NULL;
-  return host_msg(ptok_corpus_doc(c, i, ids, n, cap, &msg), msg, err);
+  int rc = ptok_corpus_doc(c, i, ids, n, cap, &msg);
+  return host_msg(rc, msg, err);
 }
 
 static int host_word_postings(const lector_corpus *c, uint32_t id,

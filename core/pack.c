@@ -661,6 +661,19 @@ static const char *pack_bad_opt(const corpus_opts *o) {
   return NULL;
 }
 
+/* Give back the pages loading read (checksums, the document records):
+** they stay in the page cache, and a read (a document's id in STRS)
+** faults them in again, so that memory holds what is used. */
+static void drop_read_pages(const pack_map *pm) {
+  long page = sysconf(_SC_PAGESIZE);
+  for (int s = 0; s < NSECT; s++) {
+    if (is_bulk(s) || !pm->slen[s]) continue;
+    uint64_t a = (pm->off[s] + (uint64_t)page - 1) / (uint64_t)page * (uint64_t)page;
+    uint64_t b = (pm->off[s] + pm->slen[s]) / (uint64_t)page * (uint64_t)page;
+    if (b > a) madvise((char *)pm->base + a, (size_t)(b - a), MADV_DONTNEED);
+  }
+}
+
 /* Map the pack open as fd (size bytes) and parse it into st. */
 static int map_pack(int fd, const char *path, size_t size, corpus_store *st,
                     char **err) {
@@ -680,7 +693,7 @@ static int map_pack(int fd, const char *path, size_t size, corpus_store *st,
   }
   st->pack->base = base;           /* the store unmaps it from now on */
   ptok_set_mapped(st->pack->toks, base);
-  st->pack->len = size;
+  drop_read_pages(st->pack);
   return 0;
 }
 

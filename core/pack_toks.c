@@ -30,7 +30,7 @@ enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST };
 
 #define SCRATCH_BUF (1u << 20)
 #define POST_CHUNK ((uint64_t)128 << 20)  /* POST built this much at a time */
-#define DROP_BLOCK ((uint64_t)4 << 20)    /* mapped pages given back so */
+#define DROP_BLOCK ((uint64_t)1 << 20)    /* mapped pages given back so */
 
 /* ---------------------------------------------------------------------
 ** Bytes

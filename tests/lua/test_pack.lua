@@ -196,6 +196,26 @@ function tests.corrupt_sections()
   bad = reseal(patch(s, x.VSRT.off + 1, string.pack("<I4", nwords)), "VSRT")
   T.write(d .. "/bad.lpk", bad)
   T.raises("section VSRT: entry 0: word " .. nwords, lector.load, d .. "/bad.lpk")
+  -- damage inside TOKS or the tables that lead into it, found when read
+  bad = patch(s, x.TOKS.off + 1, string.rep("\255", 6))
+  T.write(d .. "/bad.lpk", bad)
+  local ngram = require "lector.ngram"
+  T.raises("bad.lpk: section TOKS: document 1 (a.txt): token 1 is damaged",
+           ngram.count, lector.load(d .. "/bad.lpk"), {n = 1})
+  bad = reseal(patch(s, x.TIDX.off + 1, string.pack("<I8", x.TOKS.len + 1)), "TIDX")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section TIDX: document 1 (a.txt): its tokens do not fit TOKS",
+           ngram.count, lector.load(d .. "/bad.lpk"), {n = 1})
+  local first = string.unpack("<I4", s, x.VSRT.off + 1)    -- a word with postings
+  bad = reseal(patch(s, x.POFF.off + 16 * first + 1, string.pack("<I8", x.POST.len + 1)), "POFF")
+  T.write(d .. "/bad.lpk", bad)
+  local p = lector.load(d .. "/bad.lpk")
+  local offs = x.VOCB.off + 1
+  local nw = string.unpack("<I8", s, x.TOKO.off + 1)
+  local wo = string.unpack("<I8", s, offs + 8 * first)
+  local word = s:sub(offs + 8 * (nw + 1) + wo, offs + 8 * (nw + 1) + wo + 40):match("^[^%z]*")
+  T.raises("section POFF: word " .. (first + 1) .. " (" .. word .. "): its occurrences do not fit POST",
+           ngram.kwic, p, word)
   -- a document table of another size than the documents
   bad = reseal(patch(s, x.TIDX.entry + 16, string.pack("<I8", x.TIDX.len - 16)), "TIDX")
   T.write(d .. "/bad.lpk", bad)
