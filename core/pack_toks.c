@@ -133,7 +133,7 @@ struct ptok_writer {
   uint32_t *map;              /* session id -> pack id + 1 (0: not yet) */
   size_t map_cap;
   uint32_t empty;             /* pack id + 1 of "" */
-  pack_buf words, offs;            /* VOCB's bytes and offsets */
+  pack_buf words, offs;       /* VOCB's bytes and offsets */
   pack_buf tidx;
   uint64_t nwords, ntokens, ndocs;
   post_build post;
