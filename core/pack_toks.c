@@ -126,6 +126,7 @@ static void post_free(post_build *pb);
 
 struct ptok_writer {
   ptok_opts o;
+  char *path;                 /* the pack's: scratch files go beside it */
   int fd;                     /* the scratch file: TOKS */
   unsigned char *buf;         /* what waits to go there */
   size_t blen;
@@ -170,7 +171,8 @@ ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
   memset(w, 0, sizeof *w);
   w->o = *o;
   w->fd = -1;
-  if (!(w->buf = mem_alloc(SCRATCH_BUF)) || vec_add64(&w->offs, 0) != 0) {
+  if (!(w->path = strdup(path)) || !(w->buf = mem_alloc(SCRATCH_BUF)) ||
+      vec_add64(&w->offs, 0) != 0) {
     ptok_writer_free(w);
     return NULL;
   }
@@ -186,6 +188,7 @@ ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
 void ptok_writer_free(ptok_writer *w) {
   if (!w) return;
   if (w->fd >= 0) close(w->fd);
+  free(w->path);
   mem_free(w->buf);
   mem_free(w->map);
   mem_free(w->words.p);
@@ -231,18 +234,24 @@ void ptok_doc_free(ptok_doc *d) {
   memset(d, 0, sizeof *d);
 }
 
-static int scratch_flush(ptok_writer *w, char **err) {
+/* p[0..n) to the scratch file fd.  0, or 1 with *err. */
+static int scratch_write(int fd, const void *p, size_t n, char **err) {
   size_t done = 0;
-  while (done < w->blen) {
-    ssize_t k = write(w->fd, w->buf + done, w->blen - done);
+  while (done < n) {
+    ssize_t k = write(fd, (const char *)p + done, n - done);
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) {
-      *err = util_errorf("cannot write the token streams' scratch file: %s",
+      *err = util_errorf("cannot write a scratch file of the pack: %s",
                          k < 0 ? strerror(errno) : "no space");
       return 1;
     }
     done += (size_t)k;
   }
+  return 0;
+}
+
+static int scratch_flush(ptok_writer *w, char **err) {
+  if (scratch_write(w->fd, w->buf, w->blen, err) != 0) return 1;
   w->blen = 0;
   return 0;
 }
@@ -361,9 +370,11 @@ static int copy_toks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 
 /* ---------------------------------------------------------------------
 ** The positional index.  ptok_add sizes every word's list as it goes
-** (post_entry with no output); ptok_finish then fills the lists of the
-** words whose lists fit in POST_CHUNK bytes together, a scan of TOKS
-** (mapped) per chunk: one for most corpora.
+** (post_entry with no output).  When the lists fit in POST_CHUNK bytes,
+** ptok_finish fills them with one scan of TOKS (mapped); otherwise in
+** runs of documents, each sized, filled and written to a scratch file
+** word after word, and the runs are then merged word by word: TOKS is
+** read twice whatever the corpus's size, and memory holds one run.
 */
 
 /* Word w's occurrence (doc, pos) into out (NULL: only its size): its
@@ -407,46 +418,66 @@ static void post_free(post_build *pb) {
   mem_free(pb->last_pos);
 }
 
-/* The lists of words [lo, hi) into buf, at[w - lo] where each goes on,
-** from TOKS at toks (tidx: where each document's tokens are). */
-static int post_fill(post_build *pb, const unsigned char *toks,
-                     const unsigned char *tidx, uint64_t ndocs, uint32_t lo,
-                     uint32_t hi, unsigned char *buf, uint64_t *at) {
-  uint64_t done = 0;            /* the start of the block being read */
-  for (uint32_t w = lo; w < hi; w++) pb->last_doc[w] = 0;
-  for (uint64_t d = 0; d < ndocs; d++) {
-    const unsigned char *p = toks + pack_get64(tidx + 16 * d);
+/* Full pages of [from, to) of the mapping at base, given back (they stay
+** in the page cache). */
+static void drop_pages(const unsigned char *base, uint64_t from, uint64_t to) {
+  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+  from = (from + page - 1) / page * page;
+  to = to / page * page;
+  if (to > from)
+    madvise((void *)(base + from), (size_t)(to - from), MADV_DONTNEED);
+}
+
+/* What a scan of TOKS (mapped at toks) reads: documents [d0, d1). */
+typedef struct scan {
+  const ptok_writer *w;
+  const unsigned char *toks;
+  uint64_t d0, d1;
+} scan;
+
+/* The id at *p, which we wrote (well formed), advancing *p. */
+static uint32_t next_id(const unsigned char **p) {
+  uint32_t x = *(*p)++;
+  if (x >= 0x80) {
+    x &= 0x7f;
+    for (int shift = 7;; shift += 7) {
+      unsigned char b = *(*p)++;
+      x |= (uint32_t)(b & 0x7f) << shift;
+      if (!(b & 0x80)) break;
+    }
+  }
+  return x;
+}
+
+/* The lists of words [lo, hi) in sc's documents, appended at buf +
+** at[w - lo] (advanced).  Gives the pages it read back as it goes.  0,
+** or -1 when interrupted. */
+static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
+                     unsigned char *buf, uint64_t *at) {
+  const unsigned char *tidx = sc->w->tidx.p;
+  uint64_t done = pack_get64(tidx + 16 * sc->d0);   /* pages read up to */
+  for (uint64_t d = sc->d0; d < sc->d1; d++) {
+    const unsigned char *p = sc->toks + pack_get64(tidx + 16 * d);
     uint64_t n = pack_get64(tidx + 16 * d + 8);
     if ((d & 1023) == 0 && session_interrupted()) return -1;
     for (uint32_t k = 0; k < n; k++) {
-      uint32_t w = *p++;                   /* we wrote it: well formed */
-      if (w >= 0x80) {
-        w &= 0x7f;
-        for (int shift = 7;; shift += 7) {
-          unsigned char b = *p++;
-          w |= (uint32_t)(b & 0x7f) << shift;
-          if (!(b & 0x80)) break;
-        }
-      }
+      uint32_t w = next_id(&p);
       if (w >= lo && w < hi)
         at[w - lo] += post_entry(pb, w, (uint32_t)d, k, buf + at[w - lo]);
     }
-    /* the scan's pages, given back behind it (as drop_behind) */
-    uint64_t at_off = (uint64_t)(p - toks);
-    if (at_off / DROP_BLOCK != done / DROP_BLOCK && at_off >= 2 * DROP_BLOCK) {
-      done = at_off / DROP_BLOCK * DROP_BLOCK;
-      madvise((void *)(toks + done - 2 * DROP_BLOCK), (size_t)DROP_BLOCK,
-              MADV_DONTNEED);
+    uint64_t now = (uint64_t)(p - sc->toks);
+    if (now - done >= 2 * DROP_BLOCK) {
+      drop_pages(sc->toks, done, now - DROP_BLOCK);
+      done = now - DROP_BLOCK;
     }
   }
   return 0;
 }
 
-/* One thread's share of a chunk: words [lo, hi). */
+/* One thread's share: words [lo, hi). */
 typedef struct fill_job {
   post_build *pb;
-  const unsigned char *toks, *tidx;
-  uint64_t ndocs;
+  const scan *sc;
   uint32_t lo, hi;
   unsigned char *buf;
   uint64_t *at;
@@ -455,56 +486,230 @@ typedef struct fill_job {
 
 static void *fill_thread(void *arg) {
   fill_job *j = arg;
-  j->rc = post_fill(j->pb, j->toks, j->tidx, j->ndocs, j->lo, j->hi, j->buf,
-                    j->at);
+  j->rc = post_fill(j->pb, j->sc, j->lo, j->hi, j->buf, j->at);
   return NULL;
 }
 
-/* Fill words [lo, hi) into buf (at: their starts, relative to lo's), on
-** two threads when there are words enough (halves by bytes). */
-static int fill_chunk(ptok_writer *w, const unsigned char *toks, uint32_t lo,
-                      uint32_t hi, unsigned char *buf, uint64_t *at) {
-  post_build *pb = &w->post;
-  fill_job j[2];
+/* The lists of words [lo, hi) whose sizes are size[] (indexed by word)
+** into buf, at[w - lo] their starts; on two threads when there are words
+** enough (halves by bytes).  0, or nonzero when interrupted. */
+static int fill(post_build *pb, const scan *sc, const uint64_t *size,
+                uint32_t lo, uint32_t hi, unsigned char *buf, uint64_t *at) {
   uint32_t mid = lo;
   uint64_t half = 0, total = 0;
   pthread_t th;
-  for (uint32_t k = lo; k < hi; k++) total += pb->size[k];
-  while (mid < hi && half < total / 2) half += pb->size[mid++];
-  j[0] = (fill_job){pb, toks, w->tidx.p, w->ndocs, lo, mid, buf, at, 0};
-  j[1] = (fill_job){pb, toks, w->tidx.p, w->ndocs, mid, hi, buf,
-                    at + (mid - lo), 0};
+  for (uint32_t k = lo; k < hi; k++) total += size[k];
+  while (mid < hi && half < total / 2) half += size[mid++];
+  fill_job j[2] = {{pb, sc, lo, mid, buf, at, 0},
+                   {pb, sc, mid, hi, buf, at + (mid - lo), 0}};
   if (pool_cores() < 2 || mid == hi ||
       pthread_create(&th, NULL, fill_thread, &j[1]) != 0)   /* one does all */
-    return post_fill(pb, toks, w->tidx.p, w->ndocs, lo, hi, buf, at);
+    return post_fill(pb, sc, lo, hi, buf, at);
   fill_thread(&j[0]);
   pthread_join(th, NULL);
   return j[0].rc || j[1].rc;
 }
 
-/* POST: the chunks. */
+/* The lists of sc's documents, all words, sized by size[] (whose words
+** with no bytes are left out), into a new buffer of *bytes.  NULL with
+** *err (NULL: out of memory). */
+static unsigned char *fill_all(ptok_writer *w, const scan *sc,
+                               const uint64_t *size, uint64_t *bytes,
+                               char **err) {
+  uint64_t *at = mem_alloc((w->nwords ? w->nwords : 1) * sizeof *at), o = 0;
+  unsigned char *buf = NULL;
+  if (!at) return NULL;
+  for (uint32_t k = 0; k < w->nwords; o += size[k++]) at[k] = o;
+  *bytes = o;
+  if ((buf = mem_alloc(o ? (size_t)o : 1)) &&
+      fill(&w->post, sc, size, 0, (uint32_t)w->nwords, buf, at) != 0) {
+    mem_free(buf);
+    buf = NULL;
+    *err = util_errorf("interrupted");
+  }
+  mem_free(at);
+  return buf;
+}
+
+/* POST_CHUNK, or the environment's LECTOR_PACK_CHUNK (bytes), so that
+** tests can make a small corpus build its index in runs. */
+static uint64_t post_chunk(void) {
+  const char *e = getenv("LECTOR_PACK_CHUNK");
+  unsigned long long v = e ? strtoull(e, NULL, 10) : 0;
+  return v ? (uint64_t)v : POST_CHUNK;
+}
+
+/* A run: documents [d0, d1) whose lists hold about post_chunk() bytes,
+** written to a scratch file word after word, with an index of (word,
+** bytes) for the words in it, so that each word's list is its pieces of
+** every run in order. */
+typedef struct run {
+  uint64_t data, ndata;       /* its pieces in the data file */
+  uint64_t idx, nidx;         /* its index entries in the index file */
+} run;
+
+/* Size documents from sc->d0 on until they hold POST_CHUNK bytes (at
+** least one document): sc->d1, size[] per word.  The lists' state is put
+** back as it was.  0, or -1 when interrupted. */
+static int run_size(ptok_writer *w, scan *sc, uint64_t *size,
+                    uint32_t *save) {
+  post_build *pb = &w->post;
+  size_t nw = (size_t)w->nwords;
+  uint64_t bytes = 0;
+  memcpy(save, pb->last_doc, nw * sizeof *save);
+  memcpy(save + nw, pb->last_pos, nw * sizeof *save);
+  memset(size, 0, nw * sizeof *size);
+  uint64_t chunk = post_chunk();
+  for (sc->d1 = sc->d0; sc->d1 < w->ndocs && (sc->d1 == sc->d0 ||
+                                              bytes < chunk); sc->d1++) {
+    uint64_t d = sc->d1;
+    const unsigned char *p = sc->toks + pack_get64(w->tidx.p + 16 * d);
+    uint64_t n = pack_get64(w->tidx.p + 16 * d + 8);
+    if ((d & 1023) == 0 && session_interrupted()) return -1;
+    for (uint32_t k = 0; k < n; k++) {
+      uint32_t x = next_id(&p);
+      size_t e = post_entry(pb, x, (uint32_t)d, k, NULL);
+      size[x] += e;
+      bytes += e;
+    }
+  }
+  memcpy(pb->last_doc, save, nw * sizeof *save);
+  memcpy(pb->last_pos, save + nw, nw * sizeof *save);
+  return 0;
+}
+
+/* One run to the scratch files dfd (pieces) and ifd (index). */
+static int run_write(ptok_writer *w, scan *sc, uint64_t *size, uint32_t *save,
+                     int dfd, int ifd, run *r, char **err) {
+  uint64_t bytes;
+  pack_buf idx = {0};
+  if (run_size(w, sc, size, save) != 0)
+    return *err = util_errorf("interrupted"), 1;
+  unsigned char *buf = fill_all(w, sc, size, &bytes, err);
+  if (!buf) return 1;
+  int rc = 0;
+  for (uint32_t k = 0; k < w->nwords && rc == 0; k++) {
+    unsigned char e[8];
+    if (!size[k]) continue;
+    pack_put32(e, k);
+    pack_put32(e + 4, (uint32_t)size[k]);    /* < 2 * POST_CHUNK */
+    rc = pack_buf_add(&idx, e, 8) != 0;
+  }
+  r->ndata = bytes;
+  r->nidx = idx.len / 8;
+  if (rc == 0 && (scratch_write(dfd, buf, (size_t)bytes, err) != 0 ||
+                  scratch_write(ifd, idx.p, idx.len, err) != 0))
+    rc = 1;
+  mem_free(buf);
+  mem_free(idx.p);
+  return rc;
+}
+
+/* POST from the runs: each word's pieces, run after run. */
+static int merge_runs(ptok_writer *w, const run *runs, size_t nruns, int dfd,
+                      int ifd, FILE *f, ptok_sect *s, char **err) {
+  const run *last = &runs[nruns - 1];
+  uint64_t dlen = last->data + last->ndata, ilen = last->idx + 8 * last->nidx;
+  unsigned char *data = dlen ? mmap(NULL, (size_t)dlen, PROT_READ, MAP_SHARED,
+                                    dfd, 0) : NULL;
+  unsigned char *idx = ilen ? mmap(NULL, (size_t)ilen, PROT_READ, MAP_SHARED,
+                                   ifd, 0) : NULL;
+  uint64_t *at = mem_alloc(3 * nruns * sizeof *at);   /* per run: data,
+                                                         index, dropped */
+  int rc = 1;
+  if (data == MAP_FAILED || idx == MAP_FAILED) {
+    *err = util_errorf("cannot map a scratch file of the pack: %s",
+                       strerror(errno));
+    goto done;
+  }
+  if (!at) goto done;
+  for (size_t r = 0; r < nruns; r++) {
+    at[3 * r] = at[3 * r + 2] = runs[r].data;
+    at[3 * r + 1] = runs[r].idx;
+  }
+  for (uint32_t k = 0; k < w->nwords; k++) {
+    if ((k & 4095) == 0 && session_interrupted()) {
+      *err = util_errorf("interrupted");
+      goto done;
+    }
+    for (size_t r = 0; r < nruns; r++) {
+      const unsigned char *e = idx + at[3 * r + 1];
+      if (at[3 * r + 1] == runs[r].idx + 8 * runs[r].nidx ||
+          pack_get32(e) != k)
+        continue;
+      uint32_t n = pack_get32(e + 4);
+      pack_sect_add(f, s, data + at[3 * r], n);
+      at[3 * r] += n;
+      at[3 * r + 1] += 8;
+      if (at[3 * r] - at[3 * r + 2] >= 2 * DROP_BLOCK) {   /* read: back */
+        drop_pages(data, at[3 * r + 2], at[3 * r] - DROP_BLOCK);
+        at[3 * r + 2] = at[3 * r] - DROP_BLOCK;
+      }
+    }
+  }
+  rc = 0;
+done:
+  if (data && data != MAP_FAILED) munmap(data, (size_t)dlen);
+  if (idx && idx != MAP_FAILED) munmap(idx, (size_t)ilen);
+  mem_free(at);
+  return rc;
+}
+
+/* POST of a corpus whose lists do not fit POST_CHUNK: in runs. */
+static int write_runs(ptok_writer *w, const unsigned char *toks, FILE *f,
+                      ptok_sect *s, char **err) {
+  size_t nw = (size_t)w->nwords, nruns = 0, cap = 0;
+  uint64_t *size = mem_alloc(nw * sizeof *size);
+  uint32_t *save = mem_alloc(2 * nw * sizeof *save);
+  int dfd = scratch_open(w->path), ifd = scratch_open(w->path), rc = 1;
+  run *runs = NULL;
+  scan sc = {w, toks, 0, 0};
+  if (dfd < 0 || ifd < 0) {
+    *err = util_errorf("cannot make a scratch file for the positional index: "
+                       "%s", strerror(errno));
+    goto done;
+  }
+  if (!size || !save) goto done;
+  memset(w->post.last_doc, 0, nw * sizeof *w->post.last_doc);
+  for (sc.d0 = 0; sc.d0 < w->ndocs; sc.d0 = sc.d1) {
+    if (nruns == cap) {
+      run *g = mem_realloc(runs, (cap = cap ? 2 * cap : 16) * sizeof *g);
+      if (!g) goto done;
+      runs = g;
+    }
+    run *r = &runs[nruns];
+    r->data = nruns ? runs[nruns - 1].data + runs[nruns - 1].ndata : 0;
+    r->idx = nruns ? runs[nruns - 1].idx + 8 * runs[nruns - 1].nidx : 0;
+    if (run_write(w, &sc, size, save, dfd, ifd, r, err) != 0) goto done;
+    nruns++;
+  }
+  rc = nruns ? merge_runs(w, runs, nruns, dfd, ifd, f, s, err) : 0;
+done:
+  if (dfd >= 0) close(dfd);
+  if (ifd >= 0) close(ifd);
+  mem_free(size);
+  mem_free(save);
+  mem_free(runs);
+  return rc;
+}
+
+/* POST: in one piece when it fits POST_CHUNK (the sizes are known from
+** ptok_add), else in runs. */
 static int write_post(ptok_writer *w, const unsigned char *toks, FILE *f,
                       uint64_t *pos, ptok_sect *s, char **err) {
   post_build *pb = &w->post;
-  uint32_t lo = 0;
+  uint64_t total = 0, bytes;
   int rc = 0;
+  for (uint64_t k = 0; k < w->nwords; k++) total += pb->size[k];
   pack_sect_begin(s, *pos);
-  while (rc == 0 && lo < w->nwords) {
-    uint32_t hi = lo;
-    uint64_t bytes = 0;
-    while (hi < w->nwords && (hi == lo || bytes + pb->size[hi] <= POST_CHUNK))
-      bytes += pb->size[hi++];
-    unsigned char *buf = mem_alloc(bytes ? (size_t)bytes : 1);
-    uint64_t *at = mem_alloc((hi - lo) * sizeof *at);
-    if (!buf || !at) rc = 1;
-    for (uint64_t k = lo, o = 0; rc == 0 && k < hi; o += pb->size[k++])
-      at[k - lo] = o;
-    if (rc == 0 && fill_chunk(w, toks, lo, hi, buf, at) != 0)
-      rc = 1, *err = util_errorf("interrupted");
-    if (rc == 0) pack_sect_add(f, s, buf, (size_t)bytes);
+  if (total > post_chunk()) rc = write_runs(w, toks, f, s, err);
+  else {
+    scan sc = {w, toks, 0, w->ndocs};
+    memset(pb->last_doc, 0, w->nwords * sizeof *pb->last_doc);
+    unsigned char *buf = fill_all(w, &sc, pb->size, &bytes, err);
+    if (buf) pack_sect_add(f, s, buf, (size_t)bytes);
+    else rc = 1;
     mem_free(buf);
-    mem_free(at);
-    lo = hi;
   }
   if (rc == 0) pack_sect_end(f, s, pos);
   return rc;

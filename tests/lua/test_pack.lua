@@ -329,6 +329,11 @@ function tests.token_sections()
   -- the same pack on 1 and 2 threads, byte for byte
   lector.pack(c, d .. "/t4.lpk", {threads = 2})
   T.ok(T.read(d .. "/t.lpk") == T.read(d .. "/t4.lpk"), "1 and 2 threads: same bytes")
+  -- and with the positional index built in runs of 8 bytes (a big
+  -- corpus's way) instead of in one piece
+  T.ok(os.execute(("LECTOR_PACK_CHUNK=8 '%s' -q --pack '%s' '%s'"):format(
+    os.getenv("LECTOR_BIN"), src, d .. "/t5.lpk")), "lector --pack in runs")
+  T.ok(T.read(d .. "/t.lpk") == T.read(d .. "/t5.lpk"), "index in runs: same bytes")
   T.raises("option 'tokens' must be a table of tokenizer options or false",
            lector.pack, c, d .. "/x.lpk", {tokens = "yes"})
   T.raises("lector.pack: unknown option 'colour'", lector.pack, c, d .. "/x.lpk",
