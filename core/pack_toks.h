@@ -20,8 +20,10 @@
 ** Writing: workers tokenize (ptok_tokenize, into session-vocabulary
 ** ids); one thread appends documents in order (ptok_add), which maps
 ** those ids to the pack's and streams TOKS to a scratch file; ptok_finish
-** writes the sections, building POST in passes of bounded memory.
-** Reading checks what a reader will trust (offsets, order, ids in VSRT)
+** writes the sections, building POST in memory when it fits a chunk, else
+** in runs of documents merged word by word (bounded memory, two reads of
+** TOKS).
+** Reading checks what a reader will trust (word offsets, ids in VSRT)
 ** and decodes TOKS and POST with bounds checks, so damage there is an
 ** error naming the section, never a crash.
 */
