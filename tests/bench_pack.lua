@@ -70,7 +70,8 @@ local function peak_mb(code)
   return kb and kb / 1024 or 0
 end
 
-os.execute("cat $(find '" .. corpus .. "' -type f) > /dev/null 2>&1")   -- warm cache
+-- warm cache (xargs: a big corpus's file list is too long for one command)
+os.execute("find '" .. corpus .. "' -type f -print0 | xargs -0 cat > /dev/null 2>&1")
 local t_load_files, files = timed(function()
   return lector.load(corpus, {quiet = true, threads = THREADS})
 end)
