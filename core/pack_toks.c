@@ -455,6 +455,7 @@ static uint32_t next_id(const unsigned char **p) {
 static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
                      unsigned char *buf, uint64_t *at) {
   const unsigned char *tidx = sc->w->tidx.p;
+  if (sc->d0 >= sc->d1) return 0;                   /* no documents */
   uint64_t done = pack_get64(tidx + 16 * sc->d0);   /* pages read up to */
   for (uint64_t d = sc->d0; d < sc->d1; d++) {
     const unsigned char *p = sc->toks + pack_get64(tidx + 16 * d);

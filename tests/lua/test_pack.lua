@@ -199,7 +199,6 @@ function tests.corrupt_sections()
   -- damage inside TOKS or the tables that lead into it, found when read
   bad = patch(s, x.TOKS.off + 1, string.rep("\255", 6))
   T.write(d .. "/bad.lpk", bad)
-  local ngram = require "lector.ngram"
   T.raises("bad.lpk: section TOKS: document 1 (a.txt): token 1 is damaged",
            ngram.count, lector.load(d .. "/bad.lpk"), {n = 1})
   bad = reseal(patch(s, x.TIDX.off + 1, string.pack("<I8", x.TOKS.len + 1)), "TIDX")
@@ -334,6 +333,19 @@ function tests.token_sections()
   T.ok(os.execute(("LECTOR_PACK_CHUNK=8 '%s' -q --pack '%s' '%s'"):format(
     os.getenv("LECTOR_BIN"), src, d .. "/t5.lpk")), "lector --pack in runs")
   T.ok(T.read(d .. "/t.lpk") == T.read(d .. "/t5.lpk"), "index in runs: same bytes")
+  -- an empty corpus, and one whose documents have no tokens
+  local e = T.tmpdir()
+  r = lector.pack(lector.load(e, {quiet = true}), e .. "/none.lpk", {quiet = true})
+  T.eq(r.docs + r.words + r.tokens, 0, "an empty corpus packs")
+  T.eq(#ngram.count(lector.load(e .. "/none.lpk", {check = true}), {n = {1, 2}}), 0,
+       "and counts nothing")
+  assert(require("lfs").mkdir(e .. "/src"))
+  T.write(e .. "/src/a.txt", "...\n")
+  T.write(e .. "/src/b.txt", "")
+  r = lector.pack(lector.load(e .. "/src", {quiet = true}), e .. "/empty.lpk", {quiet = true})
+  T.eq(r.docs, 2, "documents without tokens")
+  T.eq(r.tokens, 0, "no tokens")
+  T.eq(#ngram.kwic(lector.load(e .. "/empty.lpk", {check = true}), "x"), 0, "kwic of nothing")
   T.raises("option 'tokens' must be a table of tokenizer options or false",
            lector.pack, c, d .. "/x.lpk", {tokens = "yes"})
   T.raises("lector.pack: unknown option 'colour'", lector.pack, c, d .. "/x.lpk",
