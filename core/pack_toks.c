@@ -333,7 +333,7 @@ static int write_sorted(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s) {
   uint32_t *ids = w->nwords ? mem_alloc(w->nwords * sizeof *ids) : NULL;
   if (w->nwords && !ids) return 1;
   for (uint32_t k = 0; k < w->nwords; k++) ids[k] = k;
-  qsort_r(ids, w->nwords, sizeof *ids, by_word, w);
+  if (ids) qsort_r(ids, w->nwords, sizeof *ids, by_word, w);
   pack_sect_begin(s, *pos);
   for (uint32_t k = 0; k < w->nwords; k++) {
     unsigned char b[4] = {(unsigned char)ids[k], (unsigned char)(ids[k] >> 8),
@@ -706,7 +706,7 @@ static int write_post(ptok_writer *w, const unsigned char *toks, FILE *f,
   if (total > post_chunk()) rc = write_runs(w, toks, f, s, err);
   else {
     scan sc = {w, toks, 0, w->ndocs};
-    memset(pb->last_doc, 0, w->nwords * sizeof *pb->last_doc);
+    if (w->nwords) memset(pb->last_doc, 0, w->nwords * sizeof *pb->last_doc);
     unsigned char *buf = fill_all(w, &sc, pb->size, &bytes, err);
     if (buf) pack_sect_add(f, s, buf, (size_t)bytes);
     else rc = 1;
