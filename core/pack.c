@@ -207,6 +207,11 @@ static int read_slot(void *ctx, size_t k, char **err) {
   if (o->tokens && ptok_tokenize(o->tokens, s->t.data, s->t.len, &s->toks,
                                  err) != 0) {
     char *why = *err;
+    if (session_interrupted()) {             /* not this document's fault */
+      free(why);
+      *err = util_errorf("interrupted");
+      return LECTOR_EINTERRUPT;
+    }
     *err = util_errorf("%s: %s", corpus_doc_at(b->w->c, b->first + k)->id,
                        UTIL_MSG(why));
     free(why);

@@ -910,12 +910,12 @@ void ptok_set_mapped(ptok_map *m, const void *base) {
 ** of DROP_BLOCK bytes, the block two behind is given back (it stays in
 ** the page cache; a reader still in it faults it in again). */
 static void drop_behind(const ptok_map *m, uint64_t from, uint64_t to) {
+  if (!m->map) return;                     /* memory, not a file: keep */
   uint64_t a = (uint64_t)(m->toks - m->map) + from;   /* file offsets */
   uint64_t b = (uint64_t)(m->toks - m->map) + to;
-  if (!m->map || a / DROP_BLOCK == b / DROP_BLOCK || b / DROP_BLOCK < 2)
-    return;
+  if (a / DROP_BLOCK == b / DROP_BLOCK || b / DROP_BLOCK < 2) return;
   uint64_t blk = (b / DROP_BLOCK - 2) * DROP_BLOCK;
-  madvise((void *)(m->map + blk), (size_t)DROP_BLOCK, MADV_DONTNEED);
+  drop_pages(m->map, blk, blk + DROP_BLOCK);
 }
 
 void ptok_map_free(ptok_map *m) {
