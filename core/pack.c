@@ -62,8 +62,12 @@ static const char *tag_of(int s) {
 ** checked by pack_verify, lector.load's `check`. */
 static int is_bulk(int s) {
   return s == S_TEXT || (s >= NBASE && (strcmp(tag_of(s), "TOKS") == 0 ||
-                                        strcmp(tag_of(s), "POST") == 0));
+                                        strcmp(tag_of(s), "POST") == 0 ||
+                                        strcmp(tag_of(s), "TOFF") == 0));
 }
+
+/* TOFF may be missing from a pack with tokens (made before it). */
+static int is_optional(int s) { return s == NBASE + PTOK_OPTIONAL; }
 
 struct pack_map {
   void *base;          /* the mapping (NULL: memory not ours) */
@@ -73,6 +77,7 @@ struct pack_map {
   ptok_map *toks;      /* the token sections, or NULL */
   uint64_t off[NSECT], slen[NSECT];
   uint32_t crc[NSECT];
+  int seen[NSECT];
 };
 
 /* ---------------------------------------------------------------------
@@ -484,7 +489,8 @@ static int read_fixed(reader *r, uint32_t *ns, int crc) {
 }
 
 /* The header and section table: every section inside the file, the
-** three base ones there, the token ones all or none; CRCs as crc says. */
+** three base ones there, the token ones all or none (TOFF may be
+** missing: a pack made before it); CRCs as crc says. */
 static int read_header(reader *r, int crc) {
   uint32_t ns = 0;
   if (read_fixed(r, &ns, crc) != 0) return 1;
@@ -508,10 +514,13 @@ static int read_header(reader *r, int crc) {
       return 1;
   }
   int tokens = 0;
-  for (int s = NBASE; s < NSECT; s++) tokens |= r->seen[s];
-  for (int s = 0; s < NSECT; s++)
-    if (!r->seen[s] && (s < NBASE || tokens))
+  for (int s = NBASE; s < NSECT; s++) tokens |= r->seen[s] && !is_optional(s);
+  for (int s = 0; s < NSECT; s++) {
+    if (!r->seen[s] && !is_optional(s) && (s < NBASE || tokens))
       return bad(r, "section %s is missing", tag_of(s));
+    if (r->seen[s] && is_optional(s) && !tokens)
+      return bad(r, "section %s without the token sections", tag_of(s));
+  }
   return 0;
 }
 
@@ -637,6 +646,8 @@ int pack_parse(const unsigned char *p, size_t len, const char *name, int crc,
   memcpy(pm->off, r.off, sizeof r.off);
   memcpy(pm->slen, r.slen, sizeof r.slen);
   memcpy(pm->crc, r.crc, sizeof r.crc);
+  memcpy(pm->seen, r.seen, sizeof r.seen);
+  if (!r.seen[NBASE + PTOK_OPTIONAL]) r.slen[NBASE + PTOK_OPTIONAL] = PTOK_ABSENT;
   return ptok_parse(p, r.off + NBASE, r.seen[NBASE] ? r.slen + NBASE : NULL,
                     st->n, name, &pm->toks, err);
 }
@@ -760,7 +771,7 @@ int pack_verify(const corpus *c, char **err) {
   memcpy(r.slen, pm->slen, sizeof r.slen);
   memcpy(r.crc, pm->crc, sizeof r.crc);
   for (int s = 0; s < NSECT; s++)
-    if (is_bulk(s) && (s < NBASE || pm->toks) && check_crc(&r, s) != 0)
+    if (is_bulk(s) && pm->seen[s] && check_crc(&r, s) != 0)
       return 1;
   return 0;
 }

@@ -15,9 +15,10 @@
 **            PACK_DOC_BYTES record per document (pack.c lists fields)
 **   STRS     NUL-terminated strings and corpus_meta blocks
 **   TOKO VOCB VSRT TIDX TOKS POFF POST: the tokens (all or none)
+**   TOFF     checkpoints into the tokens (optional: older packs lack it)
 ** A reader refuses another version; sections with other tags are
 ** skipped.  Loading checks the CRC of every section but the bulky ones
-** (TEXT, TOKS, POST), whose damage pack_verify finds.
+** (TEXT, TOKS, POST, TOFF), whose damage pack_verify finds.
 **
 ** Ownership: a packed store owns its map (corpus_store.pack), unmapped
 ** when the store is freed; its documents' strings and texts point into
@@ -42,7 +43,7 @@ typedef struct pack_map pack_map;
 
 /* pack_parse's CRC checks. */
 #define PACK_CRC_NONE 0      /* none (the fuzz target) */
-#define PACK_CRC_SMALL 1     /* all but TEXT, TOKS and POST (loading) */
+#define PACK_CRC_SMALL 1     /* all but TEXT, TOKS, POST, TOFF (loading) */
 #define PACK_CRC_ALL 2
 
 /* How to pack. */
@@ -93,7 +94,7 @@ int pack_parse(const unsigned char *p, size_t len, const char *name, int crc,
 /* The token sections of a packed store's map, or NULL. */
 const ptok_map *pack_toks_of(const pack_map *pm);
 
-/* The CRC-32Cs a load skips (TEXT, TOKS, POST) of c's pack.  0 (also for
+/* The CRC-32Cs a load skips (TEXT, TOKS, POST, TOFF) of c's pack.  0 (also for
 ** a corpus of files), or 1 with *err naming the section. */
 int pack_verify(const corpus *c, char **err);
 

@@ -25,8 +25,8 @@
 #include "vocab.h"
 
 const char *const ptok_tags[PTOK_NSECT] = {"TOKO", "VOCB", "VSRT", "TIDX",
-                                           "TOKS", "POFF", "POST"};
-enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST };
+                                           "TOKS", "POFF", "POST", "TOFF"};
+enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST, T_TOFF };
 
 #define SCRATCH_BUF (1u << 20)
 #define POST_CHUNK ((uint64_t)128 << 20)  /* POST built this much at a time */
@@ -131,6 +131,11 @@ struct ptok_writer {
   unsigned char *buf;         /* what waits to go there */
   size_t blen;
   uint64_t toks_len;
+  int mfd;                    /* another: TOFF's checkpoints */
+  unsigned char *mbuf;        /* what waits to go there */
+  size_t mlen;
+  uint64_t nmarks;            /* checkpoints written */
+  pack_buf mfirst;            /* TOFF's first[]: u64 per document + 1 */
   uint32_t *map;              /* session id -> pack id + 1 (0: not yet) */
   size_t map_cap;
   uint32_t empty;             /* pack id + 1 of "" */
@@ -170,13 +175,14 @@ ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
   if (!w) return NULL;
   memset(w, 0, sizeof *w);
   w->o = *o;
-  w->fd = -1;
+  w->fd = w->mfd = -1;
   if (!(w->path = strdup(path)) || !(w->buf = mem_alloc(SCRATCH_BUF)) ||
-      vec_add64(&w->offs, 0) != 0) {
+      !(w->mbuf = mem_alloc(SCRATCH_BUF)) || vec_add64(&w->offs, 0) != 0 ||
+      vec_add64(&w->mfirst, 0) != 0) {
     ptok_writer_free(w);
     return NULL;
   }
-  if ((w->fd = scratch_open(path)) < 0) {
+  if ((w->fd = scratch_open(path)) < 0 || (w->mfd = scratch_open(path)) < 0) {
     *err = util_errorf("cannot make a scratch file for the token streams: "
                        "%s", strerror(errno));
     ptok_writer_free(w);
@@ -188,8 +194,11 @@ ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
 void ptok_writer_free(ptok_writer *w) {
   if (!w) return;
   if (w->fd >= 0) close(w->fd);
+  if (w->mfd >= 0) close(w->mfd);
   free(w->path);
   mem_free(w->buf);
+  mem_free(w->mbuf);
+  mem_free(w->mfirst.p);
   mem_free(w->map);
   mem_free(w->words.p);
   mem_free(w->offs.p);
@@ -205,6 +214,16 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
   uint32_t id = len == 0 ? PTOK_EMPTY
                 : sp->id ? sp->id : vocab_intern(norm, len);
   if (id == 0) return LECTOR_ENOMEM;
+  if (d->n % PTOK_STRIDE == 0) {          /* a checkpoint (TOFF) */
+    if (d->nmarks == d->mcap) {
+      size_t cap = d->mcap ? 2 * d->mcap : 64;
+      uint32_t *p = mem_realloc(d->marks, cap * sizeof *p);
+      if (!p) return LECTOR_ENOMEM;
+      d->marks = p;
+      d->mcap = cap;
+    }
+    d->marks[d->nmarks++] = sp->offset;
+  }
   if (d->n == d->cap) {
     size_t cap = d->cap ? 2 * d->cap : 1024;
     uint32_t *p = mem_realloc(d->ids, cap * sizeof *p);
@@ -219,7 +238,7 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
 int ptok_tokenize(const ptok_opts *o, const char *text, size_t len,
                   ptok_doc *d, char **err) {
   char *msg = NULL;
-  d->n = 0;
+  d->n = d->nmarks = 0;
   *err = NULL;
   int rc = o->api->each(o->opts, text, len, on_token, d, &msg);
   if (rc == LECTOR_OK) return 0;
@@ -231,6 +250,7 @@ int ptok_tokenize(const ptok_opts *o, const char *text, size_t len,
 
 void ptok_doc_free(ptok_doc *d) {
   mem_free(d->ids);
+  mem_free(d->marks);
   memset(d, 0, sizeof *d);
 }
 
@@ -253,6 +273,21 @@ static int scratch_write(int fd, const void *p, size_t n, char **err) {
 static int scratch_flush(ptok_writer *w, char **err) {
   if (scratch_write(w->fd, w->buf, w->blen, err) != 0) return 1;
   w->blen = 0;
+  return 0;
+}
+
+/* Document d's checkpoints (TOFF), whose tokens start at byte base of
+** TOKS, now written up to byte w->toks_len: token k's when it is one. */
+static int add_mark(ptok_writer *w, const ptok_doc *d, size_t k,
+                    uint64_t base, char **err) {
+  if (w->mlen + 8 > SCRATCH_BUF) {
+    if (scratch_write(w->mfd, w->mbuf, w->mlen, err) != 0) return 1;
+    w->mlen = 0;
+  }
+  pack_put32(w->mbuf + w->mlen, d->marks[k / PTOK_STRIDE]);
+  pack_put32(w->mbuf + w->mlen + 4, (uint32_t)(w->toks_len - base));
+  w->mlen += 8;
+  w->nmarks++;
   return 0;
 }
 
@@ -296,10 +331,17 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err) {
                        "a document of more tokens" : "more documents");
     return 1;
   }
+  /* checkpoints when every offset in TOKS fits 32 bits (5 bytes a token
+  ** at most) */
+  uint64_t base = w->toks_len;
+  int marks = d->n <= UINT32_MAX / 5 &&
+              d->nmarks == (d->n + PTOK_STRIDE - 1) / PTOK_STRIDE;
   for (size_t k = 0; k < d->n; k++) {
     uint32_t id = pack_id(w, d->ids[k]) - 1;
     if (id == UINT32_MAX || post_room(&w->post, id) != 0) return 1;
     if (w->blen + 5 > SCRATCH_BUF && scratch_flush(w, err) != 0) return 1;
+    if (marks && k % PTOK_STRIDE == 0 && add_mark(w, d, k, base, err) != 0)
+      return 1;
     size_t n = varint_put(w->buf + w->blen, id);
     w->blen += n;
     w->toks_len += n;
@@ -309,7 +351,7 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err) {
   }
   w->ntokens += d->n;
   w->ndocs++;
-  return 0;
+  return vec_add64(&w->mfirst, w->nmarks);
 }
 
 void ptok_counts(const ptok_writer *w, uint64_t *words, uint64_t *tokens) {
@@ -346,24 +388,45 @@ static int write_sorted(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s) {
   return 0;
 }
 
-/* TOKS: the scratch file copied. */
-static int copy_toks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
-                     char **err) {
+/* The first len bytes of scratch file fd added to s (through w->buf). */
+static int copy_scratch(ptok_writer *w, int fd, uint64_t len, FILE *f,
+                        ptok_sect *s, char **err) {
   uint64_t at = 0;
-  pack_sect_begin(s, *pos);
-  while (at < w->toks_len) {
-    size_t want = w->toks_len - at < SCRATCH_BUF ? (size_t)(w->toks_len - at)
-                                                 : SCRATCH_BUF;
-    ssize_t k = pread(w->fd, w->buf, want, (off_t)at);
+  while (at < len) {
+    size_t want = len - at < SCRATCH_BUF ? (size_t)(len - at) : SCRATCH_BUF;
+    ssize_t k = pread(fd, w->buf, want, (off_t)at);
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) {
-      *err = util_errorf("cannot read back the token streams' scratch file: "
-                         "%s", k < 0 ? strerror(errno) : "it is shorter");
+      *err = util_errorf("cannot read back a scratch file of the pack: %s",
+                         k < 0 ? strerror(errno) : "it is shorter");
       return 1;
     }
     pack_sect_add(f, s, w->buf, (size_t)k);
     at += (uint64_t)k;
   }
+  return 0;
+}
+
+/* TOKS: the scratch file copied. */
+static int copy_toks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
+                     char **err) {
+  pack_sect_begin(s, *pos);
+  if (copy_scratch(w, w->fd, w->toks_len, f, s, err) != 0) return 1;
+  pack_sect_end(f, s, pos);
+  return 0;
+}
+
+/* TOFF: the spacing, first[], the checkpoints' scratch file. */
+static int write_marks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
+                       char **err) {
+  unsigned char k[8];
+  if (scratch_write(w->mfd, w->mbuf, w->mlen, err) != 0) return 1;
+  w->mlen = 0;
+  pack_put64(k, PTOK_STRIDE);
+  pack_sect_begin(s, *pos);
+  pack_sect_add(f, s, k, 8);
+  pack_sect_add(f, s, w->mfirst.p, w->mfirst.len);
+  if (copy_scratch(w, w->mfd, 8 * w->nmarks, f, s, err) != 0) return 1;
   pack_sect_end(f, s, pos);
   return 0;
 }
@@ -763,8 +826,10 @@ int ptok_finish(ptok_writer *w, FILE *f, uint64_t *pos,
   pack_sect_begin(&s[T_TIDX], *pos);
   pack_sect_add(f, &s[T_TIDX], w->tidx.p, w->tidx.len);
   pack_sect_end(f, &s[T_TIDX], pos);
-  if (copy_toks(w, f, pos, &s[T_TOKS], err) != 0) return 1;
-  return write_index(w, f, pos, &s[T_POFF], err);
+  if (copy_toks(w, f, pos, &s[T_TOKS], err) != 0 ||
+      write_index(w, f, pos, &s[T_POFF], err) != 0)
+    return 1;
+  return write_marks(w, f, pos, &s[T_TOFF], err);
 }
 
 /* ---------------------------------------------------------------------
@@ -781,6 +846,9 @@ struct ptok_map {
   const unsigned char *toks, *post;
   uint64_t toks_len, post_len;
   const unsigned char *map;       /* the file's mapping, or NULL (memory) */
+  const unsigned char *mfirst;    /* TOFF's first[], or NULL (no TOFF) */
+  const unsigned char *marks;     /* and its checkpoints */
+  uint64_t stride, nmarks;
 };
 
 /* An error about the pack, "<name>: <fmt...>" into *err: 1. */
@@ -855,6 +923,30 @@ static int table_entry(const unsigned char *p, uint64_t n, uint64_t k,
   return 0;
 }
 
+/* TOFF: its spacing, and a size that fits its first[] and checkpoints
+** (first[] itself and the checkpoints are checked where they are used). */
+static int parse_marks(ptok_map *m, const unsigned char *p, uint64_t len,
+                       char **err) {
+  uint64_t head = 8 + 8 * (m->ndocs + 1), total;
+  if (len < head)
+    return bad(m->name, err, "section TOFF: %llu bytes for %llu documents",
+               (unsigned long long)len, (unsigned long long)m->ndocs);
+  m->stride = pack_get64(p);
+  total = pack_get64(p + head - 8);
+  if (m->stride == 0 || m->stride > UINT32_MAX)
+    return bad(m->name, err, "section TOFF: a checkpoint every %llu tokens",
+               (unsigned long long)m->stride);
+  if (pack_get64(p + 8) != 0 || total > (len - head) / 8 ||
+      len != head + 8 * total)
+    return bad(m->name, err, "section TOFF: %llu bytes for %llu documents "
+               "and %llu checkpoints", (unsigned long long)len,
+               (unsigned long long)m->ndocs, (unsigned long long)total);
+  m->mfirst = p + 8;
+  m->marks = p + head;
+  m->nmarks = total;
+  return 0;
+}
+
 int ptok_parse(const unsigned char *p, const uint64_t *off,
                const uint64_t *len, uint64_t ndocs, const char *name,
                ptok_map **out, char **err) {
@@ -890,7 +982,9 @@ int ptok_parse(const unsigned char *p, const uint64_t *off,
            (unsigned long long)len[T_TIDX], (unsigned long long)ndocs)) ||
       (len[T_POFF] != 16 * m->nwords &&
        bad(name, err, "section POFF: %llu bytes for %llu words",
-           (unsigned long long)len[T_POFF], (unsigned long long)m->nwords))) {
+           (unsigned long long)len[T_POFF], (unsigned long long)m->nwords)) ||
+      (len[T_TOFF] != PTOK_ABSENT &&
+       parse_marks(m, p + off[T_TOFF], len[T_TOFF], err) != 0)) {
     if (!*err) bad(name, err, "section TOKO: %llu words or %llu documents "
                    "(at most 2^32 - 1)", (unsigned long long)m->nwords,
                    (unsigned long long)ndocs);
@@ -1085,4 +1179,76 @@ done:
   mem_free(pos);
   mem_free(at);
   return rc;
+}
+
+/* Checkpoint j of the n of document k (whose checkpoints start at entry
+** a, whose text has tlen bytes and tokens tb bytes of TOKS), checked
+** against its neighbours: its text offset *to and TOKS offset *tk. */
+static int mark_at(const ptok_map *m, const corpus_doc *d, size_t k,
+                   uint64_t a, uint64_t n, uint64_t j, uint64_t tb,
+                   uint32_t *to, uint32_t *tk, char **err) {
+  const unsigned char *e = m->marks + 8 * (a + j);
+  const char *what = NULL;
+  *to = pack_get32(e);
+  *tk = pack_get32(e + 4);
+  if (*to >= d->bytes) what = "lies past the text";
+  else if (*tk >= tb || (j == 0 && *tk != 0)) what = "lies outside its tokens";
+  else if ((j > 0 && (pack_get32(e - 8) >= *to || pack_get32(e - 4) >= *tk)) ||
+           (j + 1 < n && (pack_get32(e + 8) <= *to ||
+                          pack_get32(e + 12) <= *tk)))
+    what = "is out of order (offsets not ascending)";
+  if (what)
+    return bad(m->name, err, "section TOFF: document %zu (%s): checkpoint "
+               "%llu %s", k + 1, d->id, (unsigned long long)j + 1, what);
+  return 0;
+}
+
+int ptok_corpus_seek(const corpus *c, size_t i, size_t k, size_t *first,
+                     size_t *offset, uint32_t *ids, size_t *n, char **err) {
+  const ptok_map *m = map_of(c);
+  const corpus_doc *d = corpus_doc_at(c, i);
+  size_t want = *n;
+  uint64_t off, end, cnt, a, b, j;
+  uint32_t to, tk;
+  *err = NULL;
+  *n = 0;
+  if (!m || !d) {
+    *err = util_errorf("no packed tokens for document %zu", i + 1);
+    return LECTOR_ERR;
+  }
+  if (!m->mfirst) return LECTOR_ENOTFOUND;          /* a pack without TOFF */
+  /* below, bad() is 1: LECTOR_ERR */
+  size_t dk = (size_t)(d - c->store->docs);
+  if (table_entry(m->tidx, m->ndocs, dk, m->toks_len, 1, 5, &off, &end,
+                  &cnt) != 0)
+    return bad(m->name, err, "section TIDX: document %zu (%s): its tokens do "
+               "not fit TOKS", dk + 1, d->id);
+  if (k >= cnt) return LECTOR_ENOTFOUND;
+  a = pack_get64(m->mfirst + 8 * dk);
+  b = pack_get64(m->mfirst + 8 * (dk + 1));
+  if (a > b || b > m->nmarks)
+    return bad(m->name, err, "section TOFF: document %zu (%s): its "
+               "checkpoints do not fit the section", dk + 1, d->id);
+  if (a == b) return LECTOR_ENOTFOUND;              /* none kept for it */
+  if (b - a != (cnt + m->stride - 1) / m->stride)
+    return bad(m->name, err, "section TOFF: document %zu (%s): %llu "
+               "checkpoints for %llu tokens", dk + 1, d->id,
+               (unsigned long long)(b - a), (unsigned long long)cnt);
+  j = k / m->stride;
+  if (mark_at(m, d, dk, a, b - a, j, end - off, &to, &tk, err) != 0)
+    return LECTOR_ERR;
+  const unsigned char *p = m->toks + off + tk, *stop = m->toks + end;
+  uint64_t t0 = j * m->stride, have = cnt - t0;
+  size_t got = want < have ? want : (size_t)have;
+  for (size_t t = 0; t < got; t++) {
+    uint32_t id;
+    if (varint_get(&p, stop, &id) != 0 || id >= m->nwords)
+      return bad(m->name, err, "section TOKS: document %zu (%s): token %llu "
+                 "is damaged", dk + 1, d->id, (unsigned long long)(t0 + t + 1));
+    ids[t] = id;
+  }
+  *first = (size_t)t0;
+  *offset = to;
+  *n = got;
+  return LECTOR_OK;
 }

@@ -16,6 +16,16 @@
 **   POST  per word, its occurrences in document order: varint gap of the
 **         document number (from -1; 0: the same document), then varint
 **         position (a new document) or its gap from the last (>= 1)
+**   TOFF  (optional: a pack made before it has none) u64 K, the spacing
+**         of the checkpoints; u64 first[documents + 1], document d's
+**         checkpoints being entries first[d] .. first[d + 1]; per
+**         checkpoint, of tokens 0, K, 2K ... of a document, {u32 byte
+**         offset of the token in the document's text, u32 byte offset of
+**         its id in the document's part of TOKS}.  A document has
+**         ceil(tokens / K) checkpoints, or none (more than 2^32 / 5
+**         tokens: its offsets in TOKS might not fit 32 bits); kwic starts
+**         tokenizing at one to reach a hit without tokenizing what comes
+**         before (ptok_corpus_seek).
 **
 ** Writing: workers tokenize (ptok_tokenize, into session-vocabulary
 ** ids); one thread appends documents in order (ptok_add), which maps
@@ -39,8 +49,11 @@
 #include "corpus.h"
 #include "lector/tokenizer.h"
 
-#define PTOK_NSECT 7
-extern const char *const ptok_tags[PTOK_NSECT];   /* TOKO ... POST */
+#define PTOK_NSECT 8
+extern const char *const ptok_tags[PTOK_NSECT];   /* TOKO ... POST, TOFF */
+#define PTOK_OPTIONAL 7               /* TOFF: may be absent (older packs) */
+#define PTOK_ABSENT UINT64_MAX        /* its length in ptok_parse then */
+#define PTOK_STRIDE 16                /* K: a checkpoint every 16 tokens */
 
 /* What the writer tokenizes with (borrowed). */
 typedef struct ptok_opts {
@@ -102,6 +115,8 @@ int pack_buf_add(pack_buf *b, const void *s, size_t n);
 typedef struct ptok_doc {
   uint32_t *ids;
   size_t n, cap;
+  uint32_t *marks;             /* byte offsets of tokens 0, K, 2K ... */
+  size_t nmarks, mcap;
 } ptok_doc;
 
 typedef struct ptok_writer ptok_writer;
@@ -124,7 +139,7 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err);
 /* Words and tokens added so far. */
 void ptok_counts(const ptok_writer *w, uint64_t *words, uint64_t *tokens);
 
-/* Write the seven sections to f, the first at *pos (a multiple of 8),
+/* Write the eight sections to f, the first at *pos (a multiple of 8),
 ** each padded to 8 bytes; s[k] gets ptok_tags[k]'s place.  *pos ends
 ** past the last.  Polls the interrupt flag.  0, or nonzero with *err
 ** (NULL: out of memory; write errors are left for the caller's commit). */
@@ -139,7 +154,8 @@ void ptok_writer_free(ptok_writer *w);
 typedef struct ptok_map ptok_map;
 
 /* The token sections of the pack at p, section k at off[k], len[k]
-** (bounds already checked), for ndocs documents; name is the file, for
+** (bounds already checked; len[PTOK_OPTIONAL] is PTOK_ABSENT when the
+** pack has no TOFF), for ndocs documents; name is the file, for
 ** messages.  *out NULL when len is NULL (no token sections).  0, or 1
 ** with *err naming the section (NULL: out of memory). */
 int ptok_parse(const unsigned char *p, const uint64_t *off,
@@ -166,5 +182,12 @@ int ptok_corpus_postings(const corpus *c, uint32_t id,
                          int (*fn)(void *ud, size_t i, const uint32_t *pos,
                                    size_t npos),
                          void *ud, char **err);
+/* host->doc_token_seek (plugin.h): document i's checkpoint at or before
+** token k (*first, *offset) and the ids of up to *n tokens from it
+** (*n: how many).  LECTOR_OK; LECTOR_ENOTFOUND (no TOFF, no checkpoints
+** for the document, k past its tokens); LECTOR_ERR with *err (malloc'd)
+** naming the section and document. */
+int ptok_corpus_seek(const corpus *c, size_t i, size_t k, size_t *first,
+                     size_t *offset, uint32_t *ids, size_t *n, char **err);
 
 #endif

@@ -45,7 +45,7 @@
 #include <lauxlib.h>
 
 #define LECTOR_ABI_MAJOR 1
-#define LECTOR_ABI_MINOR 5
+#define LECTOR_ABI_MINOR 6
 
 /* The most worker threads any call uses.  Everywhere a function takes a
 ** `threads` option, 0 means one per online core (at most this), 1..this
@@ -451,6 +451,28 @@ struct lector_host {
                        int (*fn)(void *ud, size_t i, const uint32_t *pos,
                                  size_t npos),
                        void *ud, char **err);
+
+  /* --- token checkpoints (ABI 1.6) ---------------------------------------- */
+  /* Where to start tokenizing document i of c (a corpus as above) to
+  ** reach its token k (an index into doc_tokens's stream) without
+  ** tokenizing what comes before it: the pack keeps the byte offset of
+  ** every K-th token (K = 16 now; the "TOFF" section).  *first gets the
+  ** index of the nearest such token at or before k (first <= k, k -
+  ** first < K) and *offset its byte offset in the document's text; and
+  ** ids[0 .. *n) the ids of tokens first, first + 1, ... from the
+  ** stream (on entry *n is how many ids has room for; on return how
+  ** many were given: fewer only at the end of the document), so that a
+  ** caller can check that tokenizing text + *offset gives the stream's
+  ** tokens (it may not: a token can depend on the character before it,
+  ** such as '#' after a letter; then tokenize the document whole).
+  ** LECTOR_OK; LECTOR_ENOTFOUND when the pack keeps no checkpoint for
+  ** the document (a pack made before them, a document of more than
+  ** 2^32 / 5 tokens) or k is past its last token: tokenize it whole;
+  ** LECTOR_ERR with *err naming the pack, section and document (damaged
+  ** checkpoints or tokens).  Any thread. */
+  int (*doc_token_seek)(const lector_corpus *c, size_t i, size_t k,
+                        size_t *first, size_t *offset, uint32_t *ids,
+                        size_t *n, char **err);
 };
 
 /* ------------------------------------------------------------------------
