@@ -25,11 +25,30 @@
 #include "ng_buf.h"
 #include "ng_count.h"
 
+/* A packed corpus's tokens and checkpoints (host->doc_token_seek, ABI
+** 1.6): a document whose phrase's first word (the anchor) occurs at
+** stream positions pos[at[d] .. at[d] + count[d]) is matched in the
+** stream's ids, and only a short stretch around each hit is tokenized,
+** from the checkpoint at or before it, every token checked against the
+** stream (same word at the same place); on any mismatch the document is
+** tokenized whole, as without seek. */
+#define NG_KWIC_ANY UINT32_MAX         /* "*" in pphrase */
+typedef struct ng_kwic_seek {
+  const lector_corpus *pack;   /* document d of the source is pack's d */
+  const uint32_t *pphrase;     /* plen pack word ids (NG_KWIC_ANY: "*") */
+  int anchor;                  /* the phrase's index of the anchor word */
+  uint32_t empty;              /* the pack's id of "" (UINT32_MAX: none) */
+  const size_t *at;            /* per document */
+  const uint32_t *count;       /* per document (0: tokenize as before) */
+  const uint32_t *pos;
+} ng_kwic_seek;
+
 typedef struct ng_kwic_spec {
   const ng_tokens *tok;        /* stop_opts is not used */
   const uint32_t *phrase;      /* plen ids; 0 matches any token */
   int plen;                    /* >= 1 */
   int window;                  /* tokens of context each side, >= 0 */
+  const ng_kwic_seek *seek;    /* NULL: tokenize every document */
 } ng_kwic_spec;
 
 typedef struct ng_hit {
@@ -43,9 +62,15 @@ typedef struct ng_hits {
   size_t n, cap;
 } ng_hits;
 
-/* Documents whose tokens ng_kwic_run read (any thread; for the tests:
-** ngram._pack_stats). */
+/* Documents ng_kwic_run tokenized whole (up to their last hit), not
+** counting those whose hits it reached from a pack's checkpoints (any
+** thread; for the tests: ngram._pack_stats's kwic_docs).  Of those,
+** ng_kwic_fallbacks are documents whose checkpoints it tried and then
+** gave up (a token differed from the stream's, or none kept), and
+** ng_kwic_seek_docs counts documents served from checkpoints. */
 extern _Atomic uint64_t ng_kwic_docs;
+extern _Atomic uint64_t ng_kwic_fallbacks;
+extern _Atomic uint64_t ng_kwic_seek_docs;
 
 /* Find the hits of spec in every document of docs (ng_count.h; those
 ** of docs->skip left out), on its workers; *out gets them in document

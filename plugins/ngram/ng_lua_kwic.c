@@ -339,6 +339,98 @@ static void sort_hits(lua_State *L, ng_lua_src *s, ng_guard *g,
   memcpy(g->hits.v, v, n * sizeof *v);
 }
 
+/* ------------------------------------------------------------------------
+** A packed corpus's checkpoints (ng_kwic_seek): where the phrase's first
+** word occurs, per document the index kept.
+*/
+
+/* At most this many occurrences of the anchor word are listed; a more
+** frequent word (its hits dense: stretches would cover the documents)
+** tokenizes whole documents as before, without the list's memory. */
+#define SEEK_MAX_POS (1u << 22)
+
+typedef struct anchor_walk {
+  const int32_t *skip;
+  size_t ndocs, total, seen;
+  size_t *at;                  /* NULL: counting */
+  uint32_t *count, *pos;
+} anchor_walk;
+
+static int on_anchor(void *ud, size_t i, const uint32_t *pos, size_t npos) {
+  anchor_walk *x = ud;
+  if ((++x->seen & 4095) == 0 && lk_interrupted()) return LECTOR_EINTERRUPT;
+  if (i >= x->ndocs || x->skip[i] < 0) return 0;
+  if (!x->at) {
+    x->total += npos;
+    return x->total > SEEK_MAX_POS ? 1 : 0;      /* too many: stop */
+  }
+  if (x->count[i] || x->total + npos > SEEK_MAX_POS) return 0;  /* cannot */
+  x->at[i] = x->total;
+  x->count[i] = (uint32_t)npos;
+  memcpy(x->pos + x->total, pos, npos * sizeof *pos);
+  x->total += npos;
+  return 0;
+}
+
+/* Walk the anchor word's postings into x.  [-0, +0, v] */
+static int walk_anchor(lua_State *L, const lector_corpus *pack, uint32_t id,
+                       anchor_walk *x, const char *fname) {
+  char *err = NULL;
+  int rc = lk_host->word_postings(pack, id, on_anchor, x, &err);
+  if (rc == 1 && !err) return 1;                 /* too many, counting */
+  if (rc == LECTOR_EINTERRUPT && !err) err = lk_errorf("interrupted");
+  if (rc != LECTOR_OK) {
+    if (!err) err = lk_errorf("out of memory");
+    lk_raise(L, fname, err);
+  }
+  return 0;
+}
+
+/* Fill sk (pphrase: room for plen ids) so that ng_kwic_run reaches the
+** hits in the documents skip keeps from the pack's checkpoints, when the
+** host has them (ABI 1.6) and the phrase has a word of the pack.
+** Returns whether it did.  [-0, +0, v] */
+static int seek_plan(lua_State *L, const ng_lua_src *s, const ng_tokens *tok,
+                     const uint32_t *ids, int plen, const int32_t *skip,
+                     ng_guard *g, ng_kwic_seek *sk, uint32_t *pphrase,
+                     const char *fname) {
+  size_t nd = s->docs.ndocs;
+  anchor_walk x;
+  int j;
+  if (!LECTOR_HOST_HAS(lk_host, doc_token_seek) || !lk_host->doc_token_seek ||
+      !tok->pack || nd == 0)
+    return 0;
+  sk->anchor = -1;
+  for (j = 0; j < plen; j++) {
+    size_t len;
+    const char *w = ids[j] ? lk_host->vocab_string(ids[j], &len) : NULL;
+    pphrase[j] = !ids[j] ? NG_KWIC_ANY
+                 : w ? lk_host->tokens_find(tok->pack, w, len) : UINT32_MAX;
+    if (ids[j] && pphrase[j] == UINT32_MAX) return 0;  /* not in the pack */
+    if (ids[j] && sk->anchor < 0) sk->anchor = j;
+  }
+  if (sk->anchor < 0) return 0;
+  memset(&x, 0, sizeof x);
+  x.skip = skip;
+  x.ndocs = nd;
+  if (walk_anchor(L, tok->pack, pphrase[sk->anchor], &x, fname) != 0 ||
+      x.total > SEEK_MAX_POS)
+    return 0;
+  x.at = lk_guard_alloc(L, g->lk, nd * sizeof *x.at);
+  x.count = lk_guard_alloc(L, g->lk, nd * sizeof *x.count);
+  x.pos = lk_guard_alloc(L, g->lk, (x.total ? x.total : 1) * sizeof *x.pos);
+  memset(x.count, 0, nd * sizeof *x.count);
+  x.total = x.seen = 0;
+  walk_anchor(L, tok->pack, pphrase[sk->anchor], &x, fname);
+  sk->pack = tok->pack;
+  sk->pphrase = pphrase;
+  sk->empty = lk_host->tokens_find(tok->pack, "", 0);
+  sk->at = x.at;
+  sk->count = x.count;
+  sk->pos = x.pos;
+  return 1;
+}
+
 /* ngram.kwic(source, pattern [, opts]) -> concordance rows in corpus
 ** order, or sorted by opts.sort; the first opts.limit of them.  opts:
 ** window (5), sort, limit, threads, sentences, tokenizer options.
@@ -348,7 +440,8 @@ int ng_l_kwic(lua_State *L) {
   static const char *const extra[] = {"window", "sort", "limit", NULL};
   static const char *const not_here[] = {"n", "skip", "min_count", "by",
                                          "stop_mode", NULL};
-  uint32_t ids[NG_KWIC_MAX];
+  uint32_t ids[NG_KWIC_MAX], pids[NG_KWIC_MAX];
+  ng_kwic_seek seek;
   sort_key keys[SORT_KEYS];
   lua_Integer limit;
   ng_kwic_spec spec;
@@ -377,6 +470,7 @@ int ng_l_kwic(lua_State *L) {
   ng_lua_src_hold(L, 1, &s, g, fname);    /* its texts are read below */
   ng_copts_tokens(L, 3, fname, extra, &o, g, &tok);
   spec.tok = &tok;
+  spec.seek = NULL;
   spec.plen = ng_lua_phrase(L, 2, g->opts, ids, fname, "pattern", 1);
   spec.phrase = ids;
   nkeys = read_sort(L, 3, keys, spec.window, spec.plen, fname);
@@ -397,6 +491,10 @@ int ng_l_kwic(lua_State *L) {
       for (d = 0; d < nd; d++)
         last[d] = last[d] == UINT32_MAX ? 0 : last[d] + 1;
       s.docs.upto = last;
+      /* better: from the checkpoints, a short stretch around each hit */
+      if (seek_plan(L, &s, &tok, ids, spec.plen, skip, g, &seek, pids,
+                    fname))
+        spec.seek = &seek;
     }
   }
   ng_lua_src_ready(&s, o.threads, fname);

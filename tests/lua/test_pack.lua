@@ -2,8 +2,9 @@
 -- the same documents as the files it was made from (text files, table
 -- rows, gzip'd files, front matter, joined metadata, a filtered subset);
 -- every damaged section, a truncated file and a foreign file named .lpk
--- are errors naming the section (the bulky TEXT, TOKS and POST when
--- loading with check = true); check = true names changed sources; a
+-- are errors naming the section (the bulky TEXT, TOKS, POST and TOFF when
+-- loading with check = true; damaged checkpoints when kwic uses them; a
+-- pack without TOFF, as made before it, still loads and serves kwic); check = true names changed sources; a
 -- pack never overwrites an input; the token sections are there for the
 -- options asked for, or not at all.
 local T = require "testlib"
@@ -152,10 +153,13 @@ function tests.corrupt_sections()
   T.ok(crc32("123456789") == 0xE3069283, "the test's CRC-32C")
   for tag in pairs(x) do
     local i = x[tag].off + x[tag].len // 2 + 1
+    -- TOFF's middle may be its table of documents, read at load: a
+    -- checkpoint's byte instead
+    if tag == "TOFF" then i = x[tag].off + x[tag].len - 1 end
     local bad = patch(s, i, string.char(s:byte(i) ~ 0x55))
     T.write(d .. "/bad.lpk", bad)
     local msg = "section " .. tag .. ": checksum mismatch"
-    if tag == "TEXT" or tag == "TOKS" or tag == "POST" then
+    if tag == "TEXT" or tag == "TOKS" or tag == "POST" or tag == "TOFF" then
       -- bulky: not read when loading (so that loading is instant), found
       -- by check
       T.ok(lector.load(d .. "/bad.lpk"), tag .. ": loads")
@@ -164,8 +168,8 @@ function tests.corrupt_sections()
       T.raises(msg, lector.load, d .. "/bad.lpk")
     end
   end
-  T.ok(x.TOKO and x.VOCB and x.VSRT and x.TIDX and x.TOKS and x.POFF and x.POST,
-       "the token sections are there")
+  T.ok(x.TOKO and x.VOCB and x.VSRT and x.TIDX and x.TOKS and x.POFF and x.POST
+       and x.TOFF, "the token sections are there")
   -- the section table itself
   local bad = patch(s, x.DOCS.entry + 8, string.char(s:byte(x.DOCS.entry + 8) ~ 1))
   T.write(d .. "/bad.lpk", bad)
@@ -233,6 +237,92 @@ function tests.corrupt_sections()
   T.write(d .. "/bad.lpk", bad)
   T.raises("pack format version 1; this lector reads version 2 (pack the "
            .. "corpus again)", lector.load, d .. "/bad.lpk")
+end
+
+-- The checkpoints (TOFF): a document of 40 tokens, "needle" its 20th
+-- (index 19), so that kwic with window 1 starts at the checkpoint of
+-- token 16 (the second); damage there is an error naming TOFF when kwic
+-- reads it, a wrong size when loading.
+function tests.damaged_checkpoints()
+  local d = T.tmpdir()
+  local src = d .. "/src"
+  assert(require("lfs").mkdir(src))
+  local w = {}
+  for i = 1, 40 do w[i] = i == 20 and "needle" or ("w" .. i) end
+  T.write(src .. "/a.txt", table.concat(w, " ") .. "\n")
+  T.write(src .. "/b.txt", "another needle here\n")
+  local files = lector.load(src, {quiet = true})
+  local out = d .. "/c.lpk"
+  lector.pack(files, out)
+  local s = T.read(out)
+  local x = sections(s).TOFF
+  T.ok(x, "TOFF is there")
+  local k = string.unpack("<I8", s, x.off + 1)
+  T.eq(k, 16, "a checkpoint every 16 tokens")
+  local first = x.off + 8 + 1                    -- first[], 1-based
+  local marks = first + 8 * 3                    -- two documents + 1
+  T.eq(string.unpack("<I8", s, first + 8), 3, "a.txt: 3 checkpoints")
+  T.eq(string.unpack("<I8", s, first + 16), 4, "b.txt: 1 checkpoint")
+  T.eq(x.len, 8 + 8 * 3 + 8 * 4, "TOFF's size")
+  T.eq(string.unpack("<I4", s, marks + 8), #table.concat(w, " ", 1, 16) + 1,
+       "checkpoint 2: the byte offset of token 16")
+  local want = ngram.kwic(files, "needle", {window = 1})
+  T.eq(#want, 2, "two hits")
+  local function try(bad, msg, what)
+    T.write(d .. "/bad.lpk", bad)
+    T.raises(msg, ngram.kwic, lector.load(d .. "/bad.lpk"), "needle",
+             {window = 1})
+    T.raises("section TOFF: checksum mismatch", lector.load, d .. "/bad.lpk",
+             {check = true, quiet = true})
+    T.ok(what, what)
+  end
+  try(patch(s, marks + 8, string.pack("<I4", 100000)),
+      "bad.lpk: section TOFF: document 1 (a.txt): checkpoint 2 lies past the text",
+      "an offset past the text")
+  try(patch(s, marks + 8, string.pack("<I4", 0)),
+      "section TOFF: document 1 (a.txt): checkpoint 2 is out of order "
+      .. "(offsets not ascending)", "offsets not ascending")
+  try(patch(s, marks + 16, string.pack("<I4", 1)),
+      "section TOFF: document 1 (a.txt): checkpoint 2 is out of order",
+      "the next checkpoint before this one")
+  try(patch(s, marks + 12, string.pack("<I4", 100000)),
+      "section TOFF: document 1 (a.txt): checkpoint 2 lies outside its tokens",
+      "an offset past the document's tokens")
+  try(patch(s, first + 8, string.pack("<I8", 2)),
+      "section TOFF: document 1 (a.txt): 2 checkpoints for 40 tokens",
+      "a document's checkpoints miscounted")
+  try(patch(s, first + 8, string.pack("<I8", 9)),
+      "section TOFF: document 1 (a.txt): its checkpoints do not fit the section",
+      "a document's checkpoints outside the section")
+  -- the wrong size, sealed: found when loading
+  local bad = reseal(patch(s, x.entry + 16, string.pack("<I8", x.len - 8)), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section TOFF: 56 bytes for 2 documents and 4 checkpoints",
+           lector.load, d .. "/bad.lpk")
+  bad = reseal(patch(s, x.off + 1, string.pack("<I8", 0)), "TOFF")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section TOFF: a checkpoint every 0 tokens", lector.load, d .. "/bad.lpk")
+  -- a pack made before TOFF (its tag unknown, so skipped): loads, and
+  -- kwic tokenizes the documents whole, with the same rows
+  bad = reseal(patch(s, x.entry, "TOFX"), "DOCS")
+  T.write(d .. "/old.lpk", bad)
+  local old = lector.load(d .. "/old.lpk", {check = true, quiet = true})
+  local k0 = ngram._pack_stats().kwic_docs
+  local got = ngram.kwic(old, "needle", {window = 1})
+  T.eq(ngram._pack_stats().kwic_docs - k0, 2, "without TOFF: both tokenized")
+  T.eq(#got, 2, "without TOFF: two hits")
+  for i = 1, 2 do
+    T.eq(got[i].left .. "|" .. got[i].match .. "|" .. got[i].right,
+         want[i].left .. "|" .. want[i].match .. "|" .. want[i].right, "row " .. i)
+  end
+  -- and with it, neither is (their hits come from the checkpoints)
+  k0 = ngram._pack_stats().kwic_docs
+  T.eq(#ngram.kwic(lector.load(out), "needle", {window = 1}), 2, "with TOFF")
+  T.eq(ngram._pack_stats().kwic_docs - k0, 0, "with TOFF: no document tokenized whole")
+  -- TOFF without the token sections is refused
+  local t = d .. "/t.lpk"
+  lector.pack(files, t, {tokens = false})
+  T.ok(not sections(T.read(t)).TOFF, "a pack of text only has no TOFF")
 end
 
 function tests.truncated_and_foreign()
