@@ -304,6 +304,14 @@ static int host_word_postings(const lector_corpus *c, uint32_t id,
   return host_msg(rc, msg, err);
 }
 
+static int host_word_count(const lector_corpus *c, uint32_t id, uint64_t *n,
+                           char **err) {
+  char *msg = NULL;
+  int rc = ptok_corpus_count(c, id, n, &msg);
+  if (rc == LECTOR_ENOTFOUND) return rc;             /* no message */
+  return host_msg(rc, msg, err);
+}
+
 static int host_doc_token_seek(const lector_corpus *c, size_t i, size_t k,
                                size_t *first, size_t *offset, uint32_t *ids,
                                size_t *n, char **err) {
@@ -364,6 +372,7 @@ static const lector_host host = {
   .doc_tokens = host_doc_tokens,
   .word_postings = host_word_postings,
   .doc_token_seek = host_doc_token_seek,
+  .word_count = host_word_count,
 };
 
 const lector_host *host_table(void) { return &host; }

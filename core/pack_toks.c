@@ -1117,6 +1117,27 @@ static size_t *index_of(const corpus *c, int *oom) {
   return at;
 }
 
+int ptok_corpus_count(const corpus *c, uint32_t id, uint64_t *n, char **err) {
+  const ptok_map *m = map_of(c);
+  uint64_t off, end;
+  size_t wl;
+  *err = NULL;
+  /* a view of some of the documents: the index counts them all */
+  if (!m || c->idx || (id != UINT32_MAX && id >= m->nwords))
+    return LECTOR_ENOTFOUND;
+  if (id == UINT32_MAX) {
+    *n = m->ntokens;
+    return LECTOR_OK;
+  }
+  if (table_entry(m->poff, m->nwords, id, m->post_len, 2, 10, &off, &end,
+                  n) != 0) {
+    bad(m->name, err, "section POFF: word %u (%s): its occurrences do not "
+        "fit POST", id + 1, word_at(m, id, &wl));
+    return LECTOR_ERR;
+  }
+  return LECTOR_OK;
+}
+
 /* Document k's token count. */
 static uint64_t doc_tokens(const ptok_map *m, uint64_t k) {
   return pack_get64(m->tidx + 16 * k + 8);

@@ -182,6 +182,11 @@ int ptok_corpus_postings(const corpus *c, uint32_t id,
                          int (*fn)(void *ud, size_t i, const uint32_t *pos,
                                    size_t npos),
                          void *ud, char **err);
+/* host->word_count (plugin.h): the occurrences of word id in c, or all of
+** c's tokens for id UINT32_MAX, from POFF and TOKO.  LECTOR_OK;
+** LECTOR_ENOTFOUND (no message) when c is not a whole pack or has no word
+** id; LECTOR_ERR with *err (malloc) for a damaged POFF entry. */
+int ptok_corpus_count(const corpus *c, uint32_t id, uint64_t *n, char **err);
 /* host->doc_token_seek (plugin.h): document i's checkpoint at or before
 ** token k (*first, *offset) and the ids of up to *n tokens from it
 ** (*n: how many).  LECTOR_OK; LECTOR_ENOTFOUND (no TOFF, no checkpoints

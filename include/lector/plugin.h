@@ -473,6 +473,15 @@ struct lector_host {
   int (*doc_token_seek)(const lector_corpus *c, size_t i, size_t k,
                         size_t *first, size_t *offset, uint32_t *ids,
                         size_t *n, char **err);
+  /* (ABI 1.6) How many of c's tokens are word id, from the pack's index
+  ** (no stream read), into *n; with id UINT32_MAX, how many tokens c has
+  ** (every word's, those with an empty normalised form included).
+  ** LECTOR_OK; LECTOR_ENOTFOUND (no message) when c is not a whole pack
+  ** (not packed, or a view of some of its documents: count the streams
+  ** instead) or has no word id; LECTOR_ERR with *err (a damaged POFF
+  ** entry).  Any thread. */
+  int (*word_count)(const lector_corpus *c, uint32_t id, uint64_t *n,
+                    char **err);
 };
 
 /* ------------------------------------------------------------------------
