@@ -8,8 +8,11 @@
 ** naming TEXT), and, with
 ** token sections, every document's tokens (ids below the word count)
 ** and every word's postings (documents and positions in range, positions
-** ascending).  A
-** failure must come with a message naming the file.
+** ascending), and the checkpoints (TOFF) of every document at its first,
+** middle and last tokens and a few past them (each at or before the
+** token asked for, inside the text, its ids known words, no further
+** than the stream when that decoded; or an error naming TOFF, TIDX or
+** TOKS).  A failure must come with a message naming the file.
 */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -51,6 +54,34 @@ static int on_posting(void *ud, size_t i, const uint32_t *pos, size_t npos) {
   return 0;
 }
 
+/* Document i's checkpoints (ptok_corpus_seek) at some tokens k, against
+** its stream of n tokens (ok: it decoded).  (Not their ids against the
+** stream's: a fuzzer can forge CRCs, so a pack that passed them may
+** still lie; kwic checks every token it reads from a checkpoint.) */
+static void walk_marks(corpus *c, size_t i, size_t n, int ok, size_t nwords) {
+  size_t ks[] = {0, 1, 15, 16, 17, n / 2, n ? n - 1 : 0, n, n + 40};
+  uint32_t got[64];
+  for (size_t j = 0; j < sizeof ks / sizeof ks[0]; j++) {
+    size_t first = 0, off = 0, cnt = sizeof got / sizeof got[0];
+    char *err = NULL;
+    int rc = ptok_corpus_seek(c, i, ks[j], &first, &off, got, &cnt, &err);
+    if (rc == LECTOR_OK) {
+      CHECK(!err && first <= ks[j] && off < corpus_doc_at(c, i)->bytes);
+      CHECK(cnt <= sizeof got / sizeof got[0]);
+      for (size_t t = 0; t < cnt; t++) CHECK(got[t] < nwords);
+      if (ok) CHECK(ks[j] < n && first + cnt <= n);
+    } else if (rc == LECTOR_ENOTFOUND) {
+      CHECK(!err);
+    } else {
+      CHECK(rc == LECTOR_ERR && err &&
+            (strncmp(err, "f.lpk: section TOFF: ", 21) == 0 ||
+             strncmp(err, "f.lpk: section TIDX: ", 21) == 0 ||
+             strncmp(err, "f.lpk: section TOKS: ", 21) == 0));
+    }
+    free(err);
+  }
+}
+
 static void walk_tokens(corpus *c) {
   const char *key = st_key(c);
   if (!key) return;
@@ -67,6 +98,7 @@ static void walk_tokens(corpus *c) {
       for (size_t k = 0; k < s.n[i]; k++) CHECK(s.ids[i][k] < nwords);
     else CHECK(err && strncmp(err, "f.lpk: section T", 16) == 0);
     free(err);
+    walk_marks(c, i, s.n[i], s.ok[i], nwords);
   }
   for (uint32_t w = 0; w < nwords && w < 4096; w++) {
     size_t len;
