@@ -204,6 +204,10 @@ static int sids_room(kctx *k, size_t n) {
   return 0;
 }
 
+/* Stream ids decoded past what a hit needs: the checkpoint's distance
+** (K - 1 = 15 at most now) and a few empty words, without a second try. */
+#define SLACK 24
+
 /* Is the anchor's occurrence at stream position p of document doc a hit
 ** of the phrase?  The stream's ids around it (from the checkpoint at or
 ** before its context) say so, without tokenizing; a hit goes to k->sh.
@@ -212,7 +216,7 @@ static int seek_hit(kctx *k, size_t doc, size_t p, char **err) {
   const ng_kwic_seek *sk = k->spec->seek;
   size_t plen = (size_t)k->spec->plen, w = (size_t)k->spec->window;
   size_t j0 = (size_t)sk->anchor, need_l = j0 + w, need_r = plen - 1 - j0 + w;
-  size_t s = p > need_l ? p - need_l : 0, want = p - s + need_r + 64;
+  size_t s = p > need_l ? p - need_l : 0, want = p - s + need_r + SLACK;
   size_t first, off, got, i, nl, nr, nc, cs, a, b, j, x;
   int tries, rc;
   for (tries = 0;; tries++) {
@@ -237,7 +241,7 @@ static int seek_hit(kctx *k, size_t doc, size_t p, char **err) {
       if (k->sids[--x] != sk->empty) k->cidx[need_l - ++nl] = (uint32_t)x;
     if (nl < need_l && first > 0) {        /* empty words: further back */
       s = first - 1;
-      want = p - s + need_r + 64;
+      want = p - s + need_r + SLACK;
       continue;
     }
     for (nr = 0, x = i + 1; x < got && nr < need_r; x++)
