@@ -240,17 +240,51 @@ local function check_stats(what, f, p, streams)
   end, false)
 end
 
+-- The documents of c with a hit of node (kwic from the files).
+local function hit_docs(c, node)
+  local docs, n = {}, 0
+  for _, r in ipairs(ngram.kwic(c, node, {window = 0})) do
+    if not docs[r.index] then n = n + 1 end
+    docs[r.index] = true
+  end
+  return n
+end
+
+-- Collocates from a whole pack go through its index: the streams read
+-- are those of the documents holding every word of the node (at least
+-- those with a hit, never all when some document has none).
+local function same_collocates(what, f, p, node, opts, streams)
+  local a = ser(ngram.collocates(f, node, opts))
+  local s0 = stats().stream_docs
+  local b = ser(ngram.collocates(p, node, opts))
+  local got, hits = stats().stream_docs - s0, hit_docs(f, node)
+  T.ok(a == b, what .. ": the pack's result differs from the files'")
+  if not streams then return end
+  T.ok(got >= hits and got <= #p, string.format("%s: %d token streams "
+       .. "read, %d documents with a hit, %d in all", what, got, hits, #p))
+  if hits < #p then
+    T.ok(got < #p, what .. ": every stream read, not only the node's")
+  end
+end
+
 -- Word w's collocates and kwic rows; kwic must tokenize only the
 -- documents that hold the pattern's words (fewer than all, when
 -- streams).
 local function check_node(what, f, p, node, streams)
   if node:find("*", 1, true) then goto kwic end
-  same(what .. " collocates " .. node, f, p, function(c)
-    return ngram.collocates(c, node, {span = {3, 3}, min_count = 1})
-  end, streams)
-  same(what .. " collocates logdice " .. node, f, p, function(c)
-    return ngram.collocates(c, node, {measure = "logdice", min_count = 1})
-  end, streams)
+  same_collocates(what .. " collocates " .. node, f, p, node,
+                  {span = {3, 3}, min_count = 1}, streams)
+  same_collocates(what .. " collocates logdice " .. node, f, p, node,
+                  {measure = "logdice", min_count = 1}, streams)
+  do
+    local dated = 0               -- by month: the dated documents are read
+    for doc in p:each() do
+      if doc.date and doc.date ~= "" then dated = dated + 1 end
+    end
+    same(what .. " collocates by month " .. node, f, p, function(c)
+      return ngram.collocates(c, node, {by = "month", min_count = 1})
+    end, streams and dated or nil)
+  end
   same(what .. " collocates stopwords " .. node, f, p, function(c)
     return ngram.collocates(c, node, {stopwords = true, min_count = 1})
   end, false)
@@ -414,6 +448,14 @@ function tests.kwic_checkpoints()
   doc("all.txt", filler(70, {[0] = "needle", [15] = "needle", [16] = "needle",
                              [17] = "needle", [47] = "needle", [48] = "needle",
                              [69] = "needle"}))
+  -- combining marks at the start of lines (with accents = false below,
+  -- where stripping them may leave nothing)
+  local marks = {}
+  for i = 0, 59 do
+    marks[#marks + 1] = (i % 7 == 3) and "needle" or ("m" .. i)
+    if i % 5 == 0 then marks[#marks + 1] = "\n\u{301}\u{302}" end
+  end
+  doc("marks.txt", marks)
   T.write(src .. "/empty.txt", "")
   T.write(src .. "/punct.txt", "... !!! ---\n")
   local tricky = {"caf\u{e9}", "e\u{301}te\u{301}", "\u{1F600}", "\u{1F44D}\u{1F3FD}",
@@ -442,6 +484,7 @@ function tests.kwic_checkpoints()
      opts = {punct = true, invalid = "replace"}},
     {name = "split", tokens = {split_hyphens = true, urls = false},
      opts = {split_hyphens = true, urls = false}},
+    {name = "accents", tokens = {accents = false}, opts = {accents = false}},
   }
   for _, case in ipairs(cases) do
     local p = pack_of(files, d, "ck-" .. case.name, {tokens = case.tokens})
