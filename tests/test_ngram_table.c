@@ -771,6 +771,7 @@ static void test_empty_word(void **state) {
   }
   tok.api = &fake_api;
   tok.opts = (const lector_tok_opts *)(const void *)&fake_opts_all;
+  memset(&ks, 0, sizeof ks);             /* fields it does not set: none */
   ks.tok = &tok;
   phrase[0] = W("b");
   ks.phrase = phrase;

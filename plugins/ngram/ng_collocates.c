@@ -93,8 +93,10 @@ static int count_group(const ng_collocates_spec *sp, ng_collocates_group *g,
   size_t i, nl = (size_t)sp->nlen;
   for (i = 0; i < n; i++) {
     if (!ids[i]) continue;                     /* a sentence ends */
-    g->tokens++;
-    if (hit(&g->freq, ids[i], stamp)) return -1;
+    if (!sp->from_index) {                     /* else from the index */
+      g->tokens++;
+      if (hit(&g->freq, ids[i], stamp)) return -1;
+    }
     if (i + nl <= n && node_at(sp, ids, i)) {
       g->nodes++;
       if (count_spans(sp, g, ids, n, i, stamp)) return -1;
@@ -151,6 +153,63 @@ oom:
   return LECTOR_ENOMEM;
 }
 
+/* ------------------------------------------------------------------------
+** Frequencies from a pack's index (from_index)
+*/
+
+int ng_collocates_indexable(const ng_collocates_spec *spec) {
+  const lector_host *h = lk_host;
+  uint64_t n;
+  char *err = NULL;
+  return spec->tok->pack && !spec->group && spec->ngroups == 1 && h &&
+         LECTOR_HOST_HAS(h, word_count) && h->word_count &&
+         h->word_count(spec->tok->pack, UINT32_MAX, &n, &err) == LECTOR_OK;
+}
+
+/* The occurrences in the pack of vocabulary word id (0 when the pack has
+** no such word) into *n.  LECTOR_OK or a code with *err. */
+static int pack_count(const lector_corpus *pack, uint32_t id, uint64_t *n,
+                      char **err) {
+  size_t len = 0;
+  const char *s = lk_env_cur.vocab_string(id, &len);
+  uint32_t pid = s ? lk_host->tokens_find(pack, s, len) : UINT32_MAX;
+  int rc;
+  *n = 0;
+  if (pid == UINT32_MAX) return LECTOR_OK;
+  rc = lk_host->word_count(pack, pid, n, err);
+  return rc == LECTOR_ENOTFOUND ? LECTOR_OK : rc;
+}
+
+/* N (every token but those of no word: an empty normalised form) and
+** the f_word of every collocate of g, from the pack.  LECTOR_OK or a
+** code with *err. */
+static int index_counts(const ng_collocates_spec *spec,
+                        ng_collocates_group *g, char **err) {
+  const lector_corpus *pack = spec->tok->pack;
+  uint32_t key[NG_MAX_N] = {0}, i, pid;
+  uint64_t n, empty = 0;
+  int s, rc;
+  if ((rc = lk_host->word_count(pack, UINT32_MAX, &n, err)) != LECTOR_OK)
+    return rc == LECTOR_ENOTFOUND ? LECTOR_ERR : rc;
+  pid = lk_host->tokens_find(pack, "", 0);
+  if (pid != UINT32_MAX &&
+      (rc = lk_host->word_count(pack, pid, &empty, err)) != LECTOR_OK)
+    return rc;
+  g->tokens = n - (empty < n ? empty : n);
+  for (s = 0; s < 2; s++)
+    for (i = 0; i < g->side[s].cap; i++) {
+      const uint32_t *slot = ng_table_slot(&g->side[s], i);
+      if (!slot || ng_table_find(&g->freq, slot)) continue;
+      if ((rc = pack_count(pack, slot[0], &n, err)) != LECTOR_OK) return rc;
+      key[0] = slot[0];
+      if (ng_table_add(&g->freq, key, n, 0) != 0) {
+        *err = lk_errorf("out of memory counting collocates");
+        return LECTOR_ENOMEM;
+      }
+    }
+  return LECTOR_OK;
+}
+
 int ng_collocates_run(const ng_collocates_spec *spec, const ng_docs *docs,
                       ng_collocates_group **out, char **err) {
   static const ng_spec unigrams = {1, 1, 0, 0};
@@ -188,6 +247,8 @@ int ng_collocates_run(const ng_collocates_spec *spec, const ng_docs *docs,
     rc = ng_count_run(&job, err);
   }
   if (rc == LECTOR_OK) rc = merge_workers(c, n, spec->ngroups, err);
+  if (rc == LECTOR_OK && spec->from_index)
+    rc = index_counts(spec, &c->w[0].g[0], err);
   if (rc == LECTOR_OK) {
     *out = c->w[0].g;
     c->w[0].g = NULL;

@@ -49,6 +49,12 @@ typedef struct ng_collocates_spec {
   const size_t *first;
   const int32_t *member;
   uint32_t ngroups;            /* >= 1 */
+  /* Through the pack's index (tok->pack, a whole pack, one group: see
+  ** ng_collocates_indexable): only the documents the ng_docs let through
+  ** are read (those holding the node: ng_docs.skip), and there only the
+  ** node and its spans are counted; N and each collocate's f_word come
+  ** from host->word_count. */
+  int from_index;
 } ng_collocates_spec;
 
 /* The counts of one group.  Tables of width 1 (key: the word's id). */
@@ -65,6 +71,11 @@ typedef struct ng_collocates_row {
   uint64_t left, right, f_word;
   double score;
 } ng_collocates_row;
+
+/* Can spec be counted through its pack's index (from_index)?  Nonzero
+** when tok->pack is a whole pack whose index counts words
+** (host->word_count), with one group. */
+int ng_collocates_indexable(const ng_collocates_spec *spec);
 
 /* Count spec over the documents of docs into *out (spec->ngroups groups,
 ** lk_alloc memory).  LECTOR_OK, or a code with *err (no results then):

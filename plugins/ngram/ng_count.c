@@ -721,7 +721,7 @@ static int run_workers(ng_job *job, wctx *ws, int n, char **err) {
   pool.ctx = ctx;
   pool.fn = count_doc;
   pool.done = worker_done;
-  pool.skip = job->group;
+  pool.skip = job->group ? job->group : job->src->skip;
   pool.no_text = job->tok->pack != NULL;   /* words from the stream only */
   rc = job->src->run(job->src->ud, &pool, err);
   for (i = 0; i < n && rc == LECTOR_OK; i++)

@@ -35,7 +35,9 @@ typedef struct ng_docs {
   int (*run)(void *ud, lector_pool *pool, char **err);
   void *ud;
   /* Optional: documents with skip[i] < 0 are left out (not read); for
-  ** the engines that do not set a pool's skip themselves (ng_kwic.h). */
+  ** the engines that do not set a pool's skip themselves (ng_kwic.h), and
+  ** for ng_count_run when the job has no groups (collocates through a
+  ** pack's index). */
   const int32_t *skip;
   /* Optional (kwic, ng_kwic.h): document i needs only its first upto[i]
   ** tokens and the phrase's length plus the window's words after them

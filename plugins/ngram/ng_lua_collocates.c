@@ -123,6 +123,21 @@ typedef struct call {
   int measure;
 } call;
 
+/* A whole pack, one group: read only the documents that hold the node
+** (the positional index), and take N and f_word from the index.
+** [-0, +0, v] */
+static void from_index(lua_State *L, ng_lua_src *s, ng_guard *g, call *c) {
+  size_t nd = s->docs.ndocs;
+  int32_t *skip;
+  if (nd >= SIZE_MAX / sizeof *skip) luaL_error(L, "%s: out of memory", fname);
+  skip = lk_guard_alloc(L, g->lk, (nd + 1) * sizeof *skip);
+  if (ng_lua_src_index(L, s, c->spec.tok, c->spec.node, c->spec.nlen, skip,
+                       NULL, fname)) {
+    s->docs.skip = skip;
+    c->spec.from_index = 1;
+  }
+}
+
 /* Run the count of source s (argument 1) into a held result of c->spec's
 ** groups.  [-0, +0, v] */
 static held *run(lua_State *L, ng_lua_src *s, ng_guard *g, call *c) {
@@ -137,7 +152,9 @@ static held *run(lua_State *L, ng_lua_src *s, ng_guard *g, call *c) {
   if (!(h = lk_alloc(sizeof *h))) luaL_error(L, "%s: out of memory", fname);
   memset(h, 0, sizeof *h);
   lk_guard_add(L, g->lk, held_release, h);
-  ng_lua_src_stream(s, &tok);
+  if (s->kind == NG_SRC_CORPUS && ng_lua_src_stream(s, &tok) &&
+      ng_collocates_indexable(&c->spec))
+    from_index(L, s, g, c);
   ng_lua_src_ready(s, c->o.threads, fname);
   rc = ng_collocates_run(&c->spec, &s->docs, &h->g, &err);
   if (rc != LECTOR_OK) lk_raise(L, fname, err);
