@@ -10,7 +10,9 @@
 --   packing (text, tokens, index) vs one ngram.count{n = {1, 2}};
 --   loading the pack vs loading the files;
 --   ngram.count{n = {1, 2}} (saved tables compared byte for byte);
---   kwic of a word with a few thousand hits (rows compared);
+--   kwic of a word with a few thousand hits (rows compared), and its
+--   collocates (rows compared);
+--   ngram.count on one thread against two, on each side;
 --   sentiment.corpus by month (rows compared);
 --   pack size vs text; peak RSS of a count from each (separate processes).
 -- The files are read once before timing so both sides start from a warm
@@ -105,6 +107,16 @@ collectgarbage()
 local kw = {window = 5, threads = THREADS}
 local t_kwic_files, kwic_files = timed(function() return ngram.kwic(files, word, kw) end)
 local t_kwic_pack, kwic_pack = timed(function() return ngram.kwic(pack, word, kw) end)
+local co = {threads = THREADS}
+local t_coll_files, coll_files = timed(function() return ngram.collocates(files, word, co) end)
+local t_coll_pack, coll_pack = timed(function() return ngram.collocates(pack, word, co) end)
+
+-- how the count scales with threads on each side: tokenizing (files)
+-- is CPU work and shares out; the tables' cache misses (pack) share the
+-- memory system
+local one = {n = {1, 2}, threads = 1}
+local t_count_files1 = timed(function() return ngram.count(files, one) end)
+local t_count_pack1 = timed(function() return ngram.count(pack, one) end)
 
 local ok_sent, sentiment = pcall(require, "lector.sentiment")
 local t_sent_files, t_sent_pack, sent_same
@@ -137,6 +149,12 @@ line("ngram.count{1,2}: files vs pack", t_count_files, "files", t_count_pack, "p
 line(("kwic %q (%d hits): files vs pack"):format(word, #kwic_files), t_kwic_files, "files",
      t_kwic_pack, "pack", "target >= 50x; rows identical: "
      .. tostring(dump(kwic_files) == dump(kwic_pack)))
+line(("collocates %q: files vs pack"):format(word), t_coll_files, "files", t_coll_pack,
+     "pack", "rows identical: " .. tostring(dump(coll_files) == dump(coll_pack)))
+line("count{1,2}, files: 1 vs 2 threads", t_count_files1, "1", t_count_files, "2",
+     "speed-up from the second thread")
+line("count{1,2}, pack: 1 vs 2 threads", t_count_pack1, "1", t_count_pack, "2",
+     "speed-up from the second thread")
 if t_sent_files then
   line("sentiment by month: files vs pack", t_sent_files, "files", t_sent_pack, "pack",
        "rows identical: " .. tostring(sent_same))
