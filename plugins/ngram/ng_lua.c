@@ -352,13 +352,19 @@ static int l_merge_files(lua_State *L) {
   return 0;
 }
 
-/* ngram._pack_stats() -> {stream_docs =, kwic_docs =}: documents whose
-** words were read from a pack's token streams, and documents kwic
-** tokenized, since the plugin was loaded; for the tests, which check that
-** a packed corpus took the fast path (the results alone cannot tell).
-** [-0, +1, m] */
+/* ngram._pack_stats() -> {stream_docs =, kwic_docs =, kwic_seek_docs =,
+** kwic_fallbacks =}: documents whose words were read from a pack's token
+** streams, documents kwic tokenized whole, documents it served from a
+** pack's checkpoints, and those whose checkpoints it tried and gave up
+** (ng_kwic.h), since the plugin was loaded; for the tests, which check
+** that a packed corpus took the fast path (the results alone cannot
+** tell).  [-0, +1, m] */
 static int l_pack_stats(lua_State *L) {
-  lua_createtable(L, 0, 2);
+  lua_createtable(L, 0, 4);
+  lua_pushinteger(L, (lua_Integer)atomic_load(&ng_kwic_seek_docs));
+  lua_setfield(L, -2, "kwic_seek_docs");
+  lua_pushinteger(L, (lua_Integer)atomic_load(&ng_kwic_fallbacks));
+  lua_setfield(L, -2, "kwic_fallbacks");
   lua_pushinteger(L, (lua_Integer)atomic_load(&ng_count_stream_docs));
   lua_setfield(L, -2, "stream_docs");
   lua_pushinteger(L, (lua_Integer)atomic_load(&ng_kwic_docs));

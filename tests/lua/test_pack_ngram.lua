@@ -536,16 +536,22 @@ function tests.kwic_checkpoints()
   T.write(fb .. "/b.txt", table.concat(w, " ") .. " x tag w17 needle w19\n")
   local ff = lector.load(fb, {quiet = true})
   local fp = pack_of(ff, d, "fallback", {tokens = {punct = true}})
-  local k0 = stats().kwic_docs
+  local k0, s0 = stats().kwic_docs, stats()
   local b = ngram.kwic(fp, "needle", {window = 3, punct = true})
   T.eq(stats().kwic_docs - k0, 1, "fallback: one document tokenized whole")
+  T.eq(stats().kwic_fallbacks - s0.kwic_fallbacks, 1,
+       "fallback: one document's checkpoints given up")
+  T.eq(stats().kwic_seek_docs - s0.kwic_seek_docs, 1,
+       "fallback: the other served from its checkpoints")
   T.eq(ser(b), ser(ngram.kwic(ff, "needle", {window = 3, punct = true})),
        "fallback: rows equal the files'")
   T.eq(b[1].left, "#tag w17", "fallback: the context (#, tag, w17)")
   -- window 5 starts at token 14, whose checkpoint is token 0: no fallback
-  k0 = stats().kwic_docs
+  k0, s0 = stats().kwic_docs, stats()
   b = ngram.kwic(fp, "needle", {window = 5, punct = true})
   T.eq(stats().kwic_docs - k0, 0, "window 5: from checkpoint 0, no fallback")
+  T.eq(stats().kwic_seek_docs - s0.kwic_seek_docs, 2,
+       "window 5: both documents served from their checkpoints")
   T.eq(ser(b), ser(ngram.kwic(ff, "needle", {window = 5, punct = true})),
        "window 5: rows equal the files'")
 end
