@@ -207,6 +207,18 @@ void ptok_writer_free(ptok_writer *w) {
   mem_free(w);
 }
 
+/* Room for n ids in *ids.  0 or -1. */
+static int ids_room(uint32_t **ids, size_t *cap, size_t n) {
+  if (n <= *cap) return 0;
+  size_t c = *cap ? *cap : 256;
+  while (c < n) c *= 2;
+  uint32_t *p = mem_realloc(*ids, c * sizeof *p);
+  if (!p) return -1;
+  *ids = p;
+  *cap = c;
+  return 0;
+}
+
 /* The tokenizer's callback: the token's session id. */
 static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
                     size_t len) {
@@ -215,22 +227,11 @@ static int on_token(void *ud, const lector_tok_span *sp, const char *norm,
                 : sp->id ? sp->id : vocab_intern(norm, len);
   if (id == 0) return LECTOR_ENOMEM;
   if (d->n % PTOK_STRIDE == 0) {          /* a checkpoint (TOFF) */
-    if (d->nmarks == d->mcap) {
-      size_t cap = d->mcap ? 2 * d->mcap : 64;
-      uint32_t *p = mem_realloc(d->marks, cap * sizeof *p);
-      if (!p) return LECTOR_ENOMEM;
-      d->marks = p;
-      d->mcap = cap;
-    }
+    if (ids_room(&d->marks, &d->mcap, d->nmarks + 1) != 0)
+      return LECTOR_ENOMEM;
     d->marks[d->nmarks++] = sp->offset;
   }
-  if (d->n == d->cap) {
-    size_t cap = d->cap ? 2 * d->cap : 1024;
-    uint32_t *p = mem_realloc(d->ids, cap * sizeof *p);
-    if (!p) return LECTOR_ENOMEM;
-    d->ids = p;
-    d->cap = cap;
-  }
+  if (ids_room(&d->ids, &d->cap, d->n + 1) != 0) return LECTOR_ENOMEM;
   d->ids[d->n++] = id;
   return 0;
 }
@@ -1057,18 +1058,6 @@ uint32_t ptok_corpus_find(const corpus *c, const char *s, size_t len) {
     else hi = mid;
   }
   return UINT32_MAX;
-}
-
-/* Room for n ids in *ids.  0 or -1. */
-static int ids_room(uint32_t **ids, size_t *cap, size_t n) {
-  if (n <= *cap) return 0;
-  size_t c = *cap ? *cap : 256;
-  while (c < n) c *= 2;
-  uint32_t *p = mem_realloc(*ids, c * sizeof *p);
-  if (!p) return -1;
-  *ids = p;
-  *cap = c;
-  return 0;
 }
 
 int ptok_corpus_doc(const corpus *c, size_t i, uint32_t **ids, size_t *n,

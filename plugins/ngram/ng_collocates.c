@@ -200,6 +200,10 @@ static int index_counts(const ng_collocates_spec *spec,
     for (i = 0; i < g->side[s].cap; i++) {
       const uint32_t *slot = ng_table_slot(&g->side[s], i);
       if (!slot || ng_table_find(&g->freq, slot)) continue;
+      if ((i & 4095) == 4095 && lk_interrupted()) {
+        *err = lk_errorf("interrupted");
+        return LECTOR_EINTERRUPT;
+      }
       if ((rc = pack_count(pack, slot[0], &n, err)) != LECTOR_OK) return rc;
       key[0] = slot[0];
       if (ng_table_add(&g->freq, key, n, 0) != 0) {
