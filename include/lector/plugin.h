@@ -45,7 +45,7 @@
 #include <lauxlib.h>
 
 #define LECTOR_ABI_MAJOR 1
-#define LECTOR_ABI_MINOR 6
+#define LECTOR_ABI_MINOR 7
 
 /* The most worker threads any call uses.  Everywhere a function takes a
 ** `threads` option, 0 means one per online core (at most this), 1..this
@@ -482,6 +482,25 @@ struct lector_host {
   ** entry).  Any thread. */
   int (*word_count)(const lector_corpus *c, uint32_t id, uint64_t *n,
                     char **err);
+
+  /* --- successor lists (ABI 1.7) ------------------------------------------ */
+  /* The word after each occurrence of word id in c's documents, from the
+  ** pack's successor lists (the "NEXT" section), so that a bigram count
+  ** reads one word's occurrences at a time instead of every stream:
+  ** fn(ud, doc, next, n) for the occurrences in turn, in pieces of at
+  ** most a few thousand, with doc[k] the index in c of occurrence k's
+  ** document (documents in the pack's order; a document not in c is left
+  ** out) and next[k] the id of the token after it in that document's
+  ** stream (doc_tokens), UINT32_MAX when it is the document's last.  fn
+  ** returns 0 to go on; anything else stops the walk and is returned.
+  ** LECTOR_OK; fn's value; LECTOR_ENOTFOUND (no message) when c has no
+  ** such lists (not packed, or a pack made before them); LECTOR_ENOMEM;
+  ** LECTOR_ERR with *err naming the pack, section and word (damaged
+  ** lists).  Any thread. */
+  int (*word_next)(const lector_corpus *c, uint32_t id,
+                   int (*fn)(void *ud, const size_t *doc,
+                             const uint32_t *next, size_t n),
+                   void *ud, char **err);
 };
 
 /* ------------------------------------------------------------------------
