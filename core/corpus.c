@@ -1095,6 +1095,7 @@ void corpus_release(corpus *c) {
   store_release(c->store);
   filter_release(c->filter);
   free(c->idx);
+  mem_free(atomic_load_explicit(&c->pack_at, memory_order_relaxed));
   free(c);
 }
 

@@ -119,6 +119,9 @@ struct lector_corpus {
   size_t *idx;          /* store indices, or NULL: all, in order */
   size_t n;
   corpus_filter *filter;  /* what its text passes through, or NULL */
+  /* pack_toks.c's cache for a view of a pack: store index -> index + 1
+  ** in c (0: not in c); made on first use (mem_alloc), NULL till then */
+  _Atomic(size_t *) pack_at;
 };
 
 /* Store index of the corpus's document i. */

@@ -321,6 +321,17 @@ static int host_doc_token_seek(const lector_corpus *c, size_t i, size_t k,
   return host_msg(rc, msg, err);
 }
 
+static int host_word_next(const lector_corpus *c, uint32_t id,
+                          int (*fn)(void *, const size_t *, const uint32_t *,
+                                    size_t),
+                          void *ud, char **err) {
+  char *msg = NULL;
+  int rc = ptok_corpus_next(c, id, fn, ud, &msg);
+  if (rc == LECTOR_ENOTFOUND) return rc;             /* no message */
+  if (rc != LECTOR_OK && !msg) return rc;       /* fn's own, or no memory */
+  return host_msg(rc, msg, err);
+}
+
 static const lector_host host = {
   .struct_size = sizeof(lector_host),
   .abi_major = LECTOR_ABI_MAJOR,
@@ -373,6 +384,7 @@ static const lector_host host = {
   .word_postings = host_word_postings,
   .doc_token_seek = host_doc_token_seek,
   .word_count = host_word_count,
+  .word_next = host_word_next,
 };
 
 const lector_host *host_table(void) { return &host; }

@@ -63,11 +63,13 @@ static const char *tag_of(int s) {
 static int is_bulk(int s) {
   return s == S_TEXT || (s >= NBASE && (strcmp(tag_of(s), "TOKS") == 0 ||
                                         strcmp(tag_of(s), "POST") == 0 ||
-                                        strcmp(tag_of(s), "TOFF") == 0));
+                                        strcmp(tag_of(s), "TOFF") == 0 ||
+                                        strcmp(tag_of(s), "NEXT") == 0));
 }
 
-/* TOFF may be missing from a pack with tokens (made before it). */
-static int is_optional(int s) { return s == NBASE + PTOK_OPTIONAL; }
+/* TOFF and NEXT may be missing from a pack with tokens (made before
+** them). */
+static int is_optional(int s) { return s >= NBASE + PTOK_OPTIONAL; }
 
 struct pack_map {
   void *base;          /* the mapping (NULL: memory not ours) */
@@ -489,8 +491,8 @@ static int read_fixed(reader *r, uint32_t *ns, int crc) {
 }
 
 /* The header and section table: every section inside the file, the
-** three base ones there, the token ones all or none (TOFF may be
-** missing: a pack made before it); CRCs as crc says. */
+** three base ones there, the token ones all or none (TOFF, NEXT may be
+** missing: a pack made before them); CRCs as crc says. */
 static int read_header(reader *r, int crc) {
   uint32_t ns = 0;
   if (read_fixed(r, &ns, crc) != 0) return 1;
@@ -647,7 +649,8 @@ int pack_parse(const unsigned char *p, size_t len, const char *name, int crc,
   memcpy(pm->slen, r.slen, sizeof r.slen);
   memcpy(pm->crc, r.crc, sizeof r.crc);
   memcpy(pm->seen, r.seen, sizeof r.seen);
-  if (!r.seen[NBASE + PTOK_OPTIONAL]) r.slen[NBASE + PTOK_OPTIONAL] = PTOK_ABSENT;
+  for (int s = NBASE + PTOK_OPTIONAL; s < NSECT; s++)
+    if (!r.seen[s]) r.slen[s] = PTOK_ABSENT;
   return ptok_parse(p, r.off + NBASE, r.seen[NBASE] ? r.slen + NBASE : NULL,
                     st->n, name, &pm->toks, err);
 }

@@ -25,11 +25,14 @@
 #include "vocab.h"
 
 const char *const ptok_tags[PTOK_NSECT] = {"TOKO", "VOCB", "VSRT", "TIDX",
-                                           "TOKS", "POFF", "POST", "TOFF"};
-enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST, T_TOFF };
+                                           "TOKS", "POFF", "POST", "TOFF",
+                                           "NEXT"};
+enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST, T_TOFF,
+       T_NEXT };
 
 #define SCRATCH_BUF (1u << 20)
-#define POST_CHUNK ((uint64_t)128 << 20)  /* POST built this much at a time */
+#define POST_CHUNK ((uint64_t)128 << 20)  /* POST, NEXT built so much at a
+                                             time */
 #define DROP_BLOCK ((uint64_t)1 << 20)    /* mapped pages given back so */
 
 /* ---------------------------------------------------------------------
@@ -111,10 +114,10 @@ void pack_sect_end(FILE *f, ptok_sect *s, uint64_t *pos) {
 ** Writing
 */
 
-/* Per word of the pack: its list's size so far, and its last occurrence
-** (+ 1), to size the next. */
+/* Per word of the pack: its lists' sizes so far (POST, NEXT), and its
+** last occurrence (+ 1), to size the next. */
 typedef struct post_build {
-  uint64_t *size, *occ;
+  uint64_t *size, *nsize, *occ;
   uint32_t *last_doc, *last_pos;
   size_t cap;
 } post_build;
@@ -337,9 +340,12 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err) {
   uint64_t base = w->toks_len;
   int marks = d->n <= UINT32_MAX / 5 &&
               d->nmarks == (d->n + PTOK_STRIDE - 1) / PTOK_STRIDE;
+  uint32_t prev = UINT32_MAX;          /* the last token's id: its NEXT */
   for (size_t k = 0; k < d->n; k++) {
     uint32_t id = pack_id(w, d->ids[k]) - 1;
     if (id == UINT32_MAX || post_room(&w->post, id) != 0) return 1;
+    if (prev != UINT32_MAX) w->post.nsize[prev] += varint_len(id + 1);
+    prev = id;
     if (w->blen + 5 > SCRATCH_BUF && scratch_flush(w, err) != 0) return 1;
     if (marks && k % PTOK_STRIDE == 0 && add_mark(w, d, k, base, err) != 0)
       return 1;
@@ -350,6 +356,7 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err) {
                                    (uint32_t)k, NULL);
     w->post.occ[id]++;
   }
+  if (prev != UINT32_MAX) w->post.nsize[prev]++;     /* 0: the last */
   w->ntokens += d->n;
   w->ndocs++;
   return vec_add64(&w->mfirst, w->nmarks);
@@ -433,10 +440,12 @@ static int write_marks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 }
 
 /* ---------------------------------------------------------------------
-** The positional index.  ptok_add sizes every word's list as it goes
-** (post_entry with no output).  When the lists fit in POST_CHUNK bytes,
-** ptok_finish fills them with one scan of TOKS (mapped); otherwise in
-** runs of documents, each sized, filled and written to a scratch file
+** The positional index and the successor lists.  ptok_add sizes every
+** word's lists as it goes (post_entry with no output; NEXT's from the
+** token that follows).  Each of POST and NEXT is then built the same
+** way (a scan's `next` says which): when its lists fit in POST_CHUNK
+** bytes, ptok_finish fills them with one scan of TOKS (mapped); otherwise
+** in runs of documents, each sized, filled and written to a scratch file
 ** word after word, and the runs are then merged word by word: TOKS is
 ** read twice whatever the corpus's size, and memory holds one run.
 */
@@ -460,14 +469,17 @@ static int post_room(post_build *pb, uint32_t w) {
   size_t cap = pb->cap ? 2 * pb->cap : 65536, old = pb->cap;
   uint64_t *size = mem_realloc(pb->size, cap * sizeof *size);
   if (size) pb->size = size;
+  uint64_t *nsize = mem_realloc(pb->nsize, cap * sizeof *nsize);
+  if (nsize) pb->nsize = nsize;
   uint64_t *occ = mem_realloc(pb->occ, cap * sizeof *occ);
   if (occ) pb->occ = occ;
   uint32_t *ld = mem_realloc(pb->last_doc, cap * sizeof *ld);
   if (ld) pb->last_doc = ld;
   uint32_t *lp = mem_realloc(pb->last_pos, cap * sizeof *lp);
   if (lp) pb->last_pos = lp;
-  if (!size || !occ || !ld || !lp) return -1;
+  if (!size || !nsize || !occ || !ld || !lp) return -1;
   memset(size + old, 0, (cap - old) * sizeof *size);
+  memset(nsize + old, 0, (cap - old) * sizeof *nsize);
   memset(occ + old, 0, (cap - old) * sizeof *occ);
   memset(ld + old, 0, (cap - old) * sizeof *ld);
   memset(lp + old, 0, (cap - old) * sizeof *lp);
@@ -477,6 +489,7 @@ static int post_room(post_build *pb, uint32_t w) {
 
 static void post_free(post_build *pb) {
   mem_free(pb->size);
+  mem_free(pb->nsize);
   mem_free(pb->occ);
   mem_free(pb->last_doc);
   mem_free(pb->last_pos);
@@ -492,11 +505,13 @@ static void drop_pages(const unsigned char *base, uint64_t from, uint64_t to) {
     madvise((void *)(base + from), (size_t)(to - from), MADV_DONTNEED);
 }
 
-/* What a scan of TOKS (mapped at toks) reads: documents [d0, d1). */
+/* What a scan of TOKS (mapped at toks) reads: documents [d0, d1); and
+** which lists it builds: POST (next 0) or NEXT (1). */
 typedef struct scan {
   const ptok_writer *w;
   const unsigned char *toks;
   uint64_t d0, d1;
+  int next;
 } scan;
 
 /* The id at *p, which we wrote (well formed), advancing *p. */
@@ -513,6 +528,16 @@ static uint32_t next_id(const unsigned char **p) {
   return x;
 }
 
+/* Word w's entry, token pos of document doc followed by id nx - 1 (0:
+** none), in the list sc builds, into out (NULL: only its size): its
+** bytes. */
+static size_t list_entry(post_build *pb, const scan *sc, uint32_t w,
+                         uint32_t doc, uint32_t pos, uint32_t nx,
+                         unsigned char *out) {
+  if (sc->next) return out ? varint_put(out, nx) : varint_len(nx);
+  return post_entry(pb, w, doc, pos, out);
+}
+
 /* The lists of words [lo, hi) in sc's documents, appended at buf +
 ** at[w - lo] (advanced).  Gives the pages it read back as it goes.  0,
 ** or -1 when interrupted. */
@@ -525,10 +550,13 @@ static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
     const unsigned char *p = sc->toks + pack_get64(tidx + 16 * d);
     uint64_t n = pack_get64(tidx + 16 * d + 8);
     if ((d & 1023) == 0 && session_interrupted()) return -1;
+    uint32_t w = n ? next_id(&p) : 0;
     for (uint32_t k = 0; k < n; k++) {
-      uint32_t w = next_id(&p);
+      uint32_t nx = k + 1 < n ? next_id(&p) + 1 : 0;
       if (w >= lo && w < hi)
-        at[w - lo] += post_entry(pb, w, (uint32_t)d, k, buf + at[w - lo]);
+        at[w - lo] += list_entry(pb, sc, w, (uint32_t)d, k, nx,
+                                 buf + at[w - lo]);
+      w = nx - 1;
     }
     uint64_t now = (uint64_t)(p - sc->toks);
     if (now - done >= 2 * DROP_BLOCK) {
@@ -631,11 +659,13 @@ static int run_size(ptok_writer *w, scan *sc, uint64_t *size,
     const unsigned char *p = sc->toks + pack_get64(w->tidx.p + 16 * d);
     uint64_t n = pack_get64(w->tidx.p + 16 * d + 8);
     if ((d & 1023) == 0 && session_interrupted()) return -1;
+    uint32_t x = n ? next_id(&p) : 0;
     for (uint32_t k = 0; k < n; k++) {
-      uint32_t x = next_id(&p);
-      size_t e = post_entry(pb, x, (uint32_t)d, k, NULL);
+      uint32_t nx = k + 1 < n ? next_id(&p) + 1 : 0;
+      size_t e = list_entry(pb, sc, x, (uint32_t)d, k, nx, NULL);
       size[x] += e;
       bytes += e;
+      x = nx - 1;
     }
   }
   memcpy(pb->last_doc, save, nw * sizeof *save);
@@ -720,15 +750,16 @@ done:
   return rc;
 }
 
-/* POST of a corpus whose lists do not fit POST_CHUNK: in runs. */
-static int write_runs(ptok_writer *w, const unsigned char *toks, FILE *f,
-                      ptok_sect *s, char **err) {
+/* POST or NEXT (next) of a corpus whose lists do not fit POST_CHUNK:
+** in runs. */
+static int write_runs(ptok_writer *w, const unsigned char *toks, int next,
+                      FILE *f, ptok_sect *s, char **err) {
   size_t nw = (size_t)w->nwords, nruns = 0, cap = 0;
   uint64_t *size = mem_alloc(nw * sizeof *size);
   uint32_t *save = mem_alloc(2 * nw * sizeof *save);
   int dfd = scratch_open(w->path), ifd = scratch_open(w->path), rc = 1;
   run *runs = NULL;
-  scan sc = {w, toks, 0, 0};
+  scan sc = {w, toks, 0, 0, next};
   if (dfd < 0 || ifd < 0) {
     *err = util_errorf("cannot make a scratch file for the positional index: "
                        "%s", strerror(errno));
@@ -758,41 +789,44 @@ done:
   return rc;
 }
 
-/* POST: in one piece when it fits POST_CHUNK (the sizes are known from
-** ptok_add), else in runs. */
-static int write_post(ptok_writer *w, const unsigned char *toks, FILE *f,
-                      uint64_t *pos, ptok_sect *s, char **err) {
+/* POST's or NEXT's (next) lists added to s: in one piece when they fit
+** POST_CHUNK (the sizes are known from ptok_add), else in runs. */
+static int write_lists(ptok_writer *w, const unsigned char *toks, int next,
+                       FILE *f, ptok_sect *s, char **err) {
   post_build *pb = &w->post;
+  const uint64_t *size = next ? pb->nsize : pb->size;
   uint64_t total = 0, bytes;
   int rc = 0;
-  for (uint64_t k = 0; k < w->nwords; k++) total += pb->size[k];
-  pack_sect_begin(s, *pos);
-  if (total > post_chunk()) rc = write_runs(w, toks, f, s, err);
-  else {
-    scan sc = {w, toks, 0, w->ndocs};
-    if (w->nwords) memset(pb->last_doc, 0, w->nwords * sizeof *pb->last_doc);
-    unsigned char *buf = fill_all(w, &sc, pb->size, &bytes, err);
-    if (buf) pack_sect_add(f, s, buf, (size_t)bytes);
-    else rc = 1;
-    mem_free(buf);
-  }
-  if (rc == 0) pack_sect_end(f, s, pos);
+  for (uint64_t k = 0; k < w->nwords; k++) total += size[k];
+  if (total > post_chunk()) return write_runs(w, toks, next, f, s, err);
+  scan sc = {w, toks, 0, w->ndocs, next};
+  if (w->nwords) memset(pb->last_doc, 0, w->nwords * sizeof *pb->last_doc);
+  unsigned char *buf = fill_all(w, &sc, size, &bytes, err);
+  if (buf) pack_sect_add(f, s, buf, (size_t)bytes);
+  else rc = 1;
+  mem_free(buf);
   return rc;
+}
+
+/* TOKS's scratch file mapped into *map (NULL when empty).  0, or 1 with
+** *err. */
+static int map_toks(ptok_writer *w, void **map, char **err) {
+  *map = NULL;
+  if (!w->toks_len) return 0;
+  *map = mmap(NULL, (size_t)w->toks_len, PROT_READ, MAP_SHARED, w->fd, 0);
+  if (*map != MAP_FAILED) return 0;
+  *map = NULL;
+  *err = util_errorf("cannot map the token streams' scratch file: %s",
+                     strerror(errno));
+  return 1;
 }
 
 /* POFF and POST. */
 static int write_index(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *sp,
                        char **err) {
   post_build *pb = &w->post;
-  void *map = NULL;
-  if (w->toks_len) {
-    map = mmap(NULL, (size_t)w->toks_len, PROT_READ, MAP_SHARED, w->fd, 0);
-    if (map == MAP_FAILED) {
-      *err = util_errorf("cannot map the token streams' scratch file: %s",
-                         strerror(errno));
-      return 1;
-    }
-  }
+  void *map;
+  if (map_toks(w, &map, err) != 0) return 1;
   uint64_t at = 0;
   pack_sect_begin(&sp[0], *pos);
   for (uint64_t k = 0; k < w->nwords; k++) {
@@ -803,7 +837,28 @@ static int write_index(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *sp,
     at += pb->size[k];
   }
   pack_sect_end(f, &sp[0], pos);
-  int rc = write_post(w, map, f, pos, &sp[1], err);
+  pack_sect_begin(&sp[1], *pos);
+  int rc = write_lists(w, map, 0, f, &sp[1], err);
+  if (rc == 0) pack_sect_end(f, &sp[1], pos);
+  if (map) munmap(map, (size_t)w->toks_len);
+  return rc;
+}
+
+/* NEXT: offset[] from the sizes, then the lists. */
+static int write_next(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
+                      char **err) {
+  unsigned char e[8];
+  uint64_t at = 0;
+  void *map;
+  if (map_toks(w, &map, err) != 0) return 1;
+  pack_sect_begin(s, *pos);
+  for (uint64_t k = 0; k <= w->nwords; k++) {
+    pack_put64(e, at);
+    pack_sect_add(f, s, e, 8);
+    if (k < w->nwords) at += w->post.nsize[k];
+  }
+  int rc = write_lists(w, map, 1, f, s, err);
+  if (rc == 0) pack_sect_end(f, s, pos);
   if (map) munmap(map, (size_t)w->toks_len);
   return rc;
 }
@@ -830,7 +885,8 @@ int ptok_finish(ptok_writer *w, FILE *f, uint64_t *pos,
   if (copy_toks(w, f, pos, &s[T_TOKS], err) != 0 ||
       write_index(w, f, pos, &s[T_POFF], err) != 0)
     return 1;
-  return write_marks(w, f, pos, &s[T_TOFF], err);
+  return write_marks(w, f, pos, &s[T_TOFF], err) ||
+         write_next(w, f, pos, &s[T_NEXT], err);
 }
 
 /* ---------------------------------------------------------------------
@@ -850,6 +906,9 @@ struct ptok_map {
   const unsigned char *mfirst;    /* TOFF's first[], or NULL (no TOFF) */
   const unsigned char *marks;     /* and its checkpoints */
   uint64_t stride, nmarks;
+  const unsigned char *noffs;     /* NEXT's offset[], or NULL (no NEXT) */
+  const unsigned char *next;      /* and its lists */
+  uint64_t next_len;
 };
 
 /* An error about the pack, "<name>: <fmt...>" into *err: 1. */
@@ -948,6 +1007,22 @@ static int parse_marks(ptok_map *m, const unsigned char *p, uint64_t len,
   return 0;
 }
 
+/* NEXT: offset[] of its size, spanning the lists (each word's offsets
+** are checked where used). */
+static int parse_next(ptok_map *m, const unsigned char *p, uint64_t len,
+                      char **err) {
+  uint64_t head = 8 * (m->nwords + 1);
+  if (m->nwords >= len / 8 || pack_get64(p) != 0 ||
+      pack_get64(p + head - 8) != len - head)
+    return bad(m->name, err, "section NEXT: %llu bytes: its offsets do not "
+               "span the lists of %llu words", (unsigned long long)len,
+               (unsigned long long)m->nwords);
+  m->noffs = p;
+  m->next = p + head;
+  m->next_len = len - head;
+  return 0;
+}
+
 int ptok_parse(const unsigned char *p, const uint64_t *off,
                const uint64_t *len, uint64_t ndocs, const char *name,
                ptok_map **out, char **err) {
@@ -985,7 +1060,9 @@ int ptok_parse(const unsigned char *p, const uint64_t *off,
        bad(name, err, "section POFF: %llu bytes for %llu words",
            (unsigned long long)len[T_POFF], (unsigned long long)m->nwords)) ||
       (len[T_TOFF] != PTOK_ABSENT &&
-       parse_marks(m, p + off[T_TOFF], len[T_TOFF], err) != 0)) {
+       parse_marks(m, p + off[T_TOFF], len[T_TOFF], err) != 0) ||
+      (len[T_NEXT] != PTOK_ABSENT &&
+       parse_next(m, p + off[T_NEXT], len[T_NEXT], err) != 0)) {
     if (!*err) bad(name, err, "section TOKO: %llu words or %llu documents "
                    "(at most 2^32 - 1)", (unsigned long long)m->nwords,
                    (unsigned long long)ndocs);
@@ -1095,15 +1172,24 @@ int ptok_corpus_doc(const corpus *c, size_t i, uint32_t **ids, size_t *n,
 }
 
 /* Where each pack document is in c: its index + 1, 0 when not in c.
-** NULL for the whole pack in order (identity). */
-static size_t *index_of(const corpus *c, int *oom) {
+** NULL for the whole pack in order (identity).  Made on first use and
+** kept on c (pack_at, freed with it; a view's documents do not change):
+** threads that race each make one, the first stored wins. */
+static const size_t *index_of(const corpus *c, int *oom) {
   *oom = 0;
   if (!c->idx) return NULL;
-  size_t n = c->store->n, *at = mem_alloc((n ? n : 1) * sizeof *at);
-  if (!at) return *oom = 1, NULL;
+  size_t *at = atomic_load_explicit(&c->pack_at, memory_order_acquire);
+  if (at) return at;
+  size_t n = c->store->n, *none = NULL;
+  if (!(at = mem_alloc((n ? n : 1) * sizeof *at))) return *oom = 1, NULL;
   memset(at, 0, n * sizeof *at);
   for (size_t i = c->n; i-- > 0;) at[c->idx[i]] = i + 1;  /* first wins */
-  return at;
+  if (atomic_compare_exchange_strong_explicit(
+          &((corpus *)c)->pack_at, &none, at, memory_order_acq_rel,
+          memory_order_acquire))
+    return at;
+  mem_free(at);
+  return none;                                 /* another thread's */
 }
 
 int ptok_corpus_count(const corpus *c, uint32_t id, uint64_t *n, char **err) {
@@ -1132,52 +1218,77 @@ static uint64_t doc_tokens(const ptok_map *m, uint64_t k) {
   return pack_get64(m->tidx + 16 * k + 8);
 }
 
+/* A walk over a word's occurrences in POST: the last one read. */
+typedef struct post_cur {
+  const unsigned char *p, *stop;
+  uint64_t doc, pos, limit;     /* doc UINT64_MAX before the first */
+} post_cur;
+
+/* The next occurrence into q (*newdoc: in another document than the
+** last), checked: its document in the pack, its position in the
+** document's tokens, ascending within it.  0, or -1 when damaged. */
+static int post_step(const ptok_map *m, post_cur *q, int *newdoc) {
+  uint32_t g, v;
+  if (varint_get(&q->p, q->stop, &g) != 0 ||
+      varint_get(&q->p, q->stop, &v) != 0)
+    return -1;
+  *newdoc = g != 0;
+  if (g) {                                      /* the next document */
+    q->doc = q->doc == UINT64_MAX ? (uint64_t)g - 1 : q->doc + g;
+    if (q->doc >= m->ndocs) return -1;
+    q->limit = doc_tokens(m, q->doc);
+    q->pos = v;
+  } else {
+    if (q->doc == UINT64_MAX || v == 0) return -1;
+    q->pos += v;
+  }
+  return q->pos < q->limit ? 0 : -1;
+}
+
+/* Word id's entry in POFF: its bytes of POST [*off, *end), *occ
+** occurrences.  0, or LECTOR_ERR with *err. */
+static int post_range(const ptok_map *m, uint32_t id, uint64_t *off,
+                      uint64_t *end, uint64_t *occ, char **err) {
+  size_t wl;
+  if (table_entry(m->poff, m->nwords, id, m->post_len, 2, 10, off, end,
+                  occ) == 0)
+    return 0;
+  bad(m->name, err, "section POFF: word %u (%s): its occurrences do not "
+      "fit POST", id + 1, word_at(m, id, &wl));
+  return LECTOR_ERR;
+}
+
 int ptok_corpus_postings(const corpus *c, uint32_t id,
                          int (*fn)(void *ud, size_t i, const uint32_t *pos,
                                    size_t npos),
                          void *ud, char **err) {
   const ptok_map *m = map_of(c);
-  uint32_t *pos = NULL, g, v;
-  uint64_t doc = UINT64_MAX, limit = 0, at_pos;
+  uint32_t *pos = NULL;
+  uint64_t off, end, occ;
   size_t npos = 0, cap = 0, wl;
-  int oom, rc = LECTOR_OK;
+  int oom, nd, rc;
   *err = NULL;
   if (!m || id >= m->nwords) return LECTOR_OK;
-  size_t *at = index_of(c, &oom);
+  const size_t *at = index_of(c, &oom);
   if (oom) return LECTOR_ENOMEM;
-  uint64_t off, end, occ;
-  if (table_entry(m->poff, m->nwords, id, m->post_len, 2, 10, &off, &end,
-                  &occ) != 0) {
-    mem_free(at);
-    bad(m->name, err, "section POFF: word %u (%s): its occurrences do not "
-        "fit POST", id + 1, word_at(m, id, &wl));
-    return LECTOR_ERR;
-  }
-  const unsigned char *p = m->post + off, *stop = m->post + end;
+  if ((rc = post_range(m, id, &off, &end, &occ, err)) != 0) return rc;
+  post_cur q = {m->post + off, m->post + end, UINT64_MAX, 0, 0};
   for (uint64_t k = 0; k < occ; k++) {
-    if (varint_get(&p, stop, &g) != 0 || varint_get(&p, stop, &v) != 0)
-      goto damaged;
-    if (g) {                                    /* the next document */
-      size_t i = npos ? (at ? at[doc] : (size_t)doc + 1) : 0;
+    uint64_t was = q.doc;
+    if (post_step(m, &q, &nd) != 0) goto damaged;
+    if (nd) {                                   /* was's are all read */
+      size_t i = npos ? (at ? at[was] : (size_t)was + 1) : 0;
       if (i && (rc = fn(ud, i - 1, pos, npos)) != 0) goto done;
       npos = 0;
-      doc = doc == UINT64_MAX ? (uint64_t)g - 1 : doc + g;
-      if (doc >= m->ndocs) goto damaged;
-      limit = doc_tokens(m, doc);
-      at_pos = v;
-    } else {
-      if (!npos || v == 0) goto damaged;
-      at_pos = (uint64_t)pos[npos - 1] + v;
     }
-    if (at_pos >= limit) goto damaged;
     if (ids_room(&pos, &cap, npos + 1) != 0) {
       rc = LECTOR_ENOMEM;
       goto done;
     }
-    pos[npos++] = (uint32_t)at_pos;
+    pos[npos++] = (uint32_t)q.pos;
   }
   if (npos) {
-    size_t i = at ? at[doc] : (size_t)doc + 1;
+    size_t i = at ? at[q.doc] : (size_t)q.doc + 1;
     if (i) rc = fn(ud, i - 1, pos, npos);
   }
   goto done;
@@ -1187,7 +1298,95 @@ damaged:
   rc = LECTOR_ERR;
 done:
   mem_free(pos);
-  mem_free(at);
+  return rc;
+}
+
+/* Word id's lists in NEXT: [*a, *b), checked against its occ
+** occurrences (1..5 bytes each).  0, or LECTOR_ERR with *err. */
+static int next_range(const ptok_map *m, uint32_t id, uint64_t occ,
+                      uint64_t *a, uint64_t *b, char **err) {
+  size_t wl;
+  *a = pack_get64(m->noffs + 8 * (uint64_t)id);
+  *b = pack_get64(m->noffs + 8 * ((uint64_t)id + 1));
+  if (*a <= *b && *b <= m->next_len && *b - *a >= occ &&
+      (*b - *a) / 5 <= occ)
+    return 0;
+  bad(m->name, err, "section NEXT: word %u (%s): its successors do not fit "
+      "the section (bytes %llu..%llu of %llu, %llu occurrences)", id + 1,
+      word_at(m, id, &wl), (unsigned long long)*a, (unsigned long long)*b,
+      (unsigned long long)m->next_len, (unsigned long long)occ);
+  return LECTOR_ERR;
+}
+
+/* What ptok_corpus_next hands fn: a piece of at most cap occurrences. */
+typedef struct next_piece {
+  size_t *doc;
+  uint32_t *next;
+  size_t n, cap;
+} next_piece;
+
+/* Word id's occurrences (q over POST, p over NEXT up to stop) into
+** pieces for fn; at maps pack documents into c (NULL: the same).
+** LECTOR_OK or fn's value; LECTOR_ERR with *which the damaged section. */
+static int next_walk(const ptok_map *m, const size_t *at, uint64_t occ,
+                     post_cur *q, const unsigned char *p,
+                     const unsigned char *stop, next_piece *pc,
+                     int (*fn)(void *, const size_t *, const uint32_t *,
+                               size_t),
+                     void *ud, int *which) {
+  int nd, rc;
+  uint32_t v;
+  for (uint64_t k = 0; k < occ; k++) {
+    if (post_step(m, q, &nd) != 0) return *which = T_POST, LECTOR_ERR;
+    /* an id + 1, or 0 exactly after the document's last token */
+    if (varint_get(&p, stop, &v) != 0 || v > m->nwords ||
+        (v == 0) != (q->pos + 1 == q->limit))
+      return *which = T_NEXT, LECTOR_ERR;
+    size_t i = at ? at[q->doc] : (size_t)q->doc + 1;
+    if (!i) continue;                           /* not in c */
+    pc->doc[pc->n] = i - 1;
+    pc->next[pc->n] = v ? v - 1 : UINT32_MAX;
+    if (++pc->n == pc->cap) {
+      pc->n = 0;
+      if ((rc = fn(ud, pc->doc, pc->next, pc->cap)) != 0) return rc;
+    }
+  }
+  if (p != stop)                              /* more than occurrences */
+    return *which = T_NEXT, LECTOR_ERR;
+  return pc->n ? fn(ud, pc->doc, pc->next, pc->n) : LECTOR_OK;
+}
+
+int ptok_corpus_next(const corpus *c, uint32_t id,
+                     int (*fn)(void *ud, const size_t *doc,
+                               const uint32_t *next, size_t n),
+                     void *ud, char **err) {
+  const ptok_map *m = map_of(c);
+  uint64_t off, end, occ, a, b;
+  size_t wl;
+  int oom, rc, damaged = 0;
+  *err = NULL;
+  if (!m || !m->noffs) return LECTOR_ENOTFOUND;
+  if (id >= m->nwords) return LECTOR_OK;
+  const size_t *at = index_of(c, &oom);
+  if (oom) return LECTOR_ENOMEM;
+  if ((rc = post_range(m, id, &off, &end, &occ, err)) != 0 ||
+      (rc = next_range(m, id, occ, &a, &b, err)) != 0)
+    return rc;
+  next_piece pc = {0};
+  pc.cap = occ < PTOK_NEXT_PIECE ? (size_t)occ : PTOK_NEXT_PIECE;
+  pc.doc = mem_alloc((pc.cap ? pc.cap : 1) * (sizeof *pc.doc + 4));
+  if (!pc.doc) return LECTOR_ENOMEM;
+  pc.next = (uint32_t *)(pc.doc + pc.cap);
+  post_cur q = {m->post + off, m->post + end, UINT64_MAX, 0, 0};
+  rc = next_walk(m, at, occ, &q, m->next + a, m->next + b, &pc, fn, ud,
+                 &damaged);
+  mem_free(pc.doc);
+  if (damaged == T_POST)
+    bad(m->name, err, "section POST: the occurrences of word %u (%s) are "
+        "damaged", id + 1, word_at(m, id, &wl));
+  else if (damaged == T_NEXT)
+    bad(m->name, err, "section NEXT: the successors of word %u (%s) are "
+        "damaged", id + 1, word_at(m, id, &wl));
   return rc;
 }
 

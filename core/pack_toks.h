@@ -26,16 +26,24 @@
 **         tokens: its offsets in TOKS might not fit 32 bits); kwic starts
 **         tokenizing at one to reach a hit without tokenizing what comes
 **         before (ptok_corpus_seek).
+**   NEXT  (optional: a pack made before it has none) u64 offset[words
+**         + 1] into the bytes that follow (offset[0] = 0, non-decreasing,
+**         the last their length); word k's bytes offset[k] ..
+**         offset[k + 1] hold, for each of its occurrences in POST's
+**         order, a varint: the id of the token after it in the
+**         document's stream + 1, or 0 when it is the document's last.
+**         A bigram count reads one word's successors at a time instead of
+**         every stream (ptok_corpus_next).
 **
 ** Writing: workers tokenize (ptok_tokenize, into session-vocabulary
 ** ids); one thread appends documents in order (ptok_add), which maps
 ** those ids to the pack's and streams TOKS to a scratch file; ptok_finish
-** writes the sections, building POST in memory when it fits a chunk, else
-** in runs of documents merged word by word (bounded memory, two reads of
-** TOKS).
+** writes the sections, building POST and then NEXT in memory when they
+** fit a chunk, else in runs of documents merged word by word (bounded
+** memory, two reads of TOKS each).
 ** Reading checks what a reader will trust (word offsets, ids in VSRT)
-** and decodes TOKS and POST with bounds checks, so damage there is an
-** error naming the section, never a crash.
+** and decodes TOKS, POST and NEXT with bounds checks, so damage there is
+** an error naming the section, never a crash.
 */
 #ifndef LECTOR_PACK_TOKS_H
 #define LECTOR_PACK_TOKS_H
@@ -49,9 +57,10 @@
 #include "corpus.h"
 #include "lector/tokenizer.h"
 
-#define PTOK_NSECT 8
-extern const char *const ptok_tags[PTOK_NSECT];   /* TOKO ... POST, TOFF */
-#define PTOK_OPTIONAL 7               /* TOFF: may be absent (older packs) */
+#define PTOK_NSECT 9
+extern const char *const ptok_tags[PTOK_NSECT]; /* TOKO ... POST, TOFF, NEXT */
+#define PTOK_OPTIONAL 7    /* TOFF, and all after it: may be absent (older
+                              packs) */
 #define PTOK_ABSENT UINT64_MAX        /* its length in ptok_parse then */
 #define PTOK_STRIDE 16                /* K: a checkpoint every 16 tokens */
 
@@ -139,7 +148,7 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err);
 /* Words and tokens added so far. */
 void ptok_counts(const ptok_writer *w, uint64_t *words, uint64_t *tokens);
 
-/* Write the eight sections to f, the first at *pos (a multiple of 8),
+/* Write the nine sections to f, the first at *pos (a multiple of 8),
 ** each padded to 8 bytes; s[k] gets ptok_tags[k]'s place.  *pos ends
 ** past the last.  Polls the interrupt flag.  0, or nonzero with *err
 ** (NULL: out of memory; write errors are left for the caller's commit). */
@@ -154,9 +163,9 @@ void ptok_writer_free(ptok_writer *w);
 typedef struct ptok_map ptok_map;
 
 /* The token sections of the pack at p, section k at off[k], len[k]
-** (bounds already checked; len[PTOK_OPTIONAL] is PTOK_ABSENT when the
-** pack has no TOFF), for ndocs documents; name is the file, for
-** messages.  *out NULL when len is NULL (no token sections).  0, or 1
+** (bounds already checked; len[k] for k >= PTOK_OPTIONAL is PTOK_ABSENT
+** when the pack has no such section: TOFF, NEXT), for ndocs documents;
+** name is the file, for messages.  *out NULL when len is NULL (no token sections).  0, or 1
 ** with *err naming the section (NULL: out of memory). */
 int ptok_parse(const unsigned char *p, const uint64_t *off,
                const uint64_t *len, uint64_t ndocs, const char *name,
@@ -194,5 +203,19 @@ int ptok_corpus_count(const corpus *c, uint32_t id, uint64_t *n, char **err);
 ** naming the section and document. */
 int ptok_corpus_seek(const corpus *c, size_t i, size_t k, size_t *first,
                      size_t *offset, uint32_t *ids, size_t *n, char **err);
+/* host->word_next (plugin.h): the token after each occurrence of word id
+** in c's documents, from NEXT and POST: fn(ud, doc, next, n) with pieces
+** of at most PTOK_NEXT_PIECE occurrences, doc[] indices in c (pack order;
+** documents not in c left out, a document twice in c at its first
+** place), next[] ids, UINT32_MAX after a document's last token.
+** LECTOR_OK (also for an id past the words: no occurrences); fn's value;
+** LECTOR_ENOTFOUND (no message) when c has no NEXT (not a pack, a text
+** filter, a pack made before it); LECTOR_ENOMEM; LECTOR_ERR with *err
+** (malloc'd) naming the pack, section and word. */
+#define PTOK_NEXT_PIECE 4096
+int ptok_corpus_next(const corpus *c, uint32_t id,
+                     int (*fn)(void *ud, const size_t *doc,
+                               const uint32_t *next, size_t n),
+                     void *ud, char **err);
 
 #endif

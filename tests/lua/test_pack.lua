@@ -4,11 +4,17 @@
 -- every damaged section, a truncated file and a foreign file named .lpk
 -- are errors naming the section (the bulky TEXT, TOKS, POST and TOFF when
 -- loading with check = true; damaged checkpoints when kwic uses them; a
--- pack without TOFF, as made before it, still loads and serves kwic); check = true names changed sources; a
+-- pack without TOFF, as made before it, still loads and serves kwic); the
+-- successor lists (NEXT, host->word_next) equal what the streams give,
+-- made in one piece or in runs, and their damage is an error naming NEXT
+-- and the word (a pack without NEXT loads, word_next: not found); check =
+-- true names changed sources; a
 -- pack never overwrites an input; the token sections are there for the
 -- options asked for, or not at all.
 local T = require "testlib"
 local ngram = require "lector.ngram"
+-- host->doc_tokens and host->word_next from Lua (tests/plugins/nextwalk.c)
+local nextwalk = lector.plugin("nextwalk")
 
 local tests = {}
 
@@ -155,11 +161,12 @@ function tests.corrupt_sections()
     local i = x[tag].off + x[tag].len // 2 + 1
     -- TOFF's middle may be its table of documents, read at load: a
     -- checkpoint's byte instead
-    if tag == "TOFF" then i = x[tag].off + x[tag].len - 1 end
+    if tag == "TOFF" or tag == "NEXT" then i = x[tag].off + x[tag].len - 1 end
     local bad = patch(s, i, string.char(s:byte(i) ~ 0x55))
     T.write(d .. "/bad.lpk", bad)
     local msg = "section " .. tag .. ": checksum mismatch"
-    if tag == "TEXT" or tag == "TOKS" or tag == "POST" or tag == "TOFF" then
+    if tag == "TEXT" or tag == "TOKS" or tag == "POST" or tag == "TOFF" or
+       tag == "NEXT" then
       -- bulky: not read when loading (so that loading is instant), found
       -- by check
       T.ok(lector.load(d .. "/bad.lpk"), tag .. ": loads")
@@ -169,7 +176,7 @@ function tests.corrupt_sections()
     end
   end
   T.ok(x.TOKO and x.VOCB and x.VSRT and x.TIDX and x.TOKS and x.POFF and x.POST
-       and x.TOFF, "the token sections are there")
+       and x.TOFF and x.NEXT, "the token sections are there")
   -- the section table itself
   local bad = patch(s, x.DOCS.entry + 8, string.char(s:byte(x.DOCS.entry + 8) ~ 1))
   T.write(d .. "/bad.lpk", bad)
@@ -204,11 +211,11 @@ function tests.corrupt_sections()
   bad = patch(s, x.TOKS.off + 1, string.rep("\255", 6))
   T.write(d .. "/bad.lpk", bad)
   T.raises("bad.lpk: section TOKS: document 1 (a.txt): token 1 is damaged",
-           ngram.count, lector.load(d .. "/bad.lpk"), {n = 1})
+           nextwalk.tokens, lector.load(d .. "/bad.lpk"), 1)
   bad = reseal(patch(s, x.TIDX.off + 1, string.pack("<I8", x.TOKS.len + 1)), "TIDX")
   T.write(d .. "/bad.lpk", bad)
   T.raises("section TIDX: document 1 (a.txt): its tokens do not fit TOKS",
-           ngram.count, lector.load(d .. "/bad.lpk"), {n = 1})
+           nextwalk.tokens, lector.load(d .. "/bad.lpk"), 1)
   local first = string.unpack("<I4", s, x.VSRT.off + 1)    -- a word with postings
   bad = reseal(patch(s, x.POFF.off + 16 * first + 1, string.pack("<I8", x.POST.len + 1)), "POFF")
   T.write(d .. "/bad.lpk", bad)
@@ -323,6 +330,208 @@ function tests.damaged_checkpoints()
   local t = d .. "/t.lpk"
   lector.pack(files, t, {tokens = false})
   T.ok(not sections(T.read(t)).TOFF, "a pack of text only has no TOFF")
+end
+
+-- The successor lists (NEXT) through host->word_next (the nextwalk
+-- fixture plugin), against the streams (host->doc_tokens).
+
+-- A folder of documents for NEXT: repeated words, a one-token document,
+-- empty ones, a word with more than a piece (4096) of occurrences.
+local function next_fixture()
+  local d = T.tmpdir()
+  local src = d .. "/src"
+  assert(require("lfs").mkdir(src))
+  T.write(src .. "/a.txt", "the cat sat on the mat the end\n")
+  T.write(src .. "/b.txt", "one\n")
+  T.write(src .. "/c.txt", "")
+  T.write(src .. "/d.txt", "... !!\n")
+  T.write(src .. "/e.txt", "the the the cat\n")
+  T.write(src .. "/f.txt", ("x y "):rep(4500) .. "x x\n")
+  T.write(src .. "/g.txt", "cat\n")
+  return d, src
+end
+
+-- What the streams say: {doc, next word or false, ...} for word w, the
+-- documents of c in order (docs: their indices in c, default 1..#c).
+local function next_of_streams(c, w, streams)
+  local out = {}
+  for i = 1, #c do
+    local t = streams[i]
+    for k = 1, #t do
+      if t[k] == w then
+        out[#out + 1] = i
+        out[#out + 1] = t[k + 1] or false
+      end
+    end
+  end
+  return out
+end
+
+local function flat(t)
+  local o = {}
+  for k = 1, #t do o[k] = tostring(t[k]) end
+  return table.concat(o, ",")
+end
+
+-- Every word's successors from NEXT equal the streams'; pieces of at
+-- most 4096.  Returns the number of words checked.
+local function check_next(c, what)
+  local streams, words = {}, {}
+  for i = 1, #c do
+    streams[i] = nextwalk.tokens(c, i)
+    for _, w in ipairs(streams[i]) do words[w] = true end
+  end
+  local n = 0
+  for w in pairs(words) do
+    local got, pieces, big = nextwalk.next(c, w)
+    T.eq(flat(got), flat(next_of_streams(c, w, streams)), what .. ": " .. w)
+    T.ok(big <= 4096 and pieces >= math.ceil(#got / 2 / 4096),
+         what .. ": pieces of " .. w)
+    n = n + 1
+  end
+  return n
+end
+
+function tests.successor_lists()
+  local d, src = next_fixture()
+  local files = lector.load(src, {quiet = true})
+  local out = d .. "/n.lpk"
+  lector.pack(files, out)
+  local p = lector.load(out, {check = true})
+  T.eq(check_next(p, "whole pack"), 9, "nine words")
+  local x, pieces, big = nextwalk.next(p, "x")
+  T.eq(#x // 2, 4502, "x: every occurrence")
+  T.eq(pieces, 2, "x: in two pieces")
+  T.eq(big, 4096, "x: the first of 4096")
+  T.eq(flat({table.unpack(x, #x - 3)}), "6,x,6,false", "x: the last two")
+  T.eq(flat(nextwalk.next(p, "one")), "2,false", "a one-token document")
+  T.eq(flat(nextwalk.next(p, "the")),
+       "1,cat,1,mat,1,end,5,the,5,the,5,cat", "a repeated word")
+  -- in-order views (filter, groups): documents left out, indices in them
+  local sub = p:filter(function(doc) return doc.id ~= "a.txt" end)
+  check_next(sub, "a filtered pack")
+  T.eq(flat(nextwalk.next(sub, "the")), "4,the,4,the,4,cat", "the, without a.txt")
+  local g = p:group_by(function(doc) return doc.id < "d" and "x" or "y" end)
+  check_next(g.x, "group x")
+  check_next(g.y, "group y")
+  T.eq(flat(nextwalk.next(g.y, "cat")), "2,false,4,false", "cat in group y")
+  -- a word past the list: nothing
+  T.eq(#nextwalk.next(p, "the", 1e6), 0, "an id past the words: none")
+  -- the runs path (LECTOR_PACK_CHUNK small) makes the same bytes
+  local s = T.read(out)
+  for _, chunk in ipairs({8, 300}) do
+    local r = d .. "/runs" .. chunk .. ".lpk"
+    T.ok(os.execute(("LECTOR_PACK_CHUNK=%d '%s' -q --pack '%s' '%s'"):format(
+      chunk, os.getenv("LECTOR_BIN"), src, r)), "lector --pack in runs")
+    local rs = T.read(r)
+    local a, b = sections(s).NEXT, sections(rs).NEXT
+    T.ok(a and b and s:sub(a.off + 1, a.off + a.len) == rs:sub(b.off + 1, b.off + b.len),
+         "NEXT in runs of " .. chunk .. " bytes: the same bytes")
+    T.ok(s == rs, "the whole pack in runs: the same bytes")
+  end
+  -- NEXT's layout: u64 offset[words + 1], then the varints
+  local sx = sections(s)
+  local nw = string.unpack("<I8", s, sx.TOKO.off + 1)
+  T.eq(string.unpack("<I8", s, sx.NEXT.off + 1), 0, "offset[0] = 0")
+  T.eq(string.unpack("<I8", s, sx.NEXT.off + 1 + 8 * nw), sx.NEXT.len - 8 * (nw + 1),
+       "the last offset: the lists' length")
+  T.eq(select(2, nextwalk.next(p, "zzz")), 0, "an unknown word: no pieces")
+  -- a view whose text passes through a plugin has no packed tokens
+  local got, why = nextwalk.next(lector.plugin("upper").view(p), "the")
+  T.ok(got == nil and why == "not found", "a text filter's view: not found")
+end
+
+-- Damage in NEXT: an error naming the pack, NEXT and the word when it is
+-- loaded or walked, never a crash; without NEXT (an older pack) word_next
+-- says not found and the rest works.
+function tests.damaged_successor_lists()
+  local d, src = next_fixture()
+  local out = d .. "/n.lpk"
+  lector.pack(lector.load(src, {quiet = true}), out)
+  local s = T.read(out)
+  local x = sections(s)
+  local nx = x.NEXT
+  local nw = string.unpack("<I8", s, x.TOKO.off + 1)
+  local lists = nx.off + 8 * (nw + 1)          -- 0-based start of the varints
+  local p = lector.load(out)
+  -- words are numbered as first seen: the (1), cat (2) ...
+  T.eq(nextwalk.tokens(p, 1)[2], "cat", "a.txt: the cat")
+  local function offset(k) return string.unpack("<I8", s, nx.off + 1 + 8 * k) end
+  local function load_bad(bad)
+    T.write(d .. "/bad.lpk", bad)
+    return lector.load(d .. "/bad.lpk")
+  end
+  local function walk_raises(bad, msg, word, what)
+    T.raises(msg, nextwalk.next, load_bad(bad), word)
+    T.raises("section NEXT: checksum mismatch", lector.load, d .. "/bad.lpk",
+             {check = true, quiet = true})
+    T.ok(true, what)
+  end
+  -- offsets: word 1's end past the section, going backwards, too few or
+  -- too many bytes for its occurrences
+  local a1, b1 = offset(0), offset(1)
+  T.eq(a1, 0, "the's list starts at 0")
+  walk_raises(patch(s, nx.off + 1 + 8, string.pack("<I8", nx.len)),
+              "bad.lpk: section NEXT: word 1 (the): its successors do not fit the section",
+              "the", "an offset past the section")
+  walk_raises(patch(s, nx.off + 1 + 16, string.pack("<I8", 0)),
+              "section NEXT: word 2 (cat): its successors do not fit the section",
+              "cat", "offsets going backwards")
+  walk_raises(patch(s, nx.off + 1 + 8, string.pack("<I8", b1 - 1)),
+              "section NEXT: word 1 (the): its successors do not fit", "the",
+              "a byte short (6 occurrences in 5 bytes)")
+  -- the varints: an id past the words, a 0 before the document's end, a
+  -- nonzero at its end, one over 32 bits, one more than the occurrences
+  local function entry(k, v) return patch(s, lists + k + 1, v) end
+  walk_raises(entry(0, string.char(nw + 1)),
+              "bad.lpk: section NEXT: the successors of word 1 (the) are damaged",
+              "the", "an id past the words")
+  walk_raises(entry(0, "\0"), "section NEXT: the successors of word 1 (the) are damaged",
+              "the", "'the cat': 0 (the last) before the end")
+  -- "end" (word 6) is a.txt's last token: its 0 made an id
+  T.eq(s:byte(lists + offset(5) + 1), 0, "end's successor: none")
+  walk_raises(entry(offset(5), "\1"),
+              "section NEXT: the successors of word 6 (end) are damaged",
+              "end", "an id where the document ends")
+  -- the's first varint made one of five bytes (over the words)
+  walk_raises(entry(0, "\255\255\255\255"),
+              "section NEXT: the successors of word 1 (the) are damaged", "the",
+              "a varint running over")
+  -- a list a byte longer than its occurrences need (the next word's
+  -- start moved on: its own list then short)
+  local bad = patch(s, nx.off + 1 + 8, string.pack("<I8", b1 + 1))
+  walk_raises(bad, "section NEXT: the successors of word 1 (the) are damaged",
+              "the", "more successors than occurrences")
+  -- the section's size and ends, sealed: found when loading
+  bad = reseal(patch(s, nx.off + 1 + 8 * nw, string.pack("<I8", nx.len)), "NEXT")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("bad.lpk: section NEXT: " .. nx.len .. " bytes: its offsets do not "
+           .. "span the lists of " .. nw .. " words", lector.load, d .. "/bad.lpk")
+  bad = reseal(patch(s, nx.off + 1, string.pack("<I8", 1)), "NEXT")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section NEXT: " .. nx.len .. " bytes: its offsets do not span",
+           lector.load, d .. "/bad.lpk")
+  bad = reseal(patch(s, nx.entry + 16, string.pack("<I8", 8 * nw)), "DOCS")
+  T.write(d .. "/bad.lpk", bad)
+  T.raises("section NEXT: " .. 8 * nw .. " bytes: its offsets do not span",
+           lector.load, d .. "/bad.lpk")
+  -- truncated: the file cut inside NEXT
+  T.write(d .. "/bad.lpk", s:sub(1, nx.off + 8))
+  T.raises("bad.lpk: truncated", lector.load, d .. "/bad.lpk")
+  -- a pack made before NEXT (its tag unknown, so skipped): loads, counts,
+  -- and word_next says not found
+  bad = reseal(patch(s, nx.entry, "NEXX"), "DOCS")
+  T.write(d .. "/old.lpk", bad)
+  local old = lector.load(d .. "/old.lpk", {check = true, quiet = true})
+  local got, why = nextwalk.next(old, "the")
+  T.ok(got == nil and why == "not found", "without NEXT: not found")
+  T.eq(#nextwalk.tokens(old, 1), 8, "without NEXT: the streams are there")
+  local want, have = d .. "/w.tsv", d .. "/h.tsv"
+  ngram.count(p, {n = {1, 2}}):save(want)
+  ngram.count(old, {n = {1, 2}}):save(have)
+  T.ok(T.read(want) == T.read(have), "without NEXT: the same counts")
+  -- and the rest of the pack is untouched by NEXT's damage
+  T.ok(lector.load(out, {check = true}), "the good pack checks")
 end
 
 function tests.truncated_and_foreign()
