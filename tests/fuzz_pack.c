@@ -12,7 +12,12 @@
 ** middle and last tokens and a few past them (each at or before the
 ** token asked for, inside the text, its ids known words, no further
 ** than the stream when that decoded; or an error naming TOFF, TIDX or
-** TOKS).  A failure must come with a message naming the file.
+** TOKS), and every word's successors (NEXT, ptok_corpus_next: pieces of
+** 1..4096, documents in range and in order, known ids; or an error
+** naming NEXT, POST or POFF), the same through two views (the documents
+** reversed with the first again at the end, and the even ones): what
+** the whole pack gives, mapped into the view.  A failure must come with
+** a message naming the file.
 */
 #include <stdatomic.h>
 #include <stdint.h>
@@ -82,6 +87,110 @@ static void walk_marks(corpus *c, size_t i, size_t n, int ok, size_t nwords) {
   }
 }
 
+/* A word's successors as a walk gave them (doc, next pairs). */
+typedef struct succ {
+  size_t *doc;
+  uint32_t *next;
+  size_t n, cap, ndocs, nwords;
+} succ;
+
+static int on_next(void *ud, const size_t *doc, const uint32_t *next,
+                   size_t n) {
+  succ *s = ud;
+  CHECK(n > 0 && n <= 4096);
+  if (s->n + n > s->cap) {
+    s->cap = 2 * (s->n + n);
+    CHECK((s->doc = realloc(s->doc, s->cap * sizeof *s->doc)) &&
+          (s->next = realloc(s->next, s->cap * sizeof *s->next)));
+  }
+  for (size_t k = 0; k < n; k++) {
+    CHECK(doc[k] < s->ndocs && (next[k] < s->nwords || next[k] == UINT32_MAX));
+    s->doc[s->n] = doc[k];
+    s->next[s->n++] = next[k];
+  }
+  return 0;
+}
+
+/* Word w's successors in c into s (emptied): the walk's code, its
+** message checked and freed. */
+static int walk_next(corpus *c, uint32_t w, succ *s, size_t nwords) {
+  char *err = NULL;
+  s->n = 0;
+  s->ndocs = c->n;
+  s->nwords = nwords;
+  int rc = ptok_corpus_next(c, w, on_next, s, &err);
+  if (rc == LECTOR_ERR)
+    CHECK(err && (strncmp(err, "f.lpk: section NEXT: ", 21) == 0 ||
+                  strncmp(err, "f.lpk: section PO", 17) == 0));
+  else CHECK(!err && (rc == LECTOR_OK || rc == LECTOR_ENOTFOUND));
+  free(err);
+  return rc;
+}
+
+/* Every word's successors in c, and in views of it: at[d] is pack
+** document d's index in view k + 1 (0: not in it). */
+static void walk_next_all(corpus *c, size_t nwords, corpus **views,
+                          size_t **at, int nviews) {
+  succ s = {0}, v = {0};
+  int none = -1;
+  for (uint32_t w = 0; w < nwords && w < 4096; w++) {
+    int rc = walk_next(c, w, &s, nwords);
+    if (rc != LECTOR_ERR) {                  /* NEXT there for all or none */
+      if (none < 0) none = rc == LECTOR_ENOTFOUND;
+      CHECK(none == (rc == LECTOR_ENOTFOUND));
+    }
+    for (size_t k = 1; rc == LECTOR_OK && k < s.n; k++)
+      CHECK(s.doc[k] >= s.doc[k - 1]);
+    for (int j = 0; j < nviews; j++) {
+      CHECK(walk_next(views[j], w, &v, nwords) == rc);
+      if (rc != LECTOR_OK) continue;
+      size_t m = 0;
+      for (size_t k = 0; k < s.n; k++) {
+        if (!at[j][s.doc[k]]) continue;
+        CHECK(m < v.n && v.doc[m] == at[j][s.doc[k]] - 1 &&
+              v.next[m] == s.next[k]);
+        m++;
+      }
+      CHECK(m == v.n);
+    }
+  }
+  free(s.doc);
+  free(s.next);
+  free(v.doc);
+  free(v.next);
+}
+
+/* Two views of c: its documents reversed with the view's first (the
+** pack's last) again at the end (first wins: it keeps place 0), and the
+** even ones;
+** then every word's successors in c and in them. */
+static void walk_views(corpus *c, size_t nwords) {
+  size_t n = c->n, *idx = calloc(n + 1, sizeof *idx);
+  size_t *at[2] = {calloc(n + 1, sizeof(size_t)),
+                   calloc(n + 1, sizeof(size_t))};
+  corpus *views[2] = {NULL, NULL};
+  char *err = NULL;
+  CHECK(idx && at[0] && at[1]);
+  for (size_t i = 0; i < n; i++) {
+    idx[i] = n - 1 - i;
+    at[0][n - 1 - i] = i + 1;
+  }
+  idx[n] = n - 1;                                  /* the first, again */
+  CHECK(corpus_subset(c, idx, n ? n + 1 : 0, &views[0], &err) == 0);
+  size_t ne = 0;
+  for (size_t i = 0; i < n; i += 2) {
+    idx[ne++] = i;
+    at[1][i] = ne;
+  }
+  CHECK(corpus_subset(c, idx, ne, &views[1], &err) == 0);
+  walk_next_all(c, nwords, views, at, 2);
+  corpus_release(views[0]);
+  corpus_release(views[1]);
+  free(idx);
+  free(at[0]);
+  free(at[1]);
+}
+
 static void walk_tokens(corpus *c) {
   const char *key = st_key(c);
   if (!key) return;
@@ -109,6 +218,7 @@ static void walk_tokens(corpus *c) {
       CHECK(err && strncmp(err, "f.lpk: section PO", 17) == 0);
     free(err);
   }
+  walk_views(c, nwords);
   for (size_t i = 0; i < n; i++) mem_free(s.ids[i]);
   free(s.ids);
   free(s.n);
