@@ -146,6 +146,8 @@ struct ptok_writer {
   pack_buf tidx;
   uint64_t nwords, ntokens, ndocs;
   post_build post;
+  unsigned char *nbuf;        /* NEXT's lists, built with POST's */
+  uint64_t nbytes;
 };
 
 /* A scratch file beside path (O_TMPFILE: gone when closed), else in
@@ -207,6 +209,7 @@ void ptok_writer_free(ptok_writer *w) {
   mem_free(w->offs.p);
   mem_free(w->tidx.p);
   post_free(&w->post);
+  mem_free(w->nbuf);
   mem_free(w);
 }
 
@@ -443,11 +446,12 @@ static int write_marks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 ** The positional index and the successor lists.  ptok_add sizes every
 ** word's lists as it goes (post_entry with no output; NEXT's from the
 ** token that follows).  Each of POST and NEXT is then built the same
-** way (a scan's `next` says which): when its lists fit in POST_CHUNK
-** bytes, ptok_finish fills them with one scan of TOKS (mapped); otherwise
-** in runs of documents, each sized, filled and written to a scratch file
-** word after word, and the runs are then merged word by word: TOKS is
-** read twice whatever the corpus's size, and memory holds one run.
+** way (a scan's `which` says which): when its lists fit in POST_CHUNK
+** bytes, ptok_finish fills them with one scan of TOKS (mapped; POST's
+** scan fills NEXT's too when each fits); otherwise in runs of
+** documents, each sized, filled and written to a scratch file word
+** after word, and the runs are then merged word by word: TOKS is read
+** twice a list whatever the corpus's size, and memory holds one run.
 */
 
 /* Word w's occurrence (doc, pos) into out (NULL: only its size): its
@@ -506,13 +510,21 @@ static void drop_pages(const unsigned char *base, uint64_t from, uint64_t to) {
 }
 
 /* What a scan of TOKS (mapped at toks) reads: documents [d0, d1); and
-** which lists it builds: POST (next 0) or NEXT (1). */
+** which lists it builds: POST (L_POST), NEXT (L_NEXT) or both. */
+enum { L_POST = 1, L_NEXT = 2, L_BOTH = 3 };
 typedef struct scan {
   const ptok_writer *w;
   const unsigned char *toks;
   uint64_t d0, d1;
-  int next;
+  int which;
 } scan;
+
+/* Where a fill writes: list j (0 POST, 1 NEXT) into buf[j], word w's
+** bytes at buf[j] + at[j][w - lo] (advanced). */
+typedef struct lists {
+  unsigned char *buf[2];
+  uint64_t *at[2];
+} lists;
 
 /* The id at *p, which we wrote (well formed), advancing *p. */
 static uint32_t next_id(const unsigned char **p) {
@@ -534,15 +546,16 @@ static uint32_t next_id(const unsigned char **p) {
 static size_t list_entry(post_build *pb, const scan *sc, uint32_t w,
                          uint32_t doc, uint32_t pos, uint32_t nx,
                          unsigned char *out) {
-  if (sc->next) return out ? varint_put(out, nx) : varint_len(nx);
+  if (sc->which == L_NEXT) return out ? varint_put(out, nx) : varint_len(nx);
   return post_entry(pb, w, doc, pos, out);
 }
 
-/* The lists of words [lo, hi) in sc's documents, appended at buf +
-** at[w - lo] (advanced).  Gives the pages it read back as it goes.  0,
-** or -1 when interrupted. */
+/* The lists of words [lo, hi) in sc's documents, appended in ls.  Gives
+** the pages it read back as it goes.  0, or -1 when interrupted. */
 static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
-                     unsigned char *buf, uint64_t *at) {
+                     const lists *ls) {
+  uint64_t *at = ls->at[0], *nat = ls->at[1];
+  unsigned char *buf = ls->buf[0], *nbuf = ls->buf[1];
   const unsigned char *tidx = sc->w->tidx.p;
   if (sc->d0 >= sc->d1) return 0;                   /* no documents */
   uint64_t done = pack_get64(tidx + 16 * sc->d0);   /* pages read up to */
@@ -553,9 +566,12 @@ static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
     uint32_t w = n ? next_id(&p) : 0;
     for (uint32_t k = 0; k < n; k++) {
       uint32_t nx = k + 1 < n ? next_id(&p) + 1 : 0;
-      if (w >= lo && w < hi)
-        at[w - lo] += list_entry(pb, sc, w, (uint32_t)d, k, nx,
-                                 buf + at[w - lo]);
+      if (w >= lo && w < hi) {
+        uint32_t i = w - lo;
+        if (sc->which & L_POST)
+          at[i] += post_entry(pb, w, (uint32_t)d, k, buf + at[i]);
+        if (sc->which & L_NEXT) nat[i] += varint_put(nbuf + nat[i], nx);
+      }
       w = nx - 1;
     }
     uint64_t now = (uint64_t)(p - sc->toks);
@@ -572,56 +588,73 @@ typedef struct fill_job {
   post_build *pb;
   const scan *sc;
   uint32_t lo, hi;
-  unsigned char *buf;
-  uint64_t *at;
+  lists ls;
   int rc;
 } fill_job;
 
 static void *fill_thread(void *arg) {
   fill_job *j = arg;
-  j->rc = post_fill(j->pb, j->sc, j->lo, j->hi, j->buf, j->at);
+  j->rc = post_fill(j->pb, j->sc, j->lo, j->hi, &j->ls);
   return NULL;
 }
 
-/* The lists of words [lo, hi) whose sizes are size[] (indexed by word)
-** into buf, at[w - lo] their starts; on two threads when there are words
-** enough (halves by bytes).  0, or nonzero when interrupted. */
-static int fill(post_build *pb, const scan *sc, const uint64_t *size,
-                uint32_t lo, uint32_t hi, unsigned char *buf, uint64_t *at) {
+/* The lists of words [lo, hi) whose sizes are size[j][] (indexed by
+** word) into ls; on two threads when there are words enough (halves by
+** bytes).  0, or nonzero when interrupted. */
+static int fill(post_build *pb, const scan *sc, const uint64_t *const *size,
+                uint32_t lo, uint32_t hi, const lists *ls) {
   uint32_t mid = lo;
   uint64_t half = 0, total = 0;
   pthread_t th;
-  for (uint32_t k = lo; k < hi; k++) total += size[k];
-  while (mid < hi && half < total / 2) half += size[mid++];
-  fill_job j[2] = {{pb, sc, lo, mid, buf, at, 0},
-                   {pb, sc, mid, hi, buf, at + (mid - lo), 0}};
+  for (int j = 0; j < 2; j++)
+    for (uint32_t k = lo; sc->which & (1 << j) && k < hi; k++)
+      total += size[j][k];
+  while (mid < hi && half < total / 2) {
+    for (int j = 0; j < 2; j++) if (sc->which & (1 << j)) half += size[j][mid];
+    mid++;
+  }
+  fill_job job[2] = {{pb, sc, lo, mid, *ls, 0}, {pb, sc, mid, hi, *ls, 0}};
+  for (int j = 0; j < 2; j++)
+    if (ls->at[j]) job[1].ls.at[j] += mid - lo;
   if (pool_cores() < 2 || mid == hi ||
-      pthread_create(&th, NULL, fill_thread, &j[1]) != 0)   /* one does all */
-    return post_fill(pb, sc, lo, hi, buf, at);
-  fill_thread(&j[0]);
+      pthread_create(&th, NULL, fill_thread, &job[1]) != 0)  /* one does all */
+    return post_fill(pb, sc, lo, hi, ls);
+  fill_thread(&job[0]);
   pthread_join(th, NULL);
-  return j[0].rc || j[1].rc;
+  return job[0].rc || job[1].rc;
 }
 
-/* The lists of sc's documents, all words, sized by size[] (whose words
-** with no bytes are left out), into a new buffer of *bytes.  NULL with
-** *err (NULL: out of memory). */
-static unsigned char *fill_all(ptok_writer *w, const scan *sc,
-                               const uint64_t *size, uint64_t *bytes,
-                               char **err) {
-  uint64_t *at = mem_alloc((w->nwords ? w->nwords : 1) * sizeof *at), o = 0;
-  unsigned char *buf = NULL;
-  if (!at) return NULL;
-  for (uint32_t k = 0; k < w->nwords; o += size[k++]) at[k] = o;
-  *bytes = o;
-  if ((buf = mem_alloc(o ? (size_t)o : 1)) &&
-      fill(&w->post, sc, size, 0, (uint32_t)w->nwords, buf, at) != 0) {
-    mem_free(buf);
-    buf = NULL;
-    *err = util_errorf("interrupted");
+/* The lists sc builds, of its documents, all words, sized by size[j]
+** (whose words with no bytes are left out), into new buffers buf[j] of
+** bytes[j].  0, or 1 with *err (NULL: out of memory). */
+static int fill_all(ptok_writer *w, const scan *sc,
+                    const uint64_t *const *size, unsigned char **buf,
+                    uint64_t *bytes, char **err) {
+  lists ls = {{NULL, NULL}, {NULL, NULL}};
+  int rc = 1;
+  for (int j = 0; j < 2; j++) {
+    uint64_t o = 0;
+    buf[j] = NULL;
+    bytes[j] = 0;
+    if (!(sc->which & (1 << j))) continue;
+    if (!(ls.at[j] = mem_alloc((w->nwords ? w->nwords : 1) * sizeof *ls.at[j])))
+      goto done;
+    for (uint32_t k = 0; k < w->nwords; o += size[j][k++]) ls.at[j][k] = o;
+    bytes[j] = o;
+    if (!(ls.buf[j] = mem_alloc(o ? (size_t)o : 1))) goto done;
   }
-  mem_free(at);
-  return buf;
+  if (fill(&w->post, sc, size, 0, (uint32_t)w->nwords, &ls) != 0) {
+    *err = util_errorf("interrupted");
+    goto done;
+  }
+  rc = 0;
+done:
+  for (int j = 0; j < 2; j++) {
+    mem_free(ls.at[j]);
+    if (rc == 0) buf[j] = ls.buf[j];
+    else mem_free(ls.buf[j]);
+  }
+  return rc;
 }
 
 /* POST_CHUNK, or the environment's LECTOR_PACK_CHUNK (bytes), so that
@@ -676,13 +709,16 @@ static int run_size(ptok_writer *w, scan *sc, uint64_t *size,
 /* One run to the scratch files dfd (pieces) and ifd (index). */
 static int run_write(ptok_writer *w, scan *sc, uint64_t *size, uint32_t *save,
                      int dfd, int ifd, run *r, char **err) {
-  uint64_t bytes;
+  uint64_t two[2];
+  unsigned char *bufs[2];
+  const uint64_t *sizes[2] = {size, size};
   pack_buf idx = {0};
   if (run_size(w, sc, size, save) != 0)
     return *err = util_errorf("interrupted"), 1;
-  unsigned char *buf = fill_all(w, sc, size, &bytes, err);
-  if (!buf) return 1;
-  int rc = 0;
+  if (fill_all(w, sc, sizes, bufs, two, err) != 0) return 1;
+  int j = sc->which == L_NEXT, rc = 0;
+  unsigned char *buf = bufs[j];
+  uint64_t bytes = two[j];
   for (uint32_t k = 0; k < w->nwords && rc == 0; k++) {
     unsigned char e[8];
     if (!size[k]) continue;
@@ -750,16 +786,16 @@ done:
   return rc;
 }
 
-/* POST or NEXT (next) of a corpus whose lists do not fit POST_CHUNK:
+/* POST or NEXT (which) of a corpus whose lists do not fit POST_CHUNK:
 ** in runs. */
-static int write_runs(ptok_writer *w, const unsigned char *toks, int next,
+static int write_runs(ptok_writer *w, const unsigned char *toks, int which,
                       FILE *f, ptok_sect *s, char **err) {
   size_t nw = (size_t)w->nwords, nruns = 0, cap = 0;
   uint64_t *size = mem_alloc(nw * sizeof *size);
   uint32_t *save = mem_alloc(2 * nw * sizeof *save);
   int dfd = scratch_open(w->path), ifd = scratch_open(w->path), rc = 1;
   run *runs = NULL;
-  scan sc = {w, toks, 0, 0, next};
+  scan sc = {w, toks, 0, 0, which};
   if (dfd < 0 || ifd < 0) {
     *err = util_errorf("cannot make a scratch file for the positional index: "
                        "%s", strerror(errno));
@@ -789,23 +825,44 @@ done:
   return rc;
 }
 
-/* POST's or NEXT's (next) lists added to s: in one piece when they fit
-** POST_CHUNK (the sizes are known from ptok_add), else in runs. */
-static int write_lists(ptok_writer *w, const unsigned char *toks, int next,
+/* The bytes of POST's (list 0) or NEXT's (1) lists. */
+static uint64_t lists_bytes(const ptok_writer *w, int j) {
+  const uint64_t *size = j ? w->post.nsize : w->post.size;
+  uint64_t total = 0;
+  for (uint64_t k = 0; k < w->nwords; k++) total += size[k];
+  return total;
+}
+
+/* POST's (which L_POST) or NEXT's (L_NEXT) lists added to s: NEXT's
+** from w->nbuf when POST's scan built them too; else in one piece when
+** they fit POST_CHUNK (the sizes are known from ptok_add), else in runs.
+** POST's scan builds NEXT's as well when each fits POST_CHUNK (one scan
+** of TOKS fewer; NEXT's bytes kept till written). */
+static int write_lists(ptok_writer *w, const unsigned char *toks, int which,
                        FILE *f, ptok_sect *s, char **err) {
   post_build *pb = &w->post;
-  const uint64_t *size = next ? pb->nsize : pb->size;
-  uint64_t total = 0, bytes;
-  int rc = 0;
-  for (uint64_t k = 0; k < w->nwords; k++) total += size[k];
-  if (total > post_chunk()) return write_runs(w, toks, next, f, s, err);
-  scan sc = {w, toks, 0, w->ndocs, next};
+  const uint64_t *size[2] = {pb->size, pb->nsize};
+  uint64_t bytes[2], chunk = post_chunk();
+  unsigned char *buf[2];
+  int j = which == L_NEXT;
+  if (j && w->nbuf) {
+    pack_sect_add(f, s, w->nbuf, (size_t)w->nbytes);
+    mem_free(w->nbuf);
+    w->nbuf = NULL;
+    return 0;
+  }
+  if (lists_bytes(w, j) > chunk) return write_runs(w, toks, which, f, s, err);
+  if (!j && lists_bytes(w, 1) <= chunk) which = L_BOTH;
+  scan sc = {w, toks, 0, w->ndocs, which};
   if (w->nwords) memset(pb->last_doc, 0, w->nwords * sizeof *pb->last_doc);
-  unsigned char *buf = fill_all(w, &sc, size, &bytes, err);
-  if (buf) pack_sect_add(f, s, buf, (size_t)bytes);
-  else rc = 1;
-  mem_free(buf);
-  return rc;
+  if (fill_all(w, &sc, size, buf, bytes, err) != 0) return 1;
+  pack_sect_add(f, s, buf[j], (size_t)bytes[j]);
+  mem_free(buf[j]);
+  if (which == L_BOTH) {
+    w->nbuf = buf[1];
+    w->nbytes = bytes[1];
+  }
+  return 0;
 }
 
 /* TOKS's scratch file mapped into *map (NULL when empty).  0, or 1 with
@@ -838,7 +895,7 @@ static int write_index(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *sp,
   }
   pack_sect_end(f, &sp[0], pos);
   pack_sect_begin(&sp[1], *pos);
-  int rc = write_lists(w, map, 0, f, &sp[1], err);
+  int rc = write_lists(w, map, L_POST, f, &sp[1], err);
   if (rc == 0) pack_sect_end(f, &sp[1], pos);
   if (map) munmap(map, (size_t)w->toks_len);
   return rc;
@@ -857,7 +914,7 @@ static int write_next(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
     pack_sect_add(f, s, e, 8);
     if (k < w->nwords) at += w->post.nsize[k];
   }
-  int rc = write_lists(w, map, 1, f, s, err);
+  int rc = write_lists(w, map, L_NEXT, f, s, err);
   if (rc == 0) pack_sect_end(f, s, pos);
   if (map) munmap(map, (size_t)w->toks_len);
   return rc;

@@ -165,8 +165,9 @@ typedef struct ptok_map ptok_map;
 /* The token sections of the pack at p, section k at off[k], len[k]
 ** (bounds already checked; len[k] for k >= PTOK_OPTIONAL is PTOK_ABSENT
 ** when the pack has no such section: TOFF, NEXT), for ndocs documents;
-** name is the file, for messages.  *out NULL when len is NULL (no token sections).  0, or 1
-** with *err naming the section (NULL: out of memory). */
+** name is the file, for messages.  *out NULL when len is NULL (no
+** token sections).  0, or 1 with *err naming the section (NULL: out of
+** memory). */
 int ptok_parse(const unsigned char *p, const uint64_t *off,
                const uint64_t *len, uint64_t ndocs, const char *name,
                ptok_map **out, char **err);
