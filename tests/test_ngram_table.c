@@ -200,6 +200,48 @@ static void test_assemble_bytes(void **state) {
   ng_table_free(&parts[2]);
 }
 
+/* Lists (ng_table_append) assemble like tables: the same grams, counts,
+** documents and totals, big counts and min_count included. */
+static void test_append_lists(void **state) {
+  ng_table list[3], t, u, *pl[2] = {&list[1], &list[2]};
+  uint32_t i, key[2], *s;
+  (void)state;
+  memset(list, 0, sizeof list);
+  assert_int_equal(ng_table_init(&list[1], 1, 0, 0), 0);
+  assert_int_equal(ng_table_init(&list[2], 2, 0, 0), 0);
+  assert_int_equal(ng_table_init(&u, 2, 0, 0), 0);
+  for (i = 1; i <= 20000; i++) {            /* grows past its first array */
+    key[0] = i;
+    key[1] = 0;
+    assert_int_equal(ng_table_append(&list[1], key, i % 3 + 1, 1), 0);
+    assert_int_equal(ng_table_add(&u, key, i % 3 + 1, 1), 0);
+    key[1] = i + 7;
+    assert_int_equal(ng_table_append(&list[2], key, 2, 2), 0);
+    assert_int_equal(ng_table_add(&u, key, 2, 2), 0);
+  }
+  key[0] = 5;
+  key[1] = 6;
+  assert_int_equal(ng_table_append(&list[2], key, (2ull << 32) + 9, 4), 0);
+  assert_int_equal(ng_table_add(&u, key, (2ull << 32) + 9, 4), 0);
+  assert_int_equal(ng_table_assemble(&t, pl, 2, 2, 1, 0), 0);
+  assert_int_equal(t.used, u.used);
+  assert_true(t.total[1] == u.total[1] && t.total[2] == u.total[2]);
+  for (i = 0; i < u.cap; i++) {
+    const uint32_t *x = ng_table_slot(&u, i);
+    if (!x) continue;
+    s = ng_table_find(&t, x);
+    assert_non_null(s);
+    assert_true(ng_table_count(&t, s) == ng_table_count(&u, x));
+    assert_int_equal(s[NG_DF(&t)], x[NG_DF(&u)]);
+  }
+  ng_table_free(&t);
+  /* min_count 3: the unigrams counted 3 times and the big bigram */
+  assert_int_equal(ng_table_assemble(&t, pl, 2, 2, 3, 1), 0);
+  assert_int_equal(t.used, 6667 + 1);        /* i = 2, 5, ... 19998 */
+  ng_table_free(&t);
+  ng_table_free(&u);
+}
+
 /* ------------------------------------------------------------------------
 ** Grams
 */
@@ -838,6 +880,7 @@ int main(void) {
     cmocka_unit_test(test_grow),
     cmocka_unit_test(test_big_counts),
     cmocka_unit_test(test_assemble_bytes),
+    cmocka_unit_test(test_append_lists),
     cmocka_unit_test_setup_teardown(test_contiguous, setup, teardown),
     cmocka_unit_test_setup_teardown(test_skip, setup, teardown),
     cmocka_unit_test_setup_teardown(test_drop, setup, teardown),

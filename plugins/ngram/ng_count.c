@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ng_count.h"
+#include "ng_next.h"
 #include "lector/kit.h"
 
 /* ------------------------------------------------------------------------
@@ -780,6 +781,8 @@ int ng_count_run(ng_job *job, char **err) {
                      job->spec->nmin, job->spec->nmax, job->spec->skip, n);
     return LECTOR_ERR;
   }
+  /* a whole pack's unigrams and bigrams: from its successor lists */
+  if ((rc = ng_next_run(job, err)) != LECTOR_ENOTFOUND) return rc;
   memset(&router, 0, sizeof router);
   ng_wordcache_init(&lex);
   if (n > 1 && !job->doc_fn && !job->words_fn)

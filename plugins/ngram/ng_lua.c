@@ -28,6 +28,7 @@
 
 #include "lector/kit.h"
 #include "ng_lua.h"
+#include "ng_next.h"
 #include "ng_spill.h"
 
 /* ------------------------------------------------------------------------
@@ -352,15 +353,18 @@ static int l_merge_files(lua_State *L) {
   return 0;
 }
 
-/* ngram._pack_stats() -> {stream_docs =, kwic_docs =, kwic_seek_docs =,
-** kwic_fallbacks =}: documents whose words were read from a pack's token
-** streams, documents kwic tokenized whole, documents it served from a
+/* ngram._pack_stats() -> {stream_docs =, next_words =, kwic_docs =,
+** kwic_seek_docs =, kwic_fallbacks =}: documents whose words were read
+** from a pack's token streams, first words whose successor lists a count
+** read (ng_next.h), documents kwic tokenized whole, documents it served from a
 ** pack's checkpoints, and those whose checkpoints it tried and gave up
 ** (ng_kwic.h), since the plugin was loaded; for the tests, which check
 ** that a packed corpus took the fast path (the results alone cannot
 ** tell).  [-0, +1, m] */
 static int l_pack_stats(lua_State *L) {
-  lua_createtable(L, 0, 4);
+  lua_createtable(L, 0, 5);
+  lua_pushinteger(L, (lua_Integer)atomic_load(&ng_next_words));
+  lua_setfield(L, -2, "next_words");
   lua_pushinteger(L, (lua_Integer)atomic_load(&ng_kwic_seek_docs));
   lua_setfield(L, -2, "kwic_seek_docs");
   lua_pushinteger(L, (lua_Integer)atomic_load(&ng_kwic_fallbacks));

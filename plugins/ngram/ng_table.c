@@ -275,6 +275,25 @@ int ng_table_add(ng_table *t, const uint32_t *key, uint64_t count,
   return add_to_slot(t, s, count, df);
 }
 
+int ng_table_append(ng_table *t, const uint32_t *key, uint64_t count,
+                    uint32_t df) {
+  uint32_t *s;
+  if (t->used == t->cap) {
+    uint64_t cap = t->cap ? (uint64_t)t->cap * 2 : NG_INITIAL_CAP;
+    size_t row = (size_t)t->stride * sizeof *s;
+    if (cap >= UINT32_MAX || cap > SIZE_MAX / row ||
+        !(s = lk_realloc(t->slots, (size_t)cap * row)))
+      return -1;
+    memset(s + (size_t)t->cap * t->stride, 0, (size_t)(cap - t->cap) * row);
+    t->slots = s;
+    t->cap = (uint32_t)cap;
+  }
+  s = t->slots + (size_t)t->used++ * t->stride;
+  memcpy(s, key, t->width * sizeof *key);
+  t->total[ng_key_len(key, t->width)] += count;
+  return add_to_slot(t, s, count, df);
+}
+
 int ng_table_merge_fits(const ng_table *dst, const ng_table *src,
                         uint64_t max) {
   uint32_t i;

@@ -193,6 +193,16 @@ static inline void ng_table_prefetch(const ng_table *t, uint64_t h) {
 #endif
 }
 
+/* Append key (t->width ids, padded with 0s), which t does not hold, with
+** count occurrences in df documents (totals included), after t's last
+** gram and without hashing: t, started empty by ng_table_init with
+** stamped 0, is then a list of grams, not a table, fit only to be a
+** part of ng_table_assemble (or freed); ng_table_find, _hit and _add do
+** not work on it.  For an engine that meets each gram once (ng_next.h).
+** 0, or -1 on out of memory. */
+int ng_table_append(ng_table *t, const uint32_t *key, uint64_t count,
+                    uint32_t df);
+
 /* Add count occurrences in df documents of key to t (totals included).
 ** 0, or -1 on out of memory. */
 int ng_table_add(ng_table *t, const uint32_t *key, uint64_t count,
