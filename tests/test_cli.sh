@@ -88,7 +88,7 @@ check stdin_pipe 0 "^stdin$" -- sh -c "\"$L\" < \"$T/in.lua\""
 export LECTOR_PLUGIN_PATH="$TP"
 check plugins_list 0 "^good " -- "$L" --plugins
 check plugins_uses 0 "uses: counter" -- "$L" --plugins
-check plugins_failed 0 "failed: .*wrong_abi.so: built for plugin ABI 1.99, this lector has ABI 1.6" -- "$L" --plugins
+check plugins_failed 0 "failed: .*wrong_abi.so: built for plugin ABI 1.99, this lector has ABI 1.7" -- "$L" --plugins
 check plugins_not_elf 0 "failed: .*not_elf.so: not a shared object for this machine (no ELF header)" -- "$L" --plugins
 check plugins_dup 0 "good_dup.so: a plugin named 'good' is already loaded" -- "$L" --plugins
 check plugins_open 0 "fail_open.so: open() failed: the database file" -- "$L" --plugins

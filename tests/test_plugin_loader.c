@@ -86,7 +86,7 @@ static void test_broken_plugins_are_refused(void **state) {
   /* found in its symbol table: never dlopen'ed, its constructor never ran */
   assert_null(getenv("LECTOR_TESTPLUG_CTOR_RAN"));
   assert_non_null(e = load(f, "wrong_abi"));
-  assert_non_null(strstr(e, "built for plugin ABI 1.99, this lector has ABI 1.6"));
+  assert_non_null(strstr(e, "built for plugin ABI 1.99, this lector has ABI 1.7"));
   assert_non_null(e = load(f, "wrong_lua"));
   assert_non_null(strstr(e, "built for Lua 503, this lector embeds Lua 504"));
   assert_non_null(e = load(f, "own_lua"));
