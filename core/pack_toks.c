@@ -1135,16 +1135,20 @@ void ptok_set_mapped(ptok_map *m, const void *base) {
 }
 
 /* A pass over the streams (a count) would leave all of TOKS in the
-** process's resident set.  When a document's tokens start in a new block
-** of DROP_BLOCK bytes, the block two behind is given back (it stays in
-** the page cache; a reader still in it faults it in again). */
-static void drop_behind(const ptok_map *m, uint64_t from, uint64_t to) {
+** process's resident set, one over the words all of POST and NEXT.
+** When a document's tokens (a word's list) [from, to) of section sect
+** end in a new block of DROP_BLOCK bytes, the blocks from the one
+** before its first to the one two behind its end are given back (they
+** stay in the page cache; a reader still in them faults them in
+** again). */
+static void drop_behind(const ptok_map *m, const unsigned char *sect,
+                        uint64_t from, uint64_t to) {
   if (!m->map) return;                     /* memory, not a file: keep */
-  uint64_t a = (uint64_t)(m->toks - m->map) + from;   /* file offsets */
-  uint64_t b = (uint64_t)(m->toks - m->map) + to;
+  uint64_t a = (uint64_t)(sect - m->map) + from;      /* file offsets */
+  uint64_t b = (uint64_t)(sect - m->map) + to;
   if (a / DROP_BLOCK == b / DROP_BLOCK || b / DROP_BLOCK < 2) return;
-  uint64_t blk = (b / DROP_BLOCK - 2) * DROP_BLOCK;
-  drop_pages(m->map, blk, blk + DROP_BLOCK);
+  uint64_t lo = a / DROP_BLOCK ? a / DROP_BLOCK - 1 : 0;
+  drop_pages(m->map, lo * DROP_BLOCK, (b / DROP_BLOCK - 1) * DROP_BLOCK);
 }
 
 void ptok_map_free(ptok_map *m) {
@@ -1223,7 +1227,7 @@ int ptok_corpus_doc(const corpus *c, size_t i, uint32_t **ids, size_t *n,
     }
     (*ids)[t] = id;
   }
-  drop_behind(m, off, end);
+  drop_behind(m, m->toks, off, end);
   *n = (size_t)cnt;
   return LECTOR_OK;
 }
@@ -1438,6 +1442,8 @@ int ptok_corpus_next(const corpus *c, uint32_t id,
   rc = next_walk(m, at, occ, &q, m->next + a, m->next + b, &pc, fn, ud,
                  &damaged);
   mem_free(pc.doc);
+  drop_behind(m, m->post, off, end);
+  drop_behind(m, m->next, a, b);
   if (damaged == T_POST)
     bad(m->name, err, "section POST: the occurrences of word %u (%s) are "
         "damaged", id + 1, word_at(m, id, &wl));
