@@ -56,10 +56,9 @@ static size_t varint_len(uint32_t v) {
   return n;
 }
 
-/* The varint at *p (below end) into *v, advancing *p; -1 when it runs
-** past end or over 32 bits. */
-static int varint_get(const unsigned char **p, const unsigned char *end,
-                      uint32_t *v) {
+/* varint_get past its first byte. */
+static int varint_get_long(const unsigned char **p, const unsigned char *end,
+                           uint32_t *v) {
   uint32_t x = 0;
   for (int shift = 0; shift < 35 && *p < end; shift += 7) {
     unsigned char b = *(*p)++;
@@ -68,6 +67,14 @@ static int varint_get(const unsigned char **p, const unsigned char *end,
     if (!(b & 0x80)) return *v = x, 0;
   }
   return -1;
+}
+
+/* The varint at *p (below end) into *v, advancing *p; -1 when it runs
+** past end or over 32 bits.  Most are one byte: those take no loop. */
+static inline int varint_get(const unsigned char **p,
+                             const unsigned char *end, uint32_t *v) {
+  if (*p < end && **p < 0x80) return *v = *(*p)++, 0;
+  return varint_get_long(p, end, v);
 }
 
 int pack_buf_add(pack_buf *b, const void *s, size_t n) {
@@ -966,11 +973,32 @@ struct ptok_map {
   const unsigned char *noffs;     /* NEXT's offset[], or NULL (no NEXT) */
   const unsigned char *next;      /* and its lists */
   uint64_t next_len;
+  uint32_t *ntok;                 /* TIDX's token counts (UINT32_MAX: that
+                                     or more, read TIDX), so that a walk
+                                     over a word's documents hits a small
+                                     array, not 16 bytes of the map each */
 };
 
 /* An error about the pack, "<name>: <fmt...>" into *err: 1. */
 #define bad(name, err, ...) \
   __extension__({ *(err) = corpus_pathf((name), __VA_ARGS__); 1; })
+
+/* Document k's token count. */
+static uint64_t doc_tokens(const ptok_map *m, uint64_t k) {
+  uint32_t n = m->ntok[k];
+  return n < UINT32_MAX ? n : pack_get64(m->tidx + 16 * k + 8);
+}
+
+/* m->ntok from TIDX.  0, or -1 when out of memory. */
+static int count_tokens(ptok_map *m) {
+  if (!(m->ntok = mem_alloc((m->ndocs ? m->ndocs : 1) * sizeof *m->ntok)))
+    return -1;
+  for (uint64_t k = 0; k < m->ndocs; k++) {
+    uint64_t n = pack_get64(m->tidx + 16 * k + 8);
+    m->ntok[k] = n < UINT32_MAX ? (uint32_t)n : UINT32_MAX;
+  }
+  return 0;
+}
 
 /* Word k's bytes and length. */
 static const char *word_at(const ptok_map *m, uint64_t k, size_t *len) {
@@ -1126,6 +1154,10 @@ int ptok_parse(const unsigned char *p, const uint64_t *off,
     ptok_map_free(m);
     return 1;
   }
+  if (count_tokens(m) != 0) {
+    ptok_map_free(m);
+    return *err = NULL, 1;
+  }
   *out = m;
   return 0;
 }
@@ -1152,7 +1184,7 @@ static void drop_behind(const ptok_map *m, const unsigned char *sect,
 }
 
 void ptok_map_free(ptok_map *m) {
-  if (m) free(m->name);
+  if (m) free(m->name), mem_free(m->ntok);
   free(m);
 }
 const char *ptok_key(const ptok_map *m) { return m->key; }
@@ -1272,11 +1304,6 @@ int ptok_corpus_count(const corpus *c, uint32_t id, uint64_t *n, char **err) {
     return LECTOR_ERR;
   }
   return LECTOR_OK;
-}
-
-/* Document k's token count. */
-static uint64_t doc_tokens(const ptok_map *m, uint64_t k) {
-  return pack_get64(m->tidx + 16 * k + 8);
 }
 
 /* A walk over a word's occurrences in POST: the last one read. */

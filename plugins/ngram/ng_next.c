@@ -25,6 +25,7 @@ typedef struct shared {
   const lector_corpus *pack;
   uint32_t nwords;
   uint32_t *vid;             /* pack id -> vocabulary id */
+  _Atomic uint32_t mapped;   /* the next block of words to map */
   _Atomic uint32_t next;     /* the next block of first words to take */
   _Atomic int stop;          /* a worker failed: the others stop too */
   size_t share;              /* bytes of tables per worker (0: no limit) */
@@ -175,30 +176,42 @@ static int usable(const ng_job *job) {
   return rc != LECTOR_ENOTFOUND;
 }
 
-/* Every pack word's vocabulary id into sh->vid.  LECTOR_OK;
-** LECTOR_ENOTFOUND when a word has an empty form; else a code with
-** *err. */
-static int map_words(shared *sh, char **err) {
-  uint32_t id;
-  if (!(sh->vid = lk_alloc((size_t)sh->nwords * sizeof *sh->vid))) {
-    *err = lk_errorf("out of memory");
+/* Word id's vocabulary id into sh->vid[id].  LECTOR_OK;
+** LECTOR_ENOTFOUND when its form is empty; else a code with w->err. */
+static int map_word(worker *w, uint32_t id) {
+  shared *sh = w->sh;
+  size_t len = 0;
+  const char *s = lk_host->tokens_word(sh->pack, id, &len);
+  if (!s || len == 0) return LECTOR_ENOTFOUND;
+  sh->vid[id] = ng_wordcache_id(&sh->lex, s, len);
+  if (sh->vid[id] == 0 || sh->vid[id] > NG_ID_MAX) {
+    w->err = lk_errorf("out of memory");
     return LECTOR_ENOMEM;
   }
-  for (id = 0; id < sh->nwords; id++) {
-    size_t len = 0;
-    const char *s = lk_host->tokens_word(sh->pack, id, &len);
-    if ((id & 4095) == 4095 && lk_interrupted()) {
-      *err = lk_errorf("interrupted");
-      return LECTOR_EINTERRUPT;
+  return LECTOR_OK;
+}
+
+/* A worker of the first phase: every pack word's vocabulary id, blocks
+** at a time (the word cache takes any thread). */
+static void *map_words(void *arg) {
+  worker *w = arg;
+  shared *sh = w->sh;
+  for (;;) {
+    uint32_t lo = atomic_fetch_add(&sh->mapped, 16 * BLOCK), hi, id;
+    if (lo >= sh->nwords || atomic_load(&sh->stop)) break;
+    hi = sh->nwords - lo < 16 * BLOCK ? sh->nwords : lo + 16 * BLOCK;
+    if (lk_interrupted()) {
+      w->rc = LECTOR_EINTERRUPT;
+      w->err = lk_errorf("interrupted");
     }
-    if (!s || len == 0) return LECTOR_ENOTFOUND;
-    sh->vid[id] = ng_wordcache_id(&sh->lex, s, len);
-    if (sh->vid[id] == 0 || sh->vid[id] > NG_ID_MAX) {
-      *err = lk_errorf("out of memory");
-      return LECTOR_ENOMEM;
+    for (id = lo; id < hi && w->rc == LECTOR_OK; id++)
+      w->rc = map_word(w, id);
+    if (w->rc != LECTOR_OK) {
+      atomic_store(&sh->stop, 1);
+      break;
     }
   }
-  return LECTOR_OK;
+  return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -228,24 +241,25 @@ static void worker_free(worker *w) {
   lk_free(w->err);
 }
 
-/* Run n workers (the first on this thread).  LECTOR_OK, OVER, or a code
-** with *err. */
-static int run(worker *ws, int n, char **err) {
+/* Run fn on n workers (the first on this thread).  LECTOR_OK, OVER,
+** LECTOR_ENOTFOUND (an empty word), or a code with *err. */
+static int run(worker *ws, int n, void *(*fn)(void *), char **err) {
   int i, started[LECTOR_MAX_THREADS] = {0}, rc = LECTOR_OK;
   for (i = 1; i < n; i++)
-    started[i] = pthread_create(&ws[i].th, NULL, count_words, &ws[i]) == 0;
-  count_words(&ws[0]);
+    started[i] = pthread_create(&ws[i].th, NULL, fn, &ws[i]) == 0;
+  fn(&ws[0]);
   for (i = 1; i < n; i++)
     if (started[i]) pthread_join(ws[i].th, NULL);
-    else count_words(&ws[i]);        /* no thread: its share here */
+    else fn(&ws[i]);                 /* no thread: its share here */
   for (i = 0; i < n && rc == LECTOR_OK; i++)
     if (ws[i].rc != LECTOR_OK) {
       rc = ws[i].rc;
       *err = ws[i].err;
       ws[i].err = NULL;
     }
-  for (i = 0; i < n && rc == OVER; i++)    /* a real failure comes first */
-    if (ws[i].rc != LECTOR_OK && ws[i].rc != OVER) {
+  for (i = 0; i < n && (rc == OVER || rc == LECTOR_ENOTFOUND); i++)
+    if (ws[i].rc != LECTOR_OK && ws[i].rc != OVER &&   /* a failure first */
+        ws[i].rc != LECTOR_ENOTFOUND) {
       lk_free(*err);
       rc = ws[i].rc;
       *err = ws[i].err;
@@ -286,15 +300,16 @@ int ng_next_run(ng_job *job, char **err) {
     sh.share = job->spill->budget / (size_t)n ? job->spill->budget / (size_t)n
                                               : 1;
   ng_wordcache_init(&sh.lex);
-  rc = map_words(&sh, err);
-  if (rc == LECTOR_OK && !(ws = lk_alloc((size_t)n * sizeof *ws)))
-    rc = LECTOR_ENOMEM;
+  rc = (sh.vid = lk_alloc((size_t)sh.nwords * sizeof *sh.vid)) &&
+               (ws = lk_alloc((size_t)n * sizeof *ws))
+           ? LECTOR_OK : LECTOR_ENOMEM;
   for (i = 0; rc == LECTOR_OK && i < n; i++)
     if (worker_init(&ws[i], &sh) != 0) {
       n = i + 1;                       /* free what was made */
       rc = LECTOR_ENOMEM;
     }
-  if (rc == LECTOR_OK) rc = run(ws, n, err);
+  if (rc == LECTOR_OK) rc = run(ws, n, map_words, err);
+  if (rc == LECTOR_OK) rc = run(ws, n, count_words, err);
   if (rc == LECTOR_OK && assemble(job, ws, n) != 0) rc = LECTOR_ENOMEM;
   if (rc == OVER) rc = LECTOR_ENOTFOUND;
   if (rc == LECTOR_ENOMEM && !*err) *err = lk_errorf("out of memory");
