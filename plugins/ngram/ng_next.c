@@ -268,21 +268,51 @@ static int run(worker *ws, int n, void *(*fn)(void *), char **err) {
   return rc;
 }
 
-/* The workers' disjoint tables into job->tables[0].  0 or -1. */
-static int assemble(ng_job *job, worker *ws, int n) {
-  ng_table *parts[2 * LECTOR_MAX_THREADS];
-  size_t np = 0;
-  int i, k;
+/* A worker of the last phase: its lists into job->tables[0], made for
+** them all, at the same time as the others; then freed. */
+static void *place_lists(void *arg) {
+  worker *w = arg;
+  const ng_job *job = w->sh->job;
+  int k;
+  for (k = job->spec->nmin; k <= job->spec->nmax && !w->rc; k++) {
+    if (ng_table_place_shared(&job->tables[0], &w->t[k], job->min_count))
+      w->rc = LECTOR_ERR, w->err = lk_errorf("a count past 2^32 - 1");
+    ng_table_free(&w->t[k]);
+  }
+  return NULL;
+}
+
+/* The grams of a worker's lists counted at least min_count times. */
+static uint64_t kept(const worker *w, int k, uint64_t min_count) {
+  const ng_table *t = &w->t[k];
+  uint64_t n = 0;
+  uint32_t i;
+  if (min_count <= 1) return t->used;
+  for (i = 0; i < t->used; i++)
+    n += t->slots[(size_t)i * t->stride + (uint32_t)k] >= min_count;
+  return n;
+}
+
+/* The workers' disjoint lists into job->tables[0], placed on every
+** worker.  LECTOR_OK, or a code with *err. */
+static int assemble(ng_job *job, worker *ws, int n, char **err) {
+  ng_table *t;
+  uint64_t grams = 0;
+  int i, k, j;
   job->tables = lk_alloc(sizeof *job->tables);
   job->docs = lk_alloc(sizeof *job->docs);
-  if (!job->tables || !job->docs) return -1;
+  if (!job->tables || !job->docs) return LECTOR_ENOMEM;
   memset(job->tables, 0, sizeof *job->tables);
   job->docs[0] = job->src->ndocs;
   for (i = 0; i < n; i++)
     for (k = job->spec->nmin; k <= job->spec->nmax; k++)
-      parts[np++] = &ws[i].t[k];
-  return ng_table_assemble(&job->tables[0], parts, np, job->spec->nmax,
-                           job->min_count, 1);
+      grams += kept(&ws[i], k, job->min_count);
+  t = &job->tables[0];
+  if (ng_table_final(t, job->spec->nmax, grams) != 0) return LECTOR_ENOMEM;
+  for (i = 0; i < n; i++)
+    for (k = job->spec->nmin; k <= job->spec->nmax; k++)
+      for (j = 0; j <= NG_MAX_N; j++) t->total[j] += ws[i].t[k].total[j];
+  return run(ws, n, place_lists, err);
 }
 
 int ng_next_run(ng_job *job, char **err) {
@@ -310,7 +340,7 @@ int ng_next_run(ng_job *job, char **err) {
     }
   if (rc == LECTOR_OK) rc = run(ws, n, map_words, err);
   if (rc == LECTOR_OK) rc = run(ws, n, count_words, err);
-  if (rc == LECTOR_OK && assemble(job, ws, n) != 0) rc = LECTOR_ENOMEM;
+  if (rc == LECTOR_OK) rc = assemble(job, ws, n, err);
   if (rc == OVER) rc = LECTOR_ENOTFOUND;
   if (rc == LECTOR_ENOMEM && !*err) *err = lk_errorf("out of memory");
   for (i = 0; ws && i < n; i++) worker_free(&ws[i]);

@@ -397,12 +397,8 @@ static int widen_into(ng_table *dst, const ng_table *part,
   return 0;
 }
 
-int ng_table_assemble(ng_table *dst, ng_table *const *parts, size_t nparts,
-                      int width, uint64_t min_count, int consume) {
-  uint64_t kept = 0, cap;
-  size_t i;
-  int k;
-  for (i = 0; i < nparts; i++) kept += count_kept(parts[i], min_count);
+int ng_table_final(ng_table *dst, int width, uint64_t kept) {
+  uint64_t cap;
   memset(dst, 0, sizeof *dst);
   dst->width = (uint8_t)width;
   dst->stride = (uint8_t)(width + 2);
@@ -415,6 +411,16 @@ int ng_table_assemble(ng_table *dst, ng_table *const *parts, size_t nparts,
   dst->used = (uint32_t)kept;
   dst->limit = limit_of(dst->cap);
   if (dst->limit < dst->used) dst->limit = dst->used;
+  return 0;
+}
+
+int ng_table_assemble(ng_table *dst, ng_table *const *parts, size_t nparts,
+                      int width, uint64_t min_count, int consume) {
+  uint64_t kept = 0;
+  size_t i;
+  int k;
+  for (i = 0; i < nparts; i++) kept += count_kept(parts[i], min_count);
+  if (ng_table_final(dst, width, kept) != 0) return -1;
   for (i = 0; i < nparts; i++) {
     for (k = 0; k <= NG_MAX_N; k++) dst->total[k] += parts[i]->total[k];
     if (widen_into(dst, parts[i], min_count) != 0) {
@@ -423,5 +429,57 @@ int ng_table_assemble(ng_table *dst, ng_table *const *parts, size_t nparts,
     }
     if (consume) ng_table_free(parts[i]);
   }
+  return 0;
+}
+
+/* Claim a free slot from home on for key word k0 (any thread): the slot,
+** whose first word is then k0. */
+static uint32_t *claim(ng_table *dst, uint32_t home, uint32_t k0) {
+  uint32_t pos = home;
+  for (;;) {
+    uint32_t *d = dst->slots + (size_t)pos * dst->stride, zero = 0;
+    if (__atomic_load_n(d, __ATOMIC_RELAXED) == 0 &&
+        __atomic_compare_exchange_n(d, &zero, k0, 0, __ATOMIC_RELAXED,
+                                    __ATOMIC_RELAXED))
+      return d;
+    if (++pos == dst->cap) pos = 0;
+  }
+}
+
+/* Copy part's slot s (its width pw) into a slot of dst claimed from
+** home on. */
+static void put_claimed(ng_table *dst, uint32_t home, const uint32_t *s,
+                        unsigned pw) {
+  uint32_t *d = claim(dst, home, s[0]), w = dst->width, j;
+  for (j = 1; j < pw; j++) d[j] = s[j];
+  d[w] = s[pw];
+  d[w + 1] = s[pw + 1];
+}
+
+int ng_table_place_shared(ng_table *dst, const ng_table *part,
+                          uint64_t min_count) {
+  unsigned pw = part->width, n = 0, head = 0, at, j;
+  uint32_t home[PLACE_AHEAD], i;
+  const uint32_t *row[PLACE_AHEAD];
+  if (pw > dst->width || part->nbig) return -1;
+  for (i = 0; i < part->cap; i++) {
+    const uint32_t *s = ng_table_slot(part, i);
+    uint32_t key[NG_MAX_N] = {0};
+    if (!s || s[pw] < min_count) continue;
+    if (n == PLACE_AHEAD) {                 /* the oldest, prefetched */
+      put_claimed(dst, home[head], row[head], pw);
+      head = (head + 1) % PLACE_AHEAD;
+      n--;
+    }
+    for (j = 0; j < pw; j++) key[j] = s[j];
+    at = (head + n++) % PLACE_AHEAD;
+    home[at] = ng_home(ng_hash(key, dst->width), dst->cap);
+    row[at] = s;
+#if defined(__GNUC__)
+    __builtin_prefetch(dst->slots + (size_t)home[at] * dst->stride, 1);
+#endif
+  }
+  for (; n; n--, head = (head + 1) % PLACE_AHEAD)
+    put_claimed(dst, home[head], row[head], pw);
   return 0;
 }

@@ -236,6 +236,19 @@ int ng_table_compact(ng_table *t, uint64_t min_count);
 int ng_table_assemble(ng_table *dst, ng_table *const *parts, size_t nparts,
                       int width, uint64_t min_count, int consume);
 
+/* Make dst an empty finished table of width with room for kept grams
+** (its `used` already kept): what ng_table_assemble fills, and
+** ng_table_place_shared.  0, or -1 on out of memory (dst then empty). */
+int ng_table_final(ng_table *dst, int width, uint64_t kept);
+/* Copy the grams of part (a table or list of width at most dst's,
+** without big counts) counted at least min_count times into dst, made by
+** ng_table_final for exactly the grams of every part so placed: several
+** threads may place parts into dst at once (slots are claimed with an
+** atomic compare-and-swap of their first word), as no key is in two
+** parts.  Totals are the caller's to add.  0, or -1 when part is too wide
+** or has big counts (use ng_table_assemble). */
+int ng_table_place_shared(ng_table *dst, const ng_table *part,
+                          uint64_t min_count);
 /* Ask for transparent huge pages over the page-aligned inside of p[0..n)
 ** (Linux, arrays of at least NG_HUGE_BYTES): page faults and TLB misses
 ** are expensive in VMs, and a big table is probed all over. */
