@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,6 +199,68 @@ static void test_assemble_bytes(void **state) {
   ng_table_free(&t);
   ng_table_free(&parts[1]);
   ng_table_free(&parts[2]);
+}
+
+typedef struct placing {
+  ng_table *dst, *part;
+  uint64_t min_count;
+  int rc;
+} placing;
+
+static void *place_one(void *arg) {
+  placing *p = arg;
+  p->rc = ng_table_place_shared(p->dst, p->part, p->min_count);
+  return NULL;
+}
+
+/* ng_table_final + ng_table_place_shared of two parts on two threads:
+** 0, or -1 when either refuses. */
+static int place_two(ng_table *t, ng_table *const *parts,
+                     uint64_t min_count) {
+  placing p[2] = {{t, parts[0], min_count, 0}, {t, parts[1], min_count, 0}};
+  pthread_t th;
+  assert_int_equal(ng_table_final(t, 2, parts[0]->used + parts[1]->used), 0);
+  assert_int_equal(pthread_create(&th, NULL, place_one, &p[1]), 0);
+  place_one(&p[0]);
+  pthread_join(th, NULL);
+  return p[0].rc || p[1].rc ? -1 : 0;
+}
+
+/* Lists placed from two threads at once make the table ng_table_assemble
+** makes of them; a part with a big count is refused. */
+static void test_place_shared(void **state) {
+  ng_table list[3], t, u, *pl[2] = {&list[1], &list[2]};
+  uint32_t i, key[2] = {0, 0}, *s;
+  (void)state;
+  assert_int_equal(ng_table_init(&list[1], 1, 0, 0), 0);
+  assert_int_equal(ng_table_init(&list[2], 2, 0, 0), 0);
+  for (i = 1; i <= 30000; i++) {
+    key[0] = i;
+    key[1] = 0;
+    assert_int_equal(ng_table_append(&list[1], key, i % 5 + 1, i % 2 + 1), 0);
+    key[1] = 3 * i;
+    assert_int_equal(ng_table_append(&list[2], key, i % 7 + 1, 1), 0);
+  }
+  assert_int_equal(ng_table_assemble(&u, pl, 2, 2, 1, 0), 0);
+  assert_int_equal(place_two(&t, pl, 1), 0);
+  assert_int_equal(t.used, u.used);
+  for (i = 0; i < u.cap; i++) {
+    const uint32_t *x = ng_table_slot(&u, i);
+    if (!x) continue;
+    s = ng_table_find(&t, x);
+    assert_non_null(s);
+    assert_true(ng_table_count(&t, s) == ng_table_count(&u, x));
+    assert_int_equal(s[NG_DF(&t)], x[NG_DF(&u)]);
+  }
+  ng_table_free(&t);
+  key[0] = 1;
+  key[1] = 1;
+  assert_int_equal(ng_table_append(&list[2], key, 1ull << 32, 1), 0);
+  assert_int_equal(place_two(&t, pl, 1), -1);
+  ng_table_free(&t);
+  ng_table_free(&u);
+  ng_table_free(&list[1]);
+  ng_table_free(&list[2]);
 }
 
 /* Lists (ng_table_append) assemble like tables: the same grams, counts,
@@ -881,6 +944,7 @@ int main(void) {
     cmocka_unit_test(test_big_counts),
     cmocka_unit_test(test_assemble_bytes),
     cmocka_unit_test(test_append_lists),
+    cmocka_unit_test(test_place_shared),
     cmocka_unit_test_setup_teardown(test_contiguous, setup, teardown),
     cmocka_unit_test_setup_teardown(test_skip, setup, teardown),
     cmocka_unit_test_setup_teardown(test_drop, setup, teardown),
