@@ -1315,7 +1315,7 @@ typedef struct post_cur {
 /* The next occurrence into q (*newdoc: in another document than the
 ** last), checked: its document in the pack, its position in the
 ** document's tokens, ascending within it.  0, or -1 when damaged. */
-static int post_step(const ptok_map *m, post_cur *q, int *newdoc) {
+static inline int post_step(const ptok_map *m, post_cur *q, int *newdoc) {
   uint32_t g, v;
   if (varint_get(&q->p, q->stop, &g) != 0 ||
       varint_get(&q->p, q->stop, &v) != 0)

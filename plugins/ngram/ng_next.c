@@ -51,23 +51,31 @@ typedef struct worker {
 ** One first word
 */
 
-/* host->word_next's callback: a piece of the first word's occurrences. */
+/* host->word_next's callback: a piece of the first word's occurrences.
+** (The worker's fields are kept in locals: cells are words too, so the
+** compiler would otherwise reload them after every store.) */
 static int on_next(void *ud, const size_t *doc, const uint32_t *next,
                    size_t n) {
   worker *w = ud;
+  cell *cells = w->cells;
+  uint32_t *touched = w->touched, nwords = w->sh->nwords, df = w->df;
+  size_t k, nt = w->ntouched, last = w->last;
   int bigrams = w->t[2].width != 0;
-  size_t k;
+  w->count += n;
   for (k = 0; k < n; k++) {
     size_t d = doc[k] + 1;
+    uint32_t x = next[k];
     cell *c;
-    w->count++;
-    if (d != w->last) w->df++, w->last = d;
-    if (!bigrams || next[k] == UINT32_MAX) continue;
-    if (next[k] >= w->sh->nwords) return LECTOR_ERR;  /* the host checks */
-    c = &w->cells[next[k]];
-    if (c->count++ == 0) w->touched[w->ntouched++] = next[k];
+    if (d != last) df++, last = d;
+    if (!bigrams || x == UINT32_MAX) continue;
+    if (x >= nwords) return LECTOR_ERR;        /* the host checks */
+    c = &cells[x];
+    if (c->count++ == 0) touched[nt++] = x;
     if (c->last != (uint32_t)d) c->df++, c->last = (uint32_t)d;
   }
+  w->ntouched = nt;
+  w->df = df;
+  w->last = last;
   return 0;
 }
 
