@@ -201,6 +201,20 @@ static void test_assemble_bytes(void **state) {
   ng_table_free(&parts[2]);
 }
 
+/* t holds the grams of u, with the same counts and documents. */
+static void assert_same_grams(const ng_table *t, const ng_table *u) {
+  uint32_t i;
+  assert_int_equal(t->used, u->used);
+  for (i = 0; i < u->cap; i++) {
+    const uint32_t *x = ng_table_slot(u, i), *s;
+    if (!x) continue;
+    s = ng_table_find(t, x);
+    assert_non_null(s);
+    assert_true(ng_table_count(t, s) == ng_table_count(u, x));
+    assert_int_equal(s[NG_DF(t)], x[NG_DF(u)]);
+  }
+}
+
 typedef struct placing {
   ng_table *dst, *part;
   uint64_t min_count;
@@ -230,7 +244,7 @@ static int place_two(ng_table *t, ng_table *const *parts,
 ** makes of them; a part with a big count is refused. */
 static void test_place_shared(void **state) {
   ng_table list[3], t, u, *pl[2] = {&list[1], &list[2]};
-  uint32_t i, key[2] = {0, 0}, *s;
+  uint32_t i, key[2] = {0, 0};
   (void)state;
   assert_int_equal(ng_table_init(&list[1], 1, 0, 0), 0);
   assert_int_equal(ng_table_init(&list[2], 2, 0, 0), 0);
@@ -243,15 +257,7 @@ static void test_place_shared(void **state) {
   }
   assert_int_equal(ng_table_assemble(&u, pl, 2, 2, 1, 0), 0);
   assert_int_equal(place_two(&t, pl, 1), 0);
-  assert_int_equal(t.used, u.used);
-  for (i = 0; i < u.cap; i++) {
-    const uint32_t *x = ng_table_slot(&u, i);
-    if (!x) continue;
-    s = ng_table_find(&t, x);
-    assert_non_null(s);
-    assert_true(ng_table_count(&t, s) == ng_table_count(&u, x));
-    assert_int_equal(s[NG_DF(&t)], x[NG_DF(&u)]);
-  }
+  assert_same_grams(&t, &u);
   ng_table_free(&t);
   key[0] = 1;
   key[1] = 1;
@@ -267,7 +273,7 @@ static void test_place_shared(void **state) {
 ** documents and totals, big counts and min_count included. */
 static void test_append_lists(void **state) {
   ng_table list[3], t, u, *pl[2] = {&list[1], &list[2]};
-  uint32_t i, key[2], *s;
+  uint32_t i, key[2];
   (void)state;
   memset(list, 0, sizeof list);
   assert_int_equal(ng_table_init(&list[1], 1, 0, 0), 0);
@@ -287,16 +293,8 @@ static void test_append_lists(void **state) {
   assert_int_equal(ng_table_append(&list[2], key, (2ull << 32) + 9, 4), 0);
   assert_int_equal(ng_table_add(&u, key, (2ull << 32) + 9, 4), 0);
   assert_int_equal(ng_table_assemble(&t, pl, 2, 2, 1, 0), 0);
-  assert_int_equal(t.used, u.used);
   assert_true(t.total[1] == u.total[1] && t.total[2] == u.total[2]);
-  for (i = 0; i < u.cap; i++) {
-    const uint32_t *x = ng_table_slot(&u, i);
-    if (!x) continue;
-    s = ng_table_find(&t, x);
-    assert_non_null(s);
-    assert_true(ng_table_count(&t, s) == ng_table_count(&u, x));
-    assert_int_equal(s[NG_DF(&t)], x[NG_DF(&u)]);
-  }
+  assert_same_grams(&t, &u);
   ng_table_free(&t);
   /* min_count 3: the unigrams counted 3 times and the big bigram */
   assert_int_equal(ng_table_assemble(&t, pl, 2, 2, 3, 1), 0);
