@@ -31,8 +31,8 @@ enum { T_TOKO, T_VOCB, T_VSRT, T_TIDX, T_TOKS, T_POFF, T_POST, T_TOFF,
        T_NEXT };
 
 #define SCRATCH_BUF (1u << 20)
-#define POST_CHUNK ((uint64_t)128 << 20)  /* POST, NEXT built so much at a
-                                             time */
+#define POST_CHUNK ((uint64_t)128 << 20)  /* POST, NEXT built at least and */
+#define POST_CHUNK_MAX ((uint64_t)1 << 30) /* at most so much at a time */
 #define DROP_BLOCK ((uint64_t)1 << 20)    /* mapped pages given back so */
 
 /* ---------------------------------------------------------------------
@@ -134,6 +134,22 @@ static size_t post_entry(post_build *pb, uint32_t w, uint32_t doc,
 static int post_room(post_build *pb, uint32_t w);
 static void post_free(post_build *pb);
 
+/* A run: documents whose lists hold about a chunk's bytes, written to a
+** scratch file word after word, with an index of (word, bytes) for the
+** words in it, so that each word's list is its pieces of every run in
+** order. */
+typedef struct run {
+  uint64_t data, ndata;       /* its pieces in the data file */
+  uint64_t idx, nidx;         /* its index entries in the index file */
+} run;
+
+/* One list's runs and their scratch files (-1: none). */
+typedef struct run_set {
+  int dfd, ifd;
+  run *run;
+  size_t n, cap;
+} run_set;
+
 struct ptok_writer {
   ptok_opts o;
   char *path;                 /* the pack's: scratch files go beside it */
@@ -153,8 +169,10 @@ struct ptok_writer {
   pack_buf tidx;
   uint64_t nwords, ntokens, ndocs;
   post_build post;
+  uint64_t chunk;             /* bytes of lists built at a time */
   unsigned char *nbuf;        /* NEXT's lists, built with POST's */
   uint64_t nbytes;
+  run_set runs[2];            /* POST's and NEXT's runs, when in runs */
 };
 
 /* A scratch file beside path (O_TMPFILE: gone when closed), else in
@@ -180,6 +198,15 @@ static int scratch_open(const char *path) {
   return fd;
 }
 
+/* rs emptied: its scratch files closed, its runs freed. */
+static void run_set_free(run_set *rs) {
+  if (rs->dfd >= 0) close(rs->dfd);
+  if (rs->ifd >= 0) close(rs->ifd);
+  mem_free(rs->run);
+  memset(rs, 0, sizeof *rs);
+  rs->dfd = rs->ifd = -1;
+}
+
 ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
                              char **err) {
   ptok_writer *w = mem_alloc(sizeof *w);
@@ -188,6 +215,7 @@ ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
   memset(w, 0, sizeof *w);
   w->o = *o;
   w->fd = w->mfd = -1;
+  for (int j = 0; j < 2; j++) w->runs[j].dfd = w->runs[j].ifd = -1;
   if (!(w->path = strdup(path)) || !(w->buf = mem_alloc(SCRATCH_BUF)) ||
       !(w->mbuf = mem_alloc(SCRATCH_BUF)) || vec_add64(&w->offs, 0) != 0 ||
       vec_add64(&w->mfirst, 0) != 0) {
@@ -217,6 +245,8 @@ void ptok_writer_free(ptok_writer *w) {
   mem_free(w->tidx.p);
   post_free(&w->post);
   mem_free(w->nbuf);
+  run_set_free(&w->runs[0]);
+  run_set_free(&w->runs[1]);
   mem_free(w);
 }
 
@@ -452,13 +482,13 @@ static int write_marks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 /* ---------------------------------------------------------------------
 ** The positional index and the successor lists.  ptok_add sizes every
 ** word's lists as it goes (post_entry with no output; NEXT's from the
-** token that follows).  Each of POST and NEXT is then built the same
-** way (a scan's `which` says which): when its lists fit in POST_CHUNK
-** bytes, ptok_finish fills them with one scan of TOKS (mapped; POST's
-** scan fills NEXT's too when each fits); otherwise in runs of
-** documents, each sized, filled and written to a scratch file word
-** after word, and the runs are then merged word by word: TOKS is read
-** twice a list whatever the corpus's size, and memory holds one run.
+** token that follows).  ptok_finish then fills them from TOKS (mapped),
+** w->chunk bytes of lists at a time (a share of the memory limit's
+** room): when POST and NEXT fit together, with one scan; when each fits
+** alone, one scan each; otherwise in runs of documents, each sized,
+** filled (both lists) and written to scratch files word after word, and
+** each list's runs are then merged word by word: TOKS is read twice
+** whatever the corpus's size, and memory holds one run.
 */
 
 /* Word w's occurrence (doc, pos) into out (NULL: only its size): its
@@ -547,16 +577,6 @@ static uint32_t next_id(const unsigned char **p) {
   return x;
 }
 
-/* Word w's entry, token pos of document doc followed by id nx - 1 (0:
-** none), in the list sc builds, into out (NULL: only its size): its
-** bytes. */
-static size_t list_entry(post_build *pb, const scan *sc, uint32_t w,
-                         uint32_t doc, uint32_t pos, uint32_t nx,
-                         unsigned char *out) {
-  if (sc->which == L_NEXT) return out ? varint_put(out, nx) : varint_len(nx);
-  return post_entry(pb, w, doc, pos, out);
-}
-
 /* The lists of words [lo, hi) in sc's documents, appended in ls.  Gives
 ** the pages it read back as it goes.  0, or -1 when interrupted. */
 static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
@@ -631,6 +651,20 @@ static int fill(post_build *pb, const scan *sc, const uint64_t *const *size,
   return job[0].rc || job[1].rc;
 }
 
+/* Ask for huge pages under p[0..n) (2 MB-aligned part): a fill writes
+** all over its buffers, and with 4 KB pages nearly every write would
+** miss the TLB. */
+static void huge_pages(void *p, size_t n) {
+#ifdef MADV_HUGEPAGE
+  const uintptr_t huge = (uintptr_t)2 << 20;
+  uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+  uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
+  if (b > a) madvise((void *)a, (size_t)(b - a), MADV_HUGEPAGE);
+#else
+  (void)p, (void)n;
+#endif
+}
+
 /* The lists sc builds, of its documents, all words, sized by size[j]
 ** (whose words with no bytes are left out), into new buffers buf[j] of
 ** bytes[j].  0, or 1 with *err (NULL: out of memory). */
@@ -649,6 +683,7 @@ static int fill_all(ptok_writer *w, const scan *sc,
     for (uint32_t k = 0; k < w->nwords; o += size[j][k++]) ls.at[j][k] = o;
     bytes[j] = o;
     if (!(ls.buf[j] = mem_alloc(o ? (size_t)o : 1))) goto done;
+    huge_pages(ls.buf[j], (size_t)o);
   }
   if (fill(&w->post, sc, size, 0, (uint32_t)w->nwords, &ls) != 0) {
     *err = util_errorf("interrupted");
@@ -664,37 +699,36 @@ done:
   return rc;
 }
 
-/* POST_CHUNK, or the environment's LECTOR_PACK_CHUNK (bytes), so that
-** tests can make a small corpus build its index in runs. */
+/* How many bytes of lists to build in memory at a time: a quarter of what
+** the memory limit (or, with none, the default one) leaves, at least
+** POST_CHUNK; or the environment's LECTOR_PACK_CHUNK, so that tests can
+** make a small corpus build its lists in runs.  At most POST_CHUNK_MAX:
+** a word's piece of a run must fit 32 bits. */
 static uint64_t post_chunk(void) {
-  const char *e = getenv("LECTOR_PACK_CHUNK");
-  unsigned long long v = e ? strtoull(e, NULL, 10) : 0;
-  return v ? (uint64_t)v : POST_CHUNK;
+  const char *e = getenv("LECTOR_PACK_CHUNK"), *why;
+  uint64_t v = e ? strtoull(e, NULL, 10) : 0;
+  if (!v) {
+    size_t limit = mem_limit() ? mem_limit() : mem_default_limit(&why);
+    v = limit > mem_used() ? (limit - mem_used()) / 4 : 0;
+    if (v < POST_CHUNK) v = POST_CHUNK;
+  }
+  return v < POST_CHUNK_MAX ? v : POST_CHUNK_MAX;
 }
 
-/* A run: documents [d0, d1) whose lists hold about post_chunk() bytes,
-** written to a scratch file word after word, with an index of (word,
-** bytes) for the words in it, so that each word's list is its pieces of
-** every run in order. */
-typedef struct run {
-  uint64_t data, ndata;       /* its pieces in the data file */
-  uint64_t idx, nidx;         /* its index entries in the index file */
-} run;
-
-/* Size documents from sc->d0 on until they hold POST_CHUNK bytes (at
-** least one document): sc->d1, size[] per word.  The lists' state is put
-** back as it was.  0, or -1 when interrupted. */
-static int run_size(ptok_writer *w, scan *sc, uint64_t *size,
+/* Size documents from sc->d0 on until their lists hold w->chunk bytes
+** (at least one document): sc->d1, size[j][] per word of list j.  The
+** lists' state is put back as it was.  0, or -1 when interrupted. */
+static int run_size(ptok_writer *w, scan *sc, uint64_t *const size[2],
                     uint32_t *save) {
   post_build *pb = &w->post;
   size_t nw = (size_t)w->nwords;
   uint64_t bytes = 0;
   memcpy(save, pb->last_doc, nw * sizeof *save);
   memcpy(save + nw, pb->last_pos, nw * sizeof *save);
-  memset(size, 0, nw * sizeof *size);
-  uint64_t chunk = post_chunk();
+  memset(size[0], 0, nw * sizeof *size[0]);
+  memset(size[1], 0, nw * sizeof *size[1]);
   for (sc->d1 = sc->d0; sc->d1 < w->ndocs && (sc->d1 == sc->d0 ||
-                                              bytes < chunk); sc->d1++) {
+                                              bytes < w->chunk); sc->d1++) {
     uint64_t d = sc->d1;
     const unsigned char *p = sc->toks + pack_get64(w->tidx.p + 16 * d);
     uint64_t n = pack_get64(w->tidx.p + 16 * d + 8);
@@ -702,9 +736,10 @@ static int run_size(ptok_writer *w, scan *sc, uint64_t *size,
     uint32_t x = n ? next_id(&p) : 0;
     for (uint32_t k = 0; k < n; k++) {
       uint32_t nx = k + 1 < n ? next_id(&p) + 1 : 0;
-      size_t e = list_entry(pb, sc, x, (uint32_t)d, k, nx, NULL);
-      size[x] += e;
-      bytes += e;
+      size_t e = post_entry(pb, x, (uint32_t)d, k, NULL), ne = varint_len(nx);
+      size[0][x] += e;
+      size[1][x] += ne;
+      bytes += e + ne;
       x = nx - 1;
     }
   }
@@ -713,46 +748,67 @@ static int run_size(ptok_writer *w, scan *sc, uint64_t *size,
   return 0;
 }
 
-/* One run to the scratch files dfd (pieces) and ifd (index). */
-static int run_write(ptok_writer *w, scan *sc, uint64_t *size, uint32_t *save,
-                     int dfd, int ifd, run *r, char **err) {
-  uint64_t two[2];
-  unsigned char *bufs[2];
-  const uint64_t *sizes[2] = {size, size};
+/* A run's lists, bytes of them in buf (word k's size[k]), appended to
+** rs's scratch files.  0, or 1 with *err (NULL: out of memory). */
+static int run_add(run_set *rs, const uint64_t *size, uint64_t nwords,
+                   const unsigned char *buf, uint64_t bytes, char **err) {
   pack_buf idx = {0};
-  if (run_size(w, sc, size, save) != 0)
-    return *err = util_errorf("interrupted"), 1;
-  if (fill_all(w, sc, sizes, bufs, two, err) != 0) return 1;
-  int j = sc->which == L_NEXT, rc = 0;
-  unsigned char *buf = bufs[j];
-  uint64_t bytes = two[j];
-  for (uint32_t k = 0; k < w->nwords && rc == 0; k++) {
+  int rc = 0;
+  if (rs->n == rs->cap) {
+    size_t cap = rs->cap ? 2 * rs->cap : 16;
+    run *g = mem_realloc(rs->run, cap * sizeof *g);
+    if (!g) return 1;
+    rs->run = g;
+    rs->cap = cap;
+  }
+  run *r = &rs->run[rs->n], *prev = rs->n ? r - 1 : NULL;
+  r->data = prev ? prev->data + prev->ndata : 0;
+  r->idx = prev ? prev->idx + 8 * prev->nidx : 0;
+  for (uint32_t k = 0; k < nwords && rc == 0; k++) {
     unsigned char e[8];
     if (!size[k]) continue;
     pack_put32(e, k);
-    pack_put32(e + 4, (uint32_t)size[k]);    /* < 2 * POST_CHUNK */
+    pack_put32(e + 4, (uint32_t)size[k]);    /* < 2 * POST_CHUNK_MAX */
     rc = pack_buf_add(&idx, e, 8) != 0;
   }
   r->ndata = bytes;
   r->nidx = idx.len / 8;
-  if (rc == 0 && (scratch_write(dfd, buf, (size_t)bytes, err) != 0 ||
-                  scratch_write(ifd, idx.p, idx.len, err) != 0))
+  if (rc == 0 && (scratch_write(rs->dfd, buf, (size_t)bytes, err) != 0 ||
+                  scratch_write(rs->ifd, idx.p, idx.len, err) != 0))
     rc = 1;
-  mem_free(buf);
+  if (rc == 0) rs->n++;
   mem_free(idx.p);
   return rc;
 }
 
-/* POST from the runs: each word's pieces, run after run. */
-static int merge_runs(ptok_writer *w, const run *runs, size_t nruns, int dfd,
-                      int ifd, FILE *f, ptok_sect *s, char **err) {
-  const run *last = &runs[nruns - 1];
+/* One run of both lists to their scratch files. */
+static int run_write(ptok_writer *w, scan *sc, uint64_t *const size[2],
+                     uint32_t *save, char **err) {
+  uint64_t bytes[2];
+  unsigned char *buf[2];
+  const uint64_t *sizes[2] = {size[0], size[1]};
+  int rc = 0;
+  if (run_size(w, sc, size, save) != 0)
+    return *err = util_errorf("interrupted"), 1;
+  if (fill_all(w, sc, sizes, buf, bytes, err) != 0) return 1;
+  for (int j = 0; j < 2; j++) {
+    if (rc == 0)
+      rc = run_add(&w->runs[j], size[j], w->nwords, buf[j], bytes[j], err);
+    mem_free(buf[j]);
+  }
+  return rc;
+}
+
+/* A list from its runs (then freed): each word's pieces, run after run. */
+static int merge_runs(ptok_writer *w, run_set *rs, FILE *f, ptok_sect *s,
+                      char **err) {
+  const run *last = &rs->run[rs->n - 1];
   uint64_t dlen = last->data + last->ndata, ilen = last->idx + 8 * last->nidx;
   unsigned char *data = dlen ? mmap(NULL, (size_t)dlen, PROT_READ, MAP_SHARED,
-                                    dfd, 0) : NULL;
+                                    rs->dfd, 0) : NULL;
   unsigned char *idx = ilen ? mmap(NULL, (size_t)ilen, PROT_READ, MAP_SHARED,
-                                   ifd, 0) : NULL;
-  uint64_t *at = mem_alloc(3 * nruns * sizeof *at);   /* per run: data,
+                                   rs->ifd, 0) : NULL;
+  uint64_t *at = mem_alloc(3 * rs->n * sizeof *at);   /* per run: data,
                                                          index, dropped */
   int rc = 1;
   if (data == MAP_FAILED || idx == MAP_FAILED) {
@@ -761,18 +817,18 @@ static int merge_runs(ptok_writer *w, const run *runs, size_t nruns, int dfd,
     goto done;
   }
   if (!at) goto done;
-  for (size_t r = 0; r < nruns; r++) {
-    at[3 * r] = at[3 * r + 2] = runs[r].data;
-    at[3 * r + 1] = runs[r].idx;
+  for (size_t r = 0; r < rs->n; r++) {
+    at[3 * r] = at[3 * r + 2] = rs->run[r].data;
+    at[3 * r + 1] = rs->run[r].idx;
   }
   for (uint32_t k = 0; k < w->nwords; k++) {
     if ((k & 4095) == 0 && session_interrupted()) {
       *err = util_errorf("interrupted");
       goto done;
     }
-    for (size_t r = 0; r < nruns; r++) {
+    for (size_t r = 0; r < rs->n; r++) {
       const unsigned char *e = idx + at[3 * r + 1];
-      if (at[3 * r + 1] == runs[r].idx + 8 * runs[r].nidx ||
+      if (at[3 * r + 1] == rs->run[r].idx + 8 * rs->run[r].nidx ||
           pack_get32(e) != k)
         continue;
       uint32_t n = pack_get32(e + 4);
@@ -790,45 +846,35 @@ done:
   if (data && data != MAP_FAILED) munmap(data, (size_t)dlen);
   if (idx && idx != MAP_FAILED) munmap(idx, (size_t)ilen);
   mem_free(at);
+  run_set_free(rs);
   return rc;
 }
 
-/* POST or NEXT (which) of a corpus whose lists do not fit POST_CHUNK:
-** in runs. */
-static int write_runs(ptok_writer *w, const unsigned char *toks, int which,
-                      FILE *f, ptok_sect *s, char **err) {
-  size_t nw = (size_t)w->nwords, nruns = 0, cap = 0;
-  uint64_t *size = mem_alloc(nw * sizeof *size);
+/* POST and NEXT of a corpus whose lists do not fit w->chunk: in runs,
+** both at once; POST merged into s, NEXT's runs kept for write_next. */
+static int write_runs(ptok_writer *w, const unsigned char *toks, FILE *f,
+                      ptok_sect *s, char **err) {
+  size_t nw = (size_t)w->nwords;
+  uint64_t *size = mem_alloc(2 * nw * sizeof *size);
+  uint64_t *const sizes[2] = {size, size ? size + nw : NULL};
   uint32_t *save = mem_alloc(2 * nw * sizeof *save);
-  int dfd = scratch_open(w->path), ifd = scratch_open(w->path), rc = 1;
-  run *runs = NULL;
-  scan sc = {w, toks, 0, 0, which};
-  if (dfd < 0 || ifd < 0) {
-    *err = util_errorf("cannot make a scratch file for the positional index: "
-                       "%s", strerror(errno));
-    goto done;
-  }
+  scan sc = {w, toks, 0, 0, L_BOTH};
+  int rc = 1;
+  for (int j = 0; j < 2; j++)
+    if ((w->runs[j].dfd = scratch_open(w->path)) < 0 ||
+        (w->runs[j].ifd = scratch_open(w->path)) < 0) {
+      *err = util_errorf("cannot make a scratch file for the positional "
+                         "index: %s", strerror(errno));
+      goto done;
+    }
   if (!size || !save) goto done;
   memset(w->post.last_doc, 0, nw * sizeof *w->post.last_doc);
-  for (sc.d0 = 0; sc.d0 < w->ndocs; sc.d0 = sc.d1) {
-    if (nruns == cap) {
-      run *g = mem_realloc(runs, (cap = cap ? 2 * cap : 16) * sizeof *g);
-      if (!g) goto done;
-      runs = g;
-    }
-    run *r = &runs[nruns];
-    r->data = nruns ? runs[nruns - 1].data + runs[nruns - 1].ndata : 0;
-    r->idx = nruns ? runs[nruns - 1].idx + 8 * runs[nruns - 1].nidx : 0;
-    if (run_write(w, &sc, size, save, dfd, ifd, r, err) != 0) goto done;
-    nruns++;
-  }
-  rc = nruns ? merge_runs(w, runs, nruns, dfd, ifd, f, s, err) : 0;
+  for (sc.d0 = 0; sc.d0 < w->ndocs; sc.d0 = sc.d1)
+    if (run_write(w, &sc, sizes, save, err) != 0) goto done;
+  rc = merge_runs(w, &w->runs[0], f, s, err);
 done:
-  if (dfd >= 0) close(dfd);
-  if (ifd >= 0) close(ifd);
   mem_free(size);
   mem_free(save);
-  mem_free(runs);
   return rc;
 }
 
@@ -840,16 +886,16 @@ static uint64_t lists_bytes(const ptok_writer *w, int j) {
   return total;
 }
 
-/* POST's (which L_POST) or NEXT's (L_NEXT) lists added to s: NEXT's
-** from w->nbuf when POST's scan built them too; else in one piece when
-** they fit POST_CHUNK (the sizes are known from ptok_add), else in runs.
-** POST's scan builds NEXT's as well when each fits POST_CHUNK (one scan
-** of TOKS fewer; NEXT's bytes kept till written). */
+/* POST's (which L_POST) or NEXT's (L_NEXT) lists added to s.  POST's
+** call builds NEXT's too: with one scan of TOKS when both fit w->chunk at
+** once (NEXT's bytes kept till written), in runs when either does not
+** (NEXT's runs kept till merged); else each list is one scan of its own.
+** The sizes are known from ptok_add. */
 static int write_lists(ptok_writer *w, const unsigned char *toks, int which,
                        FILE *f, ptok_sect *s, char **err) {
   post_build *pb = &w->post;
   const uint64_t *size[2] = {pb->size, pb->nsize};
-  uint64_t bytes[2], chunk = post_chunk();
+  uint64_t bytes[2], post = lists_bytes(w, 0), next = lists_bytes(w, 1);
   unsigned char *buf[2];
   int j = which == L_NEXT;
   if (j && w->nbuf) {
@@ -858,8 +904,10 @@ static int write_lists(ptok_writer *w, const unsigned char *toks, int which,
     w->nbuf = NULL;
     return 0;
   }
-  if (lists_bytes(w, j) > chunk) return write_runs(w, toks, which, f, s, err);
-  if (!j && lists_bytes(w, 1) <= chunk) which = L_BOTH;
+  if (j && w->runs[1].n) return merge_runs(w, &w->runs[1], f, s, err);
+  if (!j && (post > w->chunk || next > w->chunk))
+    return write_runs(w, toks, f, s, err);
+  if (!j && post + next <= w->chunk) which = L_BOTH;
   scan sc = {w, toks, 0, w->ndocs, which};
   if (w->nwords) memset(pb->last_doc, 0, w->nwords * sizeof *pb->last_doc);
   if (fill_all(w, &sc, size, buf, bytes, err) != 0) return 1;
@@ -932,6 +980,7 @@ int ptok_finish(ptok_writer *w, FILE *f, uint64_t *pos,
   unsigned char head[16];
   *err = NULL;
   if (scratch_flush(w, err) != 0) return 1;
+  w->chunk = post_chunk();
   pack_put64(head, w->nwords);
   pack_put64(head + 8, w->ntokens);
   pack_sect_begin(&s[T_TOKO], *pos);

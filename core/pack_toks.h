@@ -38,9 +38,9 @@
 ** Writing: workers tokenize (ptok_tokenize, into session-vocabulary
 ** ids); one thread appends documents in order (ptok_add), which maps
 ** those ids to the pack's and streams TOKS to a scratch file; ptok_finish
-** writes the sections, building POST and then NEXT in memory when they
-** fit a chunk, else in runs of documents merged word by word (bounded
-** memory, two reads of TOKS each).
+** writes the sections, building POST and NEXT in memory when they fit a
+** chunk (a share of the memory limit), else both in runs of documents
+** merged word by word (bounded memory, two reads of TOKS).
 ** Reading checks what a reader will trust (word offsets, ids in VSRT)
 ** and decodes TOKS, POST and NEXT with bounds checks, so damage there is
 ** an error naming the section, never a crash.

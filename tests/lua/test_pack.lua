@@ -419,15 +419,16 @@ function tests.successor_lists()
   T.eq(flat(nextwalk.next(g.y, "cat")), "2,false,4,false", "cat in group y")
   -- a word past the list: nothing
   T.eq(#nextwalk.next(p, "the", 1e6), 0, "an id past the words: none")
-  -- the runs path (LECTOR_PACK_CHUNK small) makes the same bytes: both
-  -- lists in runs (8), POST in runs and NEXT in one piece (a chunk
-  -- between their sizes); the default built both in one scan
+  -- every way of building the lists makes the same bytes: the default
+  -- built both in one scan; both in runs when either passes the chunk
+  -- (LECTOR_PACK_CHUNK 8, or between their sizes); each in one scan of
+  -- its own when each fits but not both (the chunk POST's size)
   local s = T.read(out)
   local sx = sections(s)
   local nw = string.unpack("<I8", s, sx.TOKO.off + 1)
   local nlists = sx.NEXT.len - 8 * (nw + 1)
   T.ok(nlists < sx.POST.len - 1, "NEXT's lists smaller than POST")
-  for _, chunk in ipairs({8, (nlists + sx.POST.len) // 2}) do
+  for _, chunk in ipairs({8, (nlists + sx.POST.len) // 2, sx.POST.len}) do
     local r = d .. "/runs" .. chunk .. ".lpk"
     T.ok(os.execute(("LECTOR_PACK_CHUNK=%d '%s' -q --pack '%s' '%s'"):format(
       chunk, os.getenv("LECTOR_BIN"), src, r)), "lector --pack in runs")
