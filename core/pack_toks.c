@@ -129,8 +129,8 @@ typedef struct post_build {
   size_t cap;
 } post_build;
 
-static size_t post_entry(post_build *pb, uint32_t w, uint32_t doc,
-                         uint32_t pos, unsigned char *out);
+static size_t post_entry(uint32_t *last_doc, uint32_t *last_pos,
+                         uint32_t doc, uint32_t pos, unsigned char *out);
 static int post_room(post_build *pb, uint32_t w);
 static void post_free(post_build *pb);
 
@@ -392,7 +392,8 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err) {
     size_t n = varint_put(w->buf + w->blen, id);
     w->blen += n;
     w->toks_len += n;
-    w->post.size[id] += post_entry(&w->post, id, (uint32_t)w->ndocs,
+    w->post.size[id] += post_entry(&w->post.last_doc[id],
+                                   &w->post.last_pos[id], (uint32_t)w->ndocs,
                                    (uint32_t)k, NULL);
     w->post.occ[id]++;
   }
@@ -491,14 +492,14 @@ static int write_marks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 ** whatever the corpus's size, and memory holds one run.
 */
 
-/* Word w's occurrence (doc, pos) into out (NULL: only its size): its
-** bytes.  last_doc and last_pos hold its last occurrence + 1. */
-static size_t post_entry(post_build *pb, uint32_t w, uint32_t doc,
-                         uint32_t pos, unsigned char *out) {
-  uint32_t gap = doc + 1 - pb->last_doc[w];
-  uint32_t p = gap ? pos : pos + 1 - pb->last_pos[w];
-  pb->last_doc[w] = doc + 1;
-  pb->last_pos[w] = pos + 1;
+/* A word's occurrence (doc, pos) into out (NULL: only its size): its
+** bytes.  *last_doc and *last_pos hold its last occurrence + 1. */
+static size_t post_entry(uint32_t *last_doc, uint32_t *last_pos,
+                         uint32_t doc, uint32_t pos, unsigned char *out) {
+  uint32_t gap = doc + 1 - *last_doc;
+  uint32_t p = gap ? pos : pos + 1 - *last_pos;
+  *last_doc = doc + 1;
+  *last_pos = pos + 1;
   if (!out) return varint_len(gap) + varint_len(p);
   size_t n = varint_put(out, gap);
   return n + varint_put(out + n, p);
@@ -556,11 +557,19 @@ typedef struct scan {
   int which;
 } scan;
 
+/* A word's place in a fill: where its next bytes go in POST's buffer
+** (at[0]) and NEXT's (at[1]), and its last occurrence + 1 (POST's gaps),
+** together so that a token touches one cache line of them. */
+typedef struct cursor {
+  uint64_t at[2];
+  uint32_t last_doc, last_pos;
+} cursor;
+
 /* Where a fill writes: list j (0 POST, 1 NEXT) into buf[j], word w's
-** bytes at buf[j] + at[j][w - lo] (advanced). */
+** bytes at buf[j] + cur[w].at[j] (advanced). */
 typedef struct lists {
   unsigned char *buf[2];
-  uint64_t *at[2];
+  cursor *cur;
 } lists;
 
 /* The id at *p, which we wrote (well formed), advancing *p. */
@@ -579,9 +588,9 @@ static uint32_t next_id(const unsigned char **p) {
 
 /* The lists of words [lo, hi) in sc's documents, appended in ls.  Gives
 ** the pages it read back as it goes.  0, or -1 when interrupted. */
-static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
+static int post_fill(const scan *sc, uint32_t lo, uint32_t hi,
                      const lists *ls) {
-  uint64_t *at = ls->at[0], *nat = ls->at[1];
+  cursor *cur = ls->cur;
   unsigned char *buf = ls->buf[0], *nbuf = ls->buf[1];
   const unsigned char *tidx = sc->w->tidx.p;
   if (sc->d0 >= sc->d1) return 0;                   /* no documents */
@@ -594,10 +603,11 @@ static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
     for (uint32_t k = 0; k < n; k++) {
       uint32_t nx = k + 1 < n ? next_id(&p) + 1 : 0;
       if (w >= lo && w < hi) {
-        uint32_t i = w - lo;
+        cursor *c = &cur[w];
         if (sc->which & L_POST)
-          at[i] += post_entry(pb, w, (uint32_t)d, k, buf + at[i]);
-        if (sc->which & L_NEXT) nat[i] += varint_put(nbuf + nat[i], nx);
+          c->at[0] += post_entry(&c->last_doc, &c->last_pos, (uint32_t)d, k,
+                                 buf + c->at[0]);
+        if (sc->which & L_NEXT) c->at[1] += varint_put(nbuf + c->at[1], nx);
       }
       w = nx - 1;
     }
@@ -612,7 +622,6 @@ static int post_fill(post_build *pb, const scan *sc, uint32_t lo, uint32_t hi,
 
 /* One thread's share: words [lo, hi). */
 typedef struct fill_job {
-  post_build *pb;
   const scan *sc;
   uint32_t lo, hi;
   lists ls;
@@ -621,15 +630,15 @@ typedef struct fill_job {
 
 static void *fill_thread(void *arg) {
   fill_job *j = arg;
-  j->rc = post_fill(j->pb, j->sc, j->lo, j->hi, &j->ls);
+  j->rc = post_fill(j->sc, j->lo, j->hi, &j->ls);
   return NULL;
 }
 
 /* The lists of words [lo, hi) whose sizes are size[j][] (indexed by
 ** word) into ls; on two threads when there are words enough (halves by
 ** bytes).  0, or nonzero when interrupted. */
-static int fill(post_build *pb, const scan *sc, const uint64_t *const *size,
-                uint32_t lo, uint32_t hi, const lists *ls) {
+static int fill(const scan *sc, const uint64_t *const *size, uint32_t lo,
+                uint32_t hi, const lists *ls) {
   uint32_t mid = lo;
   uint64_t half = 0, total = 0;
   pthread_t th;
@@ -640,12 +649,10 @@ static int fill(post_build *pb, const scan *sc, const uint64_t *const *size,
     for (int j = 0; j < 2; j++) if (sc->which & (1 << j)) half += size[j][mid];
     mid++;
   }
-  fill_job job[2] = {{pb, sc, lo, mid, *ls, 0}, {pb, sc, mid, hi, *ls, 0}};
-  for (int j = 0; j < 2; j++)
-    if (ls->at[j]) job[1].ls.at[j] += mid - lo;
+  fill_job job[2] = {{sc, lo, mid, *ls, 0}, {sc, mid, hi, *ls, 0}};
   if (pool_cores() < 2 || mid == hi ||
       pthread_create(&th, NULL, fill_thread, &job[1]) != 0)  /* one does all */
-    return post_fill(pb, sc, lo, hi, ls);
+    return post_fill(sc, lo, hi, ls);
   fill_thread(&job[0]);
   pthread_join(th, NULL);
   return job[0].rc || job[1].rc;
@@ -671,28 +678,37 @@ static void huge_pages(void *p, size_t n) {
 static int fill_all(ptok_writer *w, const scan *sc,
                     const uint64_t *const *size, unsigned char **buf,
                     uint64_t *bytes, char **err) {
-  lists ls = {{NULL, NULL}, {NULL, NULL}};
+  post_build *pb = &w->post;
+  size_t nw = (size_t)w->nwords;
+  lists ls = {{NULL, NULL}, mem_alloc((nw ? nw : 1) * sizeof *ls.cur)};
   int rc = 1;
+  if (!ls.cur) return 1;
+  for (size_t k = 0; k < nw; k++) {
+    ls.cur[k].last_doc = pb->last_doc[k];
+    ls.cur[k].last_pos = pb->last_pos[k];
+  }
   for (int j = 0; j < 2; j++) {
     uint64_t o = 0;
     buf[j] = NULL;
     bytes[j] = 0;
     if (!(sc->which & (1 << j))) continue;
-    if (!(ls.at[j] = mem_alloc((w->nwords ? w->nwords : 1) * sizeof *ls.at[j])))
-      goto done;
-    for (uint32_t k = 0; k < w->nwords; o += size[j][k++]) ls.at[j][k] = o;
+    for (size_t k = 0; k < nw; o += size[j][k++]) ls.cur[k].at[j] = o;
     bytes[j] = o;
     if (!(ls.buf[j] = mem_alloc(o ? (size_t)o : 1))) goto done;
     huge_pages(ls.buf[j], (size_t)o);
   }
-  if (fill(&w->post, sc, size, 0, (uint32_t)w->nwords, &ls) != 0) {
+  if (fill(sc, size, 0, (uint32_t)nw, &ls) != 0) {
     *err = util_errorf("interrupted");
     goto done;
   }
+  for (size_t k = 0; k < nw; k++) {        /* where the next run goes on */
+    pb->last_doc[k] = ls.cur[k].last_doc;
+    pb->last_pos[k] = ls.cur[k].last_pos;
+  }
   rc = 0;
 done:
+  mem_free(ls.cur);
   for (int j = 0; j < 2; j++) {
-    mem_free(ls.at[j]);
     if (rc == 0) buf[j] = ls.buf[j];
     else mem_free(ls.buf[j]);
   }
@@ -736,7 +752,8 @@ static int run_size(ptok_writer *w, scan *sc, uint64_t *const size[2],
     uint32_t x = n ? next_id(&p) : 0;
     for (uint32_t k = 0; k < n; k++) {
       uint32_t nx = k + 1 < n ? next_id(&p) + 1 : 0;
-      size_t e = post_entry(pb, x, (uint32_t)d, k, NULL), ne = varint_len(nx);
+      size_t e = post_entry(&pb->last_doc[x], &pb->last_pos[x], (uint32_t)d,
+                            k, NULL), ne = varint_len(nx);
       size[0][x] += e;
       size[1][x] += ne;
       bytes += e + ne;
