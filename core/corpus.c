@@ -1161,7 +1161,8 @@ const char *corpus_format_name(int format) {
   return format >= 0 && format <= CORPUS_FMT_JSONL ? names[format] : "?";
 }
 
-/* See corpus.h: the store (shared with subsets) plus c's own index. */
+/* See corpus.h: the store (shared with subsets) plus c's own index and,
+** on a view of a pack once walked, its place of each pack document. */
 size_t corpus_memory(const corpus *c) {
   const corpus_store *st = c->store;
   size_t m = sizeof *st + st->cap * sizeof *st->docs + st->strings.bytes +
@@ -1169,6 +1170,8 @@ size_t corpus_memory(const corpus *c) {
              st->file_bytes + st->joined_bytes +
              (st->joined ? st->n * sizeof *st->joined : 0);
   if (st->iconv_name) m += strlen(st->iconv_name) + 1;
+  if (atomic_load_explicit(&((corpus *)c)->pack_at, memory_order_acquire))
+    m += (st->n ? st->n : 1) * sizeof(size_t);      /* pack_toks.c's index_of */
   return m + sizeof *c + (c->idx ? c->n * sizeof *c->idx : 0);
 }
 

@@ -183,7 +183,12 @@ static void walk_views(corpus *c, size_t nwords) {
     at[1][i] = ne;
   }
   CHECK(corpus_subset(c, idx, ne, &views[1], &err) == 0);
+  size_t before = corpus_memory(views[0]);
   walk_next_all(c, nwords, views, at, 2);
+  /* a walk on a view keeps an index of the pack's documents: counted */
+  size_t index = atomic_load(&views[0]->pack_at) ? (n ? n : 1) * sizeof(size_t)
+                                                  : 0;
+  CHECK(corpus_memory(views[0]) == before + index);
   corpus_release(views[0]);
   corpus_release(views[1]);
   free(idx);
