@@ -14,7 +14,8 @@
 --   collocates (rows compared);
 --   ngram.count on one thread against two, on each side;
 --   sentiment.corpus by month (rows compared);
---   pack size vs text; peak RSS of a count from each (separate processes).
+--   pack size vs text, and each section's; peak RSS of a count from each
+--   and of packing (separate processes).
 -- The files are read once before timing so both sides start from a warm
 -- page cache: what the pack saves is tokenizing and parsing, not disk.
 local ngram = require "lector.ngram"
@@ -136,6 +137,25 @@ local count_code = "require('lector.ngram').count(lector.load(%q, {quiet = true,
                    .. "{n = {1, 2}, threads = 2})"
 local rss_files = peak_mb(count_code:format(corpus))
 local rss_pack = peak_mb(count_code:format(out))
+local rss_packing = peak_mb(("lector.pack(lector.load(%q, {quiet = true}), %q, {quiet = true})")
+  :format(corpus, out .. ".rss"))
+os.remove(out .. ".rss")
+
+-- The pack's sections and their sizes (MB), from its header's table of
+-- (tag, crc, offset, length) entries.
+local function section_sizes(path)
+  local f = assert(io.open(path, "rb"))
+  local head = f:read(32)
+  local n = string.unpack("<I4", head, 13)
+  local t = head .. f:read(24 * n)
+  f:close()
+  local parts = {}
+  for k = 0, n - 1 do
+    local tag, _, _, len = string.unpack("<c4I4I8I8", t, 33 + 24 * k)
+    parts[#parts + 1] = ("%s %.1f"):format(tag, len / 1e6)
+  end
+  return table.concat(parts, ", ")
+end
 
 print(("corpus %s: %d documents, %.1f MB of text, %d tokens, %d words; %d threads"):format(
   corpus, #files, text_bytes / 1e6, r.tokens, r.words, THREADS))
@@ -163,6 +183,8 @@ else
 end
 print(("%-36s %.1f MB (%.3fx the text, target <= 2.5x)"):format("pack size", r.bytes / 1e6,
   r.bytes / text_bytes))
+print(("%-36s %s"):format("pack sections (MB)", section_sizes(out)))
 print(("%-36s files %.0f MB, pack %.0f MB (%.2fx)"):format("peak RSS of a count (own process)",
   rss_files, rss_pack, rss_pack / rss_files))
+print(("%-36s %.0f MB"):format("peak RSS of packing (own process)", rss_packing))
 os.remove(out)
