@@ -682,6 +682,8 @@ static int fill_all(ptok_writer *w, const scan *sc,
   size_t nw = (size_t)w->nwords;
   lists ls = {{NULL, NULL}, mem_alloc((nw ? nw : 1) * sizeof *ls.cur)};
   int rc = 1;
+  buf[0] = buf[1] = NULL;
+  bytes[0] = bytes[1] = 0;
   if (!ls.cur) return 1;
   for (size_t k = 0; k < nw; k++) {
     ls.cur[k].last_doc = pb->last_doc[k];
@@ -689,8 +691,6 @@ static int fill_all(ptok_writer *w, const scan *sc,
   }
   for (int j = 0; j < 2; j++) {
     uint64_t o = 0;
-    buf[j] = NULL;
-    bytes[j] = 0;
     if (!(sc->which & (1 << j))) continue;
     for (size_t k = 0; k < nw; o += size[j][k++]) ls.cur[k].at[j] = o;
     bytes[j] = o;
