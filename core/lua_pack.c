@@ -110,7 +110,7 @@ static int tokens_opts(lua_State *L, int idx, ptok_opts *t, char *key,
 
 /* Push what pack_write did (st is freed).  [-0, +1, m] */
 static void push_stats(lua_State *L, pack_stats *st) {
-  lua_createtable(L, 0, 7);
+  lua_createtable(L, 0, 8);
   lua_pushinteger(L, (lua_Integer)st->docs);
   lua_setfield(L, -2, "docs");
   lua_pushinteger(L, (lua_Integer)st->skipped);
@@ -123,6 +123,10 @@ static void push_stats(lua_State *L, pack_stats *st) {
   lua_setfield(L, -2, "words");
   lua_pushinteger(L, (lua_Integer)st->tokens);
   lua_setfield(L, -2, "tokens");
+  if (st->lists) {
+    lua_pushstring(L, st->lists);
+    lua_setfield(L, -2, "lists");
+  }
   /* copied into Lua, then freed (a memory error while copying leaks
   ** these few lines: they hold no resource) */
   push_lines(L, st->warnings, st->skipped);
@@ -131,7 +135,8 @@ static void push_stats(lua_State *L, pack_stats *st) {
 }
 
 /* lector.pack(corpus, path [, {quiet, threads, tokens}]) -> {docs,
-** skipped, text_bytes, bytes, words, tokens, warnings}.  [-3, +1, e] */
+** skipped, text_bytes, bytes, words, tokens, lists, warnings}.
+** [-3, +1, e] */
 static int l_pack(lua_State *L) {
   static const char *const ok[] = {"quiet", "threads", "tokens", NULL};
   corpus *c = lcorpus_check(L, 1, "lector.pack");

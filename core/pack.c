@@ -383,6 +383,7 @@ static int write_body(writer *w, FILE *f, const char *path, ptok_sect *sect,
   if (w->tw) {
     if (ptok_finish(w->tw, f, &pos, sect + NBASE, err) != 0) return 1;
     ptok_counts(w->tw, &w->st->words, &w->st->tokens);
+    w->st->lists = ptok_lists(w->tw);
   }
   w->st->file_bytes = pos;
   return 0;

@@ -59,6 +59,8 @@ typedef struct pack_stats {
   uint64_t text_bytes;       /* bytes of text written */
   uint64_t words, tokens;    /* distinct words and tokens packed */
   uint64_t file_bytes;       /* size of the pack */
+  const char *lists;         /* how the index was built (ptok_lists), or
+                                NULL without tokens */
   char **warnings;           /* one line per skipped document (malloc'd) */
 } pack_stats;
 

@@ -170,9 +170,8 @@ struct ptok_writer {
   uint64_t nwords, ntokens, ndocs;
   post_build post;
   uint64_t chunk;             /* bytes of lists built at a time */
-  unsigned char *nbuf;        /* NEXT's lists, built with POST's */
-  uint64_t nbytes;
   run_set runs[2];            /* POST's and NEXT's runs, when in runs */
+  const char *how;            /* how the lists were built (ptok_lists) */
 };
 
 /* A scratch file beside path (O_TMPFILE: gone when closed), else in
@@ -244,7 +243,6 @@ void ptok_writer_free(ptok_writer *w) {
   mem_free(w->offs.p);
   mem_free(w->tidx.p);
   post_free(&w->post);
-  mem_free(w->nbuf);
   run_set_free(&w->runs[0]);
   run_set_free(&w->runs[1]);
   mem_free(w);
@@ -408,6 +406,8 @@ void ptok_counts(const ptok_writer *w, uint64_t *words, uint64_t *tokens) {
   *tokens = w->ntokens;
 }
 
+const char *ptok_lists(const ptok_writer *w) { return w->how; }
+
 /* VSRT's order: by bytes, a prefix first (qsort_r's comparison). */
 static int by_word(const void *a, const void *b, void *arg) {
   const ptok_writer *w = arg;
@@ -485,11 +485,13 @@ static int write_marks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 ** word's lists as it goes (post_entry with no output; NEXT's from the
 ** token that follows).  ptok_finish then fills them from TOKS (mapped),
 ** w->chunk bytes of lists at a time (a share of the memory limit's
-** room): when POST and NEXT fit together, with one scan; when each fits
-** alone, one scan each; otherwise in runs of documents, each sized,
-** filled (both lists) and written to scratch files word after word, and
-** each list's runs are then merged word by word: TOKS is read twice
-** whatever the corpus's size, and memory holds one run.
+** room): when POST and NEXT fit together, with one scan straight into
+** the output's pages (write_in_place); when each fits alone (or the file
+** system cannot reserve the pages), one scan each into memory; otherwise
+** in runs of documents, each sized, filled (both lists) and written to
+** scratch files word after word, and each list's runs are then merged
+** word by word: TOKS is read twice whatever the corpus's size, and
+** memory holds one run.
 */
 
 /* A word's occurrence (doc, pos) into out (NULL: only its size): its
@@ -673,11 +675,12 @@ static void huge_pages(void *p, size_t n) {
 }
 
 /* The lists sc builds, of its documents, all words, sized by size[j]
-** (whose words with no bytes are left out), into new buffers buf[j] of
-** bytes[j].  0, or 1 with *err (NULL: out of memory). */
+** (whose words with no bytes are left out), into buf[j] of bytes[j]:
+** new buffers, or the places into[j] when into is given.  0, or 1 with
+** *err (NULL: out of memory). */
 static int fill_all(ptok_writer *w, const scan *sc,
-                    const uint64_t *const *size, unsigned char **buf,
-                    uint64_t *bytes, char **err) {
+                    const uint64_t *const *size, unsigned char *const *into,
+                    unsigned char **buf, uint64_t *bytes, char **err) {
   post_build *pb = &w->post;
   size_t nw = (size_t)w->nwords;
   lists ls = {{NULL, NULL}, mem_alloc((nw ? nw : 1) * sizeof *ls.cur)};
@@ -694,8 +697,9 @@ static int fill_all(ptok_writer *w, const scan *sc,
     if (!(sc->which & (1 << j))) continue;
     for (size_t k = 0; k < nw; o += size[j][k++]) ls.cur[k].at[j] = o;
     bytes[j] = o;
-    if (!(ls.buf[j] = mem_alloc(o ? (size_t)o : 1))) goto done;
-    huge_pages(ls.buf[j], (size_t)o);
+    if (into) ls.buf[j] = into[j];
+    else if (!(ls.buf[j] = mem_alloc(o ? (size_t)o : 1))) goto done;
+    else huge_pages(ls.buf[j], (size_t)o);
   }
   if (fill(sc, size, 0, (uint32_t)nw, &ls) != 0) {
     *err = util_errorf("interrupted");
@@ -710,7 +714,7 @@ done:
   mem_free(ls.cur);
   for (int j = 0; j < 2; j++) {
     if (rc == 0) buf[j] = ls.buf[j];
-    else mem_free(ls.buf[j]);
+    else if (!into) mem_free(ls.buf[j]);
   }
   return rc;
 }
@@ -807,7 +811,7 @@ static int run_write(ptok_writer *w, scan *sc, uint64_t *const size[2],
   int rc = 0;
   if (run_size(w, sc, size, save) != 0)
     return *err = util_errorf("interrupted"), 1;
-  if (fill_all(w, sc, sizes, buf, bytes, err) != 0) return 1;
+  if (fill_all(w, sc, sizes, NULL, buf, bytes, err) != 0) return 1;
   for (int j = 0; j < 2; j++) {
     if (rc == 0)
       rc = run_add(&w->runs[j], size[j], w->nwords, buf[j], bytes[j], err);
@@ -903,37 +907,28 @@ static uint64_t lists_bytes(const ptok_writer *w, int j) {
   return total;
 }
 
-/* POST's (which L_POST) or NEXT's (L_NEXT) lists added to s.  POST's
-** call builds NEXT's too: with one scan of TOKS when both fit w->chunk at
-** once (NEXT's bytes kept till written), in runs when either does not
-** (NEXT's runs kept till merged); else each list is one scan of its own.
-** The sizes are known from ptok_add. */
+/* POST's (which L_POST) or NEXT's (L_NEXT) lists added to s, when
+** write_in_place could not: in runs when either list passes w->chunk
+** (POST's call builds both; NEXT's runs kept till merged), else each in
+** one scan of its own.  The sizes are known from ptok_add. */
 static int write_lists(ptok_writer *w, const unsigned char *toks, int which,
                        FILE *f, ptok_sect *s, char **err) {
   post_build *pb = &w->post;
   const uint64_t *size[2] = {pb->size, pb->nsize};
-  uint64_t bytes[2], post = lists_bytes(w, 0), next = lists_bytes(w, 1);
+  uint64_t bytes[2];
   unsigned char *buf[2];
   int j = which == L_NEXT;
-  if (j && w->nbuf) {
-    pack_sect_add(f, s, w->nbuf, (size_t)w->nbytes);
-    mem_free(w->nbuf);
-    w->nbuf = NULL;
-    return 0;
-  }
   if (j && w->runs[1].n) return merge_runs(w, &w->runs[1], f, s, err);
-  if (!j && (post > w->chunk || next > w->chunk))
+  if (!j && (lists_bytes(w, 0) > w->chunk || lists_bytes(w, 1) > w->chunk)) {
+    w->how = "in runs";
     return write_runs(w, toks, f, s, err);
-  if (!j && post + next <= w->chunk) which = L_BOTH;
+  }
+  if (!j) w->how = "one at a time";
   scan sc = {w, toks, 0, w->ndocs, which};
   if (w->nwords) memset(pb->last_doc, 0, w->nwords * sizeof *pb->last_doc);
-  if (fill_all(w, &sc, size, buf, bytes, err) != 0) return 1;
+  if (fill_all(w, &sc, size, NULL, buf, bytes, err) != 0) return 1;
   pack_sect_add(f, s, buf[j], (size_t)bytes[j]);
   mem_free(buf[j]);
-  if (which == L_BOTH) {
-    w->nbuf = buf[1];
-    w->nbytes = bytes[1];
-  }
   return 0;
 }
 
@@ -950,45 +945,107 @@ static int map_toks(ptok_writer *w, void **map, char **err) {
   return 1;
 }
 
-/* POFF and POST. */
-static int write_index(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *sp,
-                       char **err) {
+/* POFF: per word, its offset in POST's lists and its occurrences. */
+static void write_poff(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s) {
   post_build *pb = &w->post;
-  void *map;
-  if (map_toks(w, &map, err) != 0) return 1;
   uint64_t at = 0;
-  pack_sect_begin(&sp[0], *pos);
+  pack_sect_begin(s, *pos);
   for (uint64_t k = 0; k < w->nwords; k++) {
     unsigned char e[16];
     pack_put64(e, at);
     pack_put64(e + 8, pb->occ[k]);
-    pack_sect_add(f, &sp[0], e, 16);
+    pack_sect_add(f, s, e, 16);
     at += pb->size[k];
   }
-  pack_sect_end(f, &sp[0], pos);
-  pack_sect_begin(&sp[1], *pos);
-  int rc = write_lists(w, map, L_POST, f, &sp[1], err);
-  if (rc == 0) pack_sect_end(f, &sp[1], pos);
+  pack_sect_end(f, s, pos);
+}
+
+/* POST. */
+static int write_post(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
+                      char **err) {
+  void *map;
+  if (map_toks(w, &map, err) != 0) return 1;
+  pack_sect_begin(s, *pos);
+  int rc = write_lists(w, map, L_POST, f, s, err);
+  if (rc == 0) pack_sect_end(f, s, pos);
   if (map) munmap(map, (size_t)w->toks_len);
   return rc;
 }
 
-/* NEXT: offset[] from the sizes, then the lists. */
-static int write_next(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
-                      char **err) {
+/* NEXT's offset[]: u64 per word + 1, from the sizes. */
+static void write_next_offsets(ptok_writer *w, FILE *f, ptok_sect *s) {
   unsigned char e[8];
   uint64_t at = 0;
-  void *map;
-  if (map_toks(w, &map, err) != 0) return 1;
-  pack_sect_begin(s, *pos);
   for (uint64_t k = 0; k <= w->nwords; k++) {
     pack_put64(e, at);
     pack_sect_add(f, s, e, 8);
     if (k < w->nwords) at += w->post.nsize[k];
   }
+}
+
+/* NEXT: offset[], then the lists. */
+static int write_next(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
+                      char **err) {
+  void *map;
+  if (map_toks(w, &map, err) != 0) return 1;
+  pack_sect_begin(s, *pos);
+  write_next_offsets(w, f, s);
   int rc = write_lists(w, map, L_NEXT, f, s, err);
   if (rc == 0) pack_sect_end(f, s, pos);
   if (map) munmap(map, (size_t)w->toks_len);
+  return rc;
+}
+
+static uint64_t pad8(uint64_t n) { return (n + 7) / 8 * 8; }
+
+/* POST, TOFF and NEXT (from *pos on) with the lists filled in place: in
+** the output's own pages, reserved with fallocate and mapped, so that no
+** buffer of the lists' size is made and nothing is copied (new pages
+** cost the most of what packing writes).  Only when both lists fit
+** w->chunk together and the file system reserves space.  0; 1 with
+** *err; -1 when not possible, with nothing written. */
+static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
+                          ptok_sect s[PTOK_NSECT], char **err) {
+  const uint64_t *size[2] = {w->post.size, w->post.nsize};
+  uint64_t post = lists_bytes(w, 0), next = lists_bytes(w, 1), bytes[2];
+  uint64_t toff = pad8(*pos + post), nsect = pad8(toff + 8 + w->mfirst.len +
+                                                  8 * w->nmarks);
+  uint64_t nlists = nsect + 8 * (w->nwords + 1), end = pad8(nlists + next);
+  uint64_t base = *pos / (uint64_t)sysconf(_SC_PAGESIZE) *
+                  (uint64_t)sysconf(_SC_PAGESIZE);
+  unsigned char *buf[2], *map;
+  void *toks;
+  if (post + next > w->chunk || !post || fflush(f) != 0 ||
+      fallocate(fileno(f), 0, (off_t)*pos, (off_t)(end - *pos)) != 0)
+    return -1;
+  map = mmap(NULL, (size_t)(end - base), PROT_READ | PROT_WRITE, MAP_SHARED,
+             fileno(f), (off_t)base);
+  if (map == MAP_FAILED) return -1;
+  unsigned char *const into[2] = {map + (*pos - base), map + (nlists - base)};
+  scan sc = {w, NULL, 0, w->ndocs, L_BOTH};
+  int rc = map_toks(w, &toks, err);
+  sc.toks = toks;
+  memset(w->post.last_doc, 0, w->nwords * sizeof *w->post.last_doc);
+  if (rc == 0) rc = fill_all(w, &sc, size, into, buf, bytes, err);
+  if (toks) munmap(toks, (size_t)w->toks_len);
+  if (rc == 0) {
+    s[T_POST] = (ptok_sect){*pos, post, crc32c(0, into[0], (size_t)post)};
+    *pos = toff;
+    rc = fseeko(f, (off_t)toff, SEEK_SET) != 0 ||
+         write_marks(w, f, pos, &s[T_TOFF], err) != 0;
+  }
+  if (rc == 0) {                          /* NEXT: offset[] by f, lists */
+    pack_sect_begin(&s[T_NEXT], nsect);
+    write_next_offsets(w, f, &s[T_NEXT]);
+    s[T_NEXT].crc = crc32c(s[T_NEXT].crc, into[1], (size_t)next);
+    s[T_NEXT].len += next;
+    *pos = end;
+    rc = fseeko(f, (off_t)end, SEEK_SET) != 0;
+    w->how = "in place";
+  }
+  munmap(map, (size_t)(end - base));
+  if (rc && !*err) *err = util_errorf("cannot seek in the pack: %s",
+                                      strerror(errno));
   return rc;
 }
 
@@ -1012,10 +1069,12 @@ int ptok_finish(ptok_writer *w, FILE *f, uint64_t *pos,
   pack_sect_begin(&s[T_TIDX], *pos);
   pack_sect_add(f, &s[T_TIDX], w->tidx.p, w->tidx.len);
   pack_sect_end(f, &s[T_TIDX], pos);
-  if (copy_toks(w, f, pos, &s[T_TOKS], err) != 0 ||
-      write_index(w, f, pos, &s[T_POFF], err) != 0)
-    return 1;
-  return write_marks(w, f, pos, &s[T_TOFF], err) ||
+  if (copy_toks(w, f, pos, &s[T_TOKS], err) != 0) return 1;
+  write_poff(w, f, pos, &s[T_POFF]);
+  int rc = write_in_place(w, f, pos, s, err);
+  if (rc >= 0) return rc;
+  return write_post(w, f, pos, &s[T_POST], err) ||
+         write_marks(w, f, pos, &s[T_TOFF], err) ||
          write_next(w, f, pos, &s[T_NEXT], err);
 }
 

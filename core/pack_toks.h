@@ -148,6 +148,11 @@ int ptok_add(ptok_writer *w, const ptok_doc *d, char **err);
 /* Words and tokens added so far. */
 void ptok_counts(const ptok_writer *w, uint64_t *words, uint64_t *tokens);
 
+/* After ptok_finish: how POST's and NEXT's lists were built, a constant:
+** "in place" (in the output's mapped pages, one scan), "one at a time"
+** (in memory, a scan each) or "in runs" (through scratch files). */
+const char *ptok_lists(const ptok_writer *w);
+
 /* Write the nine sections to f, the first at *pos (a multiple of 8),
 ** each padded to 8 bytes; s[k] gets ptok_tags[k]'s place.  *pos ends
 ** past the last.  Polls the interrupt flag.  0, or nonzero with *err

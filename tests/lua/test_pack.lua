@@ -420,18 +420,32 @@ function tests.successor_lists()
   -- a word past the list: nothing
   T.eq(#nextwalk.next(p, "the", 1e6), 0, "an id past the words: none")
   -- every way of building the lists makes the same bytes: the default
-  -- built both in one scan; both in runs when either passes the chunk
-  -- (LECTOR_PACK_CHUNK 8, or between their sizes); each in one scan of
-  -- its own when each fits but not both (the chunk POST's size)
+  -- built both in one scan, in place in the pack's pages where the file
+  -- system reserves them (as fallocate(1) finds); both in runs when
+  -- either passes the chunk (LECTOR_PACK_CHUNK 8, or between their
+  -- sizes); each in one scan of its own when each fits but not both (the
+  -- chunk POST's size)
   local s = T.read(out)
   local sx = sections(s)
   local nw = string.unpack("<I8", s, sx.TOKO.off + 1)
   local nlists = sx.NEXT.len - 8 * (nw + 1)
   T.ok(nlists < sx.POST.len - 1, "NEXT's lists smaller than POST")
-  for _, chunk in ipairs({8, (nlists + sx.POST.len) // 2, sx.POST.len}) do
+  local code = "io.write(lector.pack(lector.load(%q, {quiet = true}), %q, {quiet = true}).lists)"
+  local function pack_how(env, r)
+    local p = io.popen(("%s '%s' -q -e %q"):format(env, os.getenv("LECTOR_BIN"),
+                                                   code:format(src, r)))
+    local how = p:read("a")
+    T.ok(p:close(), "lector.pack with " .. env)
+    return how
+  end
+  local reserves = os.execute(("fallocate -l 4096 '%s/probe' 2>/dev/null"):format(d))
+  T.eq(pack_how("", d .. "/again.lpk"), reserves and "in place" or "one at a time",
+       "the default: in place when the file system reserves")
+  T.ok(T.read(d .. "/again.lpk") == s, "and the same bytes every time")
+  local ways = {"in runs", "in runs", "one at a time"}
+  for i, chunk in ipairs({8, (nlists + sx.POST.len) // 2, sx.POST.len}) do
     local r = d .. "/runs" .. chunk .. ".lpk"
-    T.ok(os.execute(("LECTOR_PACK_CHUNK=%d '%s' -q --pack '%s' '%s'"):format(
-      chunk, os.getenv("LECTOR_BIN"), src, r)), "lector --pack in runs")
+    T.eq(pack_how("LECTOR_PACK_CHUNK=" .. chunk, r), ways[i], "chunk " .. chunk)
     local rs = T.read(r)
     local a, b = sections(s).NEXT, sections(rs).NEXT
     T.ok(a and b and s:sub(a.off + 1, a.off + a.len) == rs:sub(b.off + 1, b.off + b.len),
