@@ -157,6 +157,7 @@ struct ptok_writer {
   unsigned char *buf;         /* what waits to go there */
   size_t blen;
   uint64_t toks_len;
+  uint64_t toks_off;          /* where TOKS went in the pack */
   int mfd;                    /* another: TOFF's checkpoints */
   unsigned char *mbuf;        /* what waits to go there */
   size_t mlen;
@@ -437,7 +438,9 @@ static int write_sorted(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s) {
   return 0;
 }
 
-/* The first len bytes of scratch file fd added to s (through w->buf). */
+/* The first len bytes of scratch file fd added to s (through w->buf),
+** their pages given back as they are read (a hole punched): the pack's
+** next pages reuse them, and new pages cost more than copying. */
 static int copy_scratch(ptok_writer *w, int fd, uint64_t len, FILE *f,
                         ptok_sect *s, char **err) {
   uint64_t at = 0;
@@ -451,14 +454,19 @@ static int copy_scratch(ptok_writer *w, int fd, uint64_t len, FILE *f,
       return 1;
     }
     pack_sect_add(f, s, w->buf, (size_t)k);
+#ifdef FALLOC_FL_PUNCH_HOLE
+    fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)at, k);
+#endif
     at += (uint64_t)k;
   }
   return 0;
 }
 
-/* TOKS: the scratch file copied. */
+/* TOKS: the scratch file copied (and emptied); the lists are built from
+** the copy. */
 static int copy_toks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
                      char **err) {
+  w->toks_off = *pos;
   pack_sect_begin(s, *pos);
   if (copy_scratch(w, w->fd, w->toks_len, f, s, err) != 0) return 1;
   pack_sect_end(f, s, pos);
@@ -542,11 +550,10 @@ static void post_free(post_build *pb) {
 /* Full pages of [from, to) of the mapping at base, given back (they stay
 ** in the page cache). */
 static void drop_pages(const unsigned char *base, uint64_t from, uint64_t to) {
-  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
-  from = (from + page - 1) / page * page;
-  to = to / page * page;
-  if (to > from)
-    madvise((void *)(base + from), (size_t)(to - from), MADV_DONTNEED);
+  uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+  uintptr_t a = ((uintptr_t)(base + from) + page - 1) / page * page;
+  uintptr_t b = (uintptr_t)(base + to) / page * page;
+  if (b > a) madvise((void *)a, (size_t)(b - a), MADV_DONTNEED);
 }
 
 /* What a scan of TOKS (mapped at toks) reads: documents [d0, d1); and
@@ -932,17 +939,38 @@ static int write_lists(ptok_writer *w, const unsigned char *toks, int which,
   return 0;
 }
 
-/* TOKS's scratch file mapped into *map (NULL when empty).  0, or 1 with
-** *err. */
-static int map_toks(ptok_writer *w, void **map, char **err) {
-  *map = NULL;
+/* TOKS as copied into the pack f, mapped: its bytes at p (NULL when
+** empty). */
+typedef struct toks_map {
+  const unsigned char *p;
+  void *map;
+  size_t len;
+} toks_map;
+
+/* 0, or 1 with *err. */
+static int map_toks(ptok_writer *w, FILE *f, toks_map *t, char **err) {
+  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+  uint64_t base = w->toks_off / page * page;
+  memset(t, 0, sizeof *t);
   if (!w->toks_len) return 0;
-  *map = mmap(NULL, (size_t)w->toks_len, PROT_READ, MAP_SHARED, w->fd, 0);
-  if (*map != MAP_FAILED) return 0;
-  *map = NULL;
-  *err = util_errorf("cannot map the token streams' scratch file: %s",
+  if (fflush(f) != 0) {
+    *err = util_errorf("cannot write the pack: %s", strerror(errno));
+    return 1;
+  }
+  t->len = (size_t)(w->toks_off - base + w->toks_len);
+  t->map = mmap(NULL, t->len, PROT_READ, MAP_SHARED, fileno(f), (off_t)base);
+  if (t->map != MAP_FAILED) {
+    t->p = (const unsigned char *)t->map + (w->toks_off - base);
+    return 0;
+  }
+  t->map = NULL;
+  *err = util_errorf("cannot map the pack's token streams: %s",
                      strerror(errno));
   return 1;
+}
+
+static void unmap_toks(toks_map *t) {
+  if (t->map) munmap(t->map, t->len);
 }
 
 /* POFF: per word, its offset in POST's lists and its occurrences. */
@@ -963,12 +991,12 @@ static void write_poff(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s) {
 /* POST. */
 static int write_post(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
                       char **err) {
-  void *map;
-  if (map_toks(w, &map, err) != 0) return 1;
+  toks_map t;
+  if (map_toks(w, f, &t, err) != 0) return 1;
   pack_sect_begin(s, *pos);
-  int rc = write_lists(w, map, L_POST, f, s, err);
+  int rc = write_lists(w, t.p, L_POST, f, s, err);
   if (rc == 0) pack_sect_end(f, s, pos);
-  if (map) munmap(map, (size_t)w->toks_len);
+  unmap_toks(&t);
   return rc;
 }
 
@@ -986,13 +1014,13 @@ static void write_next_offsets(ptok_writer *w, FILE *f, ptok_sect *s) {
 /* NEXT: offset[], then the lists. */
 static int write_next(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
                       char **err) {
-  void *map;
-  if (map_toks(w, &map, err) != 0) return 1;
+  toks_map t;
+  if (map_toks(w, f, &t, err) != 0) return 1;
   pack_sect_begin(s, *pos);
   write_next_offsets(w, f, s);
-  int rc = write_lists(w, map, L_NEXT, f, s, err);
+  int rc = write_lists(w, t.p, L_NEXT, f, s, err);
   if (rc == 0) pack_sect_end(f, s, pos);
-  if (map) munmap(map, (size_t)w->toks_len);
+  unmap_toks(&t);
   return rc;
 }
 
@@ -1014,7 +1042,7 @@ static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
   uint64_t base = *pos / (uint64_t)sysconf(_SC_PAGESIZE) *
                   (uint64_t)sysconf(_SC_PAGESIZE);
   unsigned char *buf[2], *map;
-  void *toks;
+  toks_map toks;
   if (post + next > w->chunk || !post || fflush(f) != 0 ||
       fallocate(fileno(f), 0, (off_t)*pos, (off_t)(end - *pos)) != 0)
     return -1;
@@ -1022,12 +1050,11 @@ static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
              fileno(f), (off_t)base);
   if (map == MAP_FAILED) return -1;
   unsigned char *const into[2] = {map + (*pos - base), map + (nlists - base)};
-  scan sc = {w, NULL, 0, w->ndocs, L_BOTH};
-  int rc = map_toks(w, &toks, err);
-  sc.toks = toks;
+  int rc = map_toks(w, f, &toks, err);
+  scan sc = {w, toks.p, 0, w->ndocs, L_BOTH};
   memset(w->post.last_doc, 0, w->nwords * sizeof *w->post.last_doc);
   if (rc == 0) rc = fill_all(w, &sc, size, into, buf, bytes, err);
-  if (toks) munmap(toks, (size_t)w->toks_len);
+  unmap_toks(&toks);
   if (rc == 0) {
     s[T_POST] = (ptok_sect){*pos, post, crc32c(0, into[0], (size_t)post)};
     *pos = toff;
