@@ -25,11 +25,9 @@ typedef struct shared {
   const lector_corpus *pack;
   uint32_t nwords;
   uint32_t *vid;             /* pack id -> vocabulary id */
-  _Atomic uint32_t mapped;   /* the next block of words to map */
   _Atomic uint32_t next;     /* the next block of first words to take */
   _Atomic int stop;          /* a worker failed: the others stop too */
   size_t share;              /* bytes of tables per worker (0: no limit) */
-  ng_wordcache lex;
 } shared;
 
 typedef struct worker {
@@ -184,42 +182,27 @@ static int usable(const ng_job *job) {
   return rc != LECTOR_ENOTFOUND;
 }
 
-/* Word id's vocabulary id into sh->vid[id].  LECTOR_OK;
-** LECTOR_ENOTFOUND when its form is empty; else a code with w->err. */
-static int map_word(worker *w, uint32_t id) {
-  shared *sh = w->sh;
-  size_t len = 0;
-  const char *s = lk_host->tokens_word(sh->pack, id, &len);
-  if (!s || len == 0) return LECTOR_ENOTFOUND;
-  sh->vid[id] = ng_wordcache_id(&sh->lex, s, len);
-  if (sh->vid[id] == 0 || sh->vid[id] > NG_ID_MAX) {
-    w->err = lk_errorf("out of memory");
-    return LECTOR_ENOMEM;
+/* Every pack word's vocabulary id into sh->vid, on this thread: each is
+** new to the vocabulary's caches, so a second thread would only wait for
+** its lock.  LECTOR_OK; LECTOR_ENOTFOUND when a form is empty; else a
+** code with *err. */
+static int map_words(shared *sh, char **err) {
+  uint32_t id;
+  for (id = 0; id < sh->nwords; id++) {
+    size_t len = 0;
+    const char *s = lk_host->tokens_word(sh->pack, id, &len);
+    if ((id & 4095) == 0 && lk_interrupted()) {
+      *err = lk_errorf("interrupted");
+      return LECTOR_EINTERRUPT;
+    }
+    if (!s || len == 0) return LECTOR_ENOTFOUND;
+    sh->vid[id] = lk_env_cur.vocab_intern(s, len);
+    if (sh->vid[id] == 0 || sh->vid[id] > NG_ID_MAX) {
+      *err = lk_errorf("out of memory");
+      return LECTOR_ENOMEM;
+    }
   }
   return LECTOR_OK;
-}
-
-/* A worker of the first phase: every pack word's vocabulary id, blocks
-** at a time (the word cache takes any thread). */
-static void *map_words(void *arg) {
-  worker *w = arg;
-  shared *sh = w->sh;
-  for (;;) {
-    uint32_t lo = atomic_fetch_add(&sh->mapped, 16 * BLOCK), hi, id;
-    if (lo >= sh->nwords || atomic_load(&sh->stop)) break;
-    hi = sh->nwords - lo < 16 * BLOCK ? sh->nwords : lo + 16 * BLOCK;
-    if (lk_interrupted()) {
-      w->rc = LECTOR_EINTERRUPT;
-      w->err = lk_errorf("interrupted");
-    }
-    for (id = lo; id < hi && w->rc == LECTOR_OK; id++)
-      w->rc = map_word(w, id);
-    if (w->rc != LECTOR_OK) {
-      atomic_store(&sh->stop, 1);
-      break;
-    }
-  }
-  return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -337,7 +320,6 @@ int ng_next_run(ng_job *job, char **err) {
   if (job->spill && job->spill->budget)
     sh.share = job->spill->budget / (size_t)n ? job->spill->budget / (size_t)n
                                               : 1;
-  ng_wordcache_init(&sh.lex);
   rc = (sh.vid = lk_alloc((size_t)sh.nwords * sizeof *sh.vid)) &&
                (ws = lk_alloc((size_t)n * sizeof *ws))
            ? LECTOR_OK : LECTOR_ENOMEM;
@@ -346,7 +328,7 @@ int ng_next_run(ng_job *job, char **err) {
       n = i + 1;                       /* free what was made */
       rc = LECTOR_ENOMEM;
     }
-  if (rc == LECTOR_OK) rc = run(ws, n, map_words, err);
+  if (rc == LECTOR_OK) rc = map_words(&sh, err);
   if (rc == LECTOR_OK) rc = run(ws, n, count_words, err);
   if (rc == LECTOR_OK) rc = assemble(job, ws, n, err);
   if (rc == OVER) rc = LECTOR_ENOTFOUND;
@@ -354,7 +336,6 @@ int ng_next_run(ng_job *job, char **err) {
   for (i = 0; ws && i < n; i++) worker_free(&ws[i]);
   lk_free(ws);
   lk_free(sh.vid);
-  ng_wordcache_free(&sh.lex);
   if (rc != LECTOR_OK) ng_count_free_results(job);
   if (rc == LECTOR_ENOTFOUND) {
     lk_free(*err);
