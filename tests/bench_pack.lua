@@ -6,6 +6,7 @@
 --     CORPUS  make-corpus output (default /tmp/c200)
 --     OUT     the pack to write (default CORPUS .. ".lpk"; removed after)
 --
+-- Every time is the median of BENCH_RUNS runs (default 3) of each side.
 -- Prints, each against the same work on the files:
 --   packing (text, tokens, index) vs one ngram.count{n = {1, 2}};
 --   loading the pack vs loading the files;
@@ -34,10 +35,21 @@ if lfs.attributes(corpus, "mode") ~= "directory" then
   os.exit(77)
 end
 
+-- f timed RUNS times (garbage collected before each): the median time,
+-- and the last call's result.  One run of a few seconds moves by 20 % or
+-- more on a shared machine; the median of three moves much less.
+local RUNS = tonumber(os.getenv("BENCH_RUNS")) or 3
 local function timed(f)
-  local t0 = now()
-  local r = f()
-  return now() - t0, r
+  local ts, r = {}, nil
+  for i = 1, RUNS do
+    r = nil
+    collectgarbage()
+    local t0 = now()
+    r = f()
+    ts[i] = now() - t0
+  end
+  table.sort(ts)
+  return ts[(RUNS + 1) // 2], r
 end
 
 local function line(what, a, an, b, bn, note)
@@ -157,8 +169,9 @@ local function section_sizes(path)
   return table.concat(parts, ", ")
 end
 
-print(("corpus %s: %d documents, %.1f MB of text, %d tokens, %d words; %d threads"):format(
-  corpus, #files, text_bytes / 1e6, r.tokens, r.words, THREADS))
+print(("corpus %s: %d documents, %.1f MB of text, %d tokens, %d words; %d threads; "
+        .. "times: median of %d runs; lists built %s"):format(
+  corpus, #files, text_bytes / 1e6, r.tokens, r.words, THREADS, RUNS, r.lists))
 print(("%-36s %19s %19s  %7s"):format("", "first", "second", "ratio"))
 line("pack vs ngram.count{1,2} (files)", t_pack, "pack", t_count_files, "count",
      "target <= 1.5x")
