@@ -16,6 +16,7 @@
 **
 ** Sections: bytes; writing; reading; check.
 */
+#define _GNU_SOURCE             /* sync_file_range */
 #include "pack.h"
 
 #include <errno.h>
@@ -376,6 +377,8 @@ static int write_body(writer *w, FILE *f, const char *path, ptok_sect *sect,
     return 1;
   pack_sect_begin(&sect[S_TEXT], pos);
   if (write_texts(w, f, err) != 0) return 1;
+  if (fflush(f) == 0)           /* the text goes to disk while the index */
+    sync_file_range(fileno(f), 0, 0, SYNC_FILE_RANGE_WRITE);  /* is built */
   sect[S_TEXT].len = w->text_len;
   sect[S_TEXT].crc = w->crc_text;
   pack_sect_end(f, &sect[S_TEXT], &pos);
