@@ -24,9 +24,11 @@
 
 /* Slots of each thread's cache of vocabulary ids (normalised forms of up
 ** to 11 bytes) in front of the host's vocabulary: 16 bytes each, a power
-** of two. */
+** of two.  64K slots (1 MB) miss 8 % of a news corpus's tokens where 16K
+** missed 13 %; a miss costs a few cache misses in the vocabulary, and
+** packing 200 MB spent 10 % of its time there. */
 #ifndef TOK_ID_CACHE
-#define TOK_ID_CACHE 16384
+#define TOK_ID_CACHE 65536
 #endif
 
 /* each() polls the host's interrupted() every this many tokens. */
