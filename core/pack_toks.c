@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "corpus_internal.h"
@@ -297,15 +298,17 @@ void ptok_doc_free(ptok_doc *d) {
   memset(d, 0, sizeof *d);
 }
 
-/* p[0..n) to the scratch file fd.  0, or 1 with *err. */
-static int scratch_write(int fd, const void *p, size_t n, char **err) {
+/* p[0..n) to the scratch file fd beside the pack path.  0, or 1 with
+** *err. */
+static int scratch_write(const char *path, int fd, const void *p, size_t n,
+                         char **err) {
   size_t done = 0;
   while (done < n) {
     ssize_t k = write(fd, (const char *)p + done, n - done);
     if (k < 0 && errno == EINTR) continue;
     if (k <= 0) {
-      *err = util_errorf("cannot write a scratch file of the pack: %s",
-                         k < 0 ? strerror(errno) : "no space");
+      *err = util_errorf("%s: cannot write a scratch file beside it: %s",
+                         path, strerror(k < 0 ? errno : ENOSPC));
       return 1;
     }
     done += (size_t)k;
@@ -314,7 +317,7 @@ static int scratch_write(int fd, const void *p, size_t n, char **err) {
 }
 
 static int scratch_flush(ptok_writer *w, char **err) {
-  if (scratch_write(w->fd, w->buf, w->blen, err) != 0) return 1;
+  if (scratch_write(w->path, w->fd, w->buf, w->blen, err) != 0) return 1;
   w->blen = 0;
   return 0;
 }
@@ -324,7 +327,7 @@ static int scratch_flush(ptok_writer *w, char **err) {
 static int add_mark(ptok_writer *w, const ptok_doc *d, size_t k,
                     uint64_t base, char **err) {
   if (w->mlen + 8 > SCRATCH_BUF) {
-    if (scratch_write(w->mfd, w->mbuf, w->mlen, err) != 0) return 1;
+    if (scratch_write(w->path, w->mfd, w->mbuf, w->mlen, err) != 0) return 1;
     w->mlen = 0;
   }
   pack_put32(w->mbuf + w->mlen, d->marks[k / PTOK_STRIDE]);
@@ -477,7 +480,7 @@ static int copy_toks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 static int write_marks(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
                        char **err) {
   unsigned char k[8];
-  if (scratch_write(w->mfd, w->mbuf, w->mlen, err) != 0) return 1;
+  if (scratch_write(w->path, w->mfd, w->mbuf, w->mlen, err) != 0) return 1;
   w->mlen = 0;
   pack_put64(k, PTOK_STRIDE);
   pack_sect_begin(s, *pos);
@@ -778,8 +781,9 @@ static int run_size(ptok_writer *w, scan *sc, uint64_t *const size[2],
 
 /* A run's lists, bytes of them in buf (word k's size[k]), appended to
 ** rs's scratch files.  0, or 1 with *err (NULL: out of memory). */
-static int run_add(run_set *rs, const uint64_t *size, uint64_t nwords,
-                   const unsigned char *buf, uint64_t bytes, char **err) {
+static int run_add(const char *path, run_set *rs, const uint64_t *size,
+                   uint64_t nwords, const unsigned char *buf, uint64_t bytes,
+                   char **err) {
   pack_buf idx = {0};
   int rc = 0;
   if (rs->n == rs->cap) {
@@ -801,8 +805,8 @@ static int run_add(run_set *rs, const uint64_t *size, uint64_t nwords,
   }
   r->ndata = bytes;
   r->nidx = idx.len / 8;
-  if (rc == 0 && (scratch_write(rs->dfd, buf, (size_t)bytes, err) != 0 ||
-                  scratch_write(rs->ifd, idx.p, idx.len, err) != 0))
+  if (rc == 0 && (scratch_write(path, rs->dfd, buf, (size_t)bytes, err) ||
+                  scratch_write(path, rs->ifd, idx.p, idx.len, err)))
     rc = 1;
   if (rc == 0) rs->n++;
   mem_free(idx.p);
@@ -821,7 +825,8 @@ static int run_write(ptok_writer *w, scan *sc, uint64_t *const size[2],
   if (fill_all(w, sc, sizes, NULL, buf, bytes, err) != 0) return 1;
   for (int j = 0; j < 2; j++) {
     if (rc == 0)
-      rc = run_add(&w->runs[j], size[j], w->nwords, buf[j], bytes[j], err);
+      rc = run_add(w->path, &w->runs[j], size[j], w->nwords, buf[j], bytes[j],
+                   err);
     mem_free(buf[j]);
   }
   return rc;
@@ -947,16 +952,28 @@ typedef struct toks_map {
   size_t len;
 } toks_map;
 
+/* Is all that went to f, up to byte upto, in the file?  A mapping of a
+** part never written would fault.  0, or 1 with *err. */
+static int written(const ptok_writer *w, FILE *f, uint64_t upto,
+                   char **err) {
+  struct stat st;
+  int e = 0;
+  if (fflush(f) != 0) e = errno;
+  else if (ferror(f)) e = errno ? errno : EIO;     /* a failed write's */
+  else if (fstat(fileno(f), &st) != 0) e = errno;
+  else if ((uint64_t)st.st_size < upto) e = ENOSPC;
+  if (!e) return 0;
+  *err = util_errorf("%s: cannot write the pack: %s", w->path, strerror(e));
+  return 1;
+}
+
 /* 0, or 1 with *err. */
 static int map_toks(ptok_writer *w, FILE *f, toks_map *t, char **err) {
   uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
   uint64_t base = w->toks_off / page * page;
   memset(t, 0, sizeof *t);
   if (!w->toks_len) return 0;
-  if (fflush(f) != 0) {
-    *err = util_errorf("cannot write the pack: %s", strerror(errno));
-    return 1;
-  }
+  if (written(w, f, w->toks_off + w->toks_len, err) != 0) return 1;
   t->len = (size_t)(w->toks_off - base + w->toks_len);
   t->map = mmap(NULL, t->len, PROT_READ, MAP_SHARED, fileno(f), (off_t)base);
   if (t->map != MAP_FAILED) {
@@ -1026,6 +1043,13 @@ static int write_next(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 
 static uint64_t pad8(uint64_t n) { return (n + 7) / 8 * 8; }
 
+/* f's position to byte at.  0, or 1 with *err. */
+static int seek_to(FILE *f, uint64_t at, char **err) {
+  if (fseeko(f, (off_t)at, SEEK_SET) == 0) return 0;
+  *err = util_errorf("cannot seek in the pack: %s", strerror(errno));
+  return 1;
+}
+
 /* POST, TOFF and NEXT (from *pos on) with the lists filled in place: in
 ** the output's own pages, reserved with fallocate and mapped, so that no
 ** buffer of the lists' size is made and nothing is copied (new pages
@@ -1043,8 +1067,9 @@ static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
                   (uint64_t)sysconf(_SC_PAGESIZE);
   unsigned char *buf[2], *map;
   toks_map toks;
-  if (post + next > w->chunk || !post || fflush(f) != 0 ||
-      fallocate(fileno(f), 0, (off_t)*pos, (off_t)(end - *pos)) != 0)
+  if (post + next > w->chunk || !post) return -1;
+  if (written(w, f, *pos, err) != 0) return 1;
+  if (fallocate(fileno(f), 0, (off_t)*pos, (off_t)(end - *pos)) != 0)
     return -1;
   map = mmap(NULL, (size_t)(end - base), PROT_READ | PROT_WRITE, MAP_SHARED,
              fileno(f), (off_t)base);
@@ -1058,8 +1083,7 @@ static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
   if (rc == 0) {
     s[T_POST] = (ptok_sect){*pos, post, crc32c(0, into[0], (size_t)post)};
     *pos = toff;
-    rc = fseeko(f, (off_t)toff, SEEK_SET) != 0 ||
-         write_marks(w, f, pos, &s[T_TOFF], err) != 0;
+    rc = seek_to(f, toff, err) || write_marks(w, f, pos, &s[T_TOFF], err);
   }
   if (rc == 0) {                          /* NEXT: offset[] by f, lists */
     pack_sect_begin(&s[T_NEXT], nsect);
@@ -1067,12 +1091,10 @@ static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
     s[T_NEXT].crc = crc32c(s[T_NEXT].crc, into[1], (size_t)next);
     s[T_NEXT].len += next;
     *pos = end;
-    rc = fseeko(f, (off_t)end, SEEK_SET) != 0;
+    rc = seek_to(f, end, err);
     w->how = "in place";
   }
   munmap(map, (size_t)(end - base));
-  if (rc && !*err) *err = util_errorf("cannot seek in the pack: %s",
-                                      strerror(errno));
   return rc;
 }
 

@@ -603,6 +603,55 @@ function tests.check_names_changed_sources()
   T.raises("only a pack can be checked", lector.load, src, {check = true, quiet = true})
 end
 
+-- A pack on a full disk (tmpfs mounts of sizes below and above what it
+-- needs, the scratch files beside it included): an error naming the pack
+-- and saying why, the previous pack whole, no temporary left; or, with
+-- room enough, the same bytes as elsewhere.  Whichever step runs out of
+-- space (text, streams, scratch files, the lists' reserved pages), never
+-- a crash (mapping a part of the pack never written would be SIGBUS).
+function tests.full_disk()
+  local d = T.tmpdir()
+  local src = d .. "/src"
+  assert(require("lfs").mkdir(src))
+  for i = 1, 300 do
+    local words = {}
+    for k = 1, 250 do words[k] = ("w%d"):format((i * 7919 + k * k) % 3001) end
+    T.write(("%s/d%03d.txt"):format(src, i), table.concat(words, " ") .. ".\n")
+  end
+  local c = lector.load(src, {quiet = true})
+  local want = d .. "/want.lpk"
+  local size = lector.pack(c, want, {quiet = true}).bytes
+  local mnt = d .. "/mnt"
+  assert(require("lfs").mkdir(mnt))
+  local failed, done = 0, 0
+  for _, share in ipairs({0.1, 0.4, 0.7, 0.9, 1.0, 1.2, 1.5, 2.5, 4}) do
+    local kb = math.ceil(size * share / 4096) * 4
+    if not os.execute(("mount -t tmpfs -o size=%dk tmpfs '%s' 2>/dev/null"):format(kb, mnt)) then
+      io.stderr:write("full_disk: mount not permitted, skipped\n")
+      return
+    end
+    local out = mnt .. "/c.lpk"
+    T.write(out, "the old pack\n")
+    local ok, r = pcall(lector.pack, c, out, {quiet = true})
+    if ok then
+      done = done + 1
+      T.ok(T.read(out) == T.read(want), kb .. " KB: the same bytes")
+    else
+      failed = failed + 1
+      T.ok(r:find(out, 1, true) and r:find("No space left", 1, true),
+           kb .. " KB: names the pack and says why: " .. r)
+      T.eq(T.read(out), "the old pack\n", kb .. " KB: the old pack whole")
+    end
+    local names = {}
+    for n in require("lfs").dir(mnt) do
+      if n ~= "." and n ~= ".." then names[#names + 1] = n end
+    end
+    T.eq(table.concat(names, " "), "c.lpk", kb .. " KB: nothing else left")
+    assert(os.execute(("umount '%s'"):format(mnt)))
+  end
+  T.ok(failed >= 3 and done >= 2, ("%d failed, %d done"):format(failed, done))
+end
+
 function tests.never_over_an_input()
   local d, src = mixed()
   local c = lector.load(src, {quiet = true})
