@@ -373,7 +373,8 @@ static int write_body(writer *w, FILE *f, const char *path, ptok_sect *sect,
   corpus *c = w->c;
   if (c->store->iconv_name && add_str(w, c->store->iconv_name, &iconv) != 0)
     return 1;
-  if (w->o->tokens && !(w->tw = ptok_writer_new(w->o->tokens, path, err)))
+  if (w->o->tokens &&
+      !(w->tw = ptok_writer_new(w->o->tokens, path, corpus_count(c), err)))
     return 1;
   pack_sect_begin(&sect[S_TEXT], pos);
   if (write_texts(w, f, err) != 0) return 1;

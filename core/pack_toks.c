@@ -174,6 +174,11 @@ struct ptok_writer {
   uint64_t chunk;             /* bytes of lists built at a time */
   run_set runs[2];            /* POST's and NEXT's runs, when in runs */
   const char *how;            /* how the lists were built (ptok_lists) */
+  struct {                    /* the state at the start of document doc */
+    uint64_t doc, nwords;     /* (half of them): where a second thread */
+    uint64_t *size[2];        /* fills from (NULL: not saved) */
+    uint32_t *last_doc, *last_pos;
+  } mid;
 };
 
 /* A scratch file beside path (O_TMPFILE: gone when closed), else in
@@ -209,12 +214,13 @@ static void run_set_free(run_set *rs) {
 }
 
 ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
-                             char **err) {
+                             uint64_t ndocs, char **err) {
   ptok_writer *w = mem_alloc(sizeof *w);
   *err = NULL;
   if (!w) return NULL;
   memset(w, 0, sizeof *w);
   w->o = *o;
+  w->mid.doc = ndocs / 2;
   w->fd = w->mfd = -1;
   for (int j = 0; j < 2; j++) w->runs[j].dfd = w->runs[j].ifd = -1;
   if (!(w->path = strdup(path)) || !(w->buf = mem_alloc(SCRATCH_BUF)) ||
@@ -247,6 +253,7 @@ void ptok_writer_free(ptok_writer *w) {
   post_free(&w->post);
   run_set_free(&w->runs[0]);
   run_set_free(&w->runs[1]);
+  mem_free(w->mid.size[0]);
   mem_free(w);
 }
 
@@ -368,8 +375,26 @@ static uint32_t pack_id(ptok_writer *w, uint32_t sid) {
   return w->map[sid];
 }
 
+/* The lists' state now, at the start of document w->mid.doc, into
+** w->mid (one block); left unsaved when out of memory. */
+static void save_mid(ptok_writer *w) {
+  size_t n = (size_t)w->nwords;
+  unsigned char *p = mem_alloc((n ? n : 1) * 24);
+  if (!p) return;
+  w->mid.nwords = n;
+  w->mid.size[0] = (uint64_t *)p;
+  w->mid.size[1] = w->mid.size[0] + n;
+  w->mid.last_doc = (uint32_t *)(w->mid.size[1] + n);
+  w->mid.last_pos = w->mid.last_doc + n;
+  memcpy(w->mid.size[0], w->post.size, n * 8);
+  memcpy(w->mid.size[1], w->post.nsize, n * 8);
+  memcpy(w->mid.last_doc, w->post.last_doc, n * 4);
+  memcpy(w->mid.last_pos, w->post.last_pos, n * 4);
+}
+
 int ptok_add(ptok_writer *w, const ptok_doc *d, char **err) {
   *err = NULL;
+  if (w->ndocs == w->mid.doc && w->ndocs) save_mid(w);
   if (vec_add64(&w->tidx, w->toks_len) != 0 || vec_add64(&w->tidx, d->n))
     return 1;
   if (d->n > UINT32_MAX || w->ndocs >= UINT32_MAX) {
@@ -670,6 +695,33 @@ static int fill(const scan *sc, const uint64_t *const *size, uint32_t lo,
   return job[0].rc || job[1].rc;
 }
 
+/* The lists of all sc's documents (all of the pack's) into ls on two
+** threads split at document w->mid.doc: the second starts each word's
+** lists (cursors in second) where the first's will end, and from its
+** last occurrence before, as ptok_add saved them.  0, or nonzero when
+** interrupted. */
+static int fill_halves(const scan *sc, const lists *ls, cursor *second) {
+  const ptok_writer *w = sc->w;
+  uint32_t nw = (uint32_t)w->nwords;
+  scan a = *sc, b = *sc;
+  pthread_t th;
+  for (uint32_t k = 0; k < nw; k++) {
+    second[k] = ls->cur[k];
+    if (k >= w->mid.nwords) continue;        /* first seen after: as is */
+    for (int j = 0; j < 2; j++) second[k].at[j] += w->mid.size[j][k];
+    second[k].last_doc = w->mid.last_doc[k];
+    second[k].last_pos = w->mid.last_pos[k];
+  }
+  a.d1 = b.d0 = w->mid.doc;
+  fill_job job[2] = {{&a, 0, nw, *ls, 0},
+                     {&b, 0, nw, {{ls->buf[0], ls->buf[1]}, second}, 0}};
+  int started = pthread_create(&th, NULL, fill_thread, &job[1]) == 0;
+  fill_thread(&job[0]);
+  if (started) pthread_join(th, NULL);
+  else fill_thread(&job[1]);                       /* no thread: here */
+  return job[0].rc || job[1].rc;
+}
+
 /* Ask for huge pages under p[0..n) (2 MB-aligned part): a fill writes
 ** all over its buffers, and with 4 KB pages nearly every write would
 ** miss the TLB. */
@@ -693,7 +745,11 @@ static int fill_all(ptok_writer *w, const scan *sc,
                     unsigned char **buf, uint64_t *bytes, char **err) {
   post_build *pb = &w->post;
   size_t nw = (size_t)w->nwords;
-  lists ls = {{NULL, NULL}, mem_alloc((nw ? nw : 1) * sizeof *ls.cur)};
+  int halves = sc->d0 == 0 && sc->d1 == w->ndocs && w->mid.size[0] &&
+               w->mid.doc < w->ndocs && pool_cores() >= 2;
+  lists ls = {{NULL, NULL},
+              mem_alloc((nw ? nw : 1) * (halves ? 2 : 1) * sizeof *ls.cur)};
+  cursor *last = halves ? ls.cur + nw : ls.cur;    /* the state at the end */
   int rc = 1;
   buf[0] = buf[1] = NULL;
   bytes[0] = bytes[1] = 0;
@@ -711,13 +767,14 @@ static int fill_all(ptok_writer *w, const scan *sc,
     else if (!(ls.buf[j] = mem_alloc(o ? (size_t)o : 1))) goto done;
     else huge_pages(ls.buf[j], (size_t)o);
   }
-  if (fill(sc, size, 0, (uint32_t)nw, &ls) != 0) {
+  if (halves ? fill_halves(sc, &ls, last)
+             : fill(sc, size, 0, (uint32_t)nw, &ls)) {
     *err = util_errorf("interrupted");
     goto done;
   }
   for (size_t k = 0; k < nw; k++) {        /* where the next run goes on */
-    pb->last_doc[k] = ls.cur[k].last_doc;
-    pb->last_pos[k] = ls.cur[k].last_pos;
+    pb->last_doc[k] = last[k].last_doc;
+    pb->last_pos[k] = last[k].last_pos;
   }
   rc = 0;
 done:

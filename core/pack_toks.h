@@ -130,10 +130,11 @@ typedef struct ptok_doc {
 
 typedef struct ptok_writer ptok_writer;
 
-/* A writer whose scratch file lies beside path (or in TMPDIR).  NULL
-** with *err (NULL: out of memory). */
+/* A writer whose scratch file lies beside path (or in TMPDIR), for about
+** ndocs documents (it saves the lists' state half-way, so that two
+** threads can fill them).  NULL with *err (NULL: out of memory). */
 ptok_writer *ptok_writer_new(const ptok_opts *o, const char *path,
-                             char **err);
+                             uint64_t ndocs, char **err);
 
 /* Tokenize text[0..len) into d (emptied first).  Any thread.  0, or
 ** nonzero with *err (malloc'd; NULL: out of memory). */
