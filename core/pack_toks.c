@@ -386,6 +386,7 @@ static void save_mid(ptok_writer *w) {
   w->mid.size[1] = w->mid.size[0] + n;
   w->mid.last_doc = (uint32_t *)(w->mid.size[1] + n);
   w->mid.last_pos = w->mid.last_doc + n;
+  if (!n) return;                         /* no words yet: no arrays */
   memcpy(w->mid.size[0], w->post.size, n * 8);
   memcpy(w->mid.size[1], w->post.nsize, n * 8);
   memcpy(w->mid.last_doc, w->post.last_doc, n * 4);
