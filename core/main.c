@@ -217,12 +217,20 @@ static int run_script(session *s, int argc, char **argv, int script) {
 
 /* Run every -e in order. */
 /* --pack DIR OUT: lector.pack(lector.load(DIR), OUT), as a script would
-** (so the options and messages are lector.pack's), and what it did. */
+** (so the options and messages are lector.pack's), and what it did.  An
+** error is its message alone: an error object with __tostring gets no
+** traceback, which would only show this chunk. */
 static int run_pack(session *s, char **pack, int quiet) {
   static const char code[] =
       "local dir, out, quiet = ...\n"
-      "local r = lector.pack(lector.load(dir, {quiet = quiet}), out,\n"
-      "                      {quiet = quiet})\n"
+      "local ok, r = pcall(function()\n"
+      "  return lector.pack(lector.load(dir, {quiet = quiet}), out,\n"
+      "                     {quiet = quiet})\n"
+      "end)\n"
+      "if not ok then\n"
+      "  error(setmetatable({}, {__tostring = function() return tostring(r) "
+      "end}))\n"
+      "end\n"
       "if not quiet then\n"
       "  io.stderr:write(string.format('lector: packed %d documents (%d bytes "
       "of text, %d words, %d tokens, %d left out) into %s (%d bytes)\\n',\n"

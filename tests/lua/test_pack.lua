@@ -9,7 +9,8 @@
 -- made in one piece or in runs, and their damage is an error naming NEXT
 -- and the word (a pack without NEXT loads, word_next: not found); check =
 -- true names changed sources; a
--- pack never overwrites an input; the token sections are there for the
+-- pack never overwrites an input; a full disk is an error naming the
+-- pack, the old one left whole; the token sections are there for the
 -- options asked for, or not at all.
 local T = require "testlib"
 local ngram = require "lector.ngram"
@@ -148,6 +149,13 @@ function tests.detected_by_magic_and_cli()
   same(lector.load(src, {quiet = true}), lector.load(renamed), "a pack without .lpk")
   local ok = os.execute(("'%s' --pack '%s' 2>/dev/null"):format(os.getenv("LECTOR_BIN"), src))
   T.ok(not ok, "--pack without an output is misuse")
+  -- a folder that cannot be loaded: its name and why, no traceback
+  local p = io.popen(("'%s' --pack '%s/none' '%s/x.lpk' 2>&1"):format(
+    os.getenv("LECTOR_BIN"), d, d))
+  local said = p:read("a")
+  T.ok(not p:close(), "--pack of a missing folder fails")
+  T.eq(said, ("lector.load: %s/none: No such file or directory\n"):format(d),
+       "--pack: the message alone")
 end
 
 function tests.corrupt_sections()
