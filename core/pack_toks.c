@@ -739,8 +739,9 @@ static void huge_pages(void *p, size_t n) {
 
 /* The lists sc builds, of its documents, all words, sized by size[j]
 ** (whose words with no bytes are left out), into buf[j] of bytes[j]:
-** new buffers, or the places into[j] when into is given.  0, or 1 with
-** *err (NULL: out of memory). */
+** new buffers, or the places into[j] when into is given.  On two threads:
+** split at the middle document when sc reads them all (fill_halves),
+** else by words (fill).  0, or 1 with *err (NULL: out of memory). */
 static int fill_all(ptok_writer *w, const scan *sc,
                     const uint64_t *const *size, unsigned char *const *into,
                     unsigned char **buf, uint64_t *bytes, char **err) {
