@@ -483,7 +483,7 @@ static int copy_scratch(ptok_writer *w, int fd, uint64_t len, FILE *f,
       return 1;
     }
     pack_sect_add(f, s, w->buf, (size_t)k);
-#ifdef FALLOC_FL_PUNCH_HOLE
+#ifdef FALLOC_FL_PUNCH_HOLE                   /* best effort */
     fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)at, k);
 #endif
     at += (uint64_t)k;
@@ -1018,7 +1018,7 @@ static int written(const ptok_writer *w, FILE *f, uint64_t upto,
   struct stat st;
   int e = 0;
   if (fflush(f) != 0) e = errno;
-  else if (ferror(f)) e = errno ? errno : EIO;     /* a failed write's */
+  else if (ferror(f)) e = errno ? errno : EIO;  /* likely the failed write's */
   else if (fstat(fileno(f), &st) != 0) e = errno;
   else if ((uint64_t)st.st_size < upto) e = ENOSPC;
   if (!e) return 0;
@@ -1040,7 +1040,7 @@ static int map_toks(ptok_writer *w, FILE *f, toks_map *t, char **err) {
     return 0;
   }
   t->map = NULL;
-  *err = util_errorf("cannot map the pack's token streams: %s",
+  *err = util_errorf("%s: cannot map the pack's token streams: %s", w->path,
                      strerror(errno));
   return 1;
 }
@@ -1103,9 +1103,10 @@ static int write_next(ptok_writer *w, FILE *f, uint64_t *pos, ptok_sect *s,
 static uint64_t pad8(uint64_t n) { return (n + 7) / 8 * 8; }
 
 /* f's position to byte at.  0, or 1 with *err. */
-static int seek_to(FILE *f, uint64_t at, char **err) {
+static int seek_to(const ptok_writer *w, FILE *f, uint64_t at, char **err) {
   if (fseeko(f, (off_t)at, SEEK_SET) == 0) return 0;
-  *err = util_errorf("cannot seek in the pack: %s", strerror(errno));
+  *err = util_errorf("%s: cannot seek in the pack: %s", w->path,
+                     strerror(errno));
   return 1;
 }
 
@@ -1122,8 +1123,7 @@ static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
   uint64_t toff = pad8(*pos + post), nsect = pad8(toff + 8 + w->mfirst.len +
                                                   8 * w->nmarks);
   uint64_t nlists = nsect + 8 * (w->nwords + 1), end = pad8(nlists + next);
-  uint64_t base = *pos / (uint64_t)sysconf(_SC_PAGESIZE) *
-                  (uint64_t)sysconf(_SC_PAGESIZE);
+  uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE), base = *pos / page * page;
   unsigned char *buf[2], *map;
   toks_map toks;
   if (post + next > w->chunk || !post) return -1;
@@ -1142,7 +1142,7 @@ static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
   if (rc == 0) {
     s[T_POST] = (ptok_sect){*pos, post, crc32c(0, into[0], (size_t)post)};
     *pos = toff;
-    rc = seek_to(f, toff, err) || write_marks(w, f, pos, &s[T_TOFF], err);
+    rc = seek_to(w, f, toff, err) || write_marks(w, f, pos, &s[T_TOFF], err);
   }
   if (rc == 0) {                          /* NEXT: offset[] by f, lists */
     pack_sect_begin(&s[T_NEXT], nsect);
@@ -1150,7 +1150,7 @@ static int write_in_place(ptok_writer *w, FILE *f, uint64_t *pos,
     s[T_NEXT].crc = crc32c(s[T_NEXT].crc, into[1], (size_t)next);
     s[T_NEXT].len += next;
     *pos = end;
-    rc = seek_to(f, end, err);
+    rc = seek_to(w, f, end, err);
     w->how = "in place";
   }
   munmap(map, (size_t)(end - base));
